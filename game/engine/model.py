@@ -1,0 +1,239 @@
+"""A scenario as the engine uses it: frozen, cross-referenced, expressions compiled.
+
+The content loader builds these from scenario files; the engine never reads a
+file. Ids become indices here, so the rules run on tuples of integers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+from game.engine.expr import Effect, Fn, IdTables
+
+Text = Any  # game.content.schema.Text: anything with .get(lang) and str()
+
+
+@attrs.frozen
+class Rules:
+    capital_carry_max: int
+    capital_min: int
+    capital_max: int
+    standing_default: int
+    pressure_min: int
+    pressure_max: int
+    hotline_max: int
+    hotline_drift_factor: float
+    accord_drift_factor: float
+    pool_nothing_weight: float
+    behaviour_idle_weight: float
+    counter_min: int
+    counter_max: int
+    resolution_order: tuple[str, ...]
+    shared_points: dict[str, int]
+    multiplier: dict[str, float]
+    standing_weight: float
+
+
+@attrs.frozen
+class Family:
+    id: str
+    name: Text
+    text: Text
+    color: str
+
+
+@attrs.frozen
+class Fact:
+    party: int
+    id: str
+    text: Text | None  # None in a player's view until revealed
+
+
+@attrs.frozen
+class Behaviour:
+    id: str
+    text: Text
+    weight: float
+    when: Fn
+    effects: tuple[Effect, ...]
+
+
+@attrs.frozen
+class Party:
+    id: str
+    name: Text
+    color: str
+    map: tuple[float, float]
+    posture: int
+    resolve: int
+    text: Text | None
+    behaviours: tuple[Behaviour, ...]
+    idle_weight: float
+
+
+@attrs.frozen
+class Relation:
+    a: int
+    b: int
+    tension: int
+    trust: int
+    pressure: int
+
+
+@attrs.frozen
+class Objective:
+    id: str
+    text: Text
+    when: Fn
+    points: int
+
+
+@attrs.frozen
+class Envoy:
+    id: str
+    name: Text
+    party: int  # -1 when the envoy speaks for no party
+    required: bool
+    capital: int
+    text: Text | None
+    standing: tuple[int, ...]  # starting standing, per party
+    agenda: tuple[Objective, ...]
+
+
+@attrs.frozen
+class Accord:
+    id: str
+    name: Text
+    text: Text
+    requires: Fn
+    chance: Fn
+    effects: tuple[Effect, ...]
+
+
+@attrs.frozen
+class Delayed:
+    after: int  # apply once, this many turns later (0: not this kind)
+    each_turn_for: int  # apply at each World step for this many turns (0: not this kind)
+    effects: tuple[Effect, ...]
+    text: Text | None
+
+
+@attrs.frozen
+class Move:
+    id: str
+    family: str
+    name: Text
+    text: Text
+    cost: int
+    target: str  # party, relation, accord or none
+    requires: Fn
+    chance: Fn
+    chance_text: str
+    success: tuple[Effect, ...]
+    failure: tuple[Effect, ...]
+    delayed: tuple[Delayed, ...]
+    secret: bool
+    cooldown: int
+    joint_min: int  # 0 for a move one envoy makes alone
+    source: str
+
+
+@attrs.frozen
+class Option:
+    id: str
+    text: Text
+    when: Fn
+    effects: tuple[Effect, ...]
+
+
+@attrs.frozen
+class Decision:
+    envoy: int
+    prompt: Text
+    options: tuple[Option, ...]
+
+
+@attrs.frozen
+class Event:
+    id: str
+    title: Text
+    text: Text
+    at_turn: int  # 0: not scheduled
+    when: Fn | None
+    pool_weight: float  # 0: not in the pool
+    pool_when: Fn | None
+    once: bool
+    cooldown: int
+    effects: tuple[Effect, ...]
+    decision: Decision | None
+    rare: bool
+
+
+@attrs.frozen(eq=False)
+class Scenario:
+    """A compiled scenario. Compared by identity; ``content_hash`` names its content."""
+
+    id: str
+    title: Text
+    summary: Text
+    briefing: Text
+    difficulty: str
+    inspired_by: Text | None
+    teacher: Any
+    turns: int
+    conflict_at: int
+    families: tuple[Family, ...]
+    parties: tuple[Party, ...]
+    relations: tuple[Relation, ...]
+    envoys: tuple[Envoy, ...]
+    accords: tuple[Accord, ...]
+    moves: tuple[Move, ...]
+    events: tuple[Event, ...]
+    facts: tuple[Fact, ...]
+    counters: tuple[str, ...]
+    counter_start: tuple[int, ...]
+    peace: Fn
+    rules: Rules
+    tables: IdTables
+    content_hash: str
+    source: str  # the scenario file, for messages
+    #: The family order in which moves resolve, as an index per family id.
+    family_rank: dict[str, int] = attrs.field(factory=dict)
+    #: The party each envoy speaks for (-1 for none), by envoy index.
+    envoy_party: tuple[int, ...] = ()
+    _views: dict = attrs.field(factory=dict, repr=False)
+
+    # lookups -------------------------------------------------------------
+    def envoy_index(self, envoy_id: str) -> int:
+        return self.tables.envoys.index(envoy_id)
+
+    def party_index(self, party_id: str) -> int:
+        return self.tables.parties.index(party_id)
+
+    def move_index(self, move_id: str) -> int:
+        for index, move in enumerate(self.moves):
+            if move.id == move_id:
+                return index
+        return -1
+
+    def relation_index(self, a: int, b: int) -> int:
+        return self.tables.relation_of[a][b]
+
+    def accord_odds(self, world: Any, accord: int) -> float:
+        """The chance a proposal of this accord succeeds in this world."""
+        spec = self.accords[accord]
+        if world.signed[accord] or not spec.requires(world, ()):
+            return 0.0
+        return clamp01(spec.chance(world, ()))
+
+    def view_cache(self, key: Any, build: Callable[[], Scenario]) -> Scenario:
+        if key not in self._views:
+            self._views[key] = build()
+        return self._views[key]
+
+
+def clamp01(value: float) -> float:
+    return 0.0 if value < 0 else 1.0 if value > 1 else float(value)

@@ -1,0 +1,745 @@
+"""The rules: ``legal_actions(state, seat)`` and ``apply(state, action)``.
+
+The engine is a reducer. ``apply`` takes a state and an action and returns a new
+state with the ledger entries that explain it; an illegal action raises
+:class:`IllegalAction` and changes nothing. AI, replay, saves, the simulator and
+the UI all go through this one door.
+
+A turn (DESIGN §1.2): **News** (scheduled, triggered, then at most one pool
+event; an event may put a decision to a seat), **Diplomacy** (each seat in turn
+order chooses moves up to its capital, then ends its turn), **Resolution** (moves
+resolve by family in ``rules.resolution_order``, then seat order, each rolling
+once against the odds the seat was shown), **World** (delayed effects tick,
+parties react through their behaviours, pressure drifts tension up, damped by
+hotlines and signed accords), **End check** (conflict, peace, or the last turn).
+Everything after the last seat ends its turn runs inside that one ``apply``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+from game.engine import ledger, rng
+from game.engine.actions import Action, Decide, End, IllegalAction, Play, Withdraw
+from game.engine.expr import Effect
+from game.engine.ledger import Cause, Entry
+from game.engine.model import Move, Scenario, clamp01
+from game.engine.state import (
+    CONFLICT,
+    DECISION,
+    DIPLOMACY,
+    OVER,
+    PEACE,
+    PUBLIC,
+    STALEMATE,
+    Chosen,
+    GameState,
+    Scheduled,
+)
+
+__all__ = [
+    "IllegalAction",
+    "apply",
+    "legal_actions",
+    "move_chance",
+    "new_game",
+    "why_illegal",
+]
+
+METER_FIELD = {"counter": "counters"}
+
+
+# ------------------------------------------------------------ the scratch world
+
+
+class World:
+    """A mutable copy of a state, used while rules run, then frozen back.
+
+    Effects write through :meth:`set`, which clamps the meter to its range and
+    records a ledger entry with the current cause and the effect's source line.
+    """
+
+    def __init__(self, state: GameState):
+        self.state = state
+        self.scenario = state.scenario
+        self.turn = state.turn
+        self.last_turn = state.last_turn
+        self.seats = state.seats
+        self.capital = list(state.capital)
+        self.standing = list(state.standing)
+        self.posture = list(state.posture)
+        self.resolve = list(state.resolve)
+        self.tension = list(state.tension)
+        self.trust = list(state.trust)
+        self.pressure = list(state.pressure)
+        self.hotline = list(state.hotline)
+        self.signed = list(state.signed)
+        self.counters = list(state.counters)
+        self.revealed = set(state.revealed)
+        self.rng = state.rng
+        self.entries: list[Entry] = []
+        self.cause = Cause(ledger.TURN)
+        self.source = ""
+        self.viewer = state.viewer
+        rules = self.scenario.rules
+        self.ranges = {
+            "capital": (rules.capital_min, rules.capital_max),
+            "pressure": (rules.pressure_min, rules.pressure_max),
+            "hotline": (0, rules.hotline_max),
+            "counter": (rules.counter_min, rules.counter_max),
+        }
+
+    # dice -----------------------------------------------------------------
+    def roll(self) -> float:
+        value, self.rng = rng.random(self.rng)
+        return value
+
+    # meters ---------------------------------------------------------------
+    def get(self, meter: str, key: int) -> int:
+        return getattr(self, METER_FIELD.get(meter, meter))[key]
+
+    def set(self, meter: str, key: int, value: float) -> None:
+        low, high = self.ranges.get(meter, (0, 100))
+        new = min(high, max(low, math.floor(value + 0.5)))
+        values = getattr(self, METER_FIELD.get(meter, meter))
+        old = values[key]
+        if new == old:
+            return
+        values[key] = new
+        self.entries.append(
+            Entry(self.turn, self.cause, meter=meter, subject=self.subject(meter, key),
+                  before=old, after=new, source=self.source)
+        )  # fmt: skip
+
+    def subject(self, meter: str, key: int) -> tuple[str, ...]:
+        t = self.scenario.tables
+        if meter in ("tension", "trust", "pressure", "hotline"):
+            relation = self.scenario.relations[key]
+            return (t.parties[relation.a], t.parties[relation.b])
+        if meter == "standing":
+            envoy, party = divmod(key, len(t.parties))
+            return (t.envoys[envoy], t.parties[party])
+        if meter == "capital":
+            return (t.envoys[key],)
+        if meter == "counter":
+            return (t.counters[key],)
+        return (t.parties[key],)
+
+    def note(self, text: str, cause: Cause | None = None) -> None:
+        self.entries.append(Entry(self.turn, cause or self.cause, text=text))
+
+    # actions of the effect language ---------------------------------------------
+    def sign(self, accord: int) -> None:
+        if self.signed[accord]:
+            return
+        spec = self.scenario.accords[accord]
+        self.signed[accord] = self.turn
+        outer = self.cause
+        self.cause = Cause(ledger.ACCORD, spec.id, outer.seat, private_to=outer.private_to)
+        self.note(f"{spec.name} is signed.")
+        self.run(spec.effects, ())
+        self.cause = outer
+
+    def reveal(self, fact: int, seat: int) -> None:
+        if fact < 0 or (fact, seat) in self.revealed or (fact, PUBLIC) in self.revealed:
+            return
+        self.revealed.add((fact, seat))
+        spec = self.scenario.facts[fact]
+        party = self.scenario.parties[spec.party].name
+        private = self.scenario.envoys[seat].id if seat >= 0 else ""
+        cause = attrs.evolve(self.cause, private_to=private)
+        self.note(f"Revealed about {party}: {spec.text}", cause)
+
+    def knows(self, fact: int, seat: int) -> bool:
+        return (fact, PUBLIC) in self.revealed or (fact, seat) in self.revealed
+
+    def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
+        for effect in effects:
+            self.source = effect.source
+            effect.run(self, ctx)
+        self.source = ""
+
+    def freeze(self, **changes) -> GameState:
+        return attrs.evolve(
+            self.state,
+            rng=self.rng,
+            capital=tuple(self.capital),
+            standing=tuple(self.standing),
+            posture=tuple(self.posture),
+            resolve=tuple(self.resolve),
+            tension=tuple(self.tension),
+            trust=tuple(self.trust),
+            pressure=tuple(self.pressure),
+            hotline=tuple(self.hotline),
+            signed=tuple(self.signed),
+            counters=tuple(self.counters),
+            revealed=frozenset(self.revealed),
+            **changes,
+        )
+
+
+# ------------------------------------------------------------------ new game
+
+
+def new_game(scenario: Scenario, seed: int, seats: Sequence[str] | None = None) -> tuple[
+    GameState, list[Entry]
+]:  # fmt: skip
+    """Start a game: seat the envoys (all of them by default), then run turn 1's News.
+
+    Raises ``ValueError`` for an unknown envoy, a missing required envoy, or a seat
+    taken twice.
+    """
+    envoy_ids = [e.id for e in scenario.envoys]
+    chosen = list(seats) if seats is not None else envoy_ids
+    unknown = [s for s in chosen if s not in envoy_ids]
+    if unknown:
+        raise ValueError(f"unknown envoy '{unknown[0]}': choose from {', '.join(envoy_ids)}")
+    if len(set(chosen)) != len(chosen):
+        raise ValueError("an envoy can take only one seat")
+    missing = [e.id for e in scenario.envoys if e.required and e.id not in chosen]
+    if missing:
+        raise ValueError(f"envoy '{missing[0]}' must have a seat in this scenario")
+    if not chosen:
+        raise ValueError("a game needs at least one envoy")
+    order = tuple(sorted(envoy_ids.index(s) for s in chosen))
+    party_count = len(scenario.parties)
+    state = GameState(
+        scenario=scenario,
+        seed=seed,
+        rng=rng.seed_state(seed),
+        step=0,
+        turn=0,
+        last_turn=scenario.turns,
+        phase=DIPLOMACY,
+        active=0,
+        seats=order,
+        capital=tuple(0 for _ in scenario.envoys),
+        standing=tuple(s for e in scenario.envoys for s in e.standing),
+        posture=tuple(p.posture for p in scenario.parties),
+        resolve=tuple(p.resolve for p in scenario.parties),
+        tension=tuple(r.tension for r in scenario.relations),
+        trust=tuple(r.trust for r in scenario.relations),
+        pressure=tuple(r.pressure for r in scenario.relations),
+        hotline=tuple(0 for _ in scenario.relations),
+        signed=tuple(0 for _ in scenario.accords),
+        counters=scenario.counter_start,
+        revealed=frozenset(),
+        pending=(),
+        cooldowns=(),
+        delayed=(),
+        last_fired=tuple(0 for _ in scenario.events),
+        fire_count=tuple(0 for _ in scenario.events),
+        decisions=(),
+        outcome="",
+    )
+    assert len(state.standing) == len(scenario.envoys) * party_count
+    world = World(state)
+    return _start_turn(world, state, 1)
+
+
+# ---------------------------------------------------------------- legality
+
+
+def _seat_index(state: GameState, seat_id: str) -> int:
+    try:
+        envoy = state.scenario.envoy_index(seat_id)
+    except ValueError:
+        return -1
+    return envoy if envoy in state.seats else -1
+
+
+def _targets(state: GameState, move: Move, names: tuple[str, ...]) -> tuple[int, ...] | str:
+    """Target ids to indices, or a reason they are wrong."""
+    t = state.scenario.tables
+    kind = move.target
+    want = {"none": 0, "party": 1, "accord": 1, "relation": 2}[kind]
+    if len(names) != want:
+        shape = {0: "no target", 1: f"one {kind}", 2: "two parties"}[want]
+        return f"{move.id} takes {shape}"
+    if kind == "none":
+        return ()
+    if kind == "accord":
+        if names[0] not in t.accords:
+            return f"unknown accord '{names[0]}'"
+        return (t.accords.index(names[0]),)
+    indices = []
+    for name in names:
+        if name not in t.parties:
+            return f"unknown party '{name}'"
+        indices.append(t.parties.index(name))
+    if kind == "relation" and t.relation_of[indices[0]][indices[1]] < 0:
+        return f"there is no relation between '{names[0]}' and '{names[1]}'"
+    return tuple(indices)
+
+
+def move_context(envoy: int, targets: tuple[int, ...]) -> tuple[int, ...]:
+    """The values of ``self``, then ``target`` or ``a``, ``b``, for a move's expressions."""
+    return (envoy, *targets)
+
+
+def _play_problem(state: GameState, action: Play) -> tuple[str, int, int, tuple[int, ...]]:
+    """(reason or "", envoy, move, targets) for a Play action."""
+    envoy = _seat_index(state, action.seat)
+    if envoy < 0:
+        return f"'{action.seat}' has no seat in this game", -1, -1, ()
+    if state.phase != DIPLOMACY:
+        return "moves are chosen in the Diplomacy phase", envoy, -1, ()
+    if state.active_seat != envoy:
+        return "it is not this seat's turn", envoy, -1, ()
+    index = state.scenario.move_index(action.move)
+    if index < 0:
+        return f"unknown move '{action.move}'", envoy, -1, ()
+    move = state.scenario.moves[index]
+    targets = _targets(state, move, action.targets)
+    if isinstance(targets, str):
+        return targets, envoy, index, ()
+    problem = _move_problem(state, envoy, index, move, targets)
+    return problem, envoy, index, targets
+
+
+def _move_problem(
+    state: GameState, envoy: int, index: int, move: Move, targets: tuple[int, ...]
+) -> str:
+    for chosen in state.pending:
+        if chosen.seat == envoy and chosen.move == index:
+            return "already chosen this turn"
+    for who, which, free in state.cooldowns:
+        if who == envoy and which == index and free > state.turn:
+            return f"cooling down until turn {free}"
+    if move.cost > state.capital[envoy]:
+        return f"costs {move.cost} capital; {max(0, state.capital[envoy])} left"
+    if move.target == "accord" and state.signed[targets[0]]:
+        return "that accord is already signed"
+    if move.target == "relation" and targets[0] == targets[1]:
+        return "a relation needs two different parties"
+    if not move.requires(state, move_context(envoy, targets)):
+        return "its requirements are not met"
+    return ""
+
+
+def why_illegal(state: GameState, action: Action) -> str:
+    """Why an action is illegal now, or "" when it is legal."""
+    if state.phase == OVER:
+        return "the game is over"
+    if isinstance(action, Play):
+        return _play_problem(state, action)[0]
+    envoy = _seat_index(state, action.seat)
+    if envoy < 0:
+        return f"'{action.seat}' has no seat in this game"
+    if isinstance(action, Decide):
+        if state.phase != DECISION or state.active_seat != envoy:
+            return "there is no decision for this seat now"
+        return "" if _option_index(state, action.option) >= 0 else "that option is not offered"
+    if state.phase != DIPLOMACY or state.active_seat != envoy:
+        return "it is not this seat's turn"
+    if isinstance(action, Withdraw):
+        index = state.scenario.move_index(action.move)
+        if not any(c.seat == envoy and c.move == index for c in state.pending):
+            return f"'{action.move}' was not chosen this turn"
+        return ""
+    if isinstance(action, End):
+        return ""
+    return "unknown action"
+
+
+def _option_index(state: GameState, option_id: str) -> int:
+    event, envoy = state.decisions[0]
+    decision = state.scenario.events[event].decision
+    for index, option in enumerate(decision.options):
+        if option.id == option_id and option.when(state, (envoy,)):
+            return index
+    return -1
+
+
+def move_chance(state: GameState, envoy: int, move: Move, targets: tuple[int, ...]) -> float:
+    """The odds shown before committing, 0..1; the roll at resolution uses these."""
+    return clamp01(move.chance(state, move_context(envoy, targets)))
+
+
+def legal_actions(state: GameState, seat: str) -> list[Action]:
+    """Every action the seat may take now, in a stable order."""
+    if state.phase == OVER:
+        return []
+    envoy = _seat_index(state, seat)
+    if envoy < 0 or state.active_seat != envoy:
+        return []
+    scenario = state.scenario
+    if state.phase == DECISION:
+        event, _ = state.decisions[0]
+        options = scenario.events[event].decision.options
+        return [Decide(seat, o.id) for o in options if o.when(state, (envoy,))]
+    actions: list[Action] = []
+    names = scenario.tables
+    for index, move in enumerate(scenario.moves):
+        if move.cost > state.capital[envoy]:
+            continue
+        for targets in _target_options(state, move):
+            if not _move_problem(state, envoy, index, move, targets):
+                actions.append(Play(seat, move.id, _target_names(names, move, targets)))
+    actions.extend(
+        Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
+    )
+    actions.append(End(seat))
+    return actions
+
+
+def _target_options(state: GameState, move: Move) -> Iterable[tuple[int, ...]]:
+    scenario = state.scenario
+    if move.target == "none":
+        return ((),)
+    if move.target == "party":
+        return ((p,) for p in range(len(scenario.parties)))
+    if move.target == "accord":
+        return ((a,) for a in range(len(scenario.accords)) if not state.signed[a])
+    return ((r.a, r.b) for r in scenario.relations)
+
+
+def _target_names(tables, move: Move, targets: tuple[int, ...]) -> tuple[str, ...]:
+    if move.target == "accord":
+        return (tables.accords[targets[0]],)
+    return tuple(tables.parties[t] for t in targets)
+
+
+# ------------------------------------------------------------------- apply
+
+
+def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
+    """The new state after ``action``, and the ledger entries that explain it.
+
+    Raises :class:`IllegalAction` (a ``ValueError``) when the action is not legal
+    now; the given state is never changed.
+    """
+    if state.phase == OVER:
+        raise IllegalAction(f"{action}: the game is over")
+    if isinstance(action, Play):
+        problem, envoy, index, targets = _play_problem(state, action)
+        if problem:
+            raise IllegalAction(f"{action}: {problem}")
+        return _choose(state, envoy, index, targets)
+    problem = why_illegal(state, action)
+    if problem:
+        raise IllegalAction(f"{action}: {problem}")
+    envoy = state.scenario.envoy_index(action.seat)
+    if isinstance(action, Withdraw):
+        return _withdraw(state, envoy, state.scenario.move_index(action.move))
+    if isinstance(action, Decide):
+        return _decide(state, envoy, _option_index(state, action.option))
+    return _end_turn(state, envoy)
+
+
+def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
+    move = state.scenario.moves[index]
+    chance = move_chance(state, envoy, move, targets)
+    capital = list(state.capital)
+    capital[envoy] -= move.cost
+    chosen = Chosen(envoy, index, targets, chance, move.cost)
+    new = attrs.evolve(
+        state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
+    )
+    seat_id = state.scenario.envoys[envoy].id
+    text = f"Chose {move.name}{_on(state.scenario, move, targets)} ({chance:.0%})."
+    entry = Entry(state.turn, Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id), text=text)
+    return new, [entry]
+
+
+def _withdraw(state: GameState, envoy: int, index: int):
+    kept, refund = [], 0
+    for chosen in state.pending:
+        if chosen.seat == envoy and chosen.move == index:
+            refund = chosen.cost
+        else:
+            kept.append(chosen)
+    capital = list(state.capital)
+    capital[envoy] += refund
+    new = attrs.evolve(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
+    move = state.scenario.moves[index]
+    seat_id = state.scenario.envoys[envoy].id
+    entry = Entry(
+        state.turn, Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id),
+        text=f"Withdrew {move.name}.",
+    )  # fmt: skip
+    return new, [entry]
+
+
+def _decide(state: GameState, envoy: int, option_index: int):
+    event_index, _ = state.decisions[0]
+    event = state.scenario.events[event_index]
+    option = event.decision.options[option_index]
+    world = World(state)
+    seat_id = state.scenario.envoys[envoy].id
+    world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", seat_id)
+    world.note(f"{state.scenario.envoys[envoy].name} decided: {option.text}")
+    world.run(option.effects, (envoy,))
+    rest = state.decisions[1:]
+    new = world.freeze(step=state.step + 1, decisions=rest, phase=DECISION if rest else DIPLOMACY)
+    return _after_news(world, new)
+
+
+def _end_turn(state: GameState, envoy: int):
+    if state.active + 1 < len(state.seats):
+        return attrs.evolve(state, step=state.step + 1, active=state.active + 1), []
+    world = World(state)
+    _resolve(world)
+    _world_step(world)
+    new = world.freeze(step=state.step + 1, pending=(), active=0)
+    new = attrs.evolve(new, cooldowns=_cooldowns_after(state), delayed=world.delayed)
+    outcome = _end_check(new)
+    if outcome:
+        return _finish(world, new, outcome)
+    return _start_turn(World(new), new, new.turn + 1, world.entries)
+
+
+def _on(scenario: Scenario, move: Move, targets: tuple[int, ...]) -> str:
+    names = _target_names(scenario.tables, move, targets)
+    if move.target == "accord":
+        return f": {scenario.accords[targets[0]].name}"
+    if move.target == "party":
+        return f" on {scenario.parties[targets[0]].name}"
+    if move.target == "relation":
+        a, b = (scenario.parties[scenario.tables.parties.index(n)].name for n in names)
+        return f" between {a} and {b}"
+    return ""
+
+
+def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
+    kept = [c for c in state.cooldowns if c[2] > state.turn + 1]
+    for chosen in state.pending:
+        move = state.scenario.moves[chosen.move]
+        if move.cooldown:
+            kept.append((chosen.seat, chosen.move, state.turn + 1 + move.cooldown))
+    return tuple(sorted(kept))
+
+
+# -------------------------------------------------------------- resolution
+
+
+def _resolution_order(state: GameState) -> list[list[Chosen]]:
+    """Chosen moves grouped into resolutions: joint moves with the same target resolve once."""
+    scenario = state.scenario
+    seat_rank = {envoy: rank for rank, envoy in enumerate(state.seats)}
+    ranked = sorted(
+        enumerate(state.pending),
+        key=lambda item: (
+            scenario.family_rank.get(scenario.moves[item[1].move].family, 99),
+            seat_rank[item[1].seat],
+            item[0],
+        ),
+    )
+    groups: list[list[Chosen]] = []
+    joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
+    for _, chosen in ranked:
+        move = scenario.moves[chosen.move]
+        if move.joint_min:
+            key = (chosen.move, chosen.targets)
+            if key in joint:
+                joint[key].append(chosen)
+                continue
+            joint[key] = [chosen]
+            groups.append(joint[key])
+        else:
+            groups.append([chosen])
+    return groups
+
+
+def _resolve(world: World) -> None:
+    state, scenario = world.state, world.scenario
+    world.delayed = list(state.delayed)
+    for group in _resolution_order(state):
+        lead = max(group, key=lambda c: c.chance)
+        move = scenario.moves[lead.move]
+        seats = [scenario.envoys[c.seat] for c in group]
+        who = " and ".join(str(e.name) for e in seats)
+        private = seats[0].id if move.secret else ""
+        if move.joint_min and len(group) < move.joint_min:
+            world.cause = Cause(ledger.MOVE, move.id, seats[0].id, private_to=private)
+            for chosen in group:
+                world.capital[chosen.seat] += chosen.cost
+            world.note(
+                f"{move.name}{_on(scenario, move, lead.targets)} needed {move.joint_min} envoys "
+                f"and found {len(group)}; the capital is returned."
+            )
+            continue
+        roll = world.roll()
+        success = roll < lead.chance
+        world.cause = Cause(ledger.MOVE, move.id, seats[0].id, roll, lead.chance, private)
+        verdict = "succeeded" if success else "failed"
+        world.note(
+            f"{who}: {move.name}{_on(scenario, move, lead.targets)} {verdict} "
+            f"(rolled {roll:.2f} against {lead.chance:.0%})."
+        )
+        for number, chosen in enumerate(group):
+            ctx = move_context(chosen.seat, chosen.targets)
+            effects = move.success if success else move.failure
+            if number:
+                # A joint move resolves once: the others share only what names `self`.
+                world.cause = attrs.evolve(world.cause, seat=scenario.envoys[chosen.seat].id)
+                effects = tuple(e for e in effects if e.uses_self)
+            world.run(effects, ctx)
+            if success:
+                for d_index, delayed in enumerate(move.delayed):
+                    due = world.turn + (delayed.after or 1)
+                    left = delayed.each_turn_for or 1
+                    world.delayed.append(Scheduled(lead.move, d_index, chosen.seat, ctx, due, left))
+
+
+def _world_step(world: World) -> None:
+    scenario, rules = world.scenario, world.scenario.rules
+    # Delayed effects tick.
+    remaining = []
+    for item in world.delayed:
+        if item.due > world.turn:
+            remaining.append(item)
+            continue
+        move = scenario.moves[item.move]
+        delayed = move.delayed[item.delayed]
+        envoy = scenario.envoys[item.seat]
+        world.cause = Cause(
+            ledger.DELAYED, move.id, envoy.id, private_to=envoy.id if move.secret else ""
+        )
+        if delayed.text:
+            world.note(str(delayed.text))
+        world.run(delayed.effects, item.ctx)
+        if item.left > 1:
+            remaining.append(attrs.evolve(item, due=item.due + 1, left=item.left - 1))
+    world.delayed = tuple(remaining)
+    # Parties react.
+    for index, party in enumerate(scenario.parties):
+        ctx = (index,)
+        options = [b for b in party.behaviours if b.when(world, ctx)]
+        if not options:
+            continue
+        weights = [b.weight for b in options] + [party.idle_weight]
+        pick, world.rng = rng.weighted_choice(world.rng, weights)
+        if 0 <= pick < len(options):
+            behaviour = options[pick]
+            world.cause = Cause(ledger.BEHAVIOUR, f"{party.id}.{behaviour.id}")
+            world.note(f"{party.name}: {behaviour.text}")
+            world.run(behaviour.effects, ctx)
+    # Pressure drifts tension up, damped by hotlines and signed accords.
+    damping = rules.accord_drift_factor ** sum(1 for s in world.signed if s)
+    for index, relation in enumerate(scenario.relations):
+        factor = damping * (rules.hotline_drift_factor if world.hotline[index] else 1.0)
+        drift = world.pressure[index] * factor
+        if drift:
+            world.cause = Cause(ledger.DRIFT, f"{scenario.parties[relation.a].id}-"
+                                f"{scenario.parties[relation.b].id}")  # fmt: skip
+            world.source = ""
+            world.set("tension", index, world.tension[index] + drift)
+        if world.hotline[index]:
+            world.hotline[index] -= 1
+
+
+def _end_check(state: GameState) -> str:
+    scenario = state.scenario
+    if any(t >= scenario.conflict_at for t in state.tension):
+        return CONFLICT
+    if scenario.peace(state, ()):
+        return PEACE
+    if state.turn >= state.last_turn:
+        return STALEMATE
+    return ""
+
+
+_ENDINGS = {
+    CONFLICT: "Conflict has broken out. Everyone has lost.",
+    PEACE: "Peace: the crisis is settled.",
+    STALEMATE: "The crisis ends in a stalemate.",
+}
+
+
+def _finish(world: World, state: GameState, outcome: str):
+    world.cause = Cause(ledger.TURN, outcome)
+    world.note(_ENDINGS[outcome])
+    return attrs.evolve(state, phase=OVER, outcome=outcome, active=-1), world.entries
+
+
+# --------------------------------------------------------------------- news
+
+
+def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] | None = None):
+    """Income, then News for ``turn``; returns (state, entries)."""
+    scenario, rules = state.scenario, state.scenario.rules
+    world.entries = list(entries or [])
+    world.turn = turn
+    world.cause = Cause(ledger.TURN, f"turn {turn}")
+    world.note(f"Turn {turn} of {state.last_turn}.")
+    for envoy in state.seats:
+        carried = min(world.capital[envoy], rules.capital_carry_max)
+        income = scenario.envoys[envoy].capital
+        world.capital[envoy] = min(rules.capital_max, max(rules.capital_min, carried + income))
+    last_fired = list(state.last_fired)
+    fire_count = list(state.fire_count)
+    decisions: list[tuple[int, int]] = []
+
+    def fire(index: int) -> None:
+        event = scenario.events[index]
+        last_fired[index] = turn
+        fire_count[index] += 1
+        world.cause = Cause(ledger.EVENT, event.id)
+        world.note(f"{event.title}: {event.text}")
+        world.run(event.effects, ())
+        if event.decision is not None:
+            _queue_decision(world, state, index, decisions)
+
+    def eligible(index: int) -> bool:
+        event = scenario.events[index]
+        if event.once and fire_count[index]:
+            return False
+        return not (
+            event.cooldown and last_fired[index] and turn - last_fired[index] <= event.cooldown
+        )
+
+    # Scheduled events first, then triggered ones, each in file order.
+    for index, event in enumerate(scenario.events):
+        if event.at_turn == turn and eligible(index):
+            fire(index)
+    for index, event in enumerate(scenario.events):
+        if event.when is not None and eligible(index) and event.when(world, ()):
+            fire(index)
+    pool = [
+        i for i, e in enumerate(scenario.events)
+        if e.pool_weight > 0 and eligible(i) and (e.pool_when is None or e.pool_when(world, ()))
+    ]  # fmt: skip
+    if pool:
+        weights = [scenario.events[i].pool_weight for i in pool] + [rules.pool_nothing_weight]
+        pick, world.rng = rng.weighted_choice(world.rng, weights)
+        if 0 <= pick < len(pool):
+            fire(pool[pick])
+    new = world.freeze(
+        turn=turn,
+        phase=DECISION if decisions else DIPLOMACY,
+        active=0,
+        decisions=tuple(decisions),
+        last_fired=tuple(last_fired),
+        fire_count=tuple(fire_count),
+    )
+    return _after_news(world, new)
+
+
+def _queue_decision(world: World, state: GameState, index: int, queue: list) -> None:
+    event = state.scenario.events[index]
+    decision = event.decision
+    if decision.envoy in state.seats:
+        queue.append((index, decision.envoy))
+        return
+    # The envoy has no seat: its first option that is on offer is taken for it.
+    envoy = decision.envoy
+    for option in decision.options:
+        if option.when(world, (envoy,)):
+            world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", "")
+            world.note(f"{state.scenario.envoys[envoy].name} (not seated) chose: {option.text}")
+            world.run(option.effects, (envoy,))
+            return
+
+
+def _after_news(world: World, state: GameState):
+    """End the game if News or a decision settled it; otherwise play on."""
+    outcome = _end_check(state) if state.turn else ""
+    if outcome == STALEMATE:
+        outcome = ""  # the last turn is still to be played
+    if outcome:
+        return _finish(world, state, outcome)
+    return state, world.entries

@@ -1,0 +1,116 @@
+"""The whole state of a game, as one frozen value.
+
+Meters are tuples of integers indexed like the scenario's parties, relations,
+envoys and accords, so a state is cheap to copy and compare, and its canonical
+form hashes to the same digest on every machine. A state is only ever changed
+by the rules (``attrs.evolve``); nothing mutates it in place.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import attrs
+
+from game.engine.model import Scenario
+
+DECISION = "decision"
+DIPLOMACY = "diplomacy"
+OVER = "over"
+
+PEACE = "peace"
+STALEMATE = "stalemate"
+CONFLICT = "conflict"
+
+PUBLIC = -1  # the "seat" of a fact revealed to everyone
+
+
+@attrs.frozen
+class Chosen:
+    """A move a seat has chosen this turn, with the odds it was shown."""
+
+    seat: int
+    move: int
+    targets: tuple[int, ...]
+    chance: float
+    cost: int
+
+
+@attrs.frozen
+class Scheduled:
+    """Delayed effects of a move that succeeded, waiting for their turn."""
+
+    move: int
+    delayed: int
+    seat: int
+    ctx: tuple[int, ...]
+    due: int  # the turn of the next application
+    left: int  # how many applications remain
+
+
+@attrs.frozen
+class GameState:
+    scenario: Scenario = attrs.field(eq=False, repr=False)
+    seed: int
+    rng: int
+    step: int
+    turn: int
+    last_turn: int
+    phase: str
+    active: int  # index into seats of the seat choosing moves
+    seats: tuple[int, ...]  # envoy indices, in turn order
+    capital: tuple[int, ...]  # per envoy
+    standing: tuple[int, ...]  # per envoy, then per party
+    posture: tuple[int, ...]  # per party
+    resolve: tuple[int, ...]  # per party
+    tension: tuple[int, ...]  # per relation
+    trust: tuple[int, ...]
+    pressure: tuple[int, ...]
+    hotline: tuple[int, ...]
+    signed: tuple[int, ...]  # per accord: the turn it was signed, 0 if not
+    counters: tuple[int, ...]
+    revealed: frozenset[tuple[int, int]]  # (fact, seat or PUBLIC)
+    pending: tuple[Chosen, ...]
+    cooldowns: tuple[tuple[int, int, int], ...]  # (envoy, move, first turn it is free again)
+    delayed: tuple[Scheduled, ...]
+    last_fired: tuple[int, ...]  # per event: the turn it last fired, 0 if never
+    fire_count: tuple[int, ...]
+    decisions: tuple[tuple[int, int], ...]  # queue of (event, envoy)
+    outcome: str  # "" until the game is over
+    viewer: int = -1  # the envoy whose view this is, -1 for the full state
+
+    # Reading helpers used by expressions and the UI -------------------------
+    def knows(self, fact: int, seat: int) -> bool:
+        return (fact, PUBLIC) in self.revealed or (fact, seat) in self.revealed
+
+    @property
+    def active_seat(self) -> int:
+        """The envoy whose turn it is (to decide or to choose moves), or -1."""
+        if self.phase == DECISION and self.decisions:
+            return self.decisions[0][1]
+        if self.phase == DIPLOMACY and 0 <= self.active < len(self.seats):
+            return self.seats[self.active]
+        return -1
+
+    def standing_of(self, envoy: int, party: int) -> int:
+        return self.standing[envoy * len(self.posture) + party]
+
+    @property
+    def is_over(self) -> bool:
+        return self.phase == OVER
+
+
+def to_dict(state: GameState) -> dict[str, Any]:
+    """The canonical, JSON-ready form of a state (the scenario by id and hash only)."""
+    data = attrs.asdict(state, recurse=True, filter=lambda a, _: a.name != "scenario")
+    data["revealed"] = sorted(list(pair) for pair in state.revealed)
+    data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}
+    return data
+
+
+def state_hash(state: GameState) -> str:
+    """A stable digest of the whole state: equal games have equal hashes, everywhere."""
+    text = json.dumps(to_dict(state), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
