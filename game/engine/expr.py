@@ -163,73 +163,205 @@ def _register(fn: Function) -> None:
 
 
 for _fn in (
-    Function("tension", (PARTY, PARTY), NUMBER,
-             "How close two parties are to armed conflict, 0..100.", meter=True,
-             example="tension(norland, sudmark) >= 60"),
-    Function("trust", (PARTY, PARTY), NUMBER,
-             "How much two parties believe each other, 0..100.", meter=True,
-             example="trust(norland, sudmark) += 5"),
-    Function("pressure", (PARTY, PARTY), NUMBER,
-             "How much tension drifts up each turn on a relation.", meter=True,
-             example="pressure(norland, sudmark) -= 1"),
-    Function("hotline", (PARTY, PARTY), NUMBER,
-             "Turns left on an open hotline between two parties (0 when closed). "
-             "Set it to open one.", meter=True,
-             example="hotline(a, b) = 3"),
-    Function("standing", (SEAT, PARTY), NUMBER,
-             "How far a party trusts an envoy, 0..100.", meter=True,
-             example="standing(self, target) += 4"),
-    Function("capital", (SEAT,), NUMBER,
-             "An envoy's political capital left this turn.", meter=True,
-             example="capital(self) -= 2"),
-    Function("posture", (PARTY,), NUMBER,
-             "A party's posture, 0 dove .. 100 hawk.", meter=True,
-             example="posture(norland) >= 70"),
-    Function("resolve", (PARTY,), NUMBER,
-             "A party's resolve to hold out; sanctions wear it down, and accords come "
-             "easier when it is low.", meter=True,
-             example="resolve(target) -= 8"),
-    Function("counter", (COUNTER,), NUMBER,
-             "A number the scenario declares under `counters` and keeps itself.",
-             meter=True, example="counter(incidents) += 1"),
+    Function(
+        "tension",
+        (PARTY, PARTY),
+        NUMBER,
+        "How close two parties are to armed conflict, 0..100.",
+        meter=True,
+        example="tension(norland, sudmark) >= 60",
+    ),
+    Function(
+        "trust",
+        (PARTY, PARTY),
+        NUMBER,
+        "How much two parties believe each other, 0..100.",
+        meter=True,
+        example="trust(norland, sudmark) += 5",
+    ),
+    Function(
+        "pressure",
+        (PARTY, PARTY),
+        NUMBER,
+        "How much tension drifts up each turn on a relation.",
+        meter=True,
+        example="pressure(norland, sudmark) -= 1",
+    ),
+    Function(
+        "hotline",
+        (PARTY, PARTY),
+        NUMBER,
+        "Turns left on an open hotline between two parties (0 when closed). Set it to open one.",
+        meter=True,
+        example="hotline(a, b) = 3",
+    ),
+    Function(
+        "standing",
+        (SEAT, PARTY),
+        NUMBER,
+        "How far a party trusts an envoy, 0..100.",
+        meter=True,
+        example="standing(self, target) += 4",
+    ),
+    Function(
+        "capital",
+        (SEAT,),
+        NUMBER,
+        "An envoy's political capital left this turn.",
+        meter=True,
+        example="capital(self) -= 2",
+    ),
+    Function(
+        "posture",
+        (PARTY,),
+        NUMBER,
+        "A party's posture, 0 dove .. 100 hawk.",
+        meter=True,
+        example="posture(norland) >= 70",
+    ),
+    Function(
+        "resolve",
+        (PARTY,),
+        NUMBER,
+        "A party's resolve to hold out; sanctions wear it down, and accords come "
+        "easier when it is low.",
+        meter=True,
+        example="resolve(target) -= 8",
+    ),
+    Function(
+        "counter",
+        (COUNTER,),
+        NUMBER,
+        "A number the scenario declares under `counters` and keeps itself.",
+        meter=True,
+        example="counter(incidents) += 1",
+    ),
     Function("turn", (), NUMBER, "The current turn, from 1.", example="turn() >= 4"),
-    Function("turns_left", (), NUMBER, "Turns left after this one.",
-             example="turns_left() <= 1"),
-    Function("signed", (ACCORD,), BOOL, "Whether an accord has been signed.",
-             example="signed(ceasefire)"),
-    Function("accord_odds", (ACCORD,), NUMBER,
-             "The chance a proposal of this accord succeeds now: 0 unless its "
-             "`requires` holds, else its `chance`.", example="accord_odds(target)"),
-    Function("revealed", (PARTY, FACT), BOOL,
-             "Whether a hidden fact is known: to everyone, or to the acting envoy.",
-             example="revealed(norland, red_line)"),
-    Function("represents", (SEAT, PARTY), BOOL,
-             "Whether an envoy speaks for a party.", example="not represents(self, a)"),
-    Function("playing", (SEAT,), BOOL, "Whether an envoy has a seat in this game.",
-             example="playing(kestrel_fm)"),
-    Function("max_tension", (), NUMBER, "The highest tension of any relation.",
-             example="max_tension() >= 80"),
-    Function("min_trust", (), NUMBER, "The lowest trust of any relation.",
-             example="min_trust() < 20"),
-    Function("min", (NUMBER, NUMBER), NUMBER, "The smallest of two or more numbers.",
-             variadic=True, example="min(standing(self, a), standing(self, b))"),
-    Function("max", (NUMBER, NUMBER), NUMBER, "The largest of two or more numbers.",
-             variadic=True, example="max(0, 40 - trust(a, b))"),
-    Function("abs", (NUMBER,), NUMBER, "A number without its sign.",
-             example="abs(posture(a) - posture(b)) > 30"),
-    Function("chance", (NUMBER,), BOOL,
-             "True with probability p (0..1), drawn from the game's seeded dice. "
-             "Only in events and behaviours.", random=True, example="chance(0.25)"),
-    Function("sign", (ACCORD,), NUMBER,
-             "Sign an accord now, and apply its effects.", action=True,
-             example="sign(ceasefire)"),
-    Function("reveal", (PARTY, FACT), NUMBER,
-             "Reveal a hidden fact to the acting envoy (to everyone outside a move).",
-             action=True, example="reveal(target, red_line)"),
-    Function("disclose", (PARTY, FACT), NUMBER,
-             "Reveal a hidden fact to everyone.", action=True,
-             example="disclose(norland, red_line)"),
-):  # fmt: skip
+    Function("turns_left", (), NUMBER, "Turns left after this one.", example="turns_left() <= 1"),
+    Function(
+        "signed", (ACCORD,), BOOL, "Whether an accord has been signed.", example="signed(ceasefire)"
+    ),
+    Function(
+        "accord_odds",
+        (ACCORD,),
+        NUMBER,
+        "The chance a proposal of this accord succeeds now: 0 unless its "
+        "`requires` holds, else its `chance`.",
+        example="accord_odds(target)",
+    ),
+    Function(
+        "revealed",
+        (PARTY, FACT),
+        BOOL,
+        "Whether a hidden fact is known: to everyone, or to the acting envoy.",
+        example="revealed(norland, red_line)",
+    ),
+    Function(
+        "represents",
+        (SEAT, PARTY),
+        BOOL,
+        "Whether an envoy speaks for a party.",
+        example="not represents(self, a)",
+    ),
+    Function(
+        "playing",
+        (SEAT,),
+        BOOL,
+        "Whether an envoy has a seat in this game.",
+        example="playing(kestrel_fm)",
+    ),
+    Function(
+        "max_tension",
+        (),
+        NUMBER,
+        "The highest tension of any relation.",
+        example="max_tension() >= 80",
+    ),
+    Function(
+        "min_trust", (), NUMBER, "The lowest trust of any relation.", example="min_trust() < 20"
+    ),
+    Function(
+        "min",
+        (NUMBER, NUMBER),
+        NUMBER,
+        "The smallest of two or more numbers.",
+        variadic=True,
+        example="min(standing(self, a), standing(self, b))",
+    ),
+    Function(
+        "max",
+        (NUMBER, NUMBER),
+        NUMBER,
+        "The largest of two or more numbers.",
+        variadic=True,
+        example="max(0, 40 - trust(a, b))",
+    ),
+    Function(
+        "abs",
+        (NUMBER,),
+        NUMBER,
+        "A number without its sign.",
+        example="abs(posture(a) - posture(b)) > 30",
+    ),
+    Function(
+        "chance",
+        (NUMBER,),
+        BOOL,
+        "True with probability p (0..1), drawn from the game's seeded dice. "
+        "Only in events and behaviours.",
+        random=True,
+        example="chance(0.25)",
+    ),
+    Function(
+        "sign",
+        (ACCORD,),
+        NUMBER,
+        "Sign an accord now, and apply its effects.",
+        action=True,
+        example="sign(ceasefire)",
+    ),
+    Function(
+        "reveal",
+        (PARTY, FACT),
+        NUMBER,
+        "Reveal a hidden fact to the acting envoy (to everyone outside a move).",
+        action=True,
+        example="reveal(target, red_line)",
+    ),
+    Function(
+        "disclose",
+        (PARTY, FACT),
+        NUMBER,
+        "Reveal a hidden fact to everyone.",
+        action=True,
+        example="disclose(norland, red_line)",
+    ),
+    Function(
+        "secrets",
+        (PARTY,),
+        NUMBER,
+        "How many of a party's hidden facts the acting envoy has not learned "
+        "(outside a move: that are not public).",
+        example="secrets(target) > 0",
+    ),
+    Function(
+        "reveal_next",
+        (PARTY,),
+        NUMBER,
+        "Reveal the first of a party's hidden facts the acting envoy has not learned "
+        "(to everyone outside a move).",
+        action=True,
+        example="reveal_next(target)",
+    ),
+    Function(
+        "disclose_next",
+        (PARTY,),
+        NUMBER,
+        "Reveal the first of a party's hidden facts that is not public yet, to everyone.",
+        action=True,
+        example="disclose_next(target)",
+    ),
+):
     _register(_fn)
 
 # Meter ranges other than the 0..100 of every meter are tunable in YAML rules;
@@ -423,8 +555,9 @@ class _Parser:
             if token.text == "*":
                 left = Node(NUMBER, lambda w, c, lf=lf, rf=rf: lf(w, c) * rf(w, c), left.offset)
             else:
-                left = Node(NUMBER, lambda w, c, lf=lf, rf=rf: _divide(lf(w, c), rf(w, c)),
-                            left.offset)  # fmt: skip
+                left = Node(
+                    NUMBER, lambda w, c, lf=lf, rf=rf: _divide(lf(w, c), rf(w, c)), left.offset
+                )
         return left
 
     def unary(self) -> Node:
@@ -495,9 +628,10 @@ class _Parser:
         node = self.expression()
         if kind in ID_KINDS:
             raise ExprError(
-                f"{fn.name}() needs {_a(KIND_WORDS[kind])} here", node.offset,
+                f"{fn.name}() needs {_a(KIND_WORDS[kind])} here",
+                node.offset,
                 f"write an id such as {self.example_id(kind)}",
-            )  # fmt: skip
+            )
         return node
 
     def example_id(self, kind: str) -> str:
@@ -645,6 +779,10 @@ def _compile_call(fn: Function, args: list[Node], t: IdTables, scope: Scope) -> 
         return lambda w, c: w.scenario.accord_odds(w, g(w, c))
     if name == "revealed":
         return _revealed(args, t, scope)
+    if name == "secrets":
+        (g,) = _ids(args)
+        by_party, seat = _facts_by_party(t), _seat_reader(scope)
+        return lambda w, c: sum(1 for f in by_party[g(w, c)] if not w.knows(f, seat(c)))
     if name == "represents":
         (ga, gb) = _ids(args)
         return lambda w, c: w.scenario.envoy_party[ga(w, c)] == gb(w, c)
@@ -690,6 +828,21 @@ def _fact_getter(args: list[Node], t: IdTables) -> Fn:
     gp, fact_name = party.fn, fact.name
     lookup = {(p, f): i for i, (p, f) in enumerate(t.facts)}
     return lambda w, c: lookup.get((gp(w, c), fact_name), -1)
+
+
+def _facts_by_party(t: IdTables) -> tuple[tuple[int, ...], ...]:
+    return tuple(
+        tuple(i for i, (p, _) in enumerate(t.facts) if p == party)
+        for party in range(len(t.parties))
+    )
+
+
+def _seat_reader(scope: Scope) -> Callable[[tuple], int]:
+    """The acting envoy in this scope, or -1 (the public) where there is none."""
+    if scope.names.get("self") != SEAT:
+        return lambda c: -1
+    slot = scope.slot("self")
+    return lambda c: c[slot]
 
 
 def _revealed(args: list[Node], t: IdTables, scope: Scope) -> Fn:
@@ -780,9 +933,10 @@ def compile_effect(text: str, tables: IdTables, scope: Scope) -> Callable[[Any, 
         changeable = [n for n, f in FUNCTIONS.items() if f.meter or f.action]
         if fn is None:
             raise ExprError(
-                f"unknown function '{start.text}'", start.offset, did_you_mean(start.text,
-                                                                               changeable)
-            )  # fmt: skip
+                f"unknown function '{start.text}'",
+                start.offset,
+                did_you_mean(start.text, changeable),
+            )
         raise ExprError(
             f"{fn.name}() cannot be changed by an effect",
             start.offset,
@@ -830,10 +984,21 @@ def _compile_action(
     if fn.name == "sign":
         (g,) = _ids(args)
         return lambda w, c: w.sign(g(w, c))
+    seat = _seat_reader(scope) if fn.name.startswith("reveal") else (lambda c: -1)
+    if fn.name in ("reveal_next", "disclose_next"):
+        (g,) = _ids(args)
+        by_party = _facts_by_party(t)
+
+        def reveal_next(w, c):
+            who = seat(c)
+            for fact in by_party[g(w, c)]:
+                if not w.knows(fact, who):
+                    w.reveal(fact, who)
+                    return
+
+        return reveal_next
     fact = _fact_getter(args, t)
-    has_seat = scope.names.get("self") == SEAT and fn.name == "reveal"
-    slot = scope.slot("self") if has_seat else -1
-    return lambda w, c: w.reveal(fact(w, c), c[slot] if has_seat else -1)
+    return lambda w, c: w.reveal(fact(w, c), seat(c))
 
 
 def compile_condition(text: str, tables: IdTables, scope: Scope) -> Fn:
