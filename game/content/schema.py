@@ -1,0 +1,596 @@
+"""The scenario file format, version 1, as frozen attrs classes.
+
+A scenario file is structured into :class:`ScenarioDef` by a strict cattrs
+converter: unknown keys are refused (a typo is an error, not a silently ignored
+line), and numbers, strings and booleans are never coerced into each other.
+Each field's ``metadata["doc"]`` is the text that MODDING.md and the JSON Schema
+show for it.
+
+The numbers a designer tunes all live in YAML: the standard library's ``rules``
+block gives every default, and a scenario overrides what it needs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal, NewType
+
+import attrs
+import cattrs
+from cattrs.errors import IterableValidationError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, override
+
+from game.engine.expr import did_you_mean
+
+FORMAT_VERSION = 1
+METER_MIN, METER_MAX = 0, 100
+
+Id = NewType("Id", str)
+Meter = NewType("Meter", int)
+Count = NewType("Count", int)
+Weight = NewType("Weight", float)
+Fraction = NewType("Fraction", float)
+Color = NewType("Color", str)
+Expression = NewType("Expression", str)
+Chance = NewType("Chance", object)
+Number = NewType("Number", float)
+Integer = NewType("Integer", int)
+
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
+LANG_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
+COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
+RESERVED_IDS = frozenset({"all", "self", "target", "a", "b", "true", "false", "and", "or", "not"})
+RESERVED_MOVE_IDS = frozenset({"end", "decide", "withdraw", "facilitator"})
+
+
+def doc(text: str, **kwargs: Any) -> Any:
+    return attrs.field(metadata={"doc": text}, **kwargs)
+
+
+@attrs.frozen
+class Text:
+    """Player-facing text: one string, or a mapping from language code to string."""
+
+    values: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, english: str) -> Text:
+        return cls((("en", english),))
+
+    def get(self, lang: str = "en") -> str:
+        table = dict(self.values)
+        return table.get(lang) or table.get("en") or next(iter(table.values()), "")
+
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang, _ in self.values)
+
+    def __str__(self) -> str:
+        return self.get("en")
+
+
+# ------------------------------------------------------------------ the format
+
+
+@attrs.frozen
+class FactDef:
+    id: Id = doc("The fact's id, unique within its party.")
+    text: Text = doc("What the fact says once it is revealed.")
+
+
+@attrs.frozen
+class BehaviourDef:
+    id: Id = doc("The behaviour's id, unique within its party.")
+    text: Text = doc("What players read when the party acts this way.")
+    weight: Weight = doc("How likely this reaction is against the party's other reactions.")
+    when: Expression = doc("A condition; `self` is the party.", default="true")
+    effects: tuple[Expression, ...] = doc("Effect statements; `self` is the party.", default=())
+
+
+@attrs.frozen
+class PartyDef:
+    id: Id = doc("The party's id, used in expressions.")
+    name: Text = doc("The party's name.")
+    color: Color = doc("The party's colour on the board, as #rrggbb.")
+    map: tuple[Fraction, Fraction] = doc("Position on the board map: [x, y], each 0..1.")
+    posture: Meter = doc("0 dove .. 100 hawk.")
+    resolve: Meter = doc("Resolve to hold out; sanctions wear it down.", default=50)
+    text: Text | None = doc("A short description for the briefing.", default=None)
+    facts: tuple[FactDef, ...] = doc("Hidden facts that some moves reveal.", default=())
+    behaviours: tuple[BehaviourDef, ...] = doc(
+        "Weighted reactions at the World step; at most one fires per turn.", default=()
+    )
+    idle_weight: Weight | None = doc(
+        "Weight of doing nothing at the World step (default: rules.behaviour_idle_weight).",
+        default=None,
+    )
+
+
+@attrs.frozen
+class RelationDef:
+    between: tuple[Id, Id] = doc("The two parties, in either order.")
+    tension: Meter = doc("Starting tension, 0..100.")
+    trust: Meter = doc("Starting trust, 0..100.")
+    pressure: Integer = doc("How much tension drifts up each turn when nothing is done.")
+
+
+@attrs.frozen
+class ObjectiveDef:
+    id: Id = doc("The objective's id.")
+    text: Text = doc("What the envoy wants, as shown on its private agenda.")
+    when: Expression = doc("Scored if this holds at the end; `self` is the envoy.")
+    points: Integer = doc("Points scored when the objective is met.")
+
+
+@attrs.frozen
+class EnvoyDef:
+    id: Id = doc("The envoy's id (a seat).")
+    name: Text = doc("The envoy's title, for example 'UN Special Envoy'.")
+    capital: Count = doc("Political capital gained each turn.")
+    party: Id | None = doc("The party this envoy speaks for, if any.", default=None)
+    required: bool = doc("Whether every game must seat this envoy.", default=False)
+    text: Text | None = doc("The envoy's role, for the briefing.", default=None)
+    standing: dict[Id, Meter] = doc(
+        "Starting standing with parties (others: rules.standing_default).", factory=dict
+    )
+    agenda: tuple[ObjectiveDef, ...] = doc("Private objectives scored at the end.", default=())
+
+
+@attrs.frozen
+class AccordDef:
+    id: Id = doc("The accord's id.")
+    name: Text = doc("The accord's name.")
+    text: Text = doc("What the accord does, for players.")
+    requires: Expression = doc("Conditions that must hold for a proposal to have a chance.")
+    chance: Chance = doc("The chance a proposal succeeds once `requires` holds.", default=1)
+    effects: tuple[Expression, ...] = doc("Effects applied once, when it is signed.", default=())
+
+
+@attrs.frozen
+class DelayedDef:
+    effects: tuple[Expression, ...] = doc("Effect statements, in the move's context.")
+    after: Count | None = doc("Apply once, this many turns later (written `in`).", default=None)
+    each_turn_for: Count | None = doc("Apply at each World step for this many turns.", default=None)
+    text: Text | None = doc("What players read when it applies.", default=None)
+
+
+@attrs.frozen
+class JointDef:
+    min_envoys: Count = doc("How many envoys must choose this move with the same target.")
+
+
+@attrs.frozen
+class MoveDef:
+    id: Id = doc("The move's id; a scenario move with a library move's id replaces it.")
+    family: Id = doc("The move's family, such as communication or sanctions.")
+    name: Text = doc("The move's name on its card.")
+    text: Text = doc("What the move does, on its card.")
+    cost: Count = doc("Political capital it costs.")
+    target: Literal["party", "relation", "accord", "none"] = doc(
+        "What the move is aimed at; in expressions, `target` (party or accord) or `a`, `b`."
+    )
+    requires: Expression = doc("A condition for the move to be legal.", default="true")
+    chance: Chance = doc("The chance of success, a number or an expression, 0..1.", default=1)
+    success: tuple[Expression, ...] = doc("Effects when the roll succeeds.", default=())
+    failure: tuple[Expression, ...] = doc("Effects when the roll fails.", default=())
+    delayed: tuple[DelayedDef, ...] = doc("Effects later, when the move succeeded.", default=())
+    visibility: Literal["public", "secret"] = doc(
+        "Whether other envoys learn of the move when it resolves.", default="public"
+    )
+    cooldown: Count = doc("Turns before the same envoy may choose it again.", default=0)
+    joint: JointDef | None = doc("Makes it a multilateral move.", default=None)
+    override: bool = doc("Set true when a scenario replaces a library move.", default=False)
+
+
+@attrs.frozen
+class OptionDef:
+    id: Id = doc("The option's id.")
+    text: Text = doc("The option as the deciding envoy reads it.")
+    when: Expression = doc("The option is offered only if this holds.", default="true")
+    effects: tuple[Expression, ...] = doc("Effects; `self` is the deciding envoy.", default=())
+
+
+@attrs.frozen
+class DecisionDef:
+    envoy: Id = doc("The envoy who decides; skipped (first offered option) if not seated.")
+    prompt: Text = doc("The question put to the envoy.")
+    options: tuple[OptionDef, ...] = doc("Two or more options.")
+
+
+@attrs.frozen
+class PoolDef:
+    weight: Weight = doc("Weight in the turn's draw.")
+    when: Expression = doc("The event is in the pool only while this holds.", default="true")
+
+
+@attrs.frozen
+class EventDef:
+    id: Id = doc("The event's id.")
+    title: Text = doc("The headline.")
+    text: Text = doc("The news story.")
+    at_turn: Count | None = doc("Fires at the start of this turn.", default=None)
+    when: Expression | None = doc("Fires at the start of a turn when this holds.", default=None)
+    pool: PoolDef | None = doc("Drawn by weight, at most one pool event a turn.", default=None)
+    once: bool | None = doc(
+        "Fires at most once (default: true, except for pool events).", default=None
+    )
+    cooldown: Count = doc("Turns before it may fire again.", default=0)
+    effects: tuple[Expression, ...] = doc("Effects when it fires.", default=())
+    decision: DecisionDef | None = doc("A choice put to one envoy.", default=None)
+    rare: bool = doc("Rare on purpose: the balance report does not flag it.", default=False)
+
+
+@attrs.frozen
+class FamilyDef:
+    id: Id = doc("The family's id.")
+    name: Text = doc("The family's name.")
+    text: Text = doc("What the family teaches.")
+    color: Color = doc("The family's colour on move cards.")
+
+
+@attrs.frozen
+class ScoringDef:
+    shared: dict[Id, Integer] = doc("Shared points per outcome: peace, stalemate, conflict.")
+    multiplier: dict[Id, Number] = doc("Score multiplier per outcome.")
+    standing_weight: Number = doc("Points per point of mean final standing.")
+
+
+@attrs.frozen
+class RulesDef:
+    """Every tunable number of the turn sequence. All optional in a scenario."""
+
+    capital_carry_max: Count | None = doc("Unspent capital kept into the next turn.", default=None)
+    capital_min: Integer | None = doc("Lowest capital (debt) an envoy can fall to.", default=None)
+    capital_max: Count | None = doc("Highest capital an envoy can hold.", default=None)
+    standing_default: Meter | None = doc("Standing where an envoy lists none.", default=None)
+    pressure_min: Integer | None = doc("Lowest pressure of a relation.", default=None)
+    pressure_max: Integer | None = doc("Highest pressure of a relation.", default=None)
+    hotline_max: Count | None = doc("Longest a hotline can stay open, in turns.", default=None)
+    hotline_drift_factor: Number | None = doc("Drift multiplier on a hotline.", default=None)
+    accord_drift_factor: Number | None = doc("Drift multiplier per signed accord.", default=None)
+    pool_nothing_weight: Weight | None = doc("Weight of 'no news' in the pool.", default=None)
+    behaviour_idle_weight: Weight | None = doc("Default weight of a party idling.", default=None)
+    counter_min: Integer | None = doc("Lowest value of a counter.", default=None)
+    counter_max: Integer | None = doc("Highest value of a counter.", default=None)
+    resolution_order: tuple[Id, ...] | None = doc("The order families resolve in.", default=None)
+    scoring: ScoringDef | None = doc("How seats score.", default=None)
+
+
+@attrs.frozen
+class PlayersDef:
+    min: Count = doc("Fewest envoys.")
+    max: Count = doc("Most envoys.")
+
+
+@attrs.frozen
+class TeacherDef:
+    learning_goals: tuple[Text, ...] = doc("What the class should take away.")
+    duration_minutes: Count = doc("How long a game takes, in minutes.")
+    players: PlayersDef = doc("How many envoys can play.")
+    age: str = doc("Age guidance, for example '13+'.")
+    debrief_questions: tuple[Text, ...] = doc("Questions for the discussion afterwards.")
+    notes: Text = doc("Teacher-only notes.")
+    sensitive_topics: tuple[Text, ...] = doc("Topics to handle with care.", default=())
+
+
+@attrs.frozen
+class ScenarioDef:
+    format: Count = doc("The format version; this is version 1.")
+    id: Id = doc("The scenario's id.")
+    title: Text = doc("The scenario's title.")
+    summary: Text = doc("One or two sentences for the scenario browser.")
+    briefing: Text = doc("The situation, read before the first turn.")
+    difficulty: Literal["introductory", "standard", "hard"] = doc("How hard it is to win.")
+    teacher: TeacherDef = doc("Metadata for teachers.")
+    turns: Count = doc("How many turns the crisis lasts.")
+    parties: tuple[PartyDef, ...] = doc("The states, blocs or factions in the crisis.")
+    relations: tuple[RelationDef, ...] = doc("Pairs of parties and their meters.")
+    envoys: tuple[EnvoyDef, ...] = doc("The seats, in turn order.")
+    peace: Expression = doc("The peace condition, usually 'these accords are signed'.")
+    inspired_by: Text | None = doc("What history inspired the scenario, if anything.", default=None)
+    conflict_at: Meter = doc("Tension at which conflict breaks out.", default=100)
+    includes: tuple[Id, ...] = doc("Move libraries to include.", default=("standard",))
+    rules: RulesDef = doc("Overrides of the library's rules.", factory=RulesDef)
+    accords: tuple[AccordDef, ...] = doc("Agreements the parties can sign.", default=())
+    moves: tuple[MoveDef, ...] = doc("Moves added to or replacing the library's.", default=())
+    disable_moves: tuple[Id, ...] = doc("Library moves this scenario leaves out.", default=())
+    events: tuple[EventDef, ...] = doc("News: scheduled, triggered and pool events.", default=())
+    counters: dict[Id, Integer] = doc("Numbers the scenario keeps, with their start.", factory=dict)
+
+
+@attrs.frozen
+class LibraryDef:
+    format: Count = doc("The format version; this is version 1.")
+    library: Id = doc("The library's id, as scenarios include it.")
+    families: tuple[FamilyDef, ...] = doc("Move families.", default=())
+    rules: RulesDef = doc("Default rules.", factory=RulesDef)
+    moves: tuple[MoveDef, ...] = doc("Moves.", default=())
+
+
+# --------------------------------------------------------------- the converter
+
+
+class FieldError(ValueError):
+    """A value problem, with an optional hint for the modder."""
+
+    def __init__(self, message: str, hint: str = "", key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.key = key
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        return f"text ({value!r})" if len(value) < 30 else "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def _strict_str(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, got {_describe(value)}", "put it in quotes")
+    return value
+
+
+def _strict_int(value: Any, _: Any = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(f"expected a whole number, got {_describe(value)}")
+    return value
+
+
+def _strict_float(value: Any, _: Any = None) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise FieldError(f"expected a number, got {_describe(value)}")
+    return value
+
+
+def _strict_bool(value: Any, _: Any) -> bool:
+    if not isinstance(value, bool):
+        raise FieldError(f"expected true or false, got {_describe(value)}")
+    return value
+
+
+def _id(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        hint = ""
+        if isinstance(value, bool):
+            hint = "quote it, or choose another id"
+        raise FieldError(f"expected an id, got {_describe(value)}", hint)
+    if not ID_PATTERN.fullmatch(value):
+        suggestion = re.sub(r"[^a-z0-9_]", "_", value.lower()).strip("_") or "my_id"
+        if not suggestion[0].isalpha():
+            suggestion = "x_" + suggestion
+        raise FieldError(
+            f"'{value}' is not a valid id",
+            f"ids are lower-case letters, digits and _, starting with a letter: "
+            f"'{suggestion[:40]}'",
+        )
+    if value in RESERVED_IDS:
+        raise FieldError(f"'{value}' is a reserved word", "choose another id")
+    return value
+
+
+def _meter(value: Any, _: Any) -> int:
+    number = _strict_int(value)
+    if not METER_MIN <= number <= METER_MAX:
+        raise FieldError(f"{number} is out of range", f"meters go from {METER_MIN} to {METER_MAX}")
+    return number
+
+
+def _count(value: Any, _: Any) -> int:
+    number = _strict_int(value)
+    if number < 0:
+        raise FieldError(f"{number} is negative", "use 0 or more")
+    return number
+
+
+def _weight(value: Any, _: Any) -> float:
+    number = _strict_float(value)
+    if number < 0:
+        raise FieldError(f"{number} is negative", "weights are 0 or more")
+    return number
+
+
+def _fraction(value: Any, _: Any) -> float:
+    number = _strict_float(value)
+    if not 0 <= number <= 1:
+        raise FieldError(f"{number} is out of range", "use a number from 0 to 1")
+    return number
+
+
+def _color(value: Any, _: Any) -> str:
+    text = _strict_str(value, None)
+    if not COLOR_PATTERN.fullmatch(text):
+        raise FieldError(f"'{text}' is not a colour", "write it as #rrggbb, for example '#3366cc'")
+    return text
+
+
+def _expression(value: Any, _: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if not isinstance(value, str):
+        raise FieldError(f"expected an expression, got {_describe(value)}", "write it in quotes")
+    return value
+
+
+def _chance(value: Any, _: Any) -> object:
+    if isinstance(value, bool):
+        raise FieldError("expected a chance, got a boolean", "write a number from 0 to 1")
+    if isinstance(value, int | float):
+        return _fraction(value, None)
+    if isinstance(value, str):
+        return value
+    raise FieldError(f"expected a chance, got {_describe(value)}", "a number 0..1 or a formula")
+
+
+def _text(value: Any, _: Any) -> Text:
+    if isinstance(value, str):
+        return Text.of(value)
+    if isinstance(value, dict):
+        if not value:
+            raise FieldError("expected text, got an empty mapping")
+        pairs = []
+        for lang, text in value.items():
+            if not LANG_PATTERN.fullmatch(lang):
+                raise FieldError(f"'{lang}' is not a language code", "for example: en, km, fr")
+            if not isinstance(text, str):
+                raise FieldError(f"the '{lang}' text is {_describe(text)}", "put it in quotes")
+            pairs.append((lang, text))
+        if "en" not in value:
+            raise FieldError("translations need an English text", "add an 'en:' entry")
+        return Text(tuple(pairs))
+    raise FieldError(f"expected text, got {_describe(value)}", "put it in quotes")
+
+
+class KeyedErrors(ValueError):
+    """Problems in a mapping's entries, by key."""
+
+    def __init__(self, errors: list[tuple[str, FieldError]]):
+        super().__init__(f"{len(errors)} problems")
+        self.errors = errors
+
+
+def _id_mapping(value_hook):
+    def structure(value: Any, _: Any) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise FieldError(f"expected a mapping, got {_describe(value)}")
+        result, errors = {}, []
+        for key, item in value.items():
+            try:
+                _id(key, None)
+                result[key] = value_hook(item, None)
+            except FieldError as error:
+                errors.append((key, error))
+        if errors:
+            raise KeyedErrors(errors)
+        return result
+
+    return structure
+
+
+def _sequence(value: Any, _: Any) -> list:
+    if not isinstance(value, list):
+        raise FieldError(
+            f"expected a list, got {_describe(value)}", "write it as - items or [a, b]"
+        )
+    return value
+
+
+def make_converter() -> cattrs.Converter:
+    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    simple = {
+        str: _strict_str,
+        int: _strict_int,
+        float: _strict_float,
+        bool: _strict_bool,
+        Id: _id,
+        Meter: _meter,
+        Count: _count,
+        Weight: _weight,
+        Fraction: _fraction,
+        Color: _color,
+        Expression: _expression,
+        Chance: _chance,
+        Number: _strict_float,
+        Integer: _strict_int,
+        Text: _text,
+        dict[Id, Meter]: _id_mapping(lambda v, _=None: _meter(v, None)),
+        dict[Id, Integer]: _id_mapping(_strict_int),
+        dict[Id, Number]: _id_mapping(_strict_float),
+    }
+    for type_, hook in simple.items():
+        converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
+
+    def is_tuple(type_: Any) -> bool:
+        return getattr(type_, "__origin__", None) is tuple
+
+    def tuple_hook_factory(type_: Any):
+        args = type_.__args__
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = converter.get_structure_hook(args[0])
+
+            def structure_homogeneous(value: Any, _: Any) -> tuple:
+                items = _sequence(value, None)
+                return tuple(_structure_items(items, [item] * len(items), [args[0]] * len(items)))
+
+            return structure_homogeneous
+
+        hooks = [converter.get_structure_hook(arg) for arg in args]
+
+        def structure_fixed(value: Any, _: Any) -> tuple:
+            items = _sequence(value, None)
+            if len(items) != len(args):
+                raise FieldError(f"expected a list of {len(args)}, got {len(items)} items")
+            return tuple(_structure_items(items, hooks, args))
+
+        return structure_fixed
+
+    converter.register_structure_hook_factory(is_tuple, tuple_hook_factory)
+
+    def literal_hook_factory(type_: Any):
+        allowed = tuple(type_.__args__)
+        listed = ", ".join(allowed)
+
+        def structure_literal(value: Any, _: Any) -> str:
+            if not isinstance(value, str):
+                raise FieldError(f"expected one of {listed}, got {_describe(value)}")
+            if value not in allowed:
+                hint = did_you_mean(value, allowed) or f"expected one of: {listed}"
+                raise FieldError(f"'{value}' is not allowed here", hint)
+            return value
+
+        return structure_literal
+
+    converter.register_structure_hook_factory(
+        lambda t: getattr(t, "__origin__", None) is Literal, literal_hook_factory
+    )
+
+    def class_hook_factory(cls: type):
+        renames = {
+            field: override(rename=yaml)
+            for (owner, field), yaml in YAML_NAMES.items()
+            if owner is cls
+        }
+        inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **renames)
+
+        def structure_class(value: Any, _: Any):
+            if not isinstance(value, dict):
+                raise FieldError(f"expected a mapping, got {_describe(value)}", "write key: value")
+            return inner(value, cls)
+
+        return structure_class
+
+    converter.register_structure_hook_factory(
+        lambda t: attrs.has(t) and t is not Text, class_hook_factory
+    )
+    return converter
+
+
+def _structure_items(items: list, hooks: list, types: tuple | list) -> list:
+    """Structure list items, reporting each failing index the way cattrs does."""
+    result, errors = [], []
+    for index, (item, hook, type_) in enumerate(zip(items, hooks, types, strict=True)):
+        try:
+            result.append(hook(item, type_))
+        except Exception as error:
+            note = IterableValidationNote(f"Structuring item @ index {index}", index, type_)
+            error.__notes__ = [*getattr(error, "__notes__", []), note]
+            errors.append(error)
+    if errors:
+        raise IterableValidationError("while structuring a list", errors, list)
+    return result
+
+
+#: The YAML key of each attrs field whose name differs from it.
+YAML_NAMES = {(DelayedDef, "after"): "in"}
+
+CONVERTER = make_converter()
