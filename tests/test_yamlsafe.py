@@ -183,7 +183,7 @@ def test_empty_file_is_refused(data):
 
 def test_file_over_the_size_limit_is_refused_without_decoding_it():
     problem = refuse(b"\xff" * (MAX_BYTES + 1))  # not UTF-8, so decoding would fail first
-    assert problem.message == f"the file is {MAX_BYTES + 1} bytes, over the limit of 2000000"
+    assert problem.message == f"the file is {MAX_BYTES + 1} bytes, over the limit of {MAX_BYTES}"
     assert where(problem) == (1, 1)
 
 
@@ -411,7 +411,7 @@ def test_an_oversized_file_is_refused_from_its_size_alone(tmp_path):
         read_yaml_file(path, "huge.yaml")
     assert time.perf_counter() - started < 1.0
     message = caught.value.diagnostics[0].message
-    assert message == f"the file is {MAX_BYTES * 10} bytes, over the limit of 2000000"
+    assert message == f"the file is {MAX_BYTES * 10} bytes, over the limit of {MAX_BYTES}"
 
 
 # --- properties -------------------------------------------------------------

@@ -42,7 +42,7 @@ from yaml.events import (
 
 from game.content.diagnostics import ContentError, Diagnostic
 
-MAX_BYTES = 2_000_000
+MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
 
 Path = tuple[str | int, ...]
@@ -114,12 +114,17 @@ def read_yaml(data: bytes, file: str) -> tuple[object, Marks]:
 def read_yaml_file(path: pathlib.Path, display_name: str | None = None) -> tuple[object, Marks]:
     """Read a file (refusing huge and non-regular files before reading) and parse it."""
     file = display_name or str(path)
+    return read_yaml(read_bytes(path, file), file)
+
+
+def read_bytes(path: pathlib.Path, file: str | None = None) -> bytes:
+    """A file's bytes, refusing huge and non-regular files before reading them."""
+    file = file or str(path)
     try:
-        data = _read_regular_file(pathlib.Path(path), file)
+        return _read_regular_file(pathlib.Path(path), file)
     except OSError as exc:
         message = f"cannot read the file: {exc.strerror or exc}"
         raise _error(file, 1, 1, message, "check that it exists and can be read") from None
-    return read_yaml(data, file)
 
 
 # --- reading and decoding ---------------------------------------------------

@@ -1,0 +1,967 @@
+"""Scenario files to compiled, frozen :class:`~game.engine.model.Scenario` objects.
+
+Loading happens in four passes, and each pass reports every problem it finds
+before the next one runs:
+
+1. **Read** the YAML with the hardened reader (:mod:`game.content.yamlsafe`).
+2. **Structure** it into the attrs classes of :mod:`game.content.schema` with
+   the strict cattrs converter; its error tree is walked back to the YAML
+   positions, so a typo, a wrong type or an out-of-range meter is reported at
+   its own line and column.
+3. **Include** the move libraries the scenario names and merge their families,
+   rules and moves with the scenario's own.
+4. **Cross-reference and compile**: ids must be unique and declared, and every
+   condition and effect is compiled once into a closure. An expression problem
+   points at the exact character inside the YAML value.
+
+Nothing here raises on bad content: :func:`load_scenario` returns a
+:class:`LoadResult` holding the scenario (or None) and every diagnostic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pathlib
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ForbiddenExtraKeysError,
+    IterableValidationNote,
+)
+
+from game.content import schema
+from game.content.diagnostics import ContentError, Diagnostic, Severity
+from game.content.schema import (
+    CONVERTER,
+    FORMAT_VERSION,
+    RESERVED_MOVE_IDS,
+    EventDef,
+    FieldError,
+    KeyedErrors,
+    LibraryDef,
+    MoveDef,
+    RulesDef,
+    ScenarioDef,
+)
+from game.content.yamlsafe import Marks, Path, read_bytes, read_yaml
+from game.engine import expr, model
+from game.engine.expr import ACCORD, PARTY, SEAT, Effect, ExprError, IdTables, Scope, did_you_mean
+
+PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
+LIBRARY_DIR = PACKAGE_DIR / "library"
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+SCENARIO_DIR = PROJECT_DIR / "scenarios"
+
+OUTCOMES = ("peace", "stalemate", "conflict")
+_SELF_WORD = re.compile(r"\bself\b")
+
+
+@attrs.frozen
+class LoadResult:
+    """A loaded scenario (None when there are errors) and every problem found."""
+
+    scenario: model.Scenario | None
+    diagnostics: tuple[Diagnostic, ...]
+    definition: ScenarioDef | None = None
+    source_bytes: bytes = b""
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if not d.is_error)
+
+    @property
+    def ok(self) -> bool:
+        return self.scenario is not None
+
+    def unwrap(self) -> model.Scenario:
+        """The scenario, or a :class:`ContentError` with every error."""
+        if self.scenario is None:
+            raise ContentError(self.errors)
+        return self.scenario
+
+
+def display_name(path: pathlib.Path) -> str:
+    """How a file is named in messages: relative to the working folder when inside it."""
+    path = pathlib.Path(path)
+    try:
+        return path.resolve().relative_to(pathlib.Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+# ------------------------------------------------------------------ reporting
+
+
+class _Report:
+    """Collects diagnostics for one file, turning data paths into positions."""
+
+    def __init__(self, file: str, marks: Marks | None):
+        self.file = file
+        self.marks = marks
+        self.items: list[Diagnostic] = []
+
+    def at(
+        self,
+        path: Path,
+        message: str,
+        hint: str = "",
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+        offset: int = 0,
+    ) -> None:
+        line, col = (1, 1)
+        if self.marks is not None:
+            line, col = self.marks.key_at(path) if key else self.marks.at(path)
+        self.items.append(Diagnostic(self.file, line, col + offset, message, hint, severity))
+
+    def warn(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> None:
+        self.at(path, message, hint, key=key, severity=Severity.WARNING)
+
+    def expression(self, path: Path, error: ExprError) -> None:
+        """An expression problem, at its character inside the YAML value."""
+        offset = error.offset
+        if self.marks is not None:
+            style = self.marks.styles.get(tuple(path))
+            if style in ("'", '"'):
+                offset += 1
+            elif style in ("|", ">"):
+                offset = 0  # a block scalar starts on the next line; point at its key
+        self.at(path, error.message, error.hint, offset=offset)
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+
+_YAML_NAME = {field: yaml for (_, field), yaml in schema.YAML_NAMES.items()}
+
+
+def _report_structure(report: _Report, error: BaseException, path: Path, cls: type | None) -> None:
+    """Walk a cattrs error tree into diagnostics at the right YAML positions."""
+    if isinstance(error, ForbiddenExtraKeysError):
+        fields = _yaml_fields(error.cl)
+        for key in sorted(error.extra_fields, key=str):
+            hint = did_you_mean(str(key), fields) or "remove it"
+            report.at((*path, key), f"unknown key '{key}'", hint, key=True)
+        return
+    if isinstance(error, BaseExceptionGroup):
+        for sub in error.exceptions:
+            sub_path, sub_cls = path, cls
+            for note in getattr(sub, "__notes__", ()):
+                if isinstance(note, AttributeValidationNote):
+                    sub_path = (*path, _YAML_NAME.get(note.name, note.name))
+                elif isinstance(note, IterableValidationNote):
+                    sub_path = (*path, note.index)
+            _report_structure(report, sub, sub_path, sub_cls)
+        return
+    if isinstance(error, KeyError):
+        missing = path[-1]
+        parent = path[:-1]
+        report.at(parent, f"missing key '{missing}'", f"add '{missing}:'", key=bool(parent))
+        return
+    if isinstance(error, KeyedErrors):
+        for key, problem in error.errors:
+            is_key_problem = "id" in problem.message or "reserved" in problem.message
+            report.at((*path, key), problem.message, problem.hint, key=is_key_problem)
+        return
+    if isinstance(error, FieldError):
+        report.at(path, error.message, error.hint)
+        return
+    report.at(path, f"this value is not valid: {error}")  # pragma: no cover - defensive
+
+
+def _yaml_fields(cls: type) -> list[str]:
+    names = {field: yaml for (owner, field), yaml in schema.YAML_NAMES.items() if owner is cls}
+    return [names.get(a.name, a.name) for a in attrs.fields(cls)]
+
+
+def _structure(report: _Report, data: Any, cls: type) -> Any:
+    try:
+        return CONVERTER.structure(data, cls)
+    except Exception as error:
+        _report_structure(report, error, (), cls)
+        return None
+
+
+# ------------------------------------------------------------------ libraries
+
+
+@attrs.frozen
+class _Library:
+    definition: LibraryDef
+    file: str
+    marks: Marks
+    data: bytes
+
+
+def _read_mapping(
+    report: _Report, path: pathlib.Path | None, data: bytes | None, file: str, what: str
+) -> tuple[dict | None, Marks | None, bytes]:
+    try:
+        if data is None:
+            assert path is not None
+            raw = read_bytes(path, file)
+            tree, marks = read_yaml(raw, file)
+        else:
+            raw = data
+            tree, marks = read_yaml(data, file)
+    except ContentError as error:
+        report.items.extend(error.diagnostics)
+        return None, None, b""
+    report.marks = marks
+    if not isinstance(tree, dict):
+        kind = "a list" if isinstance(tree, list) else "a single value"
+        report.at(
+            (),
+            f"{what} must be a mapping of keys, but this file holds {kind}",
+            "start with 'format: 1' and 'id: ...' at the left margin",
+        )
+        return None, None, b""
+    return tree, marks, raw
+
+
+def _check_format(report: _Report, tree: dict) -> bool:
+    version = tree.get("format")
+    if version is None:
+        report.at((), "missing key 'format'", f"add 'format: {FORMAT_VERSION}' at the top")
+        return False
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        report.at(
+            ("format",),
+            f"format {version} is newer than this game reads",
+            f"this version of Envoy reads format {FORMAT_VERSION}; update the game",
+        )
+        return False
+    if version != FORMAT_VERSION:
+        report.at(("format",), f"unknown format {version!r}", f"write 'format: {FORMAT_VERSION}'")
+        return False
+    return True
+
+
+def load_library(path: pathlib.Path, file: str | None = None) -> tuple[_Library | None, list]:
+    """Read and structure a move library file; its moves compile with each scenario."""
+    file = file or display_name(path)
+    report = _Report(file, None)
+    tree, marks, raw = _read_mapping(report, path, None, file, "a move library")
+    if tree is None:
+        return None, report.items
+    if not _check_format(report, tree):
+        return None, report.items
+    definition = _structure(report, tree, LibraryDef)
+    if definition is None:
+        return None, report.items
+    _check_library(report, definition)
+    if report.has_errors:
+        return None, report.items
+    return _Library(definition, file, marks, raw), report.items
+
+
+def _check_library(report: _Report, library: LibraryDef) -> None:
+    _unique(report, ("families",), [f.id for f in library.families], "family")
+    _unique(report, ("moves",), [m.id for m in library.moves], "move")
+    for index, move in enumerate(library.moves):
+        if move.id in RESERVED_MOVE_IDS:
+            report.at(("moves", index, "id"), f"'{move.id}' is a reserved word", "rename it")
+
+
+def _find_library(name: str, folder: pathlib.Path | None) -> pathlib.Path | None:
+    for base in (folder, LIBRARY_DIR):
+        if base is not None:
+            candidate = base / f"{name}.yaml"
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def is_library_file(path: pathlib.Path) -> bool:
+    """Whether a YAML file is a move library (it has a top-level ``library:`` key)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    return re.search(rb"(?m)^library\s*:", head) is not None
+
+
+# ------------------------------------------------------------------- scenarios
+
+
+def load_scenario(path: pathlib.Path | str, file: str | None = None) -> LoadResult:
+    """Load, check and compile one scenario file. Never raises on bad content."""
+    path = pathlib.Path(path)
+    return _load(path, None, file or display_name(path), path.parent)
+
+
+def load_scenario_bytes(data: bytes, file: str, folder: pathlib.Path | None = None) -> LoadResult:
+    """Load a scenario from bytes (for example the copy embedded in a save)."""
+    return _load(None, data, file, folder)
+
+
+def _load(
+    path: pathlib.Path | None, data: bytes | None, file: str, folder: pathlib.Path | None
+) -> LoadResult:
+    report = _Report(file, None)
+    tree, _, raw = _read_mapping(report, path, data, file, "a scenario")
+    if tree is None:
+        return LoadResult(None, _sorted(report.items))
+    if "library" in tree and "id" not in tree:
+        report.at(
+            ("library",),
+            "this is a move library, not a scenario",
+            "scenarios name it under 'includes:'",
+            key=True,
+        )
+        return LoadResult(None, _sorted(report.items))
+    if not _check_format(report, tree):
+        return LoadResult(None, _sorted(report.items))
+    definition = _structure(report, tree, ScenarioDef)
+    if definition is None:
+        return LoadResult(None, _sorted(report.items))
+    libraries, other = [], []
+    for index, name in enumerate(definition.includes):
+        found = _find_library(name, folder)
+        if found is None:
+            known = [p.stem for p in LIBRARY_DIR.glob("*.yaml")]
+            report.at(("includes", index), f"unknown library '{name}'", did_you_mean(name, known))
+            continue
+        library_file = display_name(found)
+        library, problems = load_library(found, library_file)
+        other.extend(problems)
+        if library is None:
+            report.at(("includes", index), f"library '{name}' has errors", f"see {library_file}")
+        else:
+            libraries.append(library)
+    scenario = None
+    if not report.has_errors:
+        scenario = _Compiler(report, definition, libraries, raw).build()
+    if report.has_errors:
+        scenario = None
+    return LoadResult(scenario, _sorted(report.items + other), definition, raw)
+
+
+def _sorted(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    unique = dict.fromkeys(items)
+    return tuple(sorted(unique, key=lambda d: (d.file, d.line, d.col)))
+
+
+def _unique(report: _Report, path: Path, ids: Sequence[str], what: str, field: str = "id") -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(ids):
+        if item in seen:
+            report.at(
+                (*path, index, field),
+                f"{what} '{item}' is declared twice",
+                f"the first is item {seen[item] + 1}; ids must be unique",
+            )
+        else:
+            seen[item] = index
+
+
+# ------------------------------------------------------------------- compiler
+
+
+class _Compiler:
+    """Cross-references a structured scenario and builds the engine's model."""
+
+    def __init__(
+        self, report: _Report, scenario: ScenarioDef, libraries: list[_Library], raw: bytes
+    ):
+        self.report = report
+        self.d = scenario
+        self.libraries = libraries
+        self.raw = raw
+        self.tables: IdTables | None = None
+
+    # helpers -------------------------------------------------------------------
+    def _where(self, owner: _Library | None, path: Path) -> tuple[_Report, Path]:
+        """The report and marks for a path in the scenario or in a library."""
+        if owner is None:
+            return self.report, path
+        lib_report = _Report(owner.file, owner.marks)
+        lib_report.items = self.report.items
+        return lib_report, path
+
+    def _position(self, owner: _Library | None, path: Path) -> tuple[str, int, int]:
+        marks = owner.marks if owner else self.report.marks
+        file = owner.file if owner else self.report.file
+        line, col = marks.at(path) if marks else (1, 1)
+        return file, line, col
+
+    def compile(
+        self, kind: str, text: Any, path: Path, scope: Scope, owner: _Library | None = None
+    ) -> Any:
+        """Compile one condition ('bool') or number; None (and a diagnostic) on error."""
+        compiler = expr.compile_condition if kind == "bool" else expr.compile_number
+        try:
+            return compiler(str(text), self.tables, scope)
+        except ExprError as error:
+            report, where = self._where(owner, path)
+            report.expression(where, error)
+            return None
+
+    def chance(self, value: Any, path: Path, scope: Scope, owner: _Library | None = None):
+        if isinstance(value, int | float):
+            constant = float(value)
+            return (lambda w, c: constant), f"{constant:g}"
+        return self.compile("number", value, path, scope, owner), str(value)
+
+    def effects(
+        self, texts: Sequence[str], path: Path, scope: Scope, owner: _Library | None = None
+    ) -> tuple[Effect, ...]:
+        compiled = []
+        for index, text in enumerate(texts):
+            where = (*path, index)
+            try:
+                run = expr.compile_effect(text, self.tables, scope)
+            except ExprError as error:
+                report, at = self._where(owner, where)
+                report.expression(at, error)
+                continue
+            file, line, col = self._position(owner, where)
+            uses_self = bool(_SELF_WORD.search(text))
+            compiled.append(Effect(text, run, file, line, col, uses_self))
+        return tuple(compiled)
+
+    # the passes ----------------------------------------------------------------
+    def build(self) -> model.Scenario | None:
+        d = self.d
+        self.check_ids()
+        families, family_owner = self.merge_families()
+        rules = self.merge_rules()
+        moves = self.merge_moves()
+        if self.report.has_errors or rules is None:
+            return None
+        self.tables = self.make_tables()
+        if self.tables is None:
+            return None
+        self.check_references(families, rules, moves)
+        if self.report.has_errors:
+            return None
+        parties = self.compile_parties(rules)
+        envoys = self.compile_envoys(rules)
+        accords = self.compile_accords()
+        compiled_moves = self.compile_moves(moves)
+        events = self.compile_events()
+        peace = self.compile("bool", d.peace, ("peace",), Scope())
+        if self.report.has_errors:
+            return None
+        rank = {family: index for index, family in enumerate(rules.resolution_order)}
+        digest = hashlib.sha256(self.raw)
+        for library in self.libraries:
+            digest.update(library.data)
+        facts = tuple(
+            model.Fact(p_index, fact.id, fact.text)
+            for p_index, party in enumerate(d.parties)
+            for fact in party.facts
+        )
+        del family_owner
+        return model.Scenario(
+            id=d.id,
+            title=d.title,
+            summary=d.summary,
+            briefing=d.briefing,
+            difficulty=d.difficulty,
+            inspired_by=d.inspired_by,
+            teacher=d.teacher,
+            turns=d.turns,
+            conflict_at=d.conflict_at,
+            families=tuple(model.Family(f.id, f.name, f.text, f.color) for f in families),
+            parties=parties,
+            relations=tuple(self.relations()),
+            envoys=envoys,
+            accords=accords,
+            moves=compiled_moves,
+            events=events,
+            facts=facts,
+            counters=tuple(d.counters),
+            counter_start=tuple(d.counters.values()),
+            peace=peace,
+            rules=rules,
+            tables=self.tables,
+            content_hash=digest.hexdigest(),
+            source=self.report.file,
+            family_rank=rank,
+            envoy_party=tuple(
+                self.tables.parties.index(e.party) if e.party else -1 for e in d.envoys
+            ),
+        )
+
+    def check_ids(self) -> None:
+        d, report = self.d, self.report
+        _unique(report, ("parties",), [p.id for p in d.parties], "party")
+        _unique(report, ("envoys",), [e.id for e in d.envoys], "envoy")
+        _unique(report, ("accords",), [a.id for a in d.accords], "accord")
+        _unique(report, ("moves",), [m.id for m in d.moves], "move")
+        _unique(report, ("events",), [e.id for e in d.events], "event")
+        for index, party in enumerate(d.parties):
+            path = ("parties", index)
+            _unique(report, (*path, "facts"), [f.id for f in party.facts], "hidden fact")
+            _unique(report, (*path, "behaviours"), [b.id for b in party.behaviours], "behaviour")
+        for index, envoy in enumerate(d.envoys):
+            _unique(report, ("envoys", index, "agenda"), [o.id for o in envoy.agenda], "objective")
+        for index, move in enumerate(d.moves):
+            if move.id in RESERVED_MOVE_IDS:
+                report.at(("moves", index, "id"), f"'{move.id}' is a reserved word", "rename it")
+        if not d.parties:
+            report.at(("parties",), "a scenario needs at least two parties")
+        elif len(d.parties) < 2:
+            report.at(("parties",), "a scenario needs at least two parties", "add another party")
+        if not d.envoys:
+            report.at(("envoys",), "a scenario needs at least one envoy")
+        if not d.relations:
+            report.at(("relations",), "a scenario needs at least one relation")
+        if d.turns < 1:
+            report.at(("turns",), "a crisis lasts at least one turn", "use 1 or more")
+
+    def merge_families(self) -> tuple[list[schema.FamilyDef], dict[str, _Library]]:
+        families: dict[str, schema.FamilyDef] = {}
+        owner: dict[str, _Library] = {}
+        for library in self.libraries:
+            for family in library.definition.families:
+                families.setdefault(family.id, family)
+                owner.setdefault(family.id, library)
+        return list(families.values()), owner
+
+    def merge_rules(self) -> model.Rules | None:
+        merged: dict[str, Any] = {}
+        for layer in [lib.definition.rules for lib in self.libraries] + [self.d.rules]:
+            for field in attrs.fields(RulesDef):
+                value = getattr(layer, field.name)
+                if value is not None:
+                    merged[field.name] = value
+        missing = [f.name for f in attrs.fields(RulesDef) if f.name not in merged]
+        if missing:
+            self.report.at(
+                ("rules",),
+                f"rules.{missing[0]} is not set",
+                "include the 'standard' library, or set it under 'rules:'",
+                key=True,
+            )
+            return None
+        scoring: schema.ScoringDef = merged.pop("scoring")
+        for name in ("shared", "multiplier"):
+            table = getattr(scoring, name)
+            for outcome in OUTCOMES:
+                if outcome not in table:
+                    self.report.at(
+                        ("rules", "scoring", name),
+                        f"scoring.{name} has no '{outcome}'",
+                        f"give a value for each of: {', '.join(OUTCOMES)}",
+                    )
+            for key in table:
+                if key not in OUTCOMES:
+                    self.report.at(
+                        ("rules", "scoring", name, key),
+                        f"'{key}' is not an outcome",
+                        did_you_mean(key, OUTCOMES),
+                    )
+        if merged["capital_min"] > 0 or merged["capital_max"] < 1:
+            self.report.at(
+                ("rules",), "capital_min must be 0 or less and capital_max 1 or more", key=True
+            )
+        for low, high in (("pressure_min", "pressure_max"), ("counter_min", "counter_max")):
+            if merged[low] > merged[high]:
+                self.report.at(("rules", low), f"{low} is above {high}")
+        return model.Rules(
+            **merged,
+            shared_points=dict(scoring.shared),
+            multiplier=dict(scoring.multiplier),
+            standing_weight=scoring.standing_weight,
+        )
+
+    def merge_moves(self) -> list[tuple[MoveDef, _Library | None, Path]]:
+        """Library moves, minus the disabled ones, with the scenario's added or replacing."""
+        d, report = self.d, self.report
+        moves: dict[str, tuple[MoveDef, _Library | None, Path]] = {}
+        for library in self.libraries:
+            for index, move in enumerate(library.definition.moves):
+                moves[move.id] = (move, library, ("moves", index))
+        library_ids = list(moves)
+        for index, name in enumerate(d.disable_moves):
+            if name not in moves:
+                report.at(
+                    ("disable_moves", index),
+                    f"there is no library move '{name}'",
+                    did_you_mean(name, library_ids),
+                )
+            else:
+                del moves[name]
+        for index, move in enumerate(d.moves):
+            path = ("moves", index)
+            replaces = move.id in library_ids
+            if replaces and not move.override:
+                report.warn(
+                    (*path, "id"),
+                    f"move '{move.id}' replaces the library move",
+                    "add 'override: true' if that is intended",
+                )
+            if move.override and not replaces:
+                report.warn(
+                    (*path, "override"),
+                    f"there is no library move '{move.id}' to override",
+                    did_you_mean(move.id, library_ids),
+                )
+            moves[move.id] = (move, None, path)
+        if not moves:
+            report.at(("moves",), "the scenario has no moves", "include the 'standard' library")
+        return list(moves.values())
+
+    def make_tables(self) -> IdTables | None:
+        d, report = self.d, self.report
+        parties = tuple(p.id for p in d.parties)
+        count = len(parties)
+        relation_of = [[-1] * count for _ in range(count)]
+        by_party: list[list[int]] = [[] for _ in range(count)]
+        for index, relation in enumerate(d.relations):
+            path = ("relations", index, "between")
+            a, b = relation.between
+            bad = False
+            for slot, name in enumerate((a, b)):
+                if name not in parties:
+                    report.at((*path, slot), f"unknown party '{name}'", did_you_mean(name, parties))
+                    bad = True
+            if bad:
+                continue
+            if a == b:
+                report.at(path, f"a relation needs two different parties, not '{a}' twice")
+                continue
+            ia, ib = parties.index(a), parties.index(b)
+            if relation_of[ia][ib] >= 0:
+                report.at(path, f"the relation between '{a}' and '{b}' is declared twice")
+                continue
+            relation_of[ia][ib] = relation_of[ib][ia] = index
+            by_party[ia].append(index)
+            by_party[ib].append(index)
+        if report.has_errors:
+            return None
+        return IdTables(
+            parties=parties,
+            envoys=tuple(e.id for e in d.envoys),
+            accords=tuple(a.id for a in d.accords),
+            counters=tuple(d.counters),
+            facts=tuple((i, f.id) for i, p in enumerate(d.parties) for f in p.facts),
+            relation_of=tuple(tuple(row) for row in relation_of),
+            relations_of_party=tuple(tuple(row) for row in by_party),
+            relation_count=len(d.relations),
+        )
+
+    def relations(self) -> Iterable[model.Relation]:
+        parties = self.tables.parties
+        for relation in self.d.relations:
+            a, b = relation.between
+            yield model.Relation(
+                parties.index(a),
+                parties.index(b),
+                relation.tension,
+                relation.trust,
+                relation.pressure,
+            )
+
+    def check_references(self, families, rules: model.Rules, moves) -> None:
+        d, report = self.d, self.report
+        parties = self.tables.parties
+        family_ids = [f.id for f in families]
+        order = list(rules.resolution_order)
+        for family in family_ids:
+            if family not in order:
+                report.at(
+                    ("rules", "resolution_order"),
+                    f"family '{family}' is missing from rules.resolution_order",
+                    "list every family once",
+                    key=True,
+                )
+        for index, name in enumerate(order):
+            if name not in family_ids:
+                path = ("rules", "resolution_order", index)
+                report.at(path, f"unknown family '{name}'", did_you_mean(name, family_ids))
+        for move, owner, path in moves:
+            if move.family not in family_ids:
+                where, at = self._where(owner, (*path, "family"))
+                where.at(
+                    at, f"unknown family '{move.family}'", did_you_mean(move.family, family_ids)
+                )
+            if move.joint is not None and move.joint.min_envoys < 2:
+                where, at = self._where(owner, (*path, "joint", "min_envoys"))
+                where.at(at, "a joint move needs at least 2 envoys", "use 2 or more")
+            for d_index, delayed in enumerate(move.delayed):
+                if (delayed.after is None) == (delayed.each_turn_for is None):
+                    where, at = self._where(owner, (*path, "delayed", d_index))
+                    where.at(at, "a delayed effect needs exactly one of 'in' or 'each_turn_for'")
+                elif (delayed.after or delayed.each_turn_for) < 1:
+                    where, at = self._where(owner, (*path, "delayed", d_index))
+                    where.at(at, "a delayed effect waits at least 1 turn", "use 1 or more")
+        for index, envoy in enumerate(d.envoys):
+            path = ("envoys", index)
+            if envoy.party is not None and envoy.party not in parties:
+                report.at(
+                    (*path, "party"),
+                    f"unknown party '{envoy.party}'",
+                    did_you_mean(envoy.party, parties),
+                )
+            for party in envoy.standing:
+                if party not in parties:
+                    report.at(
+                        (*path, "standing", party),
+                        f"unknown party '{party}'",
+                        did_you_mean(party, parties),
+                        key=True,
+                    )
+        players = d.teacher.players
+        if players.min < 1 or players.min > players.max:
+            report.at(("teacher", "players"), "players.min must be at least 1 and at most max")
+        if players.max > len(d.envoys):
+            report.at(
+                ("teacher", "players", "max"),
+                f"there are only {len(d.envoys)} envoys",
+                f"use {len(d.envoys)} or fewer",
+            )
+        required = sum(1 for e in d.envoys if e.required)
+        if required > players.max:
+            report.at(
+                ("teacher", "players", "max"),
+                f"{required} envoys are required",
+                "players.max must seat them all",
+            )
+        for index, event in enumerate(d.events):
+            self.check_event(index, event)
+
+    def check_event(self, index: int, event: EventDef) -> None:
+        report, path = self.report, ("events", index)
+        triggers = [k for k in ("at_turn", "when", "pool") if getattr(event, k) is not None]
+        if len(triggers) != 1:
+            found = " and ".join(triggers) or "none"
+            report.at(
+                path,
+                f"event '{event.id}' needs exactly one of at_turn, when or pool (found {found})",
+                "choose how it fires",
+            )
+        if event.at_turn is not None and not 1 <= event.at_turn <= self.d.turns:
+            report.warn(
+                (*path, "at_turn"),
+                f"turn {event.at_turn} never comes",
+                f"the crisis lasts {self.d.turns} turns",
+            )
+        if event.decision is not None:
+            decision = event.decision
+            where = (*path, "decision")
+            if decision.envoy not in self.tables.envoys:
+                report.at(
+                    (*where, "envoy"),
+                    f"unknown envoy '{decision.envoy}'",
+                    did_you_mean(decision.envoy, self.tables.envoys),
+                )
+            if len(decision.options) < 2:
+                report.at((*where, "options"), "a decision needs at least two options")
+            _unique(report, (*where, "options"), [o.id for o in decision.options], "option")
+
+    # compiling -----------------------------------------------------------------
+    def compile_parties(self, rules: model.Rules) -> tuple[model.Party, ...]:
+        result = []
+        scope = Scope({"self": PARTY}, allow_random=True)
+        for index, party in enumerate(self.d.parties):
+            path = ("parties", index)
+            behaviours = []
+            for b_index, b in enumerate(party.behaviours):
+                where = (*path, "behaviours", b_index)
+                when = self.compile("bool", b.when, (*where, "when"), scope)
+                effects = self.effects(b.effects, (*where, "effects"), scope)
+                behaviours.append(model.Behaviour(b.id, b.text, b.weight, when, effects))
+            idle = rules.behaviour_idle_weight if party.idle_weight is None else party.idle_weight
+            result.append(
+                model.Party(
+                    party.id,
+                    party.name,
+                    party.color,
+                    party.map,
+                    party.posture,
+                    party.resolve,
+                    party.text,
+                    tuple(behaviours),
+                    idle,
+                )
+            )
+        return tuple(result)
+
+    def compile_envoys(self, rules: model.Rules) -> tuple[model.Envoy, ...]:
+        result = []
+        scope = Scope({"self": SEAT})
+        parties = self.tables.parties
+        for index, envoy in enumerate(self.d.envoys):
+            path = ("envoys", index)
+            agenda = []
+            for o_index, objective in enumerate(envoy.agenda):
+                where = (*path, "agenda", o_index, "when")
+                when = self.compile("bool", objective.when, where, scope)
+                agenda.append(model.Objective(objective.id, objective.text, when, objective.points))
+            standing = tuple(envoy.standing.get(p, rules.standing_default) for p in parties)
+            party = parties.index(envoy.party) if envoy.party else -1
+            result.append(
+                model.Envoy(
+                    envoy.id,
+                    envoy.name,
+                    party,
+                    envoy.required,
+                    envoy.capital,
+                    envoy.text,
+                    standing,
+                    tuple(agenda),
+                )
+            )
+        return tuple(result)
+
+    def compile_accords(self) -> tuple[model.Accord, ...]:
+        result = []
+        scope = Scope()
+        for index, accord in enumerate(self.d.accords):
+            path = ("accords", index)
+            requires = self.compile("bool", accord.requires, (*path, "requires"), scope)
+            chance, _ = self.chance(accord.chance, (*path, "chance"), scope)
+            effects = self.effects(accord.effects, (*path, "effects"), scope)
+            result.append(
+                model.Accord(accord.id, accord.name, accord.text, requires, chance, effects)
+            )
+        return tuple(result)
+
+    def compile_moves(self, moves) -> tuple[model.Move, ...]:
+        result = []
+        for move, owner, path in moves:
+            names = {"self": SEAT}
+            if move.target == "party":
+                names["target"] = PARTY
+            elif move.target == "accord":
+                names["target"] = ACCORD
+            elif move.target == "relation":
+                names.update(a=PARTY, b=PARTY)
+            scope = Scope(names)
+            requires = self.compile("bool", move.requires, (*path, "requires"), scope, owner)
+            chance, chance_text = self.chance(move.chance, (*path, "chance"), scope, owner)
+            success = self.effects(move.success, (*path, "success"), scope, owner)
+            failure = self.effects(move.failure, (*path, "failure"), scope, owner)
+            delayed = []
+            for d_index, item in enumerate(move.delayed):
+                where = (*path, "delayed", d_index, "effects")
+                effects = self.effects(item.effects, where, scope, owner)
+                delayed.append(
+                    model.Delayed(item.after or 0, item.each_turn_for or 0, effects, item.text)
+                )
+            file, line, _ = self._position(owner, path)
+            result.append(
+                model.Move(
+                    id=move.id,
+                    family=move.family,
+                    name=move.name,
+                    text=move.text,
+                    cost=move.cost,
+                    target=move.target,
+                    requires=requires,
+                    chance=chance,
+                    chance_text=chance_text,
+                    success=success,
+                    failure=failure,
+                    delayed=tuple(delayed),
+                    secret=move.visibility == "secret",
+                    cooldown=move.cooldown,
+                    joint_min=move.joint.min_envoys if move.joint else 0,
+                    source=f"{file}:{line}",
+                )
+            )
+        return tuple(result)
+
+    def compile_events(self) -> tuple[model.Event, ...]:
+        result = []
+        news = Scope(allow_random=True)
+        for index, event in enumerate(self.d.events):
+            path = ("events", index)
+            when = pool_when = None
+            if event.when is not None:
+                when = self.compile("bool", event.when, (*path, "when"), news)
+            if event.pool is not None:
+                pool_when = self.compile("bool", event.pool.when, (*path, "pool", "when"), news)
+            effects = self.effects(event.effects, (*path, "effects"), Scope())
+            decision = None
+            if event.decision is not None:
+                decision = self.compile_decision(event.decision, (*path, "decision"))
+            once = event.once if event.once is not None else event.pool is None
+            result.append(
+                model.Event(
+                    id=event.id,
+                    title=event.title,
+                    text=event.text,
+                    at_turn=event.at_turn or 0,
+                    when=when,
+                    pool_weight=event.pool.weight if event.pool else 0.0,
+                    pool_when=pool_when,
+                    once=once,
+                    cooldown=event.cooldown,
+                    effects=effects,
+                    decision=decision,
+                    rare=event.rare,
+                )
+            )
+        return tuple(result)
+
+    def compile_decision(self, decision: schema.DecisionDef, path: Path) -> model.Decision:
+        scope = Scope({"self": SEAT})
+        options = []
+        for index, option in enumerate(decision.options):
+            where = (*path, "options", index)
+            when = self.compile("bool", option.when, (*where, "when"), scope)
+            effects = self.effects(option.effects, (*where, "effects"), scope)
+            options.append(model.Option(option.id, option.text, when, effects))
+        return model.Decision(
+            self.tables.envoys.index(decision.envoy), decision.prompt, tuple(options)
+        )
+
+
+# ---------------------------------------------------------------- validation
+
+
+@attrs.frozen
+class Validated:
+    file: str
+    diagnostics: tuple[Diagnostic, ...]
+    kind: str  # "scenario" or "library"
+
+
+def validate_file(path: pathlib.Path) -> Validated:
+    """Check one scenario or library file; every problem, errors and warnings."""
+    file = display_name(path)
+    if is_library_file(path):
+        _, problems = load_library(path, file)
+        return Validated(file, _sorted(problems), "library")
+    result = load_scenario(path, file)
+    return Validated(file, result.diagnostics, "scenario")
+
+
+def yaml_files(folder: pathlib.Path) -> list[pathlib.Path]:
+    """The YAML files in a folder and its subfolders, in a stable order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def builtin_scenarios() -> list[pathlib.Path]:
+    """The scenario files that ship with the game."""
+    return [p for p in yaml_files(SCENARIO_DIR) if not is_library_file(p)]
+
+
+def find_scenario(name: str) -> pathlib.Path | None:
+    """A built-in scenario by id (its file name), or a path to a file."""
+    candidate = pathlib.Path(name)
+    if candidate.suffix in (".yaml", ".yml"):
+        return candidate if candidate.is_file() else None
+    for path in builtin_scenarios():
+        if path.stem == name:
+            return path
+    return None
+
+
+def scenario_ids() -> list[str]:
+    return [p.stem for p in builtin_scenarios()]
