@@ -42,10 +42,12 @@ from game.engine.state import (
 
 __all__ = [
     "IllegalAction",
+    "Preview",
     "apply",
     "legal_actions",
     "move_chance",
     "new_game",
+    "preview",
     "why_illegal",
 ]
 
@@ -110,9 +112,16 @@ class World:
             return
         values[key] = new
         self.entries.append(
-            Entry(self.turn, self.cause, meter=meter, subject=self.subject(meter, key),
-                  before=old, after=new, source=self.source)
-        )  # fmt: skip
+            Entry(
+                self.turn,
+                self.cause,
+                meter=meter,
+                subject=self.subject(meter, key),
+                before=old,
+                after=new,
+                source=self.source,
+            )
+        )
 
     def subject(self, meter: str, key: int) -> tuple[str, ...]:
         t = self.scenario.tables
@@ -184,9 +193,9 @@ class World:
 # ------------------------------------------------------------------ new game
 
 
-def new_game(scenario: Scenario, seed: int, seats: Sequence[str] | None = None) -> tuple[
-    GameState, list[Entry]
-]:  # fmt: skip
+def new_game(
+    scenario: Scenario, seed: int, seats: Sequence[str] | None = None
+) -> tuple[GameState, list[Entry]]:
     """Start a game: seat the envoys (all of them by default), then run turn 1's News.
 
     Raises ``ValueError`` for an unknown envoy, a missing required envoy, or a seat
@@ -458,9 +467,10 @@ def _withdraw(state: GameState, envoy: int, index: int):
     move = state.scenario.moves[index]
     seat_id = state.scenario.envoys[envoy].id
     entry = Entry(
-        state.turn, Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id),
+        state.turn,
+        Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id),
         text=f"Withdrew {move.name}.",
-    )  # fmt: skip
+    )
     return new, [entry]
 
 
@@ -562,14 +572,15 @@ def _resolve(world: World) -> None:
                 f"and found {len(group)}; the capital is returned."
             )
             continue
-        roll = world.roll()
-        success = roll < lead.chance
+        if 0 < lead.chance < 1:
+            roll = world.roll()
+            success = roll < lead.chance
+            odds = f" (rolled {roll:.2f} against {lead.chance:.0%})"
+        else:  # a sure thing (or a hopeless one) rolls no dice
+            roll, success, odds = None, lead.chance >= 1, ""
         world.cause = Cause(ledger.MOVE, move.id, seats[0].id, roll, lead.chance, private)
         verdict = "succeeded" if success else "failed"
-        world.note(
-            f"{who}: {move.name}{_on(scenario, move, lead.targets)} {verdict} "
-            f"(rolled {roll:.2f} against {lead.chance:.0%})."
-        )
+        world.note(f"{who}: {move.name}{_on(scenario, move, lead.targets)} {verdict}{odds}.")
         for number, chosen in enumerate(group):
             ctx = move_context(chosen.seat, chosen.targets)
             effects = move.success if success else move.failure
@@ -624,8 +635,9 @@ def _world_step(world: World) -> None:
         factor = damping * (rules.hotline_drift_factor if world.hotline[index] else 1.0)
         drift = world.pressure[index] * factor
         if drift:
-            world.cause = Cause(ledger.DRIFT, f"{scenario.parties[relation.a].id}-"
-                                f"{scenario.parties[relation.b].id}")  # fmt: skip
+            world.cause = Cause(
+                ledger.DRIFT, f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"
+            )
             world.source = ""
             world.set("tension", index, world.tension[index] + drift)
         if world.hotline[index]:
@@ -700,9 +712,10 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
         if event.when is not None and eligible(index) and event.when(world, ()):
             fire(index)
     pool = [
-        i for i, e in enumerate(scenario.events)
+        i
+        for i, e in enumerate(scenario.events)
         if e.pool_weight > 0 and eligible(i) and (e.pool_when is None or e.pool_when(world, ()))
-    ]  # fmt: skip
+    ]
     if pool:
         weights = [scenario.events[i].pool_weight for i in pool] + [rules.pool_nothing_weight]
         pick, world.rng = rng.weighted_choice(world.rng, weights)
@@ -743,3 +756,46 @@ def _after_news(world: World, state: GameState):
     if outcome:
         return _finish(world, state, outcome)
     return state, world.entries
+
+
+# ------------------------------------------------------------------ preview
+
+
+@attrs.frozen
+class Preview:
+    """What a move would do, shown before committing: the odds and both outcomes.
+
+    ``success`` includes the move's delayed effects, applied as many times as
+    they will apply, so a slow move shows what it is worth in the end.
+    """
+
+    chance: float
+    success: GameState
+    failure: GameState
+    success_entries: tuple[Entry, ...]
+    failure_entries: tuple[Entry, ...]
+
+
+def preview(state: GameState, action: Play) -> Preview:
+    """The odds and the effects of a legal move, without choosing it.
+
+    Raises :class:`IllegalAction` when the move is not legal now.
+    """
+    problem, envoy, index, targets = _play_problem(state, action)
+    if problem:
+        raise IllegalAction(f"{action}: {problem}")
+    move = state.scenario.moves[index]
+    ctx = move_context(envoy, targets)
+    outcomes = []
+    for effects, delayed in ((move.success, move.delayed), (move.failure, ())):
+        world = World(state)
+        world.cause = Cause(ledger.MOVE, move.id, action.seat)
+        world.run(effects, ctx)
+        for item in delayed:
+            world.cause = Cause(ledger.DELAYED, move.id, action.seat)
+            for _ in range(item.each_turn_for or 1):
+                world.run(item.effects, ctx)
+        outcomes.append((world.freeze(), tuple(world.entries)))
+    (win, win_entries), (lose, lose_entries) = outcomes
+    chance = move_chance(state, envoy, move, targets)
+    return Preview(chance, win, lose, win_entries, lose_entries)

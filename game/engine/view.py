@@ -1,0 +1,77 @@
+"""What one seat may see: ``player_view(state, seat)`` (DESIGN §2, "secrets are a view").
+
+A view is a :class:`GameState` like any other, so the same rules code reads it,
+but it holds nothing the seat may not know:
+
+* other seats' agendas are gone from the view's scenario;
+* other seats' chosen moves are gone until they resolve, and so are the
+  cooldowns and delayed effects of other seats' secret moves;
+* hidden facts the seat has not learned have no text, and facts revealed only
+  to another seat are not marked as revealed;
+* the dice are replaced by a stream derived from them, so a seat (or an AI)
+  can plan with the odds but cannot read the coming rolls.
+
+Hot-seat hand-off and AI fairness both rely on this one function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from game.engine import rng
+from game.engine.ledger import Cause, Entry
+from game.engine.model import Scenario
+from game.engine.state import PUBLIC, GameState
+
+SECRET = "secret"
+_VIEW_SALT = 0x5EC2E7
+
+
+def player_view(state: GameState, seat: str) -> GameState:
+    """The state as the envoy ``seat`` may see it."""
+    scenario = state.scenario
+    envoy = scenario.envoy_index(seat)
+    known = frozenset((fact, who) for fact, who in state.revealed if who in (PUBLIC, envoy))
+    public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
+    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
+    return attrs.evolve(
+        state,
+        scenario=public,
+        rng=rng.derive(state.rng, _VIEW_SALT + envoy),
+        revealed=known,
+        pending=tuple(c for c in state.pending if c.seat == envoy),
+        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
+        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret),
+        viewer=envoy,
+    )
+
+
+def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> Scenario:
+    def build() -> Scenario:
+        envoys = tuple(
+            e if i == envoy else attrs.evolve(e, agenda=()) for i, e in enumerate(scenario.envoys)
+        )
+        facts = tuple(
+            f if i in known else attrs.evolve(f, text=None) for i, f in enumerate(scenario.facts)
+        )
+        return attrs.evolve(scenario, envoys=envoys, facts=facts, views={})
+
+    return scenario.view_cache((envoy, known), build)
+
+
+def ledger_view(entries: Iterable[Entry], seat: str) -> list[Entry]:
+    """Ledger entries as ``seat`` may read them.
+
+    Notes private to another seat are left out. A meter change caused by another
+    seat's secret move stays (the meter did move, for everyone to see) but its
+    cause reads only "secret": who did it, the roll and the source are hidden.
+    """
+    shown = []
+    for entry in entries:
+        if entry.visible_to(seat):
+            shown.append(entry)
+        elif entry.is_change:
+            shown.append(attrs.evolve(entry, cause=Cause(SECRET), source=""))
+    return shown
