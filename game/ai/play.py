@@ -1,0 +1,67 @@
+"""Playing whole games with agents: the simulator and the tests drive games through here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from game.ai.agents import Agent, make_agent
+from game.engine import rng
+from game.engine.actions import Action
+from game.engine.ledger import Entry
+from game.engine.model import Scenario
+from game.engine.rules import apply, legal_actions, new_game
+from game.engine.state import GameState
+from game.engine.view import player_view
+
+
+@attrs.frozen
+class Record:
+    """A finished game: its final state, every action, and (if kept) the ledger."""
+
+    state: GameState
+    actions: tuple[Action, ...]
+    entries: tuple[Entry, ...] = ()
+
+
+def agent_seed(seed: int, envoy: int) -> int:
+    """The seed of the agent in one seat, derived from the game's seed."""
+    return rng.derive(rng.seed_state(seed), 0xA6E7 + envoy)
+
+
+def play_game(
+    scenario: Scenario,
+    seed: int,
+    agents: dict[str, Agent] | Callable[[str, int], Agent] | str = "random",
+    seats: Sequence[str] | None = None,
+    keep_ledger: bool = False,
+) -> Record:
+    """Play one complete game with AI agents in every seat.
+
+    ``agents`` is a policy name for every seat, a factory ``(seat, seed) ->
+    agent``, or one agent per seat id.
+    """
+    state, entries = new_game(scenario, seed, seats)
+    ledger = list(entries) if keep_ledger else []
+    if isinstance(agents, str):
+        policy = agents
+        agents = {
+            scenario.envoys[e].id: make_agent(policy, agent_seed(seed, e)) for e in state.seats
+        }
+    elif callable(agents):
+        factory = agents
+        agents = {
+            scenario.envoys[e].id: factory(scenario.envoys[e].id, agent_seed(seed, e))
+            for e in state.seats
+        }
+    actions: list[Action] = []
+    while not state.is_over:
+        seat = scenario.envoys[state.active_seat].id
+        view = player_view(state, seat)
+        action = agents[seat].choose(view, seat, legal_actions(view, seat))
+        state, entries = apply(state, action)
+        actions.append(action)
+        if keep_ledger:
+            ledger.extend(entries)
+    return Record(state, tuple(actions), tuple(ledger))
