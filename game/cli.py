@@ -1,0 +1,301 @@
+"""The ``envoy`` command line.
+
+    envoy                      play (until the desktop client lands: a text demo game)
+    envoy demo                 watch AI envoys play a crisis, narrated in text
+    envoy validate PATH...     check scenario and library files; every problem at once
+    envoy simulate SCENARIO    play many AI games and report the balance
+    envoy schema               print the JSON Schema of the scenario format
+
+Exit codes: 0 success, 1 problems found (validate, simulate), 2 a usage error.
+A bad argument gets one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from typing import NoReturn
+
+from game.content.schema import FORMAT_VERSION
+
+PROG = "envoy"
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    """A bad command line: one line for the user, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line and exit 2, with a pointer to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def version() -> str:
+    try:
+        number = metadata.version("envoy")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        number = "0.1.0"
+    return f"{PROG} {number} (scenario format {FORMAT_VERSION})"
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 1000000)")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (0 or more)")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Envoy, a turn-based crisis-diplomacy game.",
+        epilog="Run 'envoy COMMAND --help' for the options of a command.",
+    )
+    parser.add_argument("--version", action="version", version=version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    demo = commands.add_parser(
+        "demo",
+        help="watch AI envoys play a crisis",
+        description="Watch AI envoys play a "
+        "whole crisis, narrated turn by turn with the reason for every change.",
+    )
+    demo.add_argument(
+        "--scenario",
+        default="border_incident",
+        metavar="ID",
+        help="a built-in scenario id or a scenario file (default: %(default)s)",
+    )
+    demo.add_argument("--seed", type=_seed, default=1, help="the crisis seed (default: 1)")
+    demo.add_argument(
+        "--policy",
+        choices=("random", "greedy"),
+        default="greedy",
+        help="how the AI envoys play (default: %(default)s)",
+    )
+
+    validate = commands.add_parser(
+        "validate",
+        help="check scenario files",
+        description="Check scenario and move library "
+        "files, or every YAML file in folders, and print every problem as file:line:col.",
+    )
+    validate.add_argument(
+        "paths", nargs="+", metavar="PATH", type=pathlib.Path, help="a file or a folder"
+    )
+
+    simulate = commands.add_parser(
+        "simulate",
+        help="play many AI games to measure balance",
+        description="Play complete "
+        "AI-vs-AI games and report outcomes, game length, move usage and events that never fired.",
+    )
+    simulate.add_argument(
+        "scenario", metavar="SCENARIO", help="a built-in scenario id or a scenario file"
+    )
+    simulate.add_argument("--games", type=_count, default=100, help="how many (default: 100)")
+    simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
+    simulate.add_argument(
+        "--policy",
+        choices=("random", "greedy"),
+        default="random",
+        help="how every seat plays (default: %(default)s)",
+    )
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the scenario format",
+        description="Print the JSON Schema of scenario files, for editors that autocomplete.",
+    )
+    schema.add_argument(
+        "--library", action="store_true", help="print the schema of move library files instead"
+    )
+    return parser
+
+
+# ------------------------------------------------------------------ commands
+
+
+def _load(name: str):
+    """A scenario by id or path, or a UsageError / printed diagnostics."""
+    from game.content import loader
+
+    path = loader.find_scenario(name)
+    if path is None:
+        if name.endswith((".yaml", ".yml")):
+            raise UsageError(f"no such file: {name}")
+        known = ", ".join(loader.scenario_ids()) or "none"
+        raise UsageError(f"unknown scenario '{name}' (built-in: {known})")
+    result = loader.load_scenario(path)
+    for diagnostic in result.diagnostics:
+        print(diagnostic, file=sys.stderr)
+    return result.scenario
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from game.content import loader
+
+    files: list[pathlib.Path] = []
+    for path in args.paths:
+        if path.is_dir():
+            found = loader.yaml_files(path)
+            if not found:
+                raise UsageError(f"no .yaml files in {path}")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {path}")
+    errors = warnings = 0
+    for file in dict.fromkeys(files):
+        checked = loader.validate_file(file)
+        for diagnostic in checked.diagnostics:
+            print(diagnostic)
+            if diagnostic.is_error:
+                errors += 1
+            else:
+                warnings += 1
+    count = len(dict.fromkeys(files))
+    summary = f"{_plural(count, 'file')} checked: {_plural(errors, 'error')}, "
+    summary += _plural(warnings, "warning")
+    print(summary + ("." if errors else " - ok."))
+    return 1 if errors else 0
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.ai.simulate import simulate
+
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return 1
+    report = simulate(scenario, args.games, args.seed, args.policy)
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return 0
+    print(
+        f"{report['title']} ({report['scenario']}): {report['games']} games, "
+        f"policy {report['policy']}, seed {report['seed']}"
+    )
+    print()
+    for outcome, share in report["outcomes"].items():
+        print(f"  {outcome:<10} {share:7.1%}")
+    print(f"  mean length {report['mean_turns']:.2f} turns of {scenario.turns}")
+    print()
+    print("  moves used          total  per game")
+    for move, total in sorted(report["moves"].items(), key=lambda kv: (-kv[1], kv[0])):
+        print(f"  {move:<18} {total:6d}  {report['moves_per_game'][move]:8.2f}")
+    print()
+    never = report["never_fired"]
+    print(f"  events that never fired: {', '.join(never) if never else 'none'}")
+    timing = report["timing"]
+    print(
+        f"  {timing['seconds']:.2f} s: {timing['games_per_second']} games/s, "
+        f"{timing['actions_per_second']} actions/s"
+    )
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from game.content.jsonschema import library_schema, scenario_schema
+
+    document = library_schema() if args.library else scenario_schema()
+    print(json.dumps(document, indent=2, ensure_ascii=False))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from game.ai.agents import make_agent
+    from game.ai.play import agent_seed
+    from game.engine.outcome import scores
+    from game.engine.rules import apply, legal_actions, new_game
+    from game.engine.view import player_view
+
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return 1
+    print(f"== {scenario.title} ==")
+    print(scenario.briefing)
+    print()
+    state, entries = new_game(scenario, args.seed)
+    agents = {
+        scenario.envoys[e].id: make_agent(args.policy, agent_seed(args.seed, e))
+        for e in state.seats
+    }
+    _narrate(entries)
+    while not state.is_over:
+        seat = scenario.envoys[state.active_seat].id
+        view = player_view(state, seat)
+        action = agents[seat].choose(view, seat, legal_actions(view, seat))
+        state, entries = apply(state, action)
+        _narrate(entries)
+    print()
+    print(f"Outcome: {state.outcome} after {state.turn} turns.")
+    for envoy, result in scores(state).items():
+        met = ", ".join(o.id for o in result.objectives if o.met) or "no objectives"
+        print(f"  {envoy}: {result.total:g} points ({met})")
+    return 0
+
+
+def _narrate(entries) -> None:
+    for entry in entries:
+        if entry.text.startswith("Turn "):
+            print(f"\n-- {entry.text}")
+        elif entry.text.startswith("Chose "):
+            continue  # the resolution tells the story
+        else:
+            print(f"   {entry.describe()}" if entry.is_change else f" * {entry.text}")
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "validate": cmd_validate,
+    "simulate": cmd_simulate,
+    "schema": cmd_schema,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:  # until the desktop client lands, play means the demo
+            args = parser.parse_args(["demo"])
+        return COMMANDS[args.command](args)
+    except UsageError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # e.g. `envoy schema | head`
+        sys.stderr.close()
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,169 @@
+"""The JSON Schema of the scenario format, generated from the attrs classes.
+
+Editors that speak JSON Schema (VS Code with the YAML extension, for one) use it
+to autocomplete keys and flag mistakes as a modder types. It is built from the
+same classes and field docs the loader uses, so it cannot drift from the code.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any
+
+import attrs
+
+from game.content import schema
+from game.content.schema import (
+    COLOR_PATTERN,
+    FORMAT_VERSION,
+    ID_PATTERN,
+    LANG_PATTERN,
+    METER_MAX,
+    METER_MIN,
+    YAML_NAMES,
+)
+
+SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
+
+_ID = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
+_SIMPLE: dict[Any, dict[str, Any]] = {
+    str: {"type": "string"},
+    int: {"type": "integer"},
+    float: {"type": "number"},
+    bool: {"type": "boolean"},
+    schema.Id: _ID,
+    schema.Meter: {"type": "integer", "minimum": METER_MIN, "maximum": METER_MAX},
+    schema.Count: {"type": "integer", "minimum": 0},
+    schema.Weight: {"type": "number", "minimum": 0},
+    schema.Fraction: {"type": "number", "minimum": 0, "maximum": 1},
+    schema.Color: {"type": "string", "pattern": f"^{COLOR_PATTERN.pattern}$"},
+    schema.Expression: {"type": ["string", "boolean"], "description": "An expression."},
+    schema.Chance: {
+        "oneOf": [
+            {"type": "number", "minimum": 0, "maximum": 1},
+            {"type": "string", "description": "An expression giving a number 0..1."},
+        ]
+    },
+    schema.Number: {"type": "number"},
+    schema.Integer: {"type": "integer"},
+    schema.Text: {
+        "oneOf": [
+            {"type": "string"},
+            {
+                "type": "object",
+                "description": "Translations: a language code to text; 'en' is required.",
+                "propertyNames": {"pattern": f"^{LANG_PATTERN.pattern}$"},
+                "additionalProperties": {"type": "string"},
+                "required": ["en"],
+                "minProperties": 1,
+            },
+        ]
+    },
+}
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {}
+
+    def type(self, type_: Any) -> dict[str, Any]:
+        if type_ is schema.Text:
+            self.defs["Text"] = _SIMPLE[type_]
+            return {"$ref": "#/$defs/Text"}
+        if type_ in _SIMPLE:
+            return dict(_SIMPLE[type_])
+        origin = typing.get_origin(type_)
+        args = typing.get_args(type_)
+        if origin is typing.Literal:
+            return {"enum": list(args)}
+        if origin in (typing.Union, types.UnionType):
+            options = [a for a in args if a is not type(None)]
+            inner = (
+                self.type(options[0])
+                if len(options) == 1
+                else {"anyOf": [self.type(a) for a in options]}
+            )
+            return {"anyOf": [inner, {"type": "null"}]}
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return {"type": "array", "items": self.type(args[0])}
+            return {
+                "type": "array",
+                "prefixItems": [self.type(a) for a in args],
+                "minItems": len(args),
+                "maxItems": len(args),
+            }
+        if origin is dict:
+            return {
+                "type": "object",
+                "propertyNames": {"pattern": _ID["pattern"]},
+                "additionalProperties": self.type(args[1]),
+            }
+        if attrs.has(type_):
+            return self.ref(type_)
+        raise TypeError(f"no JSON Schema for {type_!r}")  # pragma: no cover
+
+    def ref(self, cls: type) -> dict[str, Any]:
+        name = cls.__name__.removesuffix("Def")
+        if name not in self.defs:
+            self.defs[name] = {}  # reserve the name first: classes may nest
+            self.defs[name] = self.object(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def object(self, cls: type) -> dict[str, Any]:
+        hints = typing.get_type_hints(cls)
+        properties: dict[str, Any] = {}
+        required = []
+        for field in attrs.fields(cls):
+            key = YAML_NAMES.get((cls, field.name), field.name)
+            prop = self.type(hints[field.name])
+            if field.name == "format":
+                prop = {"const": FORMAT_VERSION}
+            doc = field.metadata.get("doc")
+            if doc:
+                prop = {**prop, "description": doc}
+            if field.default is not attrs.NOTHING and not isinstance(field.default, attrs.Factory):
+                default = field.default
+                if isinstance(default, tuple):
+                    default = list(default)
+                prop["default"] = default
+            properties[key] = prop
+            if field.default is attrs.NOTHING:
+                required.append(key)
+        result: dict[str, Any] = {
+            "type": "object",
+            "properties": properties,
+            "additionalProperties": False,
+        }
+        if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
+            result["description"] = " ".join(cls.__doc__.split())
+        if required:
+            result["required"] = required
+        return result
+
+
+def scenario_schema() -> dict[str, Any]:
+    """The JSON Schema of a scenario file."""
+    builder = _Builder()
+    root = builder.object(schema.ScenarioDef)
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": "https://envoy.game/schema/scenario-1.json",
+        "title": "Envoy scenario (format 1)",
+        **root,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
+
+
+def library_schema() -> dict[str, Any]:
+    """The JSON Schema of a move library file."""
+    builder = _Builder()
+    root = builder.object(schema.LibraryDef)
+    return {
+        "$schema": SCHEMA_URI,
+        "$id": "https://envoy.game/schema/library-1.json",
+        "title": "Envoy move library (format 1)",
+        **root,
+        "$defs": dict(sorted(builder.defs.items())),
+    }
