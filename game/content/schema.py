@@ -58,8 +58,11 @@ class Text:
         return cls((("en", english),))
 
     def get(self, lang: str = "en") -> str:
-        table = dict(self.values)
-        return table.get(lang) or table.get("en") or next(iter(table.values()), "")
+        """The text in ``lang``, else in English (every Text has English)."""
+        for code, text in self.values:
+            if code == lang:
+                return text
+        return self.get("en") if lang != "en" else (self.values[0][1] if self.values else "")
 
     def languages(self) -> tuple[str, ...]:
         return tuple(lang for lang, _ in self.values)

@@ -172,9 +172,12 @@ class Event:
     rare: bool
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen(eq=False, repr=False)
 class Scenario:
     """A compiled scenario. Compared by identity; ``content_hash`` names its content."""
+
+    def __repr__(self) -> str:
+        return f"<Scenario {self.id} {self.content_hash[:12]}>"
 
     id: str
     title: Text
@@ -205,6 +208,8 @@ class Scenario:
     #: The party each envoy speaks for (-1 for none), by envoy index.
     envoy_party: tuple[int, ...] = ()
     _views: dict = attrs.field(factory=dict, repr=False)
+    #: Derived tables that depend only on ids (shared with player views).
+    _memo: dict = attrs.field(factory=dict, repr=False)
 
     # lookups -------------------------------------------------------------
     def envoy_index(self, envoy_id: str) -> int:
@@ -228,6 +233,14 @@ class Scenario:
         if world.signed[accord] or not spec.requires(world, ()):
             return 0.0
         return clamp01(spec.chance(world, ()))
+
+    def memo(self, key: Any, build: Callable[[], Any]) -> Any:
+        """A value derived once from the scenario's ids, such as every candidate action."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = build()
+            return value
 
     def view_cache(self, key: Any, build: Callable[[], Scenario]) -> Scenario:
         if key not in self._views:

@@ -38,6 +38,7 @@ from game.engine.state import (
     Chosen,
     GameState,
     Scheduled,
+    replace,
 )
 
 __all__ = [
@@ -172,7 +173,7 @@ class World:
         self.source = ""
 
     def freeze(self, **changes) -> GameState:
-        return attrs.evolve(
+        return replace(
             self.state,
             rng=self.rng,
             capital=tuple(self.capital),
@@ -279,8 +280,14 @@ def _targets(state: GameState, move: Move, names: tuple[str, ...]) -> tuple[int,
         if name not in t.parties:
             return f"unknown party '{name}'"
         indices.append(t.parties.index(name))
-    if kind == "relation" and t.relation_of[indices[0]][indices[1]] < 0:
-        return f"there is no relation between '{names[0]}' and '{names[1]}'"
+    if kind == "relation":
+        index = t.relation_of[indices[0]][indices[1]]
+        if index < 0:
+            return f"there is no relation between '{names[0]}' and '{names[1]}'"
+        relation = state.scenario.relations[index]
+        if (relation.a, relation.b) != tuple(indices):
+            # One text per action: a relation is written in its declared order.
+            return f"write the relation as '{names[1]} {names[0]}'"
     return tuple(indices)
 
 
@@ -380,14 +387,20 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
         event, _ = state.decisions[0]
         options = scenario.events[event].decision.options
         return [Decide(seat, o.id) for o in options if o.when(state, (envoy,))]
+    chosen = {c.move for c in state.pending if c.seat == envoy}
+    cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
+    capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    names = scenario.tables
-    for index, move in enumerate(scenario.moves):
-        if move.cost > state.capital[envoy]:
+    for index, move, candidates in _candidates(scenario, envoy):
+        if move.cost > capital or index in chosen or index in cooling:
             continue
-        for targets in _target_options(state, move):
-            if not _move_problem(state, envoy, index, move, targets):
-                actions.append(Play(seat, move.id, _target_names(names, move, targets)))
+        accord = move.target == "accord"
+        requires = move.requires
+        for ctx, action in candidates:
+            if accord and signed[ctx[1]]:
+                continue
+            if requires(state, ctx):
+                actions.append(action)
     actions.extend(
         Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
     )
@@ -395,15 +408,30 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     return actions
 
 
-def _target_options(state: GameState, move: Move) -> Iterable[tuple[int, ...]]:
-    scenario = state.scenario
-    if move.target == "none":
-        return ((),)
-    if move.target == "party":
-        return ((p,) for p in range(len(scenario.parties)))
-    if move.target == "accord":
-        return ((a,) for a in range(len(scenario.accords)) if not state.signed[a])
-    return ((r.a, r.b) for r in scenario.relations)
+def _candidates(scenario: Scenario, envoy: int):
+    """Every (move index, move, [(context, Play)]) an envoy could ever choose; built once."""
+
+    def build():
+        seat = scenario.tables.envoys[envoy]
+        table = []
+        for index, move in enumerate(scenario.moves):
+            if move.target == "none":
+                options = [()]
+            elif move.target == "party":
+                options = [(p,) for p in range(len(scenario.parties))]
+            elif move.target == "accord":
+                options = [(a,) for a in range(len(scenario.accords))]
+            else:
+                options = [(r.a, r.b) for r in scenario.relations]
+            candidates = [
+                (move_context(envoy, targets),
+                 Play(seat, move.id, _target_names(scenario.tables, move, targets)))
+                for targets in options
+            ]  # fmt: skip
+            table.append((index, move, candidates))
+        return table
+
+    return scenario.memo(("candidates", envoy), build)
 
 
 def _target_names(tables, move: Move, targets: tuple[int, ...]) -> tuple[str, ...]:
@@ -445,7 +473,7 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
     capital = list(state.capital)
     capital[envoy] -= move.cost
     chosen = Chosen(envoy, index, targets, chance, move.cost)
-    new = attrs.evolve(
+    new = replace(
         state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
     )
     seat_id = state.scenario.envoys[envoy].id
@@ -463,7 +491,7 @@ def _withdraw(state: GameState, envoy: int, index: int):
             kept.append(chosen)
     capital = list(state.capital)
     capital[envoy] += refund
-    new = attrs.evolve(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
+    new = replace(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
     move = state.scenario.moves[index]
     seat_id = state.scenario.envoys[envoy].id
     entry = Entry(
@@ -490,12 +518,12 @@ def _decide(state: GameState, envoy: int, option_index: int):
 
 def _end_turn(state: GameState, envoy: int):
     if state.active + 1 < len(state.seats):
-        return attrs.evolve(state, step=state.step + 1, active=state.active + 1), []
+        return replace(state, step=state.step + 1, active=state.active + 1), []
     world = World(state)
     _resolve(world)
     _world_step(world)
     new = world.freeze(step=state.step + 1, pending=(), active=0)
-    new = attrs.evolve(new, cooldowns=_cooldowns_after(state), delayed=world.delayed)
+    new = replace(new, cooldowns=_cooldowns_after(state), delayed=world.delayed)
     outcome = _end_check(new)
     if outcome:
         return _finish(world, new, outcome)
@@ -665,7 +693,7 @@ _ENDINGS = {
 def _finish(world: World, state: GameState, outcome: str):
     world.cause = Cause(ledger.TURN, outcome)
     world.note(_ENDINGS[outcome])
-    return attrs.evolve(state, phase=OVER, outcome=outcome, active=-1), world.entries
+    return replace(state, phase=OVER, outcome=outcome, active=-1), world.entries
 
 
 # --------------------------------------------------------------------- news

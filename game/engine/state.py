@@ -3,7 +3,7 @@
 Meters are tuples of integers indexed like the scenario's parties, relations,
 envoys and accords, so a state is cheap to copy and compare, and its canonical
 form hashes to the same digest on every machine. A state is only ever changed
-by the rules (``attrs.evolve``); nothing mutates it in place.
+by the rules (through :func:`replace`); nothing mutates it in place.
 """
 
 from __future__ import annotations
@@ -100,6 +100,26 @@ class GameState:
     @property
     def is_over(self) -> bool:
         return self.phase == OVER
+
+
+_FIELDS = tuple(field.name for field in attrs.fields(GameState))
+_FIELD_SET = frozenset(_FIELDS)
+_set = object.__setattr__
+
+
+def replace(state: GameState, **changes: Any) -> GameState:
+    """A copy of ``state`` with some fields changed: ``attrs.evolve``, but faster.
+
+    The engine makes a new state for every action, so this matters: GameState
+    has no validators or converters, so the copy can skip ``__init__`` and fill
+    the slots directly, several times faster than ``attrs.evolve``.
+    """
+    if not changes.keys() <= _FIELD_SET:
+        raise TypeError(f"GameState has no field {sorted(changes.keys() - _FIELD_SET)[0]}")
+    new = object.__new__(GameState)
+    for name in _FIELDS:
+        _set(new, name, changes[name] if name in changes else getattr(state, name))
+    return new
 
 
 def to_dict(state: GameState) -> dict[str, Any]:

@@ -23,7 +23,7 @@ import attrs
 from game.engine import rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import PUBLIC, GameState
+from game.engine.state import PUBLIC, GameState, replace
 
 SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
@@ -36,7 +36,7 @@ def player_view(state: GameState, seat: str) -> GameState:
     known = frozenset((fact, who) for fact, who in state.revealed if who in (PUBLIC, envoy))
     public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
     secret = {i for i, move in enumerate(scenario.moves) if move.secret}
-    return attrs.evolve(
+    return replace(
         state,
         scenario=public,
         rng=rng.derive(state.rng, _VIEW_SALT + envoy),
