@@ -1,0 +1,178 @@
+"""Shared fixtures: the built-in scenarios, and a small "lab" crisis built in code.
+
+The lab scenario's moves are sure things (chance 1) or sure failures (chance 0)
+unless a test says otherwise, so each rule can be checked without luck.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+
+import pytest
+import yaml
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+from game.content.loader import SCENARIO_DIR, load_scenario, load_scenario_bytes
+from game.engine.model import Scenario
+
+TEACHER = {
+    "learning_goals": ["Rules work."],
+    "duration_minutes": 10,
+    "players": {"min": 1, "max": 2},
+    "age": "10+",
+    "debrief_questions": ["Did it work?"],
+    "notes": "For tests.",
+}
+
+
+def party(pid: str, x: float, **extra) -> dict:
+    return {
+        "id": pid,
+        "name": pid.title(),
+        "color": "#808080",
+        "map": [x, 0.5],
+        "posture": 50,
+        **extra,
+    }
+
+
+def move(mid: str, family: str, target: str, cost: int = 1, **extra) -> dict:
+    return {
+        "id": mid,
+        "family": family,
+        "name": mid.title(),
+        "text": f"The {mid} move.",
+        "cost": cost,
+        "target": target,
+        **extra,
+    }
+
+
+LAB = {
+    "format": 1,
+    "id": "lab",
+    "title": "Lab",
+    "summary": "A crisis for tests.",
+    "briefing": "Nothing here is real.",
+    "difficulty": "standard",
+    "teacher": TEACHER,
+    "turns": 5,
+    "parties": [
+        party(
+            "alpha",
+            0.2,
+            facts=[
+                {"id": "plan", "text": "Alpha plans a parade."},
+                {"id": "broke", "text": "Alpha is broke."},
+            ],
+        ),
+        party("beta", 0.5),
+        party("gamma", 0.8),
+    ],
+    "relations": [
+        {"between": ["alpha", "beta"], "tension": 50, "trust": 50, "pressure": 4},
+        {"between": ["beta", "gamma"], "tension": 20, "trust": 50, "pressure": 0},
+    ],
+    "envoys": [
+        {
+            "id": "one",
+            "name": "Envoy One",
+            "capital": 3,
+            "agenda": [
+                {
+                    "id": "calm",
+                    "text": "Keep alpha and beta calm (one's secret).",
+                    "when": "tension(alpha, beta) <= 40",
+                    "points": 5,
+                }
+            ],
+        },
+        {
+            "id": "two",
+            "name": "Envoy Two",
+            "capital": 3,
+            "party": "beta",
+            "agenda": [
+                {
+                    "id": "trusty",
+                    "text": "Two wants trust (two's secret).",
+                    "when": "trust(alpha, beta) >= 60",
+                    "points": 3,
+                }
+            ],
+        },
+    ],
+    "accords": [
+        {
+            "id": "pact",
+            "name": "Pact",
+            "text": "A pact.",
+            "requires": "trust(alpha, beta) >= 60",
+            "effects": ["tension(alpha, beta) -= 10"],
+        },
+    ],
+    "peace": "signed(pact)",
+    "counters": {"fails": 0, "ticks": 0},
+    "disable_moves": [],
+    "moves": [
+        move("calm_talk", "communication", "relation", success=["tension(a, b) -= 5"]),
+        move("doomed", "mediation", "none", chance=0, failure=["counter(fails) += 1"]),
+        move(
+            "summit",
+            "mediation",
+            "relation",
+            joint={"min_envoys": 2},
+            success=["trust(a, b) += 10", "standing(self, a) += 1"],
+        ),
+        move("later", "cultural", "relation", delayed=[{"in": 2, "effects": ["trust(a, b) += 4"]}]),
+        move(
+            "slow",
+            "cultural",
+            "relation",
+            delayed=[{"each_turn_for": 2, "effects": ["trust(a, b) += 1"]}],
+        ),
+        move("squeeze", "sanctions", "party", success=["resolve(target) -= 5"]),
+        move(
+            "whisper",
+            "communication",
+            "party",
+            visibility="secret",
+            success=["reveal(target, plan)", "standing(self, target) += 2"],
+        ),
+        move("cool", "communication", "none", cooldown=2, success=["counter(ticks) += 1"]),
+        move("pricey", "mediation", "none", cost=3, success=["counter(ticks) += 5"]),
+    ],
+}
+
+
+def lab_dict() -> dict:
+    """A fresh, deep copy of the lab scenario's data, for a test to change."""
+    return copy.deepcopy(LAB)
+
+
+def compile_dict(data: dict, file: str = "lab.yaml") -> Scenario:
+    """Dump data to YAML and load it; fails the test on any diagnostic."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    result = load_scenario_bytes(text.encode(), file)
+    problems = [str(d) for d in result.diagnostics]
+    assert not problems, "\n".join(problems)
+    return result.scenario
+
+
+@pytest.fixture
+def lab() -> Scenario:
+    return compile_dict(lab_dict())
+
+
+@pytest.fixture(scope="session")
+def border() -> Scenario:
+    return load_scenario(SCENARIO_DIR / "border_incident.yaml").unwrap()
+
+
+@pytest.fixture(scope="session")
+def tutorial() -> Scenario:
+    return load_scenario(SCENARIO_DIR / "tutorial.yaml").unwrap()

@@ -1,0 +1,173 @@
+"""Properties over random legal play on both built-in scenarios (hypothesis).
+
+Hypothesis draws a seed, the seats, and an index into ``legal_actions`` for
+every step, so it explores whole games, and shrinks a failure to a short one.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from game.engine.actions import Action, Decide, End, IllegalAction, Play, Withdraw
+from game.engine.rules import apply, legal_actions, new_game
+from game.engine.state import state_hash
+from game.engine.view import player_view
+
+PROFILE = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+choices = st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=150)
+seeds = st.integers(min_value=0, max_value=2**63 - 1)
+
+
+def seatings(scenario):
+    """Every allowed seating: required envoys always, the others optionally."""
+    envoys = [e.id for e in scenario.envoys]
+    required = [e.id for e in scenario.envoys if e.required]
+    optional = [e for e in envoys if e not in required]
+    if not optional:
+        return st.just(required)
+    return st.lists(st.sampled_from(optional), unique=True).map(
+        lambda extra: [e for e in envoys if e in required or e in extra]
+    )
+
+
+def play_out(scenario, seed, seats, picks, check=None):
+    """Play legal actions chosen by index; calls check(state, action, new_state, entries)."""
+    state, _ = new_game(scenario, seed, seats)
+    actions = []
+    for pick in picks:
+        if state.is_over:
+            break
+        seat = scenario.envoys[state.active_seat].id
+        legal = legal_actions(state, seat)
+        assert legal, "a seat whose turn it is always has an action"
+        action = legal[pick % len(legal)]
+        new, entries = apply(state, action)
+        if check:
+            check(state, action, new, entries)
+        actions.append(action)
+        state = new
+    return state, actions
+
+
+def meters_in_range(state):
+    rules = state.scenario.rules
+    for name in ("tension", "trust", "standing", "posture", "resolve"):
+        assert all(0 <= v <= 100 for v in getattr(state, name)), name
+    assert all(rules.pressure_min <= v <= rules.pressure_max for v in state.pressure)
+    assert all(rules.capital_min <= v <= rules.capital_max for v in state.capital)
+    assert all(0 <= v <= rules.hotline_max for v in state.hotline)
+    assert all(rules.counter_min <= v <= rules.counter_max for v in state.counters)
+
+
+@pytest.fixture(params=["border", "tutorial"])
+def scenario(request):
+    return request.getfixturevalue(request.param)
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_meters_stay_in_range_and_legal_actions_never_raise(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+
+    def check(_, __, new, entries):
+        meters_in_range(new)
+        for entry in entries:
+            if entry.is_change:
+                assert entry.before != entry.after
+
+    play_out(scenario, seed, seats, picks, check)
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_same_seed_and_actions_give_the_same_game(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+    first, actions = play_out(scenario, seed, seats, picks)
+    replay, _ = new_game(scenario, seed, seats)
+    for action in actions:
+        replay, _ = apply(replay, Action.parse(str(action)))
+    assert state_hash(replay) == state_hash(first)
+    assert replay == first
+
+
+def all_actions(scenario, seat):
+    """Every action text that could ever be written for a seat, legal or not."""
+    t = scenario.tables
+    yield End(seat)
+    for move in scenario.moves:
+        yield Withdraw(seat, move.id)
+        if move.target == "none":
+            yield Play(seat, move.id)
+        elif move.target == "accord":
+            yield from (Play(seat, move.id, (a,)) for a in t.accords)
+        else:
+            yield from (Play(seat, move.id, (p,)) for p in t.parties)
+            yield from (Play(seat, move.id, (p, q)) for p in t.parties for q in t.parties)
+    for event in scenario.events:
+        if event.decision:
+            yield from (Decide(seat, o.id) for o in event.decision.options)
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_an_illegal_action_raises_and_changes_nothing(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, seats, picks)
+    before = state_hash(state)
+    seat = data.draw(st.sampled_from([e.id for e in scenario.envoys]))
+    legal = set(legal_actions(state, seat))
+    candidates = [a for a in all_actions(scenario, seat) if a not in legal]
+    action = data.draw(st.sampled_from(candidates))
+    with pytest.raises(IllegalAction):
+        apply(state, action)
+    assert state_hash(state) == before
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_player_view_never_leaks_agendas_pending_moves_or_secrets(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, seats, picks)
+    for viewer in seats:
+        envoy = scenario.envoy_index(viewer)
+        view = player_view(state, viewer)
+        assert view.viewer == envoy
+        assert all(chosen.seat == envoy for chosen in view.pending)
+        for other, spec in enumerate(view.scenario.envoys):
+            if other != envoy:
+                assert spec.agenda == ()
+        assert view.scenario.envoys[envoy].agenda == scenario.envoys[envoy].agenda
+        for fact, spec in enumerate(view.scenario.facts):
+            if state.knows(fact, envoy):
+                assert spec.text == scenario.facts[fact].text
+            else:
+                assert spec.text is None
+        assert all(who in (-1, envoy) for _, who in view.revealed)
+        assert view.rng != state.rng
+        # The view is a working state: the seat's own legal actions are the same.
+        if not state.is_over and state.active_seat == envoy:
+            assert legal_actions(view, viewer) == legal_actions(state, viewer)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seat=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+    move=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+    targets=st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), max_size=2),
+    kind=st.sampled_from(["play", "end", "withdraw", "decide"]),
+)
+def test_every_action_reads_back_from_its_text(seat, move, targets, kind):
+    if kind == "play" and move in ("end", "withdraw", "decide"):
+        move = move + "_x"
+    action = {
+        "play": Play(seat, move, tuple(targets)),
+        "end": End(seat),
+        "withdraw": Withdraw(seat, move),
+        "decide": Decide(seat, move),
+    }[kind]
+    assert Action.parse(str(action)) == action
