@@ -252,6 +252,7 @@ def test_pressure_drifts_tension_up(lab):
     state, entries = end_turn(state)
     drift = [e for e in entries if e.cause.kind == DRIFT]
     assert [(e.subject, e.delta) for e in drift] == [(AB, 4)]
+    assert drift[0].source.startswith("lab.yaml:")  # the line of the relation's pressure
     assert state.tension[r] == 54
 
 

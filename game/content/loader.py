@@ -656,14 +656,16 @@ class _Compiler:
 
     def relations(self) -> Iterable[model.Relation]:
         parties = self.tables.parties
-        for relation in self.d.relations:
+        for index, relation in enumerate(self.d.relations):
             a, b = relation.between
+            file, line, _ = self._position(None, ("relations", index, "pressure"))
             yield model.Relation(
                 parties.index(a),
                 parties.index(b),
                 relation.tension,
                 relation.trust,
                 relation.pressure,
+                f"{file}:{line}",
             )
 
     def check_references(self, families, rules: model.Rules, moves) -> None:

@@ -81,6 +81,7 @@ class Relation:
     tension: int
     trust: int
     pressure: int
+    source: str = ""  # where its pressure is written: drift's line in the "why" ledger
 
 
 @attrs.frozen

@@ -666,7 +666,7 @@ def _world_step(world: World) -> None:
             world.cause = Cause(
                 ledger.DRIFT, f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"
             )
-            world.source = ""
+            world.source = relation.source
             world.set("tension", index, world.tension[index] + drift)
         if world.hotline[index]:
             world.hotline[index] -= 1
