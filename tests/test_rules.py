@@ -519,3 +519,19 @@ def test_library_moves_can_be_disabled_and_replaced():
     ids = [m.id for m in scenario.moves]
     assert "embargo" not in ids
     assert scenario.moves[ids.index("hotline")].cost == 5
+
+
+def test_a_move_an_earlier_move_made_impossible_fizzles_and_refunds():
+    data = lab_dict()
+    data["relations"][0]["trust"] = 65
+    data["peace"] = "false"
+    scenario = compile_dict(data)
+    state, _ = new_game(scenario, seed=1)
+    state, _ = play(state, "propose_accord one pact", "end one", "propose_accord two pact")
+    state, entries = end_turn(state)
+    assert state.signed[0] == 1
+    assert any(
+        "Envoy Two: Propose an accord: Pact is no longer possible" in n for n in notes(entries)
+    )
+    carry = scenario.rules.capital_carry_max
+    assert state.capital == (3, min(3, carry) + 3)  # one spent 3; two got its 3 back

@@ -9,6 +9,8 @@ tension rise?", the debrief and the simulator all read this one record.
 
 from __future__ import annotations
 
+import math
+
 import attrs
 
 MOVE = "move"
@@ -19,6 +21,11 @@ DRIFT = "drift"
 DELAYED = "delayed"
 ACCORD = "accord"
 TURN = "turn"
+
+
+def show_roll(roll: float) -> str:
+    """A roll in 0..1 with two decimals, rounded down: 0.999 shows 0.99, never 1.00."""
+    return f"{math.floor(roll * 100) / 100:.2f}"
 
 
 @attrs.frozen
@@ -64,7 +71,7 @@ class Entry:
         if self.cause.seat:
             why += f" by {self.cause.seat}"
         if self.cause.roll is not None and self.cause.chance is not None:
-            why += f", rolled {self.cause.roll:.2f} against {self.cause.chance:.0%}"
+            why += f", rolled {show_roll(self.cause.roll)} against {self.cause.chance:.0%}"
         if self.source:
             why += f", {self.source}"
         return f"{what}: {why}"

@@ -600,10 +600,21 @@ def _resolve(world: World) -> None:
                 f"and found {len(group)}; the capital is returned."
             )
             continue
+        if not _still_possible(world, move, move_context(lead.seat, lead.targets)):
+            # An earlier move this turn changed the world (say, the accord is signed
+            # already): this one cannot happen, and its capital is returned.
+            world.cause = Cause(ledger.MOVE, move.id, seats[0].id, private_to=private)
+            for chosen in group:
+                world.capital[chosen.seat] += chosen.cost
+            world.note(
+                f"{who}: {move.name}{_on(scenario, move, lead.targets)} is no longer possible; "
+                "the capital is returned."
+            )
+            continue
         if 0 < lead.chance < 1:
             roll = world.roll()
             success = roll < lead.chance
-            odds = f" (rolled {roll:.2f} against {lead.chance:.0%})"
+            odds = f" (rolled {ledger.show_roll(roll)} against {lead.chance:.0%})"
         else:  # a sure thing (or a hopeless one) rolls no dice
             roll, success, odds = None, lead.chance >= 1, ""
         world.cause = Cause(ledger.MOVE, move.id, seats[0].id, roll, lead.chance, private)
@@ -622,6 +633,12 @@ def _resolve(world: World) -> None:
                     due = world.turn + (delayed.after or 1)
                     left = delayed.each_turn_for or 1
                     world.delayed.append(Scheduled(lead.move, d_index, chosen.seat, ctx, due, left))
+
+
+def _still_possible(world: World, move: Move, ctx: tuple[int, ...]) -> bool:
+    if move.target == "accord" and world.signed[ctx[1]]:
+        return False
+    return bool(move.requires(world, ctx))
 
 
 def _world_step(world: World) -> None:
