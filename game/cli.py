@@ -16,6 +16,7 @@ import argparse
 import json
 import pathlib
 import sys
+import textwrap
 from collections.abc import Sequence
 from importlib import metadata
 from typing import NoReturn
@@ -239,7 +240,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if scenario is None:
         return 1
     print(f"== {scenario.title} ==")
-    print(scenario.briefing)
+    for paragraph in str(scenario.briefing).split("\n"):
+        print(textwrap.fill(paragraph, 88) if paragraph.strip() else "")
     print()
     state, entries = new_game(scenario, args.seed)
     agents = {
@@ -267,8 +269,10 @@ def _narrate(entries) -> None:
             print(f"\n-- {entry.text}")
         elif entry.text.startswith("Chose "):
             continue  # the resolution tells the story
+        elif entry.is_change:
+            print(f"     {entry.describe()}")
         else:
-            print(f"   {entry.describe()}" if entry.is_change else f" * {entry.text}")
+            print(textwrap.fill(entry.text, 88, initial_indent="   * ", subsequent_indent="     "))
 
 
 COMMANDS = {
