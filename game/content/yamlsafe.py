@@ -44,6 +44,10 @@ from game.content.diagnostics import ContentError, Diagnostic
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
+# PyYAML's pure-Python parser costs about 16 µs a value, so a file of tiny values
+# just under MAX_BYTES would take seconds. Border Incident has about 600 values;
+# this cap allows a crisis thirty times its size and keeps refusals well under 1 s.
+MAX_VALUES = 20_000
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]
@@ -256,6 +260,7 @@ class _TreeBuilder:
         self.stack: list[_Open] = []
         self.dropping = 0  # collections open inside a dropped subtree
         self.documents = 0
+        self.values = 0
         self.root: object = _MISSING
 
     def feed(self, event: yaml.Event) -> None:
@@ -295,6 +300,15 @@ class _TreeBuilder:
         return Diagnostic(self.file, line, col, message, hint)
 
     def _node(self, event: NodeEvent) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self.fail(
+                self._diagnostic(
+                    event.start_mark,
+                    f"the file has more than {MAX_VALUES} values",
+                    "a scenario this large is almost certainly a mistake; split it up",
+                )
+            )
         self._check_properties(event)
         opens = isinstance(event, CollectionStartEvent)
         if opens and len(self.stack) + self.dropping >= MAX_DEPTH:
