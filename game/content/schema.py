@@ -470,6 +470,11 @@ def _id_mapping(value_hook):
         for key, item in value.items():
             try:
                 _id(key, None)
+            except FieldError as error:
+                error.key = "key"  # the problem is the key itself, not its value
+                errors.append((key, error))
+                continue
+            try:
                 result[key] = value_hook(item, None)
             except FieldError as error:
                 errors.append((key, error))
