@@ -103,9 +103,10 @@ def display_name(path: pathlib.Path) -> str:
 class _Report:
     """Collects diagnostics for one file, turning data paths into positions."""
 
-    def __init__(self, file: str, marks: Marks | None):
+    def __init__(self, file: str, marks: Marks | None, lines: Sequence[str] = ()):
         self.file = file
         self.marks = marks
+        self.lines = lines  # the source, to place a character inside a value
         self.items: list[Diagnostic] = []
 
     def at(
@@ -128,18 +129,56 @@ class _Report:
 
     def expression(self, path: Path, error: ExprError) -> None:
         """An expression problem, at its character inside the YAML value."""
-        offset = error.offset
-        if self.marks is not None:
-            style = self.marks.styles.get(tuple(path))
-            if style in ("'", '"'):
-                offset += 1
-            elif style in ("|", ">"):
-                offset = 0  # a block scalar starts on the next line; point at its key
-        self.at(path, error.message, error.hint, offset=offset)
+        if self.marks is None:
+            self.at(path, error.message, error.hint)
+            return
+        line, col = self.marks.at(path)
+        style = self.marks.styles.get(tuple(path))
+        line, col = _locate(self.lines, line, col, style, error.offset)
+        self.items.append(Diagnostic(self.file, line, col, error.message, error.hint))
 
     @property
     def has_errors(self) -> bool:
         return any(d.is_error for d in self.items)
+
+
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+
+
+def _locate(lines: Sequence[str], line: int, col: int, style: str | None, offset: int):
+    """The (line, col) of character ``offset`` of a scalar that starts at (line, col).
+
+    Walks the source as YAML folds it: a line break with the indentation around it
+    is one character of the value, and an escape (or a doubled quote) is one
+    character written as several.
+    """
+    row, at = line - 1, col - 1
+    if style in ("'", '"'):
+        at += 1
+    elif style in ("|", ">"):  # the text starts on the line after the indicator
+        row += 1
+        if row >= len(lines):
+            return line, col
+        at = len(lines[row]) - len(lines[row].lstrip(" "))
+    for _ in range(offset):
+        if row >= len(lines):
+            return line, col
+        text = lines[row]
+        if at >= len(text.rstrip(" \t")):  # a line break, folded into one character
+            row += 1
+            while row < len(lines) and not lines[row].strip():
+                row += 1
+            if row >= len(lines):
+                return line, col
+            at = len(lines[row]) - len(lines[row].lstrip(" \t"))
+            continue
+        if style == '"' and text[at] == "\\":
+            at += _ESCAPE_LENGTH.get(text[at + 1 : at + 2], 2)
+        elif style == "'" and text[at : at + 2] == "''":
+            at += 2
+        else:
+            at += 1
+    return row + 1, at + 1
 
 
 _YAML_NAME = {field: yaml for (_, field), yaml in schema.YAML_NAMES.items()}
@@ -170,8 +209,7 @@ def _report_structure(report: _Report, error: BaseException, path: Path, cls: ty
         return
     if isinstance(error, KeyedErrors):
         for key, problem in error.errors:
-            is_key_problem = "id" in problem.message or "reserved" in problem.message
-            report.at((*path, key), problem.message, problem.hint, key=is_key_problem)
+            report.at((*path, key), problem.message, problem.hint, key=problem.key == "key")
         return
     if isinstance(error, FieldError):
         report.at(path, error.message, error.hint)
@@ -218,6 +256,7 @@ def _read_mapping(
         report.items.extend(error.diagnostics)
         return None, None, b""
     report.marks = marks
+    report.lines = _source_lines(raw)
     if not isinstance(tree, dict):
         kind = "a list" if isinstance(tree, list) else "a single value"
         report.at(
@@ -227,6 +266,11 @@ def _read_mapping(
         )
         return None, None, b""
     return tree, marks, raw
+
+
+def _source_lines(raw: bytes) -> list[str]:
+    text = raw.decode("utf-8-sig", errors="replace")
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _check_format(report: _Report, tree: dict) -> bool:
@@ -386,7 +430,7 @@ class _Compiler:
         """The report and marks for a path in the scenario or in a library."""
         if owner is None:
             return self.report, path
-        lib_report = _Report(owner.file, owner.marks)
+        lib_report = _Report(owner.file, owner.marks, _source_lines(owner.data))
         lib_report.items = self.report.items
         return lib_report, path
 
