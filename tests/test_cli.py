@@ -1,0 +1,227 @@
+"""The `envoy` command line: help, exit codes, one-line usage errors, and the commands."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from game.cli import main
+from game.content.loader import PROJECT_DIR, SCENARIO_DIR
+
+COMMANDS = ["demo", "validate", "simulate", "schema"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """main(argv) -> (exit code, stdout, stderr)."""
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def exits(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int | str | None, str]:
+    """For --help and --version, which leave through SystemExit: (code, stdout)."""
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as leaving:
+        main(list(argv))
+    return leaving.value.code, capsys.readouterr().out
+
+
+def report(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    code, out, err = run(capsys, "simulate", *argv, "--json")
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def without(mapping: dict, *keys: str) -> dict:
+    return {k: v for k, v in mapping.items() if k not in keys}
+
+
+# ------------------------------------------------------------- help, version
+
+
+def test_version(capsys):
+    code, out = exits(capsys, "--version")
+    assert code == 0
+    assert out.startswith("envoy ")
+    assert out.strip().endswith("(scenario format 1)")
+
+
+def test_top_level_help_lists_every_command(capsys):
+    code, out = exits(capsys, "--help")
+    assert code == 0
+    assert out.startswith("usage: envoy")
+    for command in COMMANDS:
+        assert command in out
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_command_help(capsys, command):
+    code, out = exits(capsys, command, "--help")
+    assert code == 0
+    assert out.startswith(f"usage: envoy {command}")
+
+
+def test_python_dash_m_game_runs_the_cli():
+    env = {**os.environ, "PYGAME_HIDE_SUPPORT_PROMPT": "1"}
+    done = subprocess.run(
+        [sys.executable, "-m", "game", "--version"],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("envoy ")
+    assert "scenario format 1" in done.stdout
+
+
+# ------------------------------------------------------------- usage errors
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["simulate"], "the following arguments are required: SCENARIO"),
+        (["simulate", "tutorial", "--games", "0"], "argument --games: 0 is out of range"),
+        (["simulate", "tutorial", "--games", "x"], "argument --games: 'x' is not a whole number"),
+        (["simulate", "tutorial", "--seed", "-1"], "argument --seed: -1 is out of range"),
+        (["simulate", "tutorial", "--policy", "foo"], "argument --policy: invalid choice: 'foo'"),
+        (["simulate", "atlantis"], "unknown scenario 'atlantis' (built-in: border_incident"),
+        (["simulate", "no_such_file.yaml"], "no such file: no_such_file.yaml"),
+        (["demo", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),
+        (["validate"], "the following arguments are required: PATH"),
+        (["validate", "no/such/path.yaml"], "no such file or folder: no/such/path.yaml"),
+        (["schema", "--colour"], "unrecognized arguments: --colour"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(capsys, argv, expected):
+    code, out, err = run(capsys, *argv)
+    assert code == 2
+    assert out == ""
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith("envoy: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in err
+
+
+# ------------------------------------------------------------------ validate
+
+
+def test_validate_a_good_file_exits_0(capsys):
+    code, out, _ = run(capsys, "validate", str(SCENARIO_DIR / "tutorial.yaml"))
+    assert code == 0
+    assert out.splitlines() == ["1 file checked: 0 errors, 0 warnings - ok."]
+
+
+def test_validate_a_bad_file_exits_1_with_file_line_col(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pathlib.Path("bad.yaml").write_text("format: 1\nid: Bad Id\n", encoding="utf-8")
+    code, out, err = run(capsys, "validate", "bad.yaml")
+    assert (code, err) == (1, "")
+    lines = out.splitlines()
+    assert lines[0] == "bad.yaml:1:1: error: missing key 'title' (add 'title:')"
+    assert "bad.yaml:2:5: error: 'Bad Id' is not a valid id" in out
+    assert lines[-1] == f"1 file checked: {len(lines) - 1} errors, 0 warnings."
+
+
+def test_validate_a_folder_with_a_bad_file_exits_1(capsys, tmp_path):
+    (tmp_path / "good.yaml").write_bytes((SCENARIO_DIR / "tutorial.yaml").read_bytes())
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.yml").write_text("- not a mapping\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(tmp_path))
+    assert code == 1
+    assert out.splitlines()[-1] == "2 files checked: 1 error, 0 warnings."
+
+
+def test_validate_a_folder_without_yaml_exits_2(capsys, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a scenario", encoding="utf-8")
+    code, out, err = run(capsys, "validate", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err == f"envoy: error: no .yaml files in {tmp_path}\n"
+
+
+def test_simulate_a_bad_file_exits_1_with_its_problems_on_stderr(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    pathlib.Path("bad.yaml").write_text("format: 2\n", encoding="utf-8")
+    code, out, err = run(capsys, "simulate", "bad.yaml", "--games", "1")
+    assert (code, out) == (1, "")
+    assert err == (
+        "bad.yaml:1:9: error: format 2 is newer than this game reads "
+        "(this version of Envoy reads format 1; update the game)\n"
+    )
+
+
+# ------------------------------------------------------------------ simulate
+
+
+def test_simulate_json_report(capsys):
+    data = report(capsys, "tutorial", "--games", "5", "--seed", "3")
+    assert (data["scenario"], data["games"], data["seed"]) == ("tutorial", 5, 3)
+    assert set(data["outcomes"]) == {"peace", "stalemate", "conflict"}
+    assert sum(data["outcomes"].values()) == pytest.approx(1.0)
+    assert 1 <= data["mean_turns"] <= 6  # the tutorial lasts six turns
+    assert data["moves"]
+    assert all(isinstance(n, int) and n >= 0 for n in data["moves"].values())
+    assert sum(data["moves"].values()) > 0
+    assert isinstance(data["never_fired"], list)
+    assert data["timing"]["games_per_second"] > 0
+
+
+def test_simulate_is_reproducible_for_a_seed(capsys):
+    argv = ("tutorial", "--games", "5", "--seed", "3")
+    first, second = report(capsys, *argv), report(capsys, *argv)
+    assert without(first, "timing") == without(second, "timing")
+
+
+def test_simulate_depends_on_the_seed(capsys):
+    one = report(capsys, "border_incident", "--games", "20", "--seed", "1")
+    two = report(capsys, "border_incident", "--games", "20", "--seed", "2")
+    assert without(one, "timing", "seed") != without(two, "timing", "seed")
+
+
+def test_simulate_text_report(capsys):
+    code, out, _ = run(capsys, "simulate", "tutorial", "--games", "3", "--policy", "greedy")
+    assert code == 0
+    assert out.startswith("Tutorial: The Fishing Quarrel (tutorial): 3 games, policy greedy")
+    assert "events that never fired:" in out
+
+
+# ------------------------------------------------------------ schema, demo
+
+
+def test_schema_is_json_with_defs_and_parties(capsys):
+    code, out, _ = run(capsys, "schema")
+    assert code == 0
+    document = json.loads(out)
+    assert "$defs" in document
+    assert "parties" in document["properties"]
+
+
+def test_library_schema_describes_moves(capsys):
+    code, out, _ = run(capsys, "schema", "--library")
+    assert code == 0
+    assert "moves" in json.loads(out)["properties"]
+
+
+def test_demo_plays_a_whole_crisis(capsys):
+    code, out, err = run(capsys, "demo", "--scenario", "tutorial", "--seed", "2")
+    assert (code, err) == (0, "")
+    assert out.startswith("== Tutorial: The Fishing Quarrel ==")
+    assert "Outcome:" in out
+
+
+def test_demo_accepts_a_scenario_file(capsys):
+    path = SCENARIO_DIR / "tutorial.yaml"
+    code, out, _ = run(capsys, "demo", "--scenario", str(path), "--seed", "2")
+    assert code == 0
+    assert "Outcome:" in out

@@ -1,0 +1,697 @@
+"""The scenario loader, end to end: every hostile or mistaken file is refused quickly,
+with every problem at its own file:line:col, and `envoy validate` exits 1 on it."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import time
+import tracemalloc
+
+import pytest
+
+from game.cli import main
+from game.content.loader import (
+    LIBRARY_DIR,
+    SCENARIO_DIR,
+    load_scenario,
+    load_scenario_bytes,
+    validate_file,
+)
+from game.content.yamlsafe import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+
+FILE = "scenario.yaml"
+BORDER = (SCENARIO_DIR / "border_incident.yaml").read_text(encoding="utf-8")
+
+# The smallest scenario the loader accepts (the standard library supplies the moves).
+MINIMAL = """\
+format: 1
+id: mini
+title: Mini crisis
+summary: Two neighbours quarrel over a river.
+briefing: Calm them down before the armies move.
+difficulty: introductory
+teacher:
+  learning_goals: [Talking first works.]
+  duration_minutes: 10
+  players: {min: 1, max: 1}
+  age: "10+"
+  debrief_questions: ["What worked?"]
+  notes: A test scenario.
+turns: 3
+parties:
+  - id: norland
+    name: Norland
+    color: "#c0504d"
+    map: [0.25, 0.3]
+    posture: 70
+  - id: sudmark
+    name: Sudmark
+    color: "#4f81bd"
+    map: [0.72, 0.32]
+    posture: 45
+relations:
+  - between: [norland, sudmark]
+    tension: 60
+    trust: 25
+    pressure: 5
+envoys:
+  - id: envoy
+    name: Envoy
+    capital: 3
+peace: "tension(norland, sudmark) < 20"
+"""
+
+PEACE = 'peace: "tension(norland, sudmark) < 20"'
+
+# A scenario move, appended to MINIMAL by the tests that need one.
+SPY_MOVE = """\
+moves:
+  - id: spy
+    family: communication
+    name: Spy
+    text: Listen in on a capital.
+    cost: 1
+    target: party
+    success:
+      - "standing(self, target) += 1"
+"""
+
+BILLION_LAUGHS = "\n".join(
+    [
+        'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
+        *(
+            f"{name}: &{name} [{', '.join([f'*{prev}'] * 9)}]"
+            for prev, name in zip("abcdefgh", "bcdefghi", strict=True)
+        ),
+        "",
+    ]
+)
+
+
+# --------------------------------------------------------------------- helpers
+
+
+@pytest.fixture
+def workdir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """Run in tmp_path, so every diagnostic names the file simply 'scenario.yaml'."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(folder: pathlib.Path, content: str | bytes, name: str = FILE) -> pathlib.Path:
+    path = folder / name
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
+    return path
+
+
+def edit(text: str, old: str, new: str) -> str:
+    """Replace text that occurs exactly once (so the edit cannot silently miss)."""
+    assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
+    return text.replace(old, new)
+
+
+def at(text: str, needle: str, part: str | None = None) -> tuple[int, int]:
+    """1-based (line, col) of the only occurrence of needle, or of `part` inside it."""
+    assert text.count(needle) == 1, f"{needle!r} occurs {text.count(needle)} times"
+    index = text.index(needle)
+    if part is not None:
+        index += needle.index(part)
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def error(position: tuple[int, int], message: str, hint: str = "", kind: str = "error") -> str:
+    """A diagnostic as `envoy validate` prints it."""
+    line, col = position
+    text = f"{FILE}:{line}:{col}: {kind}: {message}"
+    return f"{text} ({hint})" if hint else text
+
+
+def refuse(path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """Load a bad file: refused in under a second with no scenario; `envoy validate`
+    exits 1 and prints the same diagnostics. Returns them as printed."""
+    started = time.perf_counter()
+    result = load_scenario(path)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"took {elapsed:.2f} s"
+    assert result.scenario is None
+    assert not result.ok
+    assert result.errors
+    diagnostics = [str(d) for d in result.diagnostics]
+    capsys.readouterr()
+    started = time.perf_counter()
+    assert main(["validate", str(path)]) == 1
+    assert time.perf_counter() - started < 1.0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:-1] == diagnostics
+    assert printed[-1].startswith(f"1 file checked: {len(result.errors)} error")
+    return diagnostics
+
+
+def only(diagnostics: list[str]) -> str:
+    assert len(diagnostics) == 1, diagnostics
+    return diagnostics[0]
+
+
+def parse(line: str) -> tuple[int, int, str]:
+    """(line, col, rest) of a printed diagnostic."""
+    _file, line_no, col, rest = line.split(":", 3)
+    return int(line_no), int(col), rest.strip()
+
+
+def peak_memory(function) -> int:
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+# ------------------------------------------------------------ valid content
+
+
+def test_minimal_base_loads_without_any_diagnostic(workdir):
+    result = load_scenario(write(workdir, MINIMAL))
+    assert result.diagnostics == ()
+    assert result.ok
+    assert [p.id for p in result.scenario.parties] == ["norland", "sudmark"]
+
+
+@pytest.mark.parametrize("name", ["border_incident", "tutorial"])
+def test_builtin_scenarios_load_without_any_diagnostic(name):
+    path = SCENARIO_DIR / f"{name}.yaml"
+    result = load_scenario(path)
+    assert result.diagnostics == ()
+    assert result.scenario.id == name
+    checked = validate_file(path)
+    assert (checked.kind, checked.diagnostics) == ("scenario", ())
+
+
+def test_standard_library_validates_without_any_diagnostic():
+    checked = validate_file(LIBRARY_DIR / "standard.yaml")
+    assert checked.kind == "library"
+    assert checked.diagnostics == ()
+
+
+def test_validate_scenario_folder_exits_0_with_a_summary(capsys):
+    assert main(["validate", str(SCENARIO_DIR)]) == 0
+    assert capsys.readouterr().out.splitlines() == ["2 files checked: 0 errors, 0 warnings - ok."]
+
+
+def test_bytes_and_path_loading_agree(workdir):
+    text = edit(MINIMAL, "tension: 60", "tension: 140")
+    from_path = load_scenario(write(workdir, text))
+    from_bytes = load_scenario_bytes(text.encode(), FILE, workdir)
+    assert from_bytes.scenario is None
+    assert from_bytes.diagnostics == from_path.diagnostics
+    assert load_scenario_bytes(BORDER.encode(), "border.yaml", SCENARIO_DIR).diagnostics == ()
+
+
+@pytest.mark.parametrize("word", ["no", "yes", "on", "off", "y", "n"])
+def test_yaml_1_1_boolean_words_stay_ids(workdir, word):
+    result = load_scenario(write(workdir, MINIMAL.replace("norland", word)))
+    assert result.diagnostics == ()
+    assert result.scenario.parties[0].id == word
+
+
+# ------------------------------------------------------------- reading YAML
+
+
+def test_yaml_syntax_error(workdir, capsys):
+    text = edit(MINIMAL, "notes: A test scenario.", "notes: Warning: a test scenario.")
+    printed = refuse(write(workdir, text), capsys)
+    assert only(printed) == error(
+        at(text, "notes: Warning: a", ": a"),
+        "mapping values are not allowed here",
+        "put quotes around a value that contains ': '",
+    )
+
+
+def test_unclosed_flow_list_names_where_it_started(workdir, capsys):
+    text = edit(MINIMAL, "map: [0.25, 0.3]", "map: [0.25, 0.3")
+    line, col, rest = parse(only(refuse(write(workdir, text), capsys)))
+    start_line, _ = at(text, "map: [0.25, 0.3\n")
+    # the next line's ':' is where the list turns out never to have closed
+    assert (line, col) == at(text, "posture: 70", ":")
+    assert rest.startswith("error: expected ',' or ']'")
+    assert rest.endswith(f"(while parsing a flow sequence that starts at line {start_line})")
+
+
+def test_tab_indentation(workdir, capsys):
+    text = edit(MINIMAL, "  duration_minutes: 10", "\tduration_minutes: 10")
+    line, col, rest = parse(only(refuse(write(workdir, text), capsys)))
+    assert (line, col) == at(text, "\tduration")
+    assert rest.endswith("(indent with spaces, not tabs)")
+
+
+def test_duplicate_key(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3\n", "turns: 3\nturns: 4\n")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "turns: 4"),
+        "duplicate key 'turns'",
+        f"first defined at line {at(text, 'turns: 3')[0]}",
+    )
+
+
+def test_python_object_tag_is_refused_and_never_run(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(os, "system", lambda *a: pytest.fail("os.system was called"))
+    text = edit(MINIMAL, "id: mini", "id: !!python/object/apply:os.system ['touch pwned']")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "id: !!python", "!!"),
+        "tags are not allowed: '!!python/object/apply:os.system'",
+        "remove the tag",
+    )
+    assert not (workdir / "pwned").exists()
+
+
+def test_plain_tag_is_refused(workdir, capsys):
+    text = edit(MINIMAL, "  - id: sudmark", "  - id: !party sudmark")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "!party"), "tags are not allowed: '!party'", "remove the tag"
+    )
+
+
+def test_anchor_and_alias_are_refused(workdir, capsys):
+    text = edit(MINIMAL, "title: Mini crisis", "title: &name Mini crisis")
+    text = edit(text, "summary: Two neighbours quarrel over a river.", "summary: *name")
+    message, hint = "anchors and aliases are not allowed", "write the value out in full"
+    assert refuse(write(workdir, text), capsys) == [
+        error(at(text, "&name"), message, hint),
+        error(at(text, "*name"), message, hint),
+    ]
+
+
+def test_billion_laughs_is_refused_fast_in_bounded_memory(workdir, capsys):
+    path = write(workdir, BILLION_LAUGHS)
+    printed = refuse(path, capsys)
+    assert printed[0] == error(
+        (1, 4), "anchors and aliases are not allowed", "write the value out in full"
+    )
+    assert all("anchors and aliases are not allowed" in line for line in printed)
+    assert len(printed) <= 50  # the report is capped, not one line per alias
+    assert peak_memory(lambda: load_scenario(path)) < 50_000_000
+
+
+def test_deep_nesting_is_refused_without_recursion_error(workdir, capsys):
+    path = write(workdir, "[" * 20_000)
+    assert only(refuse(path, capsys)) == error(
+        (1, MAX_DEPTH + 1), f"nesting is deeper than {MAX_DEPTH} levels", "flatten the structure"
+    )
+    assert peak_memory(lambda: load_scenario(path)) < 50_000_000
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "# only a comment\n"])
+def test_empty_file(workdir, capsys, content):
+    assert only(refuse(write(workdir, content), capsys)) == error(
+        (1, 1), "the file is empty", "write at least one 'key: value' line"
+    )
+
+
+def test_binary_file(workdir, capsys):
+    data = MINIMAL.encode().replace(b"Mini crisis", b"Mini\0crisis")
+    assert only(refuse(write(workdir, data), capsys)) == error(
+        at(MINIMAL, "Mini crisis", " crisis"),
+        "this is a binary file, not YAML",
+        "save it as UTF-8 text",
+    )
+
+
+def test_latin_1_file(workdir, capsys):
+    text = edit(MINIMAL, "over a river.", "over a rivière.")
+    assert only(refuse(write(workdir, text.encode("latin-1")), capsys)) == error(
+        at(text, "rivière", "è"), "the file is not valid UTF-8", "save it as UTF-8"
+    )
+
+
+def test_file_over_the_size_cap_is_refused_before_reading(workdir, capsys):
+    data = MINIMAL.encode() + b"#" * (MAX_BYTES + 1 - len(MINIMAL.encode()))
+    assert len(data) == MAX_BYTES + 1
+    expected = error(
+        (1, 1),
+        f"the file is {MAX_BYTES + 1} bytes, over the limit of {MAX_BYTES}",
+        "is this the right file?",
+    )
+    assert only(refuse(write(workdir, data), capsys)) == expected
+    started = time.perf_counter()
+    result = load_scenario_bytes(data, FILE)
+    assert time.perf_counter() - started < 1.0
+    assert result.scenario is None
+    assert [str(d) for d in result.diagnostics] == [expected]
+
+
+def test_file_at_the_size_cap_is_read(workdir):
+    data = MINIMAL.encode() + b"#" * (MAX_BYTES - len(MINIMAL.encode()))
+    assert len(data) == MAX_BYTES
+    assert load_scenario(write(workdir, data)).diagnostics == ()
+
+
+@pytest.mark.parametrize(
+    ("content", "kind"), [("- format: 1\n- id: mini\n", "a list"), ("mini\n", "a single value")]
+)
+def test_top_level_must_be_a_mapping(workdir, capsys, content, kind):
+    assert only(refuse(write(workdir, content), capsys)) == error(
+        (1, 1),
+        f"a scenario must be a mapping of keys, but this file holds {kind}",
+        "start with 'format: 1' and 'id: ...' at the left margin",
+    )
+
+
+def test_a_library_is_not_a_scenario(workdir, capsys):
+    text = (LIBRARY_DIR / "standard.yaml").read_text(encoding="utf-8")
+    result = load_scenario_bytes(text.encode(), FILE)
+    assert result.scenario is None
+    assert [str(d) for d in result.diagnostics] == [
+        error(
+            at(text, "library: standard"),
+            "this is a move library, not a scenario",
+            "scenarios name it under 'includes:'",
+        )
+    ]
+
+
+# ------------------------------------------------------------ structure pass
+
+
+def test_misspelt_key_gets_a_did_you_mean(workdir, capsys):
+    text = edit(MINIMAL, "    tension: 60", "    tenshun: 60")
+    assert refuse(write(workdir, text), capsys) == [
+        error(at(text, "- between", "between"), "missing key 'tension'", "add 'tension:'"),
+        error(at(text, "tenshun"), "unknown key 'tenshun'", "did you mean 'tension'?"),
+    ]
+
+
+def test_unknown_key_with_no_near_name(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3", "turns: 3\nmusic: loud")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "music"), "unknown key 'music'", "remove it"
+    )
+
+
+def test_text_where_a_number_belongs(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3", 'turns: "eight"')
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, '"eight"'), "expected a whole number, got text ('eight')"
+    )
+
+
+def test_list_where_a_number_belongs(workdir, capsys):
+    text = MINIMAL + edit(SPY_MOVE, "cost: 1", "cost: [1]")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "[1]"), "expected a whole number, got a list"
+    )
+
+
+def test_meter_out_of_range(workdir, capsys):
+    text = edit(MINIMAL, "tension: 60", "tension: 140")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "140"), "140 is out of range", "meters go from 0 to 100"
+    )
+
+
+def test_missing_required_key(workdir, capsys):
+    text = edit(MINIMAL, "    name: Sudmark\n", "")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "- id: sudmark", "id"), "missing key 'name'", "add 'name:'"
+    )
+
+
+def test_missing_nested_key_points_at_its_parent_key(workdir, capsys):
+    text = edit(MINIMAL, '  age: "10+"\n', "")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "teacher:"), "missing key 'age'", "add 'age:'"
+    )
+
+
+def test_id_NO_stays_text_and_is_refused_as_an_id(workdir, capsys):
+    # YAML 1.1 reads NO as false; here it must stay the string "NO".
+    text = edit(MINIMAL, "- id: norland", "- id: NO")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "NO"),
+        "'NO' is not a valid id",
+        "ids are lower-case letters, digits and _, starting with a letter: 'no'",
+    )
+
+
+def test_format_newer_than_the_game(workdir, capsys):
+    text = edit(MINIMAL, "format: 1", "format: 2")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        (1, 9),
+        "format 2 is newer than this game reads",
+        "this version of Envoy reads format 1; update the game",
+    )
+
+
+def test_missing_format(workdir, capsys):
+    text = edit(MINIMAL, "format: 1\n", "")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        (1, 1), "missing key 'format'", "add 'format: 1' at the top"
+    )
+
+
+def test_structure_mistakes_are_all_reported_at_once_sorted_by_line(workdir, capsys):
+    # `turns` comes before `parties` in the format but is written last here,
+    # so the report must be sorted by line, not by discovery.
+    text = edit(MINIMAL, "turns: 3\n", "")
+    text = edit(text, "    posture: 45", "    posture: 45\n    colour: blue")
+    text = edit(text, "trust: 25", "trust: 140")
+    text += 'turns: "eight"\n'
+    assert refuse(write(workdir, text), capsys) == [
+        error(at(text, "colour"), "unknown key 'colour'", "did you mean 'color'?"),
+        error(at(text, "140"), "140 is out of range", "meters go from 0 to 100"),
+        error(at(text, '"eight"'), "expected a whole number, got text ('eight')"),
+    ]
+
+
+# ----------------------------------------------------------- libraries, moves
+
+
+def test_unknown_library(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3", "turns: 3\nincludes: [standrad]")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "standrad"), "unknown library 'standrad'", "did you mean 'standard'?"
+    )
+
+
+def test_disable_unknown_move(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3", "turns: 3\ndisable_moves: [embargo, hotlin]")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "hotlin]", "hotlin"),
+        "there is no library move 'hotlin'",
+        "did you mean 'hotline'?",
+    )
+
+
+def test_disabled_move_is_left_out(workdir):
+    text = edit(MINIMAL, "turns: 3", "turns: 3\ndisable_moves: [embargo]")
+    result = load_scenario(write(workdir, text))
+    assert result.diagnostics == ()
+    assert "embargo" not in [m.id for m in result.scenario.moves]
+
+
+def test_unknown_move_family(workdir, capsys):
+    text = MINIMAL + edit(SPY_MOVE, "family: communication", "family: espionage")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "espionage"),
+        "unknown family 'espionage'",
+        "expected one of: communication, cultural, mediation, sanctions",
+    )
+
+
+def test_replacing_a_library_move_without_override_is_a_warning(workdir, capsys):
+    text = MINIMAL + edit(SPY_MOVE, "id: spy", "id: hotline")
+    path = write(workdir, text)
+    result = load_scenario(path)
+    assert result.ok
+    assert result.errors == ()
+    expected = error(
+        at(text, "id: hotline", "hotline"),
+        "move 'hotline' replaces the library move",
+        "add 'override: true' if that is intended",
+        kind="warning",
+    )
+    assert [str(d) for d in result.warnings] == [expected]
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        expected,
+        "1 file checked: 0 errors, 1 warning - ok.",
+    ]
+    hotline = next(m for m in result.scenario.moves if m.id == "hotline")
+    assert hotline.source.startswith(f"{FILE}:")  # the scenario's move won
+
+
+def test_override_true_silences_the_warning(workdir):
+    move = edit(SPY_MOVE, "id: spy", "id: hotline") + "    override: true\n"
+    assert load_scenario(write(workdir, MINIMAL + move)).diagnostics == ()
+
+
+def test_override_without_a_library_move_is_a_warning(workdir):
+    result = load_scenario(write(workdir, MINIMAL + SPY_MOVE + "    override: true\n"))
+    assert result.ok
+    assert [d.message for d in result.warnings] == ["there is no library move 'spy' to override"]
+
+
+# ------------------------------------------------------- cross-references
+
+
+def test_unknown_party_in_a_relation(workdir, capsys):
+    text = edit(MINIMAL, "between: [norland, sudmark]", "between: [norland, sudmrak]")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
+
+
+def test_unknown_party_in_an_expression_points_inside_the_quotes(workdir, capsys):
+    text = edit(MINIMAL, PEACE, 'peace: "tension(norland, sudmrak) < 20"')
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
+    assert at(text, "sudmrak") == (at(text, "peace")[0], 26)
+
+
+@pytest.mark.parametrize(
+    "peace", ["'tension(norland, sudmrak) < 20'", "tension(norland, sudmrak) < 20"]
+)
+def test_expression_column_in_single_quoted_and_plain_values(workdir, capsys, peace):
+    text = edit(MINIMAL, PEACE, f"peace: {peace}")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
+
+
+def test_event_with_two_triggers(workdir, capsys):
+    text = edit(BORDER, "    at_turn: 1\n", '    at_turn: 1\n    when: "true"\n')
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "- id: shots_at_dawn", "id"),
+        "event 'shots_at_dawn' needs exactly one of at_turn, when or pool (found at_turn and when)",
+        "choose how it fires",
+    )
+
+
+def test_decision_with_one_option(workdir, capsys):
+    start = "        - id: recommend_talks\n"
+    end = '            - "resolve(norland) += 5"\n'
+    talks = BORDER[BORDER.index(start) : BORDER.index(end) + len(end)]
+    text = edit(BORDER, talks, "")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "- id: recommend_sanctions"), "a decision needs at least two options"
+    )
+
+
+def test_cross_reference_mistakes_are_all_reported_at_once(workdir, capsys):
+    text = edit(BORDER, "players: {min: 1, max: 3}", "players: {min: 1, max: 4}")
+    text = edit(text, "    party: norland\n", "    party: norlnd\n")
+    text = edit(text, "{norland: 50, sudmark: 60, vellmark: 85}", "{norland: 50, velmark: 85}")
+    text = edit(text, "envoy: un_envoy", "envoy: un_envy")
+    assert refuse(write(workdir, text), capsys) == [
+        error(at(text, "max: 4", "4"), "there are only 3 envoys", "use 3 or fewer"),
+        error(at(text, "norlnd"), "unknown party 'norlnd'", "did you mean 'norland'?"),
+        error(at(text, "velmark"), "unknown party 'velmark'", "did you mean 'vellmark'?"),
+        error(at(text, "un_envy"), "unknown envoy 'un_envy'", "did you mean 'un_envoy'?"),
+    ]
+
+
+def test_expression_mistakes_are_all_reported_at_once(workdir, capsys):
+    text = edit(BORDER, '"tension(norland, sudmark) >= 65"', '"tension(norland, sudmrak) >= 65"')
+    text = edit(text, 'when: "signed(ceasefire)"', 'when: "signed(cesefire)"')
+    text = edit(text, "trust(norland, sudmark) / 100", "trust(norland, sudmark) % 100")
+    text = edit(text, '"tension(norland, sudmark) += 7"', '"tension(norland, sudmark) += lots"')
+    text = edit(text, 'signed(border_commission)"\n\nevents', 'signed(border_comission)"\n\nevents')
+    assert refuse(write(workdir, text), capsys) == [
+        error(at(text, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"),
+        error(at(text, "cesefire"), "unknown accord 'cesefire'", "did you mean 'ceasefire'?"),
+        error(
+            at(text, "% 100", "%"),
+            "unexpected character '%'",
+            "only + - * / are available",
+        ),
+        error(
+            at(text, "border_comission"),
+            "unknown accord 'border_comission'",
+            "did you mean 'border_commission'?",
+        ),
+        error(at(text, "lots"), "unknown name 'lots'", ""),
+    ]
+
+
+# ---------------------------------------------------------- the expression language
+
+
+@pytest.mark.parametrize(
+    ("peace", "bad", "message", "hint"),
+    [
+        (
+            "tension.x < 20",
+            ".",
+            "unexpected character '.'",
+            "there is no attribute access; call a function such as tension(a, b)",
+        ),
+        ("__import__(os) == 0", "__import__", "unknown function '__import__'", ""),
+        ("__import__('os')", "'", 'unexpected character "\'"', "ids are written without quotes"),
+    ],
+)
+def test_python_in_a_condition_is_refused(workdir, capsys, peace, bad, message, hint):
+    text = edit(MINIMAL, PEACE, f'peace: "{peace}"')
+    assert only(refuse(write(workdir, text), capsys)) == error(at(text, peace, bad), message, hint)
+
+
+def test_expression_text_is_never_evaluated(workdir, capsys, monkeypatch):
+    monkeypatch.setattr(os, "system", lambda *a: pytest.fail("os.system was called"))
+    effect = "__import__('os').system('touch pwned')"
+    text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', f'"{effect}"')
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, effect, "'"), 'unexpected character "\'"', "ids are written without quotes"
+    )
+    text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', '"__import__(os)"')
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "__import__"), "unknown function '__import__'"
+    )
+    assert not (workdir / "pwned").exists()
+
+
+# ----------------------------------------------------- positions and size, found by review
+
+
+def test_wrapped_expression_points_at_the_right_line(workdir, capsys):
+    text = edit(
+        MINIMAL,
+        PEACE,
+        'peace: "tension(norland, sudmark) < 20 and\n  trust(norland, sudmrak) > 50"',
+    )
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
+
+
+def test_bad_standing_value_points_at_the_value(workdir, capsys):
+    text = edit(MINIMAL, "    capital: 3", "    capital: 3\n    standing: {norland: valid}")
+    assert only(refuse(write(workdir, text), capsys)) == error(
+        at(text, "valid}", "valid"), "expected a whole number, got text ('valid')"
+    )
+
+
+def test_huge_list_under_the_size_cap_is_refused_quickly(workdir, capsys):
+    data = b"format: 1\nid: big\nparties: [" + b"0," * 480_000 + b"0]\n"
+    assert len(data) <= MAX_BYTES
+    problem = only(refuse(write(workdir, data), capsys))
+    assert f"the file has more than {MAX_VALUES} values" in problem
+
+
+def test_expression_positions_in_block_and_escaped_scalars(workdir, capsys):
+    block = edit(
+        MINIMAL,
+        PEACE,
+        "peace: >-\n  tension(norland, sudmark) < 20 and\n  trust(norland, sudmrak) > 50",
+    )
+    assert only(refuse(write(workdir, block), capsys)) == error(
+        at(block, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
+    escaped = edit(
+        MINIMAL, PEACE, 'peace: "tension(norland,\\tsudmark) < 20 and trust(norland, sudmrak) > 50"'
+    )
+    assert only(refuse(write(workdir, escaped), capsys)) == error(
+        at(escaped, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
+    )
