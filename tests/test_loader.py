@@ -695,3 +695,13 @@ def test_expression_positions_in_block_and_escaped_scalars(workdir, capsys):
     assert only(refuse(write(workdir, escaped), capsys)) == error(
         at(escaped, "sudmrak"), "unknown party 'sudmrak'", "did you mean 'sudmark'?"
     )
+
+
+def test_cross_reference_and_expression_mistakes_come_together():
+    text = BORDER
+    text = text.replace("    party: norland\n", "    party: norlnd\n", 1)
+    text = text.replace('peace: "signed(ceasefire) and', 'peace: "signed(ceasfire) and')
+    result = load_scenario_bytes(text.encode(), "border.yaml")
+    assert result.scenario is None
+    messages = [d.message for d in result.errors]
+    assert messages == ["unknown party 'norlnd'", "unknown accord 'ceasfire'"]

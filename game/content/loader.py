@@ -487,9 +487,9 @@ class _Compiler:
         self.tables = self.make_tables()
         if self.tables is None:
             return None
+        # Cross-reference problems do not stop the expressions from being checked:
+        # the modder gets both kinds at once. The compilers skip what is undeclared.
         self.check_references(families, rules, moves)
-        if self.report.has_errors:
-            return None
         parties = self.compile_parties(rules)
         envoys = self.compile_envoys(rules)
         accords = self.compile_accords()
@@ -534,9 +534,7 @@ class _Compiler:
             content_hash=digest.hexdigest(),
             source=self.report.file,
             family_rank=rank,
-            envoy_party=tuple(
-                self.tables.parties.index(e.party) if e.party else -1 for e in d.envoys
-            ),
+            envoy_party=tuple(_index(self.tables.parties, e.party) for e in d.envoys),
         )
 
     def check_ids(self) -> None:
@@ -849,7 +847,7 @@ class _Compiler:
                 when = self.compile("bool", objective.when, where, scope)
                 agenda.append(model.Objective(objective.id, objective.text, when, objective.points))
             standing = tuple(envoy.standing.get(p, rules.standing_default) for p in parties)
-            party = parties.index(envoy.party) if envoy.party else -1
+            party = _index(parties, envoy.party)
             result.append(
                 model.Envoy(
                     envoy.id,
@@ -964,8 +962,13 @@ class _Compiler:
             effects = self.effects(option.effects, (*where, "effects"), scope)
             options.append(model.Option(option.id, option.text, when, effects))
         return model.Decision(
-            self.tables.envoys.index(decision.envoy), decision.prompt, tuple(options)
+            _index(self.tables.envoys, decision.envoy), decision.prompt, tuple(options)
         )
+
+
+def _index(ids: Sequence[str], name: str | None) -> int:
+    """The index of a declared id; -1 for none (or an undeclared one, already reported)."""
+    return ids.index(name) if name in ids else -1
 
 
 # ---------------------------------------------------------------- validation
