@@ -145,25 +145,21 @@ class _Builder:
 
 def scenario_schema() -> dict[str, Any]:
     """The JSON Schema of a scenario file."""
-    builder = _Builder()
-    root = builder.object(schema.ScenarioDef)
-    return {
-        "$schema": SCHEMA_URI,
-        "$id": "https://envoy.game/schema/scenario-1.json",
-        "title": "Envoy scenario (format 1)",
-        **root,
-        "$defs": dict(sorted(builder.defs.items())),
-    }
+    return _document(schema.ScenarioDef, "scenario", "Envoy scenario")
 
 
 def library_schema() -> dict[str, Any]:
     """The JSON Schema of a move library file."""
+    return _document(schema.LibraryDef, "library", "Envoy move library")
+
+
+def _document(cls: type, name: str, title: str) -> dict[str, Any]:
     builder = _Builder()
-    root = builder.object(schema.LibraryDef)
+    root = builder.object(cls)
     return {
         "$schema": SCHEMA_URI,
-        "$id": "https://envoy.game/schema/library-1.json",
-        "title": "Envoy move library (format 1)",
+        "$id": f"https://envoy.game/schema/{name}-{FORMAT_VERSION}.json",
+        "title": f"{title} (format {FORMAT_VERSION})",
         **root,
         "$defs": dict(sorted(builder.defs.items())),
     }

@@ -424,21 +424,27 @@ class _Compiler:
         self.libraries = libraries
         self.raw = raw
         self.tables: IdTables | None = None
+        self.library_reports: dict[str, _Report] = {}
 
     # helpers -------------------------------------------------------------------
-    def _where(self, owner: _Library | None, path: Path) -> tuple[_Report, Path]:
-        """The report and marks for a path in the scenario or in a library."""
+    def _report_for(self, owner: _Library | None) -> _Report:
+        """The report for a path in the scenario (None) or in an included library.
+
+        A library's report is made once, with its source lines, and shares the
+        scenario's list of diagnostics.
+        """
         if owner is None:
-            return self.report, path
-        lib_report = _Report(owner.file, owner.marks, _source_lines(owner.data))
-        lib_report.items = self.report.items
-        return lib_report, path
+            return self.report
+        if owner.file not in self.library_reports:
+            report = _Report(owner.file, owner.marks, _source_lines(owner.data))
+            report.items = self.report.items
+            self.library_reports[owner.file] = report
+        return self.library_reports[owner.file]
 
     def _position(self, owner: _Library | None, path: Path) -> tuple[str, int, int]:
-        marks = owner.marks if owner else self.report.marks
-        file = owner.file if owner else self.report.file
-        line, col = marks.at(path) if marks else (1, 1)
-        return file, line, col
+        report = self._report_for(owner)
+        line, col = report.marks.at(path) if report.marks else (1, 1)
+        return report.file, line, col
 
     def compile(
         self, kind: str, text: Any, path: Path, scope: Scope, owner: _Library | None = None
@@ -448,8 +454,7 @@ class _Compiler:
         try:
             return compiler(str(text), self.tables, scope)
         except ExprError as error:
-            report, where = self._where(owner, path)
-            report.expression(where, error)
+            self._report_for(owner).expression(path, error)
             return None
 
     def chance(self, value: Any, path: Path, scope: Scope, owner: _Library | None = None):
@@ -467,8 +472,7 @@ class _Compiler:
             try:
                 run = expr.compile_effect(text, self.tables, scope)
             except ExprError as error:
-                report, at = self._where(owner, where)
-                report.expression(at, error)
+                self._report_for(owner).expression(where, error)
                 continue
             file, line, col = self._position(owner, where)
             uses_self = bool(_SELF_WORD.search(text))
@@ -479,7 +483,7 @@ class _Compiler:
     def build(self) -> model.Scenario | None:
         d = self.d
         self.check_ids()
-        families, family_owner = self.merge_families()
+        families = self.merge_families()
         rules = self.merge_rules()
         moves = self.merge_moves()
         if self.report.has_errors or rules is None:
@@ -507,7 +511,6 @@ class _Compiler:
             for p_index, party in enumerate(d.parties)
             for fact in party.facts
         )
-        del family_owner
         return model.Scenario(
             id=d.id,
             title=d.title,
@@ -564,14 +567,13 @@ class _Compiler:
         if d.turns < 1:
             report.at(("turns",), "a crisis lasts at least one turn", "use 1 or more")
 
-    def merge_families(self) -> tuple[list[schema.FamilyDef], dict[str, _Library]]:
+    def merge_families(self) -> list[schema.FamilyDef]:
+        """The families of every included library; the first library to name one wins."""
         families: dict[str, schema.FamilyDef] = {}
-        owner: dict[str, _Library] = {}
         for library in self.libraries:
             for family in library.definition.families:
                 families.setdefault(family.id, family)
-                owner.setdefault(family.id, library)
-        return list(families.values()), owner
+        return list(families.values())
 
     def merge_rules(self) -> model.Rules | None:
         merged: dict[str, Any] = {}
@@ -729,20 +731,29 @@ class _Compiler:
                 report.at(path, f"unknown family '{name}'", did_you_mean(name, family_ids))
         for move, owner, path in moves:
             if move.family not in family_ids:
-                where, at = self._where(owner, (*path, "family"))
-                where.at(
-                    at, f"unknown family '{move.family}'", did_you_mean(move.family, family_ids)
+                self._report_for(owner).at(
+                    (*path, "family"),
+                    f"unknown family '{move.family}'",
+                    did_you_mean(move.family, family_ids),
                 )
             if move.joint is not None and move.joint.min_envoys < 2:
-                where, at = self._where(owner, (*path, "joint", "min_envoys"))
-                where.at(at, "a joint move needs at least 2 envoys", "use 2 or more")
+                self._report_for(owner).at(
+                    (*path, "joint", "min_envoys"),
+                    "a joint move needs at least 2 envoys",
+                    "use 2 or more",
+                )
             for d_index, delayed in enumerate(move.delayed):
                 if (delayed.after is None) == (delayed.each_turn_for is None):
-                    where, at = self._where(owner, (*path, "delayed", d_index))
-                    where.at(at, "a delayed effect needs exactly one of 'in' or 'each_turn_for'")
+                    self._report_for(owner).at(
+                        (*path, "delayed", d_index),
+                        "a delayed effect needs exactly one of 'in' or 'each_turn_for'",
+                    )
                 elif (delayed.after or delayed.each_turn_for) < 1:
-                    where, at = self._where(owner, (*path, "delayed", d_index))
-                    where.at(at, "a delayed effect waits at least 1 turn", "use 1 or more")
+                    self._report_for(owner).at(
+                        (*path, "delayed", d_index),
+                        "a delayed effect waits at least 1 turn",
+                        "use 1 or more",
+                    )
         for index, envoy in enumerate(d.envoys):
             path = ("envoys", index)
             if envoy.party is not None and envoy.party not in parties:
