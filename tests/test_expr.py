@@ -37,8 +37,9 @@ def test_arithmetic_comparisons_and_logic(lab, world):
     assert number(lab, "-(2 + 3) * 2", world) == -10
     assert number(lab, "min(3, 1, 2) + max(4, 9) + abs(0 - 2)", world) == 12
     assert number(lab, "7 / 0", world) == 0  # never a crash in class
-    cond = compile_condition("tension(a, b) >= 50 and not trust(a, b) < 50 or false",
-                             lab.tables, MOVE)  # fmt: skip
+    cond = compile_condition(
+        "tension(a, b) >= 50 and not trust(a, b) < 50 or false", lab.tables, MOVE
+    )
     assert cond(world, (0, 0, 1)) is True
 
 

@@ -424,10 +424,12 @@ def _candidates(scenario: Scenario, envoy: int):
             else:
                 options = [(r.a, r.b) for r in scenario.relations]
             candidates = [
-                (move_context(envoy, targets),
-                 Play(seat, move.id, _target_names(scenario.tables, move, targets)))
+                (
+                    move_context(envoy, targets),
+                    Play(seat, move.id, _target_names(scenario.tables, move, targets)),
+                )
                 for targets in options
-            ]  # fmt: skip
+            ]
             table.append((index, move, candidates))
         return table
 
