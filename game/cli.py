@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from importlib import metadata
 from typing import NoReturn
 
+from game.ai.agents import POLICIES
 from game.content.schema import FORMAT_VERSION
 
 PROG = "envoy"
@@ -90,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=_seed, default=1, help="the crisis seed (default: 1)")
     demo.add_argument(
         "--policy",
-        choices=("random", "greedy"),
+        choices=tuple(POLICIES),
         default="greedy",
         help="how the AI envoys play (default: %(default)s)",
     )
@@ -118,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
     simulate.add_argument(
         "--policy",
-        choices=("random", "greedy"),
+        choices=tuple(POLICIES),
         default="random",
         help="how every seat plays (default: %(default)s)",
     )
