@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import pathlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -68,6 +68,9 @@ class LoadResult:
     diagnostics: tuple[Diagnostic, ...]
     definition: ScenarioDef | None = None
     source_bytes: bytes = b""
+    # The included libraries as read: (name, file, bytes). With source_bytes,
+    # all a save needs to rebuild this exact scenario without the files.
+    library_bytes: tuple[tuple[str, str, bytes], ...] = ()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -291,11 +294,14 @@ def _check_format(report: _Report, tree: dict) -> bool:
     return True
 
 
-def load_library(path: pathlib.Path, file: str | None = None) -> tuple[_Library | None, list]:
-    """Read and structure a move library file; its moves compile with each scenario."""
-    file = file or display_name(path)
+def load_library(
+    path: pathlib.Path | None, file: str | None = None, data: bytes | None = None
+) -> tuple[_Library | None, list]:
+    """Read and structure a move library (a file, or its bytes); it compiles with each scenario."""
+    if file is None:
+        file = display_name(path) if path is not None else "<library>"
     report = _Report(file, None)
-    tree, marks, raw = _read_mapping(report, path, None, file, "a move library")
+    tree, marks, raw = _read_mapping(report, path, data, file, "a move library")
     if tree is None:
         return None, report.items
     if not _check_format(report, tree):
@@ -345,13 +351,26 @@ def load_scenario(path: pathlib.Path | str, file: str | None = None) -> LoadResu
     return _load(path, None, file or display_name(path), path.parent)
 
 
-def load_scenario_bytes(data: bytes, file: str, folder: pathlib.Path | None = None) -> LoadResult:
-    """Load a scenario from bytes (for example the copy embedded in a save)."""
-    return _load(None, data, file, folder)
+def load_scenario_bytes(
+    data: bytes,
+    file: str,
+    folder: pathlib.Path | None = None,
+    libraries: Mapping[str, tuple[str, bytes]] | None = None,
+) -> LoadResult:
+    """Load a scenario from bytes (for example the copy embedded in a save).
+
+    With ``libraries`` (name -> (file, bytes)), included libraries come from there and
+    never from disk, so an embedded copy compiles the same everywhere.
+    """
+    return _load(None, data, file, folder, libraries)
 
 
 def _load(
-    path: pathlib.Path | None, data: bytes | None, file: str, folder: pathlib.Path | None
+    path: pathlib.Path | None,
+    data: bytes | None,
+    file: str,
+    folder: pathlib.Path | None,
+    embedded: Mapping[str, tuple[str, bytes]] | None = None,
 ) -> LoadResult:
     report = _Report(file, None)
     tree, _, raw = _read_mapping(report, path, data, file, "a scenario")
@@ -372,13 +391,18 @@ def _load(
         return LoadResult(None, _sorted(report.items))
     libraries, other = [], []
     for index, name in enumerate(definition.includes):
-        found = _find_library(name, folder)
-        if found is None:
+        if embedded is not None:
+            known, (library_file, data) = list(embedded), embedded.get(name, ("", b""))
+            source = (None, data) if name in embedded else None
+        else:
             known = [p.stem for p in LIBRARY_DIR.glob("*.yaml")]
+            found = _find_library(name, folder)
+            library_file = display_name(found) if found else ""
+            source = (found, None) if found else None
+        if source is None:
             report.at(("includes", index), f"unknown library '{name}'", did_you_mean(name, known))
             continue
-        library_file = display_name(found)
-        library, problems = load_library(found, library_file)
+        library, problems = load_library(source[0], library_file, source[1])
         other.extend(problems)
         if library is None:
             report.at(("includes", index), f"library '{name}' has errors", f"see {library_file}")
@@ -389,7 +413,12 @@ def _load(
         scenario = _Compiler(report, definition, libraries, raw).build()
     if report.has_errors:
         scenario = None
-    return LoadResult(scenario, _sorted(report.items + other), definition, raw)
+    used = tuple(
+        (name, library.file, library.data)
+        for name, library in zip(definition.includes, libraries, strict=False)
+        if scenario is not None
+    )
+    return LoadResult(scenario, _sorted(report.items + other), definition, raw, used)
 
 
 def _sorted(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
