@@ -18,7 +18,6 @@ import pathlib
 import sys
 import textwrap
 from collections.abc import Sequence
-from importlib import metadata
 from typing import NoReturn
 
 from game.ai.agents import POLICIES
@@ -40,11 +39,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def version() -> str:
-    try:
-        number = metadata.version("envoy")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        number = "0.1.0"
-    return f"{PROG} {number} (scenario format {FORMAT_VERSION})"
+    import game
+
+    return f"{PROG} {game.__version__} (scenario format {FORMAT_VERSION})"
 
 
 def _count(text: str) -> int:
