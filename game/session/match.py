@@ -1,0 +1,151 @@
+"""A match being played: the scenario, the seats, the action log and the state.
+
+Everything that changes a match goes through :meth:`Match.apply`, which runs
+the engine's reducer and records the action, so the log alone rebuilds the
+match (that is what a save holds). The seats say who plays each envoy: a human
+at this computer, or an AI at some difficulty. An AI seat's agent is built
+afresh for every choice, with a seed derived from the game and the step, so a
+loaded game continues exactly as the uninterrupted one would have.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from game.ai import agents
+from game.ai.agents import Agent
+from game.ai.play import agent_seed
+from game.content.loader import LoadResult
+from game.engine import rng
+from game.engine.actions import Action
+from game.engine.ledger import Entry
+from game.engine.model import Scenario
+from game.engine.rules import apply, legal_actions, new_game
+from game.engine.state import GameState
+from game.engine.view import ledger_view, player_view
+
+HUMAN = "human"
+AI = "ai"
+
+
+@attrs.frozen
+class Seat:
+    """Who plays one envoy."""
+
+    envoy: str
+    kind: str = AI  # HUMAN or AI
+    difficulty: str = "normal"
+    name: str = ""  # a team name in a class; empty for the envoy's own title
+
+    @property
+    def is_human(self) -> bool:
+        return self.kind == HUMAN
+
+
+@attrs.frozen
+class Source:
+    """The scenario as text, exactly as it was loaded: what a save embeds."""
+
+    file: str
+    scenario: bytes
+    libraries: tuple[tuple[str, str, bytes], ...] = ()  # (name, file, text)
+
+    @classmethod
+    def of(cls, result: LoadResult) -> Source:
+        """The source of a scenario that loaded (see :func:`load_scenario`)."""
+        return cls(result.unwrap().source, result.source_bytes, result.library_bytes)
+
+
+@attrs.frozen
+class Snapshot:
+    """Meters at one moment, for the debrief chart."""
+
+    turn: int
+    tension: tuple[int, ...]
+    trust: tuple[int, ...]
+
+
+class Match:
+    """One game in play. Create it with :meth:`start`; change it only with :meth:`apply`."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        source: Source,
+        seed: int,
+        seats: Sequence[Seat],
+        state: GameState,
+        entries: Sequence[Entry],
+    ):
+        self.scenario = scenario
+        self.source = source
+        self.seed = seed
+        self.seats = tuple(seats)
+        self.state = state
+        self.actions: list[Action] = []
+        self.ledger: list[Entry] = list(entries)
+        self.history: list[Snapshot] = [self._snapshot()]
+        self.on_turn_start: Callable[[Match], None] | None = None
+
+    @classmethod
+    def start(cls, scenario: Scenario, source: Source, seed: int, seats: Sequence[Seat]) -> Match:
+        """A new match. ``seats`` lists the envoys that play, in turn order."""
+        state, entries = new_game(scenario, seed, [seat.envoy for seat in seats])
+        return cls(scenario, source, seed, seats, state, entries)
+
+    # Reading --------------------------------------------------------------
+    @property
+    def over(self) -> bool:
+        return self.state.is_over
+
+    @property
+    def active_envoy(self) -> str | None:
+        """The envoy id whose turn it is (to decide or to choose moves), or None."""
+        envoy = self.state.active_seat
+        return self.scenario.envoys[envoy].id if envoy >= 0 else None
+
+    def seat(self, envoy: str) -> Seat:
+        for seat in self.seats:
+            if seat.envoy == envoy:
+                return seat
+        raise KeyError(envoy)
+
+    @property
+    def active(self) -> Seat | None:
+        envoy = self.active_envoy
+        return self.seat(envoy) if envoy is not None else None
+
+    def view(self, envoy: str) -> GameState:
+        """What one envoy may see (see :func:`player_view`)."""
+        return player_view(self.state, envoy)
+
+    def legal(self, envoy: str) -> list[Action]:
+        return legal_actions(self.view(envoy), envoy)
+
+    def log_for(self, envoy: str | None) -> list[Entry]:
+        """The ledger as one envoy may read it; the whole ledger for None (the debrief)."""
+        return list(self.ledger) if envoy is None else ledger_view(self.ledger, envoy)
+
+    def agent(self, envoy: str, difficulty: str | None = None) -> Agent:
+        """An AI for one envoy at this step: seeded by game, seat and step, so replayable."""
+        index = self.scenario.envoy_index(envoy)
+        seed = rng.derive(rng.seed_state(agent_seed(self.seed, index)), self.state.step)
+        return agents.make_agent_for(difficulty or self.seat(envoy).difficulty, seed)
+
+    # Changing -------------------------------------------------------------
+    def apply(self, action: Action) -> list[Entry]:
+        """Apply one action (raises :class:`IllegalAction` and changes nothing if illegal)."""
+        before = self.state.turn
+        self.state, entries = apply(self.state, action)
+        self.actions.append(action)
+        self.ledger.extend(entries)
+        if self.state.turn != before or self.state.is_over:
+            self.history.append(self._snapshot())
+            if not self.state.is_over and self.on_turn_start is not None:
+                self.on_turn_start(self)
+        return entries
+
+    def _snapshot(self) -> Snapshot:
+        return Snapshot(self.state.turn, self.state.tension, self.state.trust)

@@ -1,0 +1,301 @@
+"""Save files: versioned JSON, written atomically, checked by replaying on load.
+
+A save holds everything needed to rebuild a match on any machine: the
+scenario's own text (and its libraries'), its content hash, the seed, the
+seats and the action log, plus a snapshot of the final state. Loading compiles
+the embedded scenario, replays the log through the engine and compares the
+result with the snapshot, so a save that was edited, damaged or made by
+different rules is refused instead of continuing a wrong game.
+
+Old formats are upgraded one version at a time by the functions in
+:data:`UPGRADES`; a save from a newer game is refused with a message that says
+so. Every problem is a :class:`SaveError` with a sentence a player can act on.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime
+import json
+import pathlib
+import re
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+
+import game
+from game.content.loader import load_scenario_bytes
+from game.engine.actions import Action, ActionSyntaxError, IllegalAction
+from game.engine.state import state_hash, to_dict
+from game.session.files import write_atomic
+from game.session.match import AI, HUMAN, Match, Seat, Source
+
+MAGIC = "envoy-save"
+VERSION = 1
+SUFFIX = ".envoy.json"
+AUTOSAVE_PREFIX = "autosave-"
+AUTOSAVES_KEPT = 5
+MAX_BYTES = 16 * 1024 * 1024
+
+# version N -> a function turning a version-N document into version N+1.
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+class SaveError(ValueError):
+    """A save that cannot be written or read, with a message for the player."""
+
+
+# ------------------------------------------------------------------ writing
+
+
+def to_document(match: Match, name: str = "") -> dict[str, Any]:
+    """The JSON-ready form of a match."""
+    source = match.source
+    return {
+        "format": MAGIC,
+        "version": VERSION,
+        "game_version": game.__version__,
+        "name": name,
+        "saved_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "scenario": {
+            "id": match.scenario.id,
+            "title": str(match.scenario.title),
+            "hash": match.scenario.content_hash,
+            "file": source.file,
+            "source": _text(source.scenario),
+            "libraries": [
+                {"name": lib, "file": file, "source": _text(data)}
+                for lib, file, data in source.libraries
+            ],
+        },
+        "seed": match.seed,
+        "seats": [attrs.asdict(seat) for seat in match.seats],
+        "actions": [str(action) for action in match.actions],
+        "snapshot": {
+            "turn": match.state.turn,
+            "outcome": match.state.outcome,
+            "hash": state_hash(match.state),
+            "state": to_dict(match.state),
+        },
+    }
+
+
+def _text(data: bytes) -> dict[str, str]:
+    try:
+        return {"utf8": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(data).decode("ascii")}
+
+
+def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path:
+    """Write a match to ``path`` atomically. Raises :class:`SaveError` if the disk refuses."""
+    data = json.dumps(to_document(match, name), ensure_ascii=False, indent=1).encode()
+    try:
+        write_atomic(path, data)
+    except OSError as error:
+        raise SaveError(f"could not write {path.name}: {error.strerror or error}") from None
+    return path
+
+
+# ------------------------------------------------------------------ reading
+
+
+def read_document(path: pathlib.Path) -> dict[str, Any]:
+    """The parsed, upgraded document of a save file, or a :class:`SaveError`."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise SaveError(f"could not read {path.name}: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise SaveError(f"{path.name} is too large to be an Envoy save")
+    return parse_document(data, path.name)
+
+
+def parse_document(data: bytes, name: str) -> dict[str, Any]:
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        if data.lstrip()[:1] == b"{" and b'"envoy-save"' in data[:200]:
+            raise SaveError(f"{name} is damaged (cut short or corrupted)") from None
+        raise SaveError(f"{name} is not an Envoy save") from None
+    if not isinstance(document, dict) or document.get("format") != MAGIC:
+        raise SaveError(f"{name} is not an Envoy save")
+    version = document.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SaveError(f"{name} is damaged: it has no valid format version")
+    if version > VERSION:
+        made_by = document.get("game_version", "a newer version")
+        raise SaveError(
+            f"{name} was made by Envoy {made_by} (save format {version}); "
+            f"this Envoy reads format {VERSION} and older, so update the game to open it"
+        )
+    while version < VERSION:
+        document = UPGRADES[version](document)
+        version = document["version"] = version + 1
+    return document
+
+
+def _field(document: dict, key: str, kind: type | tuple[type, ...], name: str) -> Any:
+    value = document.get(key)
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+        raise SaveError(f"{name} is damaged: '{key}' is missing or wrong")
+    return value
+
+
+def _bytes(text: Any, name: str) -> bytes:
+    if isinstance(text, dict) and isinstance(text.get("utf8"), str):
+        return text["utf8"].encode("utf-8")
+    if isinstance(text, dict) and isinstance(text.get("base64"), str):
+        try:
+            return base64.b64decode(text["base64"], validate=True)
+        except ValueError:
+            pass
+    raise SaveError(f"{name} is damaged: its copy of the scenario is unreadable")
+
+
+def _library(item: Any, name: str) -> tuple[str, str, bytes]:
+    if not isinstance(item, dict) or not all(
+        isinstance(item.get(key), str) for key in ("name", "file")
+    ):
+        raise SaveError(f"{name} is damaged: its copy of a move library is unreadable")
+    return item["name"], item["file"], _bytes(item.get("source"), name)
+
+
+def _seat(data: Any, name: str) -> Seat:
+    if not isinstance(data, dict) or not isinstance(data.get("envoy"), str):
+        raise SaveError(f"{name} is damaged: a seat is unreadable")
+    kind = data.get("kind", AI)
+    difficulty = data.get("difficulty", "normal")
+    team = data.get("name", "")
+    if kind not in (AI, HUMAN) or not isinstance(difficulty, str) or not isinstance(team, str):
+        raise SaveError(f"{name} is damaged: seat '{data['envoy']}' is unreadable")
+    return Seat(data["envoy"], kind, difficulty, team)
+
+
+def match_from_document(document: dict[str, Any], name: str) -> Match:
+    """Rebuild a match: compile the embedded scenario, replay the log, check the snapshot."""
+    scenario_doc = _field(document, "scenario", dict, name)
+    file = scenario_doc.get("file") if isinstance(scenario_doc.get("file"), str) else "scenario"
+    source = Source(
+        file,
+        _bytes(scenario_doc.get("source"), name),
+        tuple(_library(item, name) for item in _field(scenario_doc, "libraries", list, name)),
+    )
+    embedded = {lib: (lib_file, data) for lib, lib_file, data in source.libraries}
+    result = load_scenario_bytes(source.scenario, file, None, embedded)
+    if result.scenario is None:
+        first = result.errors[0] if result.errors else None
+        detail = f" ({first.message})" if first else ""
+        raise SaveError(f"{name}: its copy of the scenario does not load{detail}")
+    scenario = result.scenario
+    if scenario.content_hash != scenario_doc.get("hash"):
+        raise SaveError(f"{name} is damaged: its scenario does not match its recorded hash")
+    seed = _field(document, "seed", int, name)
+    seats = [_seat(s, name) for s in _field(document, "seats", list, name)]
+    actions = _field(document, "actions", list, name)
+    try:
+        match = Match.start(scenario, source, seed, seats)
+    except (ValueError, KeyError) as error:
+        raise SaveError(f"{name} is damaged: its seats do not fit the scenario ({error})") from None
+    for number, text in enumerate(actions, 1):
+        try:
+            if not isinstance(text, str):
+                raise ActionSyntaxError("not text")
+            match.apply(Action.parse(text))
+        except (ActionSyntaxError, IllegalAction) as error:
+            raise SaveError(
+                f"{name} is damaged: action {number} ('{text}') does not replay: {error}"
+            ) from None
+    snapshot = _field(document, "snapshot", dict, name)
+    if snapshot.get("hash") != state_hash(match.state):
+        raise SaveError(f"{name} is damaged: replaying its moves does not give the saved game")
+    return match
+
+
+def load_match(path: pathlib.Path) -> Match:
+    """Read a save and rebuild its match, or raise :class:`SaveError`."""
+    return match_from_document(read_document(path), path.name)
+
+
+# ------------------------------------------------------------------ the save folder
+
+
+@attrs.frozen
+class SaveInfo:
+    """What the load screen lists about a save, read without replaying it."""
+
+    path: pathlib.Path
+    name: str
+    scenario: str
+    turn: int
+    outcome: str
+    saved_at: str
+    autosave: bool
+    error: str = ""  # why it cannot be loaded, if it cannot
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^\w-]+", "-", name.strip().lower(), flags=re.UNICODE).strip("-")
+    return slug[:48] or "save"
+
+
+class SaveFolder:
+    """The folder of saves: named slots and the rotating autosaves."""
+
+    def __init__(self, folder: pathlib.Path):
+        self.folder = pathlib.Path(folder)
+
+    def path_for(self, name: str) -> pathlib.Path:
+        return self.folder / f"{_slug(name)}{SUFFIX}"
+
+    def save(self, match: Match, name: str) -> pathlib.Path:
+        """Save into a named slot (the same name overwrites its slot)."""
+        return save_match(match, self.path_for(name), name.strip() or "save")
+
+    def autosave(self, match: Match) -> pathlib.Path:
+        """Save as the newest autosave and delete all but the newest few."""
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S-%f")
+        path = self.folder / f"{AUTOSAVE_PREFIX}{stamp}{SUFFIX}"
+        save_match(match, path, f"Autosave, turn {match.state.turn}")
+        for old in self.autosaves()[AUTOSAVES_KEPT:]:
+            with contextlib.suppress(OSError):
+                old.unlink()
+        return path
+
+    def autosaves(self) -> list[pathlib.Path]:
+        """Autosave files, newest first (their names sort by time)."""
+        found = self.folder.glob(f"{AUTOSAVE_PREFIX}*{SUFFIX}")
+        return sorted(found, key=lambda p: p.name, reverse=True)
+
+    def newest_autosave(self) -> pathlib.Path | None:
+        saves = self.autosaves()
+        return saves[0] if saves else None
+
+    def listing(self) -> list[SaveInfo]:
+        """Every save in the folder, newest first, damaged ones included with their problem."""
+        if not self.folder.is_dir():
+            return []
+        infos = [self.info(path) for path in self.folder.glob(f"*{SUFFIX}")]
+        return sorted(infos, key=lambda i: (i.saved_at, i.path.name), reverse=True)
+
+    def info(self, path: pathlib.Path) -> SaveInfo:
+        autosave = path.name.startswith(AUTOSAVE_PREFIX)
+        stem = path.name[: -len(SUFFIX)]
+        try:
+            document = read_document(path)
+            scenario = document.get("scenario", {})
+            snapshot = document.get("snapshot", {})
+            return SaveInfo(
+                path,
+                str(document.get("name") or stem),
+                str(scenario.get("title", "?")) if isinstance(scenario, dict) else "?",
+                int(snapshot.get("turn", 0)) if isinstance(snapshot, dict) else 0,
+                str(snapshot.get("outcome", "")) if isinstance(snapshot, dict) else "",
+                str(document.get("saved_at", "")),
+                autosave,
+            )
+        except (SaveError, ValueError, TypeError) as error:
+            return SaveInfo(path, stem, "?", 0, "", "", autosave, str(error))

@@ -1,0 +1,118 @@
+"""Player settings, kept as JSON in the platform's user config folder.
+
+A settings file is the player's own, so it is read forgivingly: an unknown
+key is ignored, a value out of range is brought into range, and a damaged file
+gives the defaults (with a note of why), never a crash. Writes are atomic.
+The limits and defaults are in ``settings.yaml`` beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+from importlib import resources
+from typing import Any
+
+import attrs
+import platformdirs
+import yaml
+
+from game.session.files import write_atomic
+
+APP = "envoy"
+FILE = "settings.json"
+CONFIG_ENV = "ENVOY_CONFIG_DIR"  # overrides the folder (tests, portable installs)
+
+
+def _limits() -> dict[str, Any]:
+    text = resources.files("game.session").joinpath("settings.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+LIMITS = _limits()
+
+
+@attrs.frozen
+class Settings:
+    width: int = LIMITS["window"]["default"][0]
+    height: int = LIMITS["window"]["default"][1]
+    fullscreen: bool = False
+    ui_scale: int = LIMITS["ui_scale"]["default"]  # percent
+    palette: str = LIMITS["palette"]["default"]
+    animation_speed: str = LIMITS["animation_speed"]["default"]
+    ai_difficulty: str = LIMITS["ai_difficulty"]["default"]
+    language: str = "en"
+
+    @property
+    def animation_seconds(self) -> float:
+        """How long one meter animation lasts at this speed (0 for instant)."""
+        return float(LIMITS["animation_speed"]["seconds"][self.animation_speed])
+
+    def normalised(self) -> Settings:
+        """The same settings with every value brought into its allowed range."""
+        window = LIMITS["window"]
+        scale = LIMITS["ui_scale"]
+
+        def pick(value: str, key: str) -> str:
+            allowed = LIMITS[key]["choices"]
+            return value if value in allowed else LIMITS[key]["default"]
+
+        return Settings(
+            width=max(window["min"][0], min(window["max"][0], int(self.width))),
+            height=max(window["min"][1], min(window["max"][1], int(self.height))),
+            fullscreen=bool(self.fullscreen),
+            ui_scale=max(scale["min"], min(scale["max"], int(self.ui_scale))),
+            palette=pick(self.palette, "palette"),
+            animation_speed=pick(self.animation_speed, "animation_speed"),
+            ai_difficulty=pick(self.ai_difficulty, "ai_difficulty"),
+            language=self.language if isinstance(self.language, str) else "en",
+        )
+
+
+def choices(key: str) -> list[str]:
+    return list(LIMITS[key]["choices"])
+
+
+def config_dir() -> pathlib.Path:
+    override = os.environ.get(CONFIG_ENV)
+    if override:
+        return pathlib.Path(override)
+    return pathlib.Path(platformdirs.user_config_dir(APP, appauthor=False))
+
+
+def load_settings(folder: pathlib.Path | None = None) -> tuple[Settings, str]:
+    """The saved settings (or the defaults) and a note if the file could not be used."""
+    path = (folder or config_dir()) / FILE
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return Settings(), ""
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        return Settings(), f"settings file unreadable, using defaults ({type(error).__name__})"
+    if not isinstance(data, dict):
+        return Settings(), "settings file unreadable, using defaults"
+    known = {field.name: field.type for field in attrs.fields(Settings)}
+    values = {}
+    for key, value in data.items():
+        if key in known and _fits(value, attrs.fields_dict(Settings)[key].default):
+            values[key] = value
+    return Settings(**values).normalised(), ""
+
+
+def _fits(value: Any, default: Any) -> bool:
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(default))
+
+
+def save_settings(settings: Settings, folder: pathlib.Path | None = None) -> str:
+    """Write the settings; returns an error message, or "" when saved."""
+    path = (folder or config_dir()) / FILE
+    try:
+        write_atomic(path, json.dumps(attrs.asdict(settings), indent=1).encode())
+    except OSError as error:
+        return f"could not save settings: {error.strerror or error}"
+    return ""
