@@ -1,7 +1,7 @@
 """The ``envoy`` command line.
 
-    envoy                      play (until the desktop client lands: a text demo game)
-    envoy demo                 watch AI envoys play a crisis, narrated in text
+    envoy [play]               open the game (--saves DIR, --load FILE)
+    envoy demo                 watch AI envoys play a crisis through the game's screens
     envoy validate PATH...     check scenario and library files; every problem at once
     envoy simulate SCENARIO    play many AI games and report the balance
     envoy schema               print the JSON Schema of the scenario format
@@ -44,6 +44,19 @@ def version() -> str:
     return f"{PROG} {game.__version__} (scenario format {FORMAT_VERSION})"
 
 
+SAVES_HELP = "the save folder (default: saves/ beside the game)"
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not 0 <= value <= 600:
+        raise argparse.ArgumentTypeError(f"{text} seconds is out of range (0 to 600)")
+    return value
+
+
 def _count(text: str) -> int:
     try:
         value = int(text)
@@ -71,13 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Run 'envoy COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=version())
+    parser.add_argument(
+        "--saves", dest="top_saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser(
+        "play",
+        help="open the game (the default)",
+        description="Open the game window at the title screen, or straight into a saved game.",
+    )
+    play.add_argument("--saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP)
+    play.add_argument("--load", type=pathlib.Path, metavar="FILE", help="open this saved game")
 
     demo = commands.add_parser(
         "demo",
         help="watch AI envoys play a crisis",
         description="Watch AI envoys play a "
-        "whole crisis, narrated turn by turn with the reason for every change.",
+        "whole crisis through the game's own screens, from the title to the debrief, then exit.",
     )
     demo.add_argument(
         "--scenario",
@@ -87,10 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--seed", type=_seed, default=1, help="the crisis seed (default: 1)")
     demo.add_argument(
+        "--seconds-per-screen",
+        type=_seconds,
+        default=1.5,
+        metavar="X",
+        help="how long each screen and step stays up (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--screenshots", type=pathlib.Path, metavar="DIR", help="save a PNG of every screen here"
+    )
+    demo.add_argument(
+        "--headless", action="store_true", help="no window: draw off screen (for tests and CI)"
+    )
+    demo.add_argument("--saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP)
+    demo.add_argument(
+        "--text", action="store_true", help="narrate the game as text in the terminal instead"
+    )
+    demo.add_argument(
         "--policy",
         choices=tuple(POLICIES),
         default="greedy",
-        help="how the AI envoys play (default: %(default)s)",
+        help="how the AI envoys play in the text demo (default: %(default)s)",
     )
 
     validate = commands.add_parser(
@@ -227,7 +268,52 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _saves_folder(args: argparse.Namespace) -> pathlib.Path:
+    from game.content.loader import PROJECT_DIR
+
+    return args.saves or getattr(args, "top_saves", None) or PROJECT_DIR / "saves"
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    match = None
+    if getattr(args, "load", None) is not None:
+        from game.session.saves import SaveError, load_match
+
+        try:
+            match = load_match(args.load)
+        except SaveError as error:
+            print(f"{PROG}: error: {error}", file=sys.stderr)
+            return 1
+    from game.ui.main import run
+
+    return run(_saves_folder(args), match=match)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
+    if args.text:
+        return cmd_text_demo(args)
+    import os
+
+    if _load(args.scenario) is None:  # its errors are printed
+        return 1
+    if args.headless:
+        os.environ["SDL_VIDEODRIVER"] = "dummy"
+        os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.ui.app import DemoOptions
+    from game.ui.main import run
+
+    from game.content.loader import find_scenario
+
+    demo = DemoOptions(
+        scenario=find_scenario(args.scenario),
+        seed=args.seed,
+        seconds_per_screen=args.seconds_per_screen,
+        screenshots=args.screenshots,
+    )
+    return run(_saves_folder(args), demo)
+
+
+def cmd_text_demo(args: argparse.Namespace) -> int:
     from game.ai.agents import make_agent
     from game.ai.play import agent_seed
     from game.engine.outcome import scores
@@ -274,6 +360,7 @@ def _narrate(entries) -> None:
 
 
 COMMANDS = {
+    "play": cmd_play,
     "demo": cmd_demo,
     "validate": cmd_validate,
     "simulate": cmd_simulate,
@@ -285,8 +372,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:  # until the desktop client lands, play means the demo
-            args = parser.parse_args(["demo"])
+        if args.command is None:  # no command: play
+            top = args.top_saves
+            args = parser.parse_args(["play"])
+            args.top_saves = top
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

@@ -98,6 +98,9 @@ def test_python_dash_m_game_runs_the_cli():
         (["simulate", "atlantis"], "unknown scenario 'atlantis' (built-in: border_incident"),
         (["simulate", "no_such_file.yaml"], "no such file: no_such_file.yaml"),
         (["demo", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),
+        (["demo", "--seconds-per-screen", "soon"], "'soon' is not a number of seconds"),
+        (["demo", "--seconds-per-screen", "-1"], "-1 seconds is out of range"),
+        (["play", "--window"], "unrecognized arguments: --window"),
         (["validate"], "the following arguments are required: PATH"),
         (["validate", "no/such/path.yaml"], "no such file or folder: no/such/path.yaml"),
         (["schema", "--colour"], "unrecognized arguments: --colour"),
@@ -213,15 +216,15 @@ def test_library_schema_describes_moves(capsys):
     assert "moves" in json.loads(out)["properties"]
 
 
-def test_demo_plays_a_whole_crisis(capsys):
-    code, out, err = run(capsys, "demo", "--scenario", "tutorial", "--seed", "2")
+def test_text_demo_plays_a_whole_crisis(capsys):
+    code, out, err = run(capsys, "demo", "--text", "--scenario", "tutorial", "--seed", "2")
     assert (code, err) == (0, "")
     assert out.startswith("== Tutorial: The Fishing Quarrel ==")
     assert "Outcome:" in out
 
 
-def test_demo_accepts_a_scenario_file(capsys):
+def test_text_demo_accepts_a_scenario_file(capsys):
     path = SCENARIO_DIR / "tutorial.yaml"
-    code, out, _ = run(capsys, "demo", "--scenario", str(path), "--seed", "2")
+    code, out, _ = run(capsys, "demo", "--text", "--scenario", str(path), "--seed", "2")
     assert code == 0
     assert "Outcome:" in out

@@ -1,0 +1,1 @@
+"""The desktop client: the only package that imports pygame and pygame_gui."""

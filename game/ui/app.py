@@ -1,0 +1,341 @@
+"""The desktop client: one loop, a scene stack, and nothing else that loops.
+
+Each frame: events go to pygame_gui first and then to the top scene; the top
+scene updates; every visible scene draws, bottom to top; pygame_gui draws on
+top. When nothing moves (no input for a moment, no animation, no AI thinking)
+the loop blocks in ``pygame.event.wait`` instead of redrawing, so an idle
+board costs next to no CPU.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import time
+import warnings
+from collections.abc import Callable
+
+import attrs
+import pygame
+import pygame_gui
+
+from game.session.saves import SaveFolder
+from game.session.settings import Settings, save_settings
+from game.ui.style import Style, effective_scale, theme
+
+# pygame_gui warns when a text box needs a font size it has not preloaded; it then
+# loads it, which is all we want, once per size.
+warnings.filterwarnings("ignore", "Finding font with id", UserWarning)
+
+FPS = 60
+IDLE_AFTER = 0.6  # seconds without input before the loop sleeps
+IDLE_WAIT_MS = 500
+
+
+@attrs.define
+class DemoOptions:
+    scenario: pathlib.Path | None = None  # the crisis the demo plays
+    seed: int = 1
+    seconds_per_screen: float = 0.6
+    screenshots: pathlib.Path | None = None
+    exit_when_done: bool = True
+
+
+class Scene:
+    """One screen. Subclasses build widgets in :meth:`build` and act on input."""
+
+    name = "scene"
+    overlay = False  # True: the scene below stays visible (a dialog)
+    shade = True  # an overlay darkens what is below it
+
+    def __init__(self, app: App):
+        self.app = app
+        self.root: pygame_gui.core.UIContainer | None = None
+
+    # Life cycle ---------------------------------------------------------
+    def open(self) -> None:
+        self.root = pygame_gui.core.UIContainer(
+            pygame.Rect((0, 0), self.app.size), self.app.ui, starting_height=self.app.depth()
+        )
+        self.build()
+
+    def close(self) -> None:
+        if self.root is not None:
+            self.root.kill()
+            self.root = None
+
+    def relayout(self) -> None:
+        self.close()
+        self.open()
+
+    def pause(self) -> None:
+        if self.root is not None:
+            self.root.disable() if self.overlay_above() else self.root.hide()
+
+    def resume(self) -> None:
+        if self.root is not None:
+            self.root.enable()
+            self.root.show()
+
+    def overlay_above(self) -> bool:
+        stack = self.app.stack
+        return self in stack and stack.index(self) + 1 < len(stack) and stack[-1].overlay
+
+    # Hooks ----------------------------------------------------------------
+    def build(self) -> None:
+        pass
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        """Act on an event pygame_gui did not consume; True if used."""
+        return False
+
+    def update(self, dt: float) -> None:
+        pass
+
+    def draw(self, surface: pygame.Surface) -> None:
+        pass
+
+    @property
+    def busy(self) -> bool:
+        """True while the scene animates or thinks and needs every frame."""
+        return False
+
+    def demo_step(self) -> None:
+        """What the demo does next on this screen (the AI-only showcase)."""
+
+    def key_of(self) -> str:
+        """A name for screenshots: one picture per distinct screen."""
+        return self.name
+
+    # Helpers ------------------------------------------------------------------
+    @property
+    def style(self) -> Style:
+        return self.app.style
+
+    def px(self, value: float) -> int:
+        return self.app.style.px(value)
+
+
+class App:
+    """The window, the UI manager, the scene stack and the loop."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        saves: pathlib.Path,
+        demo: DemoOptions | None = None,
+        persist_settings: bool = True,
+    ):
+        self.settings = settings
+        self.saves = SaveFolder(saves)
+        self.demo = demo
+        self.persist_settings = persist_settings
+        self.stack: list[Scene] = []
+        self.running = False
+        self.exit_code = 0
+        self.notice = ""  # a one-line message shown by the next screen
+        self.last_input = 0.0
+        self.frame_gaps: list[float] = []
+        self.shots: dict[str, pathlib.Path] = {}
+        self._pending_shot = False
+        pygame.display.init()
+        pygame.font.init()
+        pygame.display.set_caption("Envoy")
+        self.screen = self._open_window()
+        self.size = self.screen.get_size()
+        self.style = Style(settings.palette, effective_scale(self.size, settings.ui_scale))
+        self.ui = pygame_gui.UIManager(self.size, theme(self.style.scale))
+        self.clock = pygame.time.Clock()
+
+    # Window -------------------------------------------------------------------
+    def _open_window(self) -> pygame.Surface:
+        flags = pygame.RESIZABLE
+        if self.settings.fullscreen:
+            return pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        return pygame.display.set_mode((self.settings.width, self.settings.height), flags)
+
+    def toggle_fullscreen(self) -> None:
+        self.settings = attrs.evolve(self.settings, fullscreen=not self.settings.fullscreen)
+        self.screen = self._open_window()
+        self.resized(self.screen.get_size())
+        self.save_settings()
+
+    def resized(self, size: tuple[int, int]) -> None:
+        size = (max(320, size[0]), max(240, size[1]))
+        if self.screen.get_size() != size:
+            self.screen = pygame.display.get_surface() or self.screen
+        self.size = self.screen.get_size()
+        if not self.settings.fullscreen:
+            self.settings = attrs.evolve(self.settings, width=self.size[0], height=self.size[1])
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Rebuild fonts, theme and every scene's layout (after a resize or a setting)."""
+        self.style = Style(
+            self.settings.palette, effective_scale(self.size, self.settings.ui_scale)
+        )
+        for scene in self.stack:
+            scene.close()
+        self.ui = pygame_gui.UIManager(self.size, theme(self.style.scale))
+        for scene in self.stack:
+            scene.open()
+        for scene in self.stack[:-1]:
+            scene.pause()
+
+    def apply_settings(self, settings: Settings) -> None:
+        window_changed = (settings.width, settings.height, settings.fullscreen) != (
+            self.settings.width,
+            self.settings.height,
+            self.settings.fullscreen,
+        )
+        self.settings = settings
+        if window_changed:
+            self.screen = self._open_window()
+            self.size = self.screen.get_size()
+        self.restyle()
+        self.save_settings()
+
+    def save_settings(self) -> None:
+        if self.persist_settings:
+            problem = save_settings(self.settings)
+            if problem:
+                self.notice = problem
+
+    # Scene stack -----------------------------------------------------------------
+    @property
+    def scene(self) -> Scene | None:
+        return self.stack[-1] if self.stack else None
+
+    def depth(self) -> int:
+        return 1 + 10 * len(self.stack)
+
+    def push(self, scene: Scene) -> None:
+        self.stack.append(scene)
+        scene.open()
+        for below in self.stack[:-1]:
+            below.pause()
+        self._entered()
+
+    def pop(self) -> None:
+        if self.stack:
+            self.stack.pop().close()
+        if self.stack:
+            self.stack[-1].resume()
+            self._entered()
+
+    def replace(self, scene: Scene) -> None:
+        if self.stack:
+            self.stack.pop().close()
+        self.push(scene)
+
+    def reset(self, scene: Scene) -> None:
+        while self.stack:
+            self.stack.pop().close()
+        self.push(scene)
+
+    def _entered(self) -> None:
+        self.demo_clock = 0.0
+        self._pending_shot = True
+
+    def quit(self, code: int = 0) -> None:
+        self.exit_code = code
+        self.running = False
+
+    # The loop --------------------------------------------------------------------------
+    def run(self, first: Callable[[App], Scene] | None = None) -> int:
+        """Loop until quit; ``first`` builds the first screen unless scenes are already pushed."""
+        self.running = True
+        if first is not None:
+            self.push(first(self))
+        self.last_input = time.perf_counter()
+        last_frame = time.perf_counter()
+        while self.running and self.stack:
+            if self.idle():
+                event = pygame.event.wait(IDLE_WAIT_MS)
+                events = [event] if event.type != pygame.NOEVENT else []
+                events += pygame.event.get()
+                if not events:
+                    continue
+            else:
+                events = pygame.event.get()
+            for event in events:
+                self.dispatch(event)
+            dt = self.clock.tick(FPS) / 1000
+            now = time.perf_counter()
+            self.frame_gaps.append(now - last_frame)
+            if len(self.frame_gaps) > 10_000:
+                del self.frame_gaps[:5000]
+            last_frame = now
+            self.step(dt)
+        return self.exit_code
+
+    def step(self, dt: float) -> None:
+        """One frame after the events: update, demo, draw, screenshot."""
+        if not self.stack:
+            return
+        self.scene.update(dt)
+        if self.demo is not None and self.stack:
+            self.demo_clock += dt
+            if self.demo_clock >= self.demo.seconds_per_screen and not self.scene.busy:
+                self.demo_clock = 0.0
+                self.scene.demo_step()
+        self.ui.update(dt)
+        self.draw()
+        if self._pending_shot:
+            self._pending_shot = False
+            self.screenshot()
+
+    def draw(self) -> None:
+        self.screen.fill(self.style["background"])
+        first = len(self.stack) - 1
+        while first > 0 and self.stack[first].overlay:
+            first -= 1
+        for scene in self.stack[first:]:
+            if scene is not self.stack[first] and scene.overlay and scene.shade:
+                shade = pygame.Surface(self.size, pygame.SRCALPHA)
+                shade.fill((0, 0, 0, 150))
+                self.screen.blit(shade, (0, 0))
+            scene.draw(self.screen)
+        self.ui.draw_ui(self.screen)
+        pygame.display.flip()
+
+    def idle(self) -> bool:
+        if self.demo is not None or any(scene.busy for scene in self.stack):
+            return False
+        return time.perf_counter() - self.last_input > IDLE_AFTER
+
+    def dispatch(self, event: pygame.event.Event) -> None:
+        if event.type == pygame.QUIT:
+            self.quit(0)
+            return
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.KEYDOWN):
+            self.last_input = time.perf_counter()
+        if event.type == pygame.VIDEORESIZE:
+            self.last_input = time.perf_counter()
+            self.resized((event.w, event.h))
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+            self.toggle_fullscreen()
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F12:
+            self.screenshot(force=True)
+            return
+        if self.ui.process_events(event):
+            return
+        if self.stack:
+            self.scene.handle(event)
+
+    # Screenshots ---------------------------------------------------------------------------
+    def screenshot(self, force: bool = False) -> pathlib.Path | None:
+        folder = self.demo.screenshots if self.demo else None
+        if folder is None and not force:
+            return None
+        folder = folder or self.saves.folder / "screenshots"
+        key = self.scene.key_of() if self.scene else "empty"
+        if key in self.shots and not force:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{len(self.shots) + 1:02d}-{key}.png"
+        pygame.image.save(self.screen, os.fspath(path))
+        self.shots[key] = path
+        return path

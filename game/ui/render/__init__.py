@@ -1,0 +1,1 @@
+"""Drawing that widgets do not do: the relations map, meters and charts."""

@@ -1,0 +1,139 @@
+"""The relations map: parties as nodes at their map positions, relations as edges.
+
+Tension shows three ways, so it never depends on colour alone: the edge's
+colour, its thickness, and (once it passes the danger line) a dashed
+pattern; the number sits on the edge too. Trust is the second number, in
+its own colour, and an open hotline is a thin white line beside the edge.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import pygame
+
+from game.engine.model import Scenario
+from game.ui.style import Style
+
+DANGER = 0.7  # share of the conflict line where edges turn dashed
+
+
+def node_positions(scenario: Scenario, rect: pygame.Rect, pad: int) -> list[tuple[int, int]]:
+    inner = rect.inflate(-2 * pad, -2 * pad)
+    return [
+        (inner.left + round(p.map[0] * inner.width), inner.top + round(p.map[1] * inner.height))
+        for p in scenario.parties
+    ]
+
+
+def _dashed(surface, colour, start, end, width, dash):
+    (x1, y1), (x2, y2) = start, end
+    length = math.hypot(x2 - x1, y2 - y1)
+    if length < 1:
+        return
+    steps = max(1, int(length // dash))
+    for index in range(0, steps, 2):
+        a = index / steps
+        b = min(1.0, (index + 1) / steps)
+        pygame.draw.line(
+            surface,
+            colour,
+            (x1 + (x2 - x1) * a, y1 + (y2 - y1) * a),
+            (x1 + (x2 - x1) * b, y1 + (y2 - y1) * b),
+            width,
+        )
+
+
+def draw_map(
+    surface: pygame.Surface,
+    rect: pygame.Rect,
+    style: Style,
+    scenario: Scenario,
+    tension: Sequence[float],
+    trust: Sequence[float],
+    hotline: Sequence[int],
+    focus: tuple[str, int] | None,
+) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, int], tuple[int, int]]]]:
+    """Draw the map into ``rect``; returns node centres and edge end points for hit tests."""
+    px = style.px
+    radius = px(26)
+    nodes = node_positions(scenario, rect, px(70))
+    edges = []
+    conflict = scenario.conflict_at
+    for index, relation in enumerate(scenario.relations):
+        start, end = nodes[relation.a], nodes[relation.b]
+        edges.append((start, end))
+        value = tension[index]
+        colour = style.tension_colour(value, conflict)
+        width = max(2, px(2 + 10 * min(1.0, value / conflict)))
+        focused = focus == ("relation", index)
+        if focused:
+            pygame.draw.line(surface, style["focus"], start, end, width + px(6))
+        if value >= DANGER * conflict:
+            _dashed(surface, colour, start, end, width, px(14))
+        else:
+            pygame.draw.line(surface, colour, start, end, width)
+        if hotline[index]:
+            dx, dy = end[0] - start[0], end[1] - start[1]
+            length = math.hypot(dx, dy) or 1
+            ox, oy = -dy / length * (width / 2 + px(5)), dx / length * (width / 2 + px(5))
+            pygame.draw.line(
+                surface,
+                style["text"],
+                (start[0] + ox, start[1] + oy),
+                (end[0] + ox, end[1] + oy),
+                1,
+            )
+    for index, (start, end) in enumerate(edges):
+        mid = ((start[0] + end[0]) // 2, (start[1] + end[1]) // 2)
+        top = style.text(
+            f"{round(tension[index])}", 17, style.tension_colour(tension[index], conflict), True
+        )
+        bottom = style.text(f"trust {round(trust[index])}", 13, "trust")
+        w = max(top.get_width(), bottom.get_width()) + px(14)
+        h = top.get_height() + bottom.get_height() + px(4)
+        pill = pygame.Rect(0, 0, w, h)
+        pill.center = mid
+        pygame.draw.rect(surface, style["panel"], pill, border_radius=px(8))
+        border = style["focus"] if focus == ("relation", index) else style["panel_border"]
+        pygame.draw.rect(surface, border, pill, 1, border_radius=px(8))
+        surface.blit(top, (pill.centerx - top.get_width() // 2, pill.top + px(2)))
+        surface.blit(
+            bottom, (pill.centerx - bottom.get_width() // 2, pill.top + px(2) + top.get_height())
+        )
+    for index, party in enumerate(scenario.parties):
+        centre = nodes[index]
+        if focus == ("party", index):
+            pygame.draw.circle(surface, style["focus"], centre, radius + px(5))
+        pygame.draw.circle(surface, style["background"], centre, radius + px(2))
+        pygame.draw.circle(surface, pygame.Color(party.color), centre, radius)
+        initials = style.text(str(party.name)[:2].upper(), 16, "background", True)
+        surface.blit(initials, initials.get_rect(center=centre))
+        name = style.text(str(party.name), 16, "text", True)
+        spot = name.get_rect(midtop=(centre[0], centre[1] + radius + px(4)))
+        spot.clamp_ip(rect)
+        surface.blit(name, spot)
+    return nodes, edges
+
+
+def hit(
+    point: tuple[int, int],
+    nodes: Sequence[tuple[int, int]],
+    edges: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    radius: int,
+) -> tuple[str, int] | None:
+    """What is under the pointer: ("party", i), ("relation", i) or None."""
+    x, y = point
+    for index, (nx, ny) in enumerate(nodes):
+        if math.hypot(x - nx, y - ny) <= radius:
+            return ("party", index)
+    best, best_distance = None, radius * 0.8
+    for index, ((x1, y1), (x2, y2)) in enumerate(edges):
+        dx, dy = x2 - x1, y2 - y1
+        length2 = dx * dx + dy * dy or 1
+        t = max(0.0, min(1.0, ((x - x1) * dx + (y - y1) * dy) / length2))
+        distance = math.hypot(x - (x1 + t * dx), y - (y1 + t * dy))
+        if distance < best_distance:
+            best, best_distance = ("relation", index), distance
+    return best

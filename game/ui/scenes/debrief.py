@@ -1,0 +1,133 @@
+"""The debrief: outcome, scores, the chart, turning points, agendas and questions."""
+
+from __future__ import annotations
+
+import pygame
+
+from game.engine.outcome import scores
+from game.session import narrate
+from game.ui.app import Scene
+from game.ui.render.chart import draw_chart
+from game.ui.widgets import Menu, button, escape, heading, text_box
+
+VERDICTS = {
+    "peace": ("Peace", "The accords were signed. The crisis ends at the table, not on the border."),
+    "stalemate": ("Stalemate", "No war, but no settlement: the crisis is frozen, not solved."),
+    "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
+}
+
+
+class DebriefScene(Scene):
+    name = "debrief"
+
+    def __init__(self, app, match):
+        super().__init__(app)
+        self.match = match
+
+    def build(self) -> None:
+        width, height = self.app.size
+        px = self.px
+        margin = px(24)
+        top = px(96)
+        chart_w = int((width - 3 * margin) * 0.52)
+        self.chart_rect = pygame.Rect(margin, top, chart_w, height - top - margin - px(60))
+        text_rect = pygame.Rect(
+            2 * margin + chart_w, top, width - 3 * margin - chart_w, height - top - margin - px(60)
+        )
+        text_box(self, text_rect, self._report())
+        y = height - margin - px(48)
+        self.menu = Menu(vertical=False)
+        self.menu.add(
+            button(self, pygame.Rect(margin, y, px(220), px(48)), "Back to title", "primary"),
+            self.to_title,
+            pygame.K_ESCAPE,
+        )
+        self.menu.add(
+            button(self, pygame.Rect(margin + px(236), y, px(220), px(48)), "Play again"),
+            self.again,
+            pygame.K_r,
+        )
+
+    def _report(self) -> str:
+        match, scenario = self.match, self.match.scenario
+        state = match.state
+        parts = [heading("Scores", 5)]
+        results = scores(state)
+        for seat in match.seats:
+            score = results[seat.envoy]
+            who = "you" if seat.is_human else f"AI, {seat.difficulty}"
+            parts.append(
+                f"<br><b>{escape(narrate.envoy(scenario, seat.envoy))}</b> ({who}): "
+                f"{score.total:.1f} points"
+            )
+        parts.append("<br><br>" + heading("Turning points", 5))
+        for entry in narrate.turning_points(match.ledger):
+            parts.append(
+                f"<br>Turn {entry.turn}: <b>{escape(narrate.change(scenario, entry))}</b>"
+                f"<br><font size=3 color=#a9b6c6>   why: "
+                f"{escape(narrate.why(scenario, entry))}</font>"
+            )
+        parts.append("<br><br>" + heading("Each envoy's agenda, revealed", 5))
+        for seat in match.seats:
+            spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
+            met = {o.id for o in results[seat.envoy].objectives if o.met}
+            parts.append(f"<br><b>{escape(spec.name)}</b>")
+            for objective in spec.agenda:
+                mark = "<b>met</b>" if objective.id in met else "missed"
+                parts.append(f"<br>• {escape(objective.text)} ({objective.points} points): {mark}")
+        parts.append("<br><br>" + heading("For discussion", 5))
+        for index, question in enumerate(scenario.teacher.debrief_questions, 1):
+            parts.append(f"<br>{index}. {escape(question)}")
+        return "".join(parts)
+
+    def draw(self, surface: pygame.Surface) -> None:
+        style, px = self.style, self.px
+        match, scenario = self.match, self.match.scenario
+        title, line = VERDICTS.get(match.state.outcome, (match.state.outcome.title(), ""))
+        colour = {"peace": "good", "stalemate": "warn", "conflict": "bad"}.get(
+            match.state.outcome, "text"
+        )
+        big = style.text(title, 40, colour, True)
+        surface.blit(big, (px(24), px(16)))
+        surface.blit(
+            style.text(line, 17, "muted"),
+            (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 - px(8)),
+        )
+        sub = f"{scenario.title} · {match.state.turn} of {match.state.last_turn} turns"
+        surface.blit(
+            style.text(sub, 15, "faint"),
+            (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 + px(14)),
+        )
+        ids = [p.id for p in scenario.parties]
+        series = []
+        for index, relation in enumerate(scenario.relations):
+            name = narrate.pair(scenario, ids[relation.a], ids[relation.b])
+            series.append(
+                (
+                    name,
+                    [h.tension[index] for h in match.history],
+                    [h.trust[index] for h in match.history],
+                )
+            )
+        turns = [h.turn for h in match.history]
+        draw_chart(surface, self.chart_rect, style, series, turns, scenario.conflict_at)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        return self.menu.handle(event)
+
+    def to_title(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        if self.app.demo is not None and self.app.demo.exit_when_done:
+            self.app.quit(0)
+            return
+        self.app.reset(TitleScene(self.app))
+
+    def again(self) -> None:
+        from game.ui.scenes.title import TitleScene
+
+        self.app.reset(TitleScene(self.app))
+        self.app.scene.new_game()
+
+    def demo_step(self) -> None:
+        self.to_title()

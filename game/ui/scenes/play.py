@@ -1,0 +1,252 @@
+"""Scenes over the board: the resolution playback and decision cards."""
+
+from __future__ import annotations
+
+import pygame
+import pygame_gui
+
+from game.engine.actions import Decide
+from game.engine.rules import apply
+from game.engine.view import ledger_view
+from game.session import narrate
+from game.ui.app import Scene
+from game.ui.widgets import Menu, button, escape, heading, scaled, text_box
+
+
+class ResolutionScene(Scene):
+    """Outcomes told one by one, with the map's meters moving to their new values."""
+
+    name = "resolution"
+    overlay = True
+    shade = False
+
+    def __init__(self, app, board, entries):
+        super().__init__(app)
+        self.board = board
+        match = board.match
+        viewer = board.viewer
+        shown = ledger_view(entries, viewer) if viewer is not None else list(entries)
+        self.beats = [b for b in narrate.beats(match.scenario, shown) if b.headline or b.changes]
+        self.index = -1
+        self.turn = entries[0].turn if entries else match.state.turn
+        board.resolving = self.turn
+        self.clock = 0.0
+        self.anim = 0.0
+        self.start = ([], [])
+        self.goal = ([], [])
+        self.next_beat()
+
+    # Playback ---------------------------------------------------------------------------------
+    def next_beat(self) -> None:
+        self.index += 1
+        self.clock = 0.0
+        if self.index >= len(self.beats):
+            self.finish()
+            return
+        board = self.board
+        scenario = board.match.scenario
+        tension, trust = list(board.shown_tension), list(board.shown_trust)
+        self.start = (list(tension), list(trust))
+        ids = [p.id for p in scenario.parties]
+        for change in self.beats[self.index].changes:
+            if change.meter in ("tension", "trust") and len(change.subject) == 2:
+                a, b = (ids.index(x) for x in change.subject)
+                relation = scenario.relation_index(a, b)
+                (tension if change.meter == "tension" else trust)[relation] = float(change.after)
+        self.goal = (tension, trust)
+        self.anim = 0.0
+        board.dirty = True
+        self._show()
+
+    def finish(self) -> None:
+        board = self.board
+        board.resolving = 0
+        board.sync_meters()
+        app = self.app
+        if self in app.stack:
+            app.pop()
+        if board.match.over:
+            from game.ui.scenes.debrief import DebriefScene
+
+            app.reset(DebriefScene(app, board.match))
+
+    def skip(self) -> None:
+        self.index = len(self.beats)
+        self.finish()
+
+    @property
+    def seconds(self) -> float:
+        seconds = self.app.settings.animation_seconds
+        if self.app.demo is not None:  # a demo's pace is set by its seconds per screen
+            seconds = min(seconds, self.app.demo.seconds_per_screen / 2)
+        return seconds
+
+    @property
+    def busy(self) -> bool:
+        return self.anim < 1.0 or self.app.demo is not None
+
+    def update(self, dt: float) -> None:
+        if self.anim < 1.0:
+            self.anim = 1.0 if self.seconds <= 0 else min(1.0, self.anim + dt / self.seconds)
+            ease = 1 - (1 - self.anim) ** 3
+            for shown, start, goal in (
+                (self.board.shown_tension, self.start[0], self.goal[0]),
+                (self.board.shown_trust, self.start[1], self.goal[1]),
+            ):
+                for i in range(len(shown)):
+                    shown[i] = start[i] + (goal[i] - start[i]) * ease
+            self.board.dirty = True
+        if self.app.demo is not None:
+            self.clock += dt
+            if self.anim >= 1.0 and self.clock >= self.app.demo.seconds_per_screen / 2:
+                self.next_beat()
+
+    # Layout -------------------------------------------------------------------------------------
+    def build(self) -> None:
+        rect = self.board.regions.get("cards") or pygame.Rect((0, 0), self.app.size)
+        px = self.px
+        area = pygame.Rect(rect.left, rect.top, rect.width, rect.height + px(62))
+        self.box = text_box(self, area.inflate(0, -px(60)).move(0, -px(30)), "")
+        y = area.bottom - px(50)
+        third = (area.width - px(16)) // 3
+        self.menu = Menu(vertical=False)
+        self.menu.add(
+            button(self, pygame.Rect(area.left, y, third, px(46)), "Next (Space)", "primary"),
+            self.next_beat,
+        )
+        self.menu.add(
+            button(self, pygame.Rect(area.left + third + px(8), y, third, px(46)), "Skip all (S)"),
+            self.skip,
+            pygame.K_s,
+        )
+        self.menu.add(
+            button(
+                self, pygame.Rect(area.left + 2 * (third + px(8)), y, third, px(46)), "Why? (W)"
+            ),
+            self.toggle_why,
+            pygame.K_w,
+        )
+        self.why = False
+        self._show()
+
+    def toggle_why(self) -> None:
+        self.why = not self.why
+        self._show()
+
+    def _show(self) -> None:
+        if self.root is None or not (0 <= self.index < len(self.beats)):
+            return
+        scenario = self.board.match.scenario
+        parts = [
+            heading(
+                f"Turn {self.turn}: what happened",
+                4,
+            )
+        ]
+        parts.append(f"<br><font size=3>Step {self.index + 1} of {len(self.beats)}</font><br>")
+        for offset in range(max(0, self.index - 2), self.index):
+            parts.append(f"<font color=#6e7b8c>{escape(self.beats[offset].headline)}</font><br>")
+        beat = self.beats[self.index]
+        parts.append(f"<br><b>{escape(beat.headline)}</b><br>")
+        for change in beat.changes:
+            colour = "#e0564f" if (change.meter == "tension") == (change.delta > 0) else "#5cb85c"
+            parts.append(
+                f"<font color={colour}>• {escape(narrate.change(scenario, change))}</font><br>"
+            )
+            if self.why:
+                parts.append(
+                    f"<font size=3 color=#f0ad4e>   why: "
+                    f"{escape(narrate.why(scenario, change))}</font><br>"
+                )
+        self.box.set_text(scaled(self, "".join(parts)))
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key in (
+            pygame.K_SPACE,
+            pygame.K_RETURN,
+            pygame.K_KP_ENTER,
+            pygame.K_RIGHT,
+        ):
+            self.next_beat()
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.skip()
+            return True
+        if (
+            event.type == pygame.MOUSEBUTTONDOWN
+            and event.button == 1
+            and self.board.regions["map"].collidepoint(event.pos)
+        ):
+            self.next_beat()
+            return True
+        return self.menu.handle(event)
+
+
+class DecisionScene(Scene):
+    """A decision an event puts to the human seat: the options and what each does."""
+
+    name = "decision"
+    overlay = True
+
+    def __init__(self, app, board):
+        super().__init__(app)
+        self.board = board
+        match = board.match
+        self.envoy = match.active_envoy
+        event_index, _ = match.state.decisions[0]
+        self.event = match.scenario.events[event_index]
+        legal = {a.option: a for a in match.legal(self.envoy) if isinstance(a, Decide)}
+        self.options = [o for o in self.event.decision.options if o.id in legal]
+        view = match.view(self.envoy)
+        self.effects = []
+        for option in self.options:
+            after, _ = apply(view, legal[option.id])
+            self.effects.append(narrate.differences(match.scenario, view, after))
+        self.selected = 0
+
+    def build(self) -> None:
+        width, height = self.app.size
+        px = self.px
+        w = min(width - px(80), px(1000))
+        left = (width - w) // 2
+        top = px(70)
+        prompt = (
+            f"{heading(self.event.title, 5)}<br>{escape(self.event.text)}<br><br>"
+            f"<b>{escape(self.event.decision.prompt)}</b>"
+        )
+        text_box(self, pygame.Rect(left, top, w, px(170)), prompt)
+        self.menu = Menu()
+        y = top + px(186)
+        card_h = px(86)
+        for index, option in enumerate(self.options):
+            effects = ", ".join(self.effects[index]) or "no visible change"
+            text = f"{index + 1}. {option.text}"
+            widget = button(
+                self, pygame.Rect(left, y, w, card_h), text, "menu", tip=f"Effects: {effects}"
+            )
+            self.menu.add(widget, lambda i=index: self.decide(i), pygame.K_1 + index)
+            y += card_h + px(10)
+        self.notes = text_box(
+            self,
+            pygame.Rect(left, y, w, max(px(60), height - y - px(30))),
+            "<br>".join(
+                f"<b>{i + 1}.</b> <font color=#a9b6c6>"
+                f"{escape(', '.join(e) or 'no visible change')}</font>"
+                for i, e in enumerate(self.effects)
+            ),
+            "plain",
+        )
+
+    def decide(self, index: int) -> None:
+        option = self.options[index]
+        board = self.board
+        self.app.pop()
+        board.act(Decide(self.envoy, option.id))
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            return self.menu.handle(event)
+        return self.menu.handle(event)
+
+    def demo_step(self) -> None:
+        self.decide(0)

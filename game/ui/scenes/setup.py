@@ -1,0 +1,438 @@
+"""Choosing a crisis: the scenario browser, seat setup, and the briefing."""
+
+from __future__ import annotations
+
+import os
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UISelectionList, UITextEntryLine
+
+from game.content import loader
+from game.engine import rng
+from game.session.codes import LIMIT, parse_code, seed_code
+from game.session.match import AI, HUMAN, Match, Seat, Source
+from game.session.settings import choices
+from game.ui.app import Scene
+from game.ui.widgets import Menu, button, escape, heading, label, scaled, text_box
+
+DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
+
+
+def scenario_details(result: loader.LoadResult, path) -> str:
+    """The browser's description of a scenario, or of why it does not load."""
+    if result.scenario is None:
+        problems = "<br>".join(escape(d) for d in result.errors[:12])
+        more = len(result.errors) - 12
+        tail = f"<br>…and {more} more" if more > 0 else ""
+        return (
+            f"{heading(path.name)}<br><font color=#f0ad4e><b>This crisis has errors and cannot"
+            f" be played.</b></font><br><br><font size=3>{problems}{tail}</font>"
+        )
+    s = result.scenario
+    t = s.teacher
+    goals = "".join(f"<br>• {escape(g)}" for g in t.learning_goals)
+    envoys = ", ".join(escape(e.name) for e in s.envoys)
+    return (
+        f"{heading(s.title)}<br><i>{escape(s.summary)}</i><br><br>"
+        f"<b>Difficulty:</b> {escape(s.difficulty.title())}   "
+        f"<b>Duration:</b> about {t.duration_minutes} minutes, {s.turns} turns<br>"
+        f"<b>Players:</b> {t.players.min}–{t.players.max} envoys ({envoys})   "
+        f"<b>Age:</b> {escape(t.age)}<br><br><b>You will learn</b>{goals}"
+    )
+
+
+class BrowserScene(Scene):
+    name = "scenarios"
+
+    def __init__(self, app):
+        super().__init__(app)
+        paths = loader.builtin_scenarios()
+        wanted = app.demo.scenario if app.demo is not None else None
+        if wanted is not None and wanted.resolve() not in [p.resolve() for p in paths]:
+            paths.append(wanted)
+        self.entries = [(path, loader.load_scenario(path)) for path in paths]
+        self.selected = 0
+        if wanted is not None:
+            for index, (path, _) in enumerate(self.entries):
+                if path.resolve() == wanted.resolve():
+                    self.selected = index
+
+    def build(self) -> None:
+        width, height = self.app.size
+        margin = self.px(48)
+        label(
+            self,
+            pygame.Rect(margin, margin - self.px(12), self.px(600), self.px(44)),
+            "Choose a crisis",
+            "heading",
+        )
+        top = margin + self.px(48)
+        list_w = min(self.px(380), width // 3)
+        body_h = height - top - margin - self.px(64)
+        rows = []
+        for path, result in self.entries:
+            if result.scenario is None:
+                rows.append(f"{path.stem}: has errors")
+            else:
+                rows.append(f"{result.scenario.title}")
+        self.list = UISelectionList(
+            pygame.Rect(margin, top, list_w, body_h), rows, self.app.ui, container=self.root
+        )
+        self.details = text_box(
+            self,
+            pygame.Rect(
+                margin + list_w + self.px(20),
+                top,
+                width - 2 * margin - list_w - self.px(20),
+                body_h,
+            ),
+            "",
+        )
+        y = height - margin - self.px(46)
+        self.menu = Menu(vertical=False)
+        self.choose_button = button(
+            self, pygame.Rect(margin, y, self.px(200), self.px(46)), "Choose", "primary"
+        )
+        self.menu.add(self.choose_button, self.choose)
+        self.menu.add(
+            button(self, pygame.Rect(margin + self.px(216), y, self.px(160), self.px(46)), "Back"),
+            self.app.pop,
+            pygame.K_ESCAPE,
+        )
+        label(
+            self,
+            pygame.Rect(margin + self.px(400), y, width - margin * 2 - self.px(400), self.px(46)),
+            "Up/Down browse · Enter choose · Esc back",
+            "subtle",
+        )
+        self._show()
+
+    def _show(self) -> None:
+        for index, item in enumerate(self.list.item_list):
+            element = item["button_element"]
+            item["selected"] = index == self.selected
+            if element is not None:
+                element.select() if index == self.selected else element.unselect()
+        path, result = self.entries[self.selected]
+        self.details.set_text(scaled(self, scenario_details(result, path)))
+        if result.scenario is None:
+            self.choose_button.disable()
+        else:
+            self.choose_button.enable()
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if (
+            event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
+            and event.ui_element is self.list
+        ):
+            texts = [item["text"] for item in self.list.item_list]
+            self.selected = texts.index(event.text)
+            self._show()
+            return True
+        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION:
+            self.choose()
+            return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN):
+            step = 1 if event.key == pygame.K_DOWN else -1
+            self.selected = (self.selected + step) % len(self.entries)
+            self._show()
+            return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.choose()
+            return True
+        return self.menu.handle(event)
+
+    def choose(self) -> None:
+        _, result = self.entries[self.selected]
+        if result.scenario is not None:
+            self.app.push(SetupScene(self.app, result))
+
+    def demo_step(self) -> None:
+        self.choose()
+
+
+class SetupScene(Scene):
+    """Who plays each envoy, how well the AI plays, and the crisis code."""
+
+    name = "setup"
+
+    def __init__(self, app, result: loader.LoadResult):
+        super().__init__(app)
+        self.result = result
+        self.scenario = result.unwrap()
+        demo = app.demo is not None
+        difficulty = app.settings.ai_difficulty
+        self.kinds = []
+        self.difficulties = []
+        human_taken = demo
+        for envoy in self.scenario.envoys:
+            if not human_taken and envoy.required:
+                self.kinds.append(HUMAN)
+                human_taken = True
+            else:
+                self.kinds.append(AI)
+            self.difficulties.append(difficulty)
+        if not human_taken:
+            self.kinds[0] = HUMAN
+        seed = (
+            app.demo.seed if demo else rng.derive(rng.seed_state(int.from_bytes(os.urandom(8))), 1)
+        )
+        self.seed = seed % LIMIT
+        self.row = 0
+        self.error = ""
+
+    def build(self) -> None:
+        width, _ = self.app.size
+        s = self.scenario
+        margin = self.px(48)
+        inner = min(width - 2 * margin, self.px(1000))
+        left = (width - inner) // 2
+        label(
+            self,
+            pygame.Rect(left, margin - self.px(12), inner, self.px(44)),
+            f"Set up: {s.title}",
+            "heading",
+        )
+        row_h, gap = self.px(44), self.px(56)
+        top = margin + self.px(56)
+        name_w = inner - self.px(430)
+        self.kind_buttons = []
+        self.level_buttons = []
+        for index, envoy in enumerate(s.envoys):
+            y = top + index * gap
+            note = "" if envoy.required else "  (optional)"
+            label(self, pygame.Rect(left, y, name_w, row_h), f"{envoy.name}{note}")
+            self.kind_buttons.append(
+                button(
+                    self,
+                    pygame.Rect(left + name_w, y, self.px(200), row_h),
+                    "",
+                    tip="Click, or Left/Right",
+                )
+            )
+            self.level_buttons.append(
+                button(
+                    self,
+                    pygame.Rect(left + name_w + self.px(216), y, self.px(214), row_h),
+                    "",
+                    tip="Click or D to change",
+                )
+            )
+        y = top + len(s.envoys) * gap + self.px(16)
+        label(
+            self,
+            pygame.Rect(left, y, name_w, row_h),
+            "Crisis code (the same code gives the same crisis)",
+        )
+        self.code = UITextEntryLine(
+            pygame.Rect(left + name_w, y, self.px(200), row_h),
+            self.app.ui,
+            container=self.root,
+            initial_text=seed_code(self.seed),
+        )
+        self.code.set_text_length_limit(9)
+        self.new_code = button(
+            self, pygame.Rect(left + name_w + self.px(216), y, self.px(214), row_h), "New code (R)"
+        )
+        y += gap + self.px(10)
+        self.status = label(self, pygame.Rect(left, y, inner, self.px(30)), "", "subtle")
+        y += self.px(44)
+        self.menu = Menu(vertical=False)
+        self.menu.add(
+            button(self, pygame.Rect(left, y, self.px(220), self.px(48)), "Start", "primary"),
+            self.start,
+            pygame.K_s,
+        )
+        self.menu.add(
+            button(self, pygame.Rect(left + self.px(236), y, self.px(160), self.px(48)), "Back"),
+            self.app.pop,
+            pygame.K_ESCAPE,
+        )
+        hint = (
+            "Up/Down seat · Left/Right human or AI · D difficulty · "
+            "C type a code · R new code · Enter start"
+        )
+        label(self, pygame.Rect(left, y + self.px(60), inner, self.px(30)), hint, "subtle")
+        self._refresh()
+
+    def _refresh(self) -> None:
+        for index, (kind_button, level_button) in enumerate(
+            zip(self.kind_buttons, self.level_buttons, strict=True)
+        ):
+            kind = self.kinds[index]
+            kind_button.set_text({HUMAN: "Human", AI: "AI", "": "Empty seat"}[kind])
+            level_button.set_text(
+                f"AI: {DIFFICULTY_NAMES[self.difficulties[index]]}" if kind == AI else "—"
+            )
+            level_button.enable() if kind == AI else level_button.disable()
+            kind_button.select() if index == self.row else kind_button.unselect()
+        message = self.error or self._summary()
+        self.status.set_text(message)
+
+    def _summary(self) -> str:
+        humans = self.kinds.count(HUMAN)
+        ais = self.kinds.count(AI)
+        return f"{humans} human, {ais} AI envoy{'s' if ais != 1 else ''}."
+
+    def cycle_kind(self, index: int, step: int = 1) -> None:
+        options = [HUMAN, AI] + ([] if self.scenario.envoys[index].required else [""])
+        self.kinds[index] = options[(options.index(self.kinds[index]) + step) % len(options)]
+        self.error = ""
+        self._refresh()
+
+    def cycle_level(self, index: int) -> None:
+        levels = choices("ai_difficulty")
+        self.difficulties[index] = levels[
+            (levels.index(self.difficulties[index]) + 1) % len(levels)
+        ]
+        self._refresh()
+
+    def seats(self) -> list[Seat]:
+        return [
+            Seat(envoy.id, kind, level)
+            for envoy, kind, level in zip(
+                self.scenario.envoys, self.kinds, self.difficulties, strict=True
+            )
+            if kind
+        ]
+
+    def start(self) -> None:
+        seed = parse_code(self.code.get_text())
+        if seed is None:
+            self.error = "That crisis code is not valid: six letters and digits, like K7Q-2MX."
+            self._refresh()
+            return
+        try:
+            match = Match.start(self.scenario, Source.of(self.result), seed, self.seats())
+        except ValueError as problem:
+            self.error = f"Cannot start: {problem}"
+            self._refresh()
+            return
+        from game.ui.scenes.board import open_match
+
+        open_match(self.app, match, briefing=True)
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if event.ui_element in self.kind_buttons:
+                self.row = self.kind_buttons.index(event.ui_element)
+                self.cycle_kind(self.row)
+                return True
+            if event.ui_element in self.level_buttons:
+                self.cycle_level(self.level_buttons.index(event.ui_element))
+                return True
+            if event.ui_element is self.new_code:
+                self.roll_code()
+                return True
+        if event.type == pygame.KEYDOWN and not self.code.is_focused:
+            count = len(self.kinds)
+            if event.key in (pygame.K_UP, pygame.K_DOWN):
+                self.row = (self.row + (1 if event.key == pygame.K_DOWN else -1)) % count
+                self._refresh()
+                return True
+            if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
+                self.cycle_kind(self.row, 1 if event.key == pygame.K_RIGHT else -1)
+                return True
+            if event.key == pygame.K_d and self.kinds[self.row] == AI:
+                self.cycle_level(self.row)
+                return True
+            if event.key == pygame.K_r:
+                self.roll_code()
+                return True
+            if event.key == pygame.K_c:
+                self.code.focus()
+                return True
+            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+                self.start()
+                return True
+        if event.type == pygame.KEYDOWN and self.code.is_focused and event.key == pygame.K_ESCAPE:
+            self.code.unfocus()
+            return True
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.code:
+            self.code.unfocus()
+            self.start()
+            return True
+        return self.menu.handle(event)
+
+    def roll_code(self) -> None:
+        self.seed = rng.derive(rng.seed_state(self.seed ^ int.from_bytes(os.urandom(4))), 7) % LIMIT
+        self.code.set_text(seed_code(self.seed))
+        self.error = ""
+        self._refresh()
+
+    def demo_step(self) -> None:
+        self.start()
+
+
+class BriefingScene(Scene):
+    """The situation, the parties, and the private agenda of the seat about to play."""
+
+    name = "briefing"
+
+    def __init__(self, app, match: Match, envoy: str | None):
+        super().__init__(app)
+        self.match = match
+        self.envoy = envoy
+
+    def build(self) -> None:
+        width, height = self.app.size
+        s = self.match.scenario
+        margin = self.px(48)
+        inner = min(width - 2 * margin, self.px(1180))
+        left = (width - inner) // 2
+        parties = "".join(
+            f"<br><b>{escape(p.name)}</b>" + (f": {escape(p.text)}" if p.text else "")
+            for p in s.parties
+        )
+        markup = (
+            f"{heading(s.title, 6)}<br><br>{escape(s.briefing)}<br><br>"
+            f"{heading('The parties', 5)}{parties}"
+        )
+        if s.inspired_by:
+            markup += f"<br><br><i>Inspired by: {escape(s.inspired_by)}</i>"
+        body_h = height - 2 * margin - self.px(70)
+        if self.envoy is not None:
+            spec = s.envoys[s.envoy_index(self.envoy)]
+            agenda = "".join(
+                f"<br>• {escape(o.text)} <i>({o.points} points)</i>" for o in spec.agenda
+            )
+            private = (
+                f"{heading('Your brief', 5)}<br><b>{escape(spec.name)}</b><br>"
+                + (f"{escape(spec.text)}<br>" if spec.text else "")
+                + f"<br><b>Your private agenda</b> (only you see this){agenda}"
+                + f"<br><br>Capital each turn: {spec.capital}"
+            )
+            split = int(inner * 0.6)
+            text_box(self, pygame.Rect(left, margin, split - self.px(12), body_h), markup)
+            text_box(self, pygame.Rect(left + split, margin, inner - split, body_h), private)
+        else:
+            text_box(self, pygame.Rect(left, margin, inner, body_h), markup)
+        y = height - margin - self.px(48)
+        self.menu = Menu(vertical=False)
+        self.menu.add(
+            button(
+                self, pygame.Rect(left, y, self.px(240), self.px(48)), "Begin the crisis", "primary"
+            ),
+            self.begin,
+        )
+        label(
+            self,
+            pygame.Rect(left + self.px(260), y, inner - self.px(260), self.px(48)),
+            "Enter begins · Esc back to setup",
+            "subtle",
+        )
+
+    def begin(self) -> None:
+        from game.ui.scenes.board import BoardScene
+
+        self.app.reset(BoardScene(self.app, self.match))
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return True
+        return self.menu.handle(event)
+
+    def demo_step(self) -> None:
+        self.begin()

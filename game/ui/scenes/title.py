@@ -1,0 +1,139 @@
+"""The title screen: continue, new game, load, settings, how to play, quit."""
+
+from __future__ import annotations
+
+import math
+
+import pygame
+
+from game.session.saves import SaveError, load_match
+from game.ui.app import Scene
+from game.ui.widgets import Menu, button, label
+
+# A decorative network drawn behind the menu: (x, y) in 0..1 and the links.
+NODES = ((0.62, 0.30), (0.80, 0.22), (0.90, 0.48), (0.72, 0.62), (0.56, 0.55), (0.84, 0.78))
+LINKS = ((0, 1), (1, 2), (2, 3), (3, 4), (4, 0), (3, 5), (2, 5), (0, 3))
+
+
+class TitleScene(Scene):
+    name = "title"
+
+    def build(self) -> None:
+        app = self.app
+        width, height = app.size
+        left = self.px(96)
+        top = max(self.px(250), height // 2 - self.px(90))
+        item = pygame.Rect(left, top, self.px(320), self.px(48))
+        gap = self.px(58)
+        self.menu = Menu()
+        newest = app.saves.newest_autosave()
+        self.continue_info = ""
+        if newest is not None:
+            info = app.saves.info(newest)
+            if not info.error:
+                self.continue_info = f"{info.scenario}, turn {info.turn}"
+        entries = [
+            ("Continue", self.continue_game, pygame.K_c, bool(self.continue_info)),
+            ("New game", self.new_game, pygame.K_n, True),
+            ("Load", self.load, pygame.K_l, True),
+            ("Settings", self.settings, pygame.K_s, True),
+            ("How to play", self.how_to_play, pygame.K_h, True),
+            ("Quit", lambda: app.quit(0), pygame.K_q, True),
+        ]
+        for index, (text, action, key, enabled) in enumerate(entries):
+            widget = button(self, item.move(0, index * gap), text, "menu")
+            if not enabled:
+                widget.disable()
+            self.menu.add(widget, action, key)
+        self.menu.focus(0 if self.continue_info else 1)
+        if self.continue_info:
+            label(
+                self,
+                pygame.Rect(left + self.px(332), top, self.px(420), self.px(48)),
+                self.continue_info,
+                "subtle",
+            )
+        hint = "Up/Down choose · Enter open · C N L S H Q shortcuts · F11 full screen"
+        label(
+            self,
+            pygame.Rect(left, height - self.px(56), width - 2 * left, self.px(30)),
+            hint,
+            "subtle",
+        )
+        if app.notice:
+            label(
+                self,
+                pygame.Rect(left, top + 6 * gap + self.px(8), width - 2 * left, self.px(30)),
+                app.notice,
+                "subtle",
+            )
+            app.notice = ""
+
+    def draw(self, surface: pygame.Surface) -> None:
+        style, (width, height) = self.style, self.app.size
+        points = [(int(x * width), int(y * height)) for x, y in NODES]
+        for a, b in LINKS:
+            pygame.draw.line(surface, style["panel_border"], points[a], points[b], self.px(3))
+        for index, point in enumerate(points):
+            radius = self.px(10 + 4 * math.sin(index * 1.7) ** 2)
+            pygame.draw.circle(surface, style["card_selected"], point, radius + self.px(6))
+            pygame.draw.circle(surface, style["accent"], point, radius)
+        title = style.text("ENVOY", 84, "text", bold=True)
+        surface.blit(title, (self.px(90), self.px(70)))
+        tagline = style.text("A game of crisis diplomacy", 24, "muted")
+        surface.blit(tagline, (self.px(96), self.px(70) + title.get_height()))
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if self.menu.handle(event):
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.quit(0)
+            return True
+        return False
+
+    # Actions ----------------------------------------------------------------------
+    def continue_game(self) -> None:
+        newest = self.app.saves.newest_autosave()
+        if newest is None:
+            return
+        from game.ui.scenes.board import open_match
+
+        try:
+            match = load_match(newest)
+        except SaveError as error:
+            self.app.notice = str(error)
+            self.relayout()
+            return
+        open_match(self.app, match)
+
+    def new_game(self) -> None:
+        from game.ui.scenes.setup import BrowserScene
+
+        self.app.push(BrowserScene(self.app))
+
+    def load(self) -> None:
+        from game.ui.scenes.menus import LoadScene
+
+        self.app.push(LoadScene(self.app))
+
+    def settings(self) -> None:
+        from game.ui.scenes.menus import SettingsScene
+
+        self.app.push(SettingsScene(self.app))
+
+    def how_to_play(self) -> None:
+        from game.ui.scenes.menus import HowToPlayScene
+
+        self.app.push(HowToPlayScene(self.app))
+
+    def demo_step(self) -> None:
+        demo = self.app.demo
+        seen = self.app.shots
+        if demo.screenshots is not None and "howto" not in seen:
+            self.how_to_play()
+        elif demo.screenshots is not None and "settings" not in seen:
+            self.settings()
+        elif demo.screenshots is not None and "load" not in seen:
+            self.load()
+        else:
+            self.new_game()

@@ -1,0 +1,132 @@
+"""The look of what the game draws itself: palette, fonts, cached text, and scale.
+
+Widgets take their look from ``assets/theme.json``; maps, cards, meters and
+charts take theirs from ``assets/palette.yaml`` through :class:`Style`. Text
+surfaces are cached, so an unchanged screen never renders a glyph twice.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import pathlib
+from collections import OrderedDict
+
+import pygame
+import yaml
+
+ASSETS = pathlib.Path(__file__).resolve().parent.parent.parent / "assets"
+FONT_DIR = pathlib.Path(__import__("pygame_gui").__file__).parent / "data"
+FONTS = {False: FONT_DIR / "NotoSans-Regular.ttf", True: FONT_DIR / "NotoSans-Bold.ttf"}
+BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
+MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
+
+
+def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
+    """Layout scale for a window: grows with the window and the UI-scale setting,
+    but never so far that a 960×540 layout would not fit."""
+    width, height = size
+    auto = max(1.0, min(width / BASE_SIZE[0], height / BASE_SIZE[1]))
+    wanted = auto * ui_scale / 100
+    fits = min(width / MIN_LOGICAL[0], height / MIN_LOGICAL[1])
+    return max(0.75, min(wanted, fits))
+
+
+def theme(scale: float) -> dict:
+    """The pygame_gui theme with every font size and item height scaled."""
+    data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
+
+    def walk(node):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("size", "list_item_height", "title_bar_height") and isinstance(
+                    value, str
+                ):
+                    node[key] = str(round(int(value) * scale))
+                else:
+                    walk(value)
+
+    walk(data)
+    return data
+
+
+_PALETTES = yaml.safe_load((ASSETS / "palette.yaml").read_text("utf-8"))
+
+
+def colour(value: str) -> pygame.Color:
+    return pygame.Color(value)
+
+
+class Style:
+    """Colours, fonts and cached text for one palette and scale."""
+
+    def __init__(self, palette: str, scale: float):
+        data = copy.deepcopy(_PALETTES.get(palette) or _PALETTES["standard"])
+        self.palette = palette
+        self.scale = scale
+        self.colours = {k: colour(v) for k, v in data.items() if isinstance(v, str)}
+        self.lines = [colour(v) for v in data["chart_lines"]]
+        self.family_fallback = [colour(v) for v in _PALETTES["family_fallback"]]
+        self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
+        self._text: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+
+    def __getitem__(self, name: str) -> pygame.Color:
+        return self.colours[name]
+
+    def px(self, value: float) -> int:
+        return round(value * self.scale)
+
+    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
+        key = (self.px(size), bold)
+        font = self._fonts.get(key)
+        if font is None:
+            font = self._fonts[key] = pygame.font.Font(FONTS[bold], key[0])
+        return font
+
+    def text(
+        self, text: str, size: int = 16, color: str | pygame.Color = "text", bold: bool = False
+    ) -> pygame.Surface:
+        """A rendered line of text, cached."""
+        rgb = self.colours[color] if isinstance(color, str) else color
+        key = (text, size, tuple(rgb), bold)
+        surface = self._text.get(key)
+        if surface is None:
+            surface = self.font(size, bold).render(text, True, rgb)
+            self._text[key] = surface
+            if len(self._text) > 3000:
+                self._text.popitem(last=False)
+        else:
+            self._text.move_to_end(key)
+        return surface
+
+    def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
+        """Split text into lines that fit ``width`` pixels."""
+        font = self.font(size, bold)
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            words = paragraph.split(" ")
+            current = ""
+            for word in words:
+                trial = f"{current} {word}" if current else word
+                if font.size(trial)[0] <= width or not current:
+                    current = trial
+                else:
+                    lines.append(current)
+                    current = word
+            lines.append(current)
+        return lines
+
+    def family_colour(self, scenario, family_id: str) -> pygame.Color:
+        for index, family in enumerate(scenario.families):
+            if family.id == family_id:
+                if family.color:
+                    return colour(family.color)
+                return self.family_fallback[index % len(self.family_fallback)]
+        return self.colours["accent"]
+
+    def tension_colour(self, value: float, conflict_at: int) -> pygame.Color:
+        ratio = max(0.0, min(1.0, value / max(1, conflict_at)))
+        low, mid, high = self["tension_low"], self["tension_mid"], self["tension_high"]
+        if ratio < 0.5:
+            return low.lerp(mid, ratio * 2)
+        return mid.lerp(high, (ratio - 0.5) * 2)

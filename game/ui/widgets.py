@@ -1,0 +1,120 @@
+"""Small helpers over pygame_gui: keyboard-driven menus, labels, escaped text boxes."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import UIButton, UILabel, UITextBox
+
+Action = Callable[[], None]
+
+
+def escape(text: object) -> str:
+    """Scenario and player text is shown as text, never read as markup."""
+    return html.escape(str(text), quote=False).replace("\n", "<br>")
+
+
+def button(scene, rect: pygame.Rect, text: str, kind: str = "", tip: str | None = None) -> UIButton:
+    object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
+    return UIButton(
+        rect, text, scene.app.ui, container=scene.root, object_id=object_id, tool_tip_text=tip
+    )
+
+
+def label(scene, rect: pygame.Rect, text: str, kind: str = "") -> UILabel:
+    object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
+    return UILabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)
+
+
+# Markup font sizes (HTML's 1-7) in pixels at 100% scale, beside 17-pixel body text.
+MARKUP_SIZES = {"2": 13, "3": 14, "4": 19, "5": 22, "6": 28, "7": 36}
+_SIZE = re.compile(r"<font size=([2-7])")
+
+
+def scaled(scene, markup: str) -> str:
+    """Markup with its font sizes turned into pixels at the current UI scale."""
+    return _SIZE.sub(lambda m: f"<font pixel_size={scene.px(MARKUP_SIZES[m.group(1)])}", markup)
+
+
+def text_box(scene, rect: pygame.Rect, markup: str, kind: str = "") -> UITextBox:
+    object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
+    return UITextBox(
+        scaled(scene, markup), rect, scene.app.ui, container=scene.root, object_id=object_id
+    )
+
+
+def heading(text: str, size: int = 5) -> str:
+    return f"<font size={size}><b>{escape(text)}</b></font>"
+
+
+class Menu:
+    """Buttons that also work from the keyboard: arrows or Tab move, Enter activates.
+
+    Each item may have a letter key. The focused button is shown selected.
+    """
+
+    def __init__(self, vertical: bool = True):
+        self.items: list[tuple[UIButton, Action, int | None]] = []
+        self.index = 0
+        self.vertical = vertical
+
+    def add(self, widget: UIButton, action: Action, key: int | None = None) -> UIButton:
+        self.items.append((widget, action, key))
+        if len(self.items) == 1:
+            self.focus(0)
+        return widget
+
+    def focus(self, index: int) -> None:
+        if not self.items:
+            return
+        enabled = [i for i, (w, _, _) in enumerate(self.items) if w.is_enabled]
+        if not enabled:
+            return
+        if index not in enabled:
+            index = enabled[0]
+        for i, (widget, _, _) in enumerate(self.items):
+            widget.select() if i == index else widget.unselect()
+        self.index = index
+
+    def move(self, step: int) -> None:
+        if not self.items:
+            return
+        index = self.index
+        for _ in range(len(self.items)):
+            index = (index + step) % len(self.items)
+            if self.items[index][0].is_enabled:
+                self.focus(index)
+                return
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            for widget, action, _ in self.items:
+                if event.ui_element is widget:
+                    action()
+                    return True
+            return False
+        if event.type != pygame.KEYDOWN:
+            return False
+        back, forward = (
+            (pygame.K_UP, pygame.K_DOWN) if self.vertical else (pygame.K_LEFT, pygame.K_RIGHT)
+        )
+        if event.key == back or (event.key == pygame.K_TAB and event.mod & pygame.KMOD_SHIFT):
+            self.move(-1)
+            return True
+        if event.key in (forward, pygame.K_TAB):
+            self.move(1)
+            return True
+        if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and self.items:
+            widget, action, _ = self.items[self.index]
+            if widget.is_enabled:
+                action()
+            return True
+        for widget, action, key in self.items:
+            if key is not None and event.key == key and widget.is_enabled:
+                action()
+                return True
+        return False
