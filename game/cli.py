@@ -299,10 +299,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+    from game.content.loader import find_scenario
     from game.ui.app import DemoOptions
     from game.ui.main import run
-
-    from game.content.loader import find_scenario
 
     demo = DemoOptions(
         scenario=find_scenario(args.scenario),

@@ -492,7 +492,7 @@ class BoardScene(Scene):
         name = narrate.envoy(match.scenario, active.envoy)
         if active.is_human:
             doing = "decide" if match.state.phase == DECISION else "choose moves"
-            return f"Your turn, {name}: {doing}"
+            return f"Your turn: {doing}"
         dots = "…" if self.thinking is not None else ""
         return f"{name} is choosing{dots}"
 
@@ -601,7 +601,7 @@ class BoardScene(Scene):
         canvas.set_clip(area)
         h = self._card_height()
         gap = px(8)
-        self._cards_area = area
+        self.cards_area = area
         for index, card in enumerate(self.cards):
             box = pygame.Rect(
                 rect.left + px(10),
@@ -695,7 +695,10 @@ class BoardScene(Scene):
             if seen.chance < 1:
                 text += " · Fails: " + (", ".join(lose) if lose else "nothing happens")
             width = box.right - px(12) - x
-            for piece in style.wrap(text, 13, width)[:2]:
+            pieces = style.wrap(text, 13, width)
+            if len(pieces) > 2:
+                pieces = [pieces[0], self._fit(pieces[1] + " " + pieces[2], 13, width)]
+            for piece in pieces:
                 canvas.blit(style.text(piece, 13, "muted"), (x, y))
                 y += style.font(13).get_linesize()
 
@@ -803,7 +806,7 @@ class BoardScene(Scene):
 
     def _click(self, pos) -> bool:
         for index, box in self.card_rects:
-            if box.collidepoint(pos) and getattr(self, "_cards_area", box).collidepoint(pos):
+            if box.collidepoint(pos) and getattr(self, "cards_area", box).collidepoint(pos):
                 card = self.cards[index]
                 if index == self.selected and len(card.plays) > 1:
                     step = -1 if pos[0] < box.centerx - box.width // 4 else 1
@@ -834,13 +837,13 @@ class BoardScene(Scene):
         return False
 
     def _scroll_cards(self, delta: int) -> None:
-        area = getattr(self, "_cards_area", self.regions["cards"])
+        area = getattr(self, "cards_area", self.regions["cards"])
         total = len(self.cards) * (self._card_height() + self.px(8))
         self.card_scroll = max(0, min(max(0, total - area.height), self.card_scroll + delta))
         self.dirty = True
 
     def _scroll_to_selected(self) -> None:
-        area = getattr(self, "_cards_area", self.regions["cards"])
+        area = getattr(self, "cards_area", self.regions["cards"])
         step = self._card_height() + self.px(8)
         top = self.selected * step
         if top < self.card_scroll:

@@ -135,10 +135,7 @@ class SettingsScene(Scene):
             self.app.pop,
             pygame.K_ESCAPE,
         )
-        hint = (
-            "Kept between games. Up/Down pick a setting, Left/Right change it, "
-            "Tab moves between buttons, Esc goes back."
-        )
+        hint = "Kept between games. Up/Down pick a setting, Left/Right change it, Esc goes back."
         label(self, pygame.Rect(left, y + self.px(60), panel_w, self.px(30)), hint, "subtle")
         self.keys = list(self.controls)
         self.row = -1

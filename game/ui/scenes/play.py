@@ -228,13 +228,12 @@ class DecisionScene(Scene):
             y += card_h + px(10)
         self.notes = text_box(
             self,
-            pygame.Rect(left, y, w, max(px(60), height - y - px(30))),
+            pygame.Rect(left, y, w, min(px(40) + px(26) * len(self.effects), height - y - px(20))),
             "<br>".join(
                 f"<b>{i + 1}.</b> <font color=#a9b6c6>"
                 f"{escape(', '.join(e) or 'no visible change')}</font>"
                 for i, e in enumerate(self.effects)
             ),
-            "plain",
         )
 
     def decide(self, index: int) -> None:
