@@ -9,7 +9,11 @@ only look-ahead the baseline agents use.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from importlib import resources
+from typing import Any, Protocol
+
+import attrs
+import yaml
 
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
@@ -130,3 +134,46 @@ def make_agent(policy: str, seed: int) -> Agent:
         return POLICIES[policy](seed)
     except KeyError:
         raise ValueError(f"unknown policy '{policy}': choose from {', '.join(POLICIES)}") from None
+
+
+# --------------------------------------------------------------- difficulty
+
+
+def _tuning() -> dict[str, Any]:
+    text = resources.files("game.ai").joinpath("difficulty.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+#: The AI tunables from ``difficulty.yaml``: the difficulty table and the search's numbers.
+TUNING = _tuning()
+
+
+@attrs.frozen
+class Difficulty:
+    """A level a player picks in setup: the policy behind it, and one line about it."""
+
+    id: str
+    policy: str
+    text: str
+
+
+#: The difficulties in the order setup lists them (easy, normal, hard).
+DIFFICULTIES: dict[str, Difficulty] = {
+    key: Difficulty(key, entry["policy"], entry["text"])
+    for key, entry in TUNING["difficulties"].items()
+}
+
+
+def make_agent_for(difficulty: str, seed: int) -> Agent:
+    """The agent a difficulty plays with (see :data:`DIFFICULTIES`)."""
+    try:
+        policy = DIFFICULTIES[difficulty].policy
+    except KeyError:
+        choices = ", ".join(DIFFICULTIES)
+        raise ValueError(f"unknown difficulty '{difficulty}': choose from {choices}") from None
+    return make_agent(policy, seed)
+
+
+# The search agent is built on this module (greedy playouts, ``evaluate``), so it
+# is imported last and adds itself to POLICIES.
+from game.ai import search  # noqa: E402, F401

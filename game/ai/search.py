@@ -1,0 +1,442 @@
+"""The search AI ("hard"): every promising move is played out before it is chosen.
+
+The agent sees what every agent sees: its ``player_view`` and ``legal_actions``.
+
+1. **A quick look.** The engine's preview of each move, weighed by the odds,
+   keeps the few best (``candidates``). Ending the turn is always a candidate.
+2. **Playouts.** Each candidate is applied to the view and played on, through
+   the rest of the turn to the start of the turn ``depth`` turns ahead, every
+   seat played by a greedy envoy and the dice rolled from the view's own stream
+   (derived from the game's dice, so a seat can plan with the odds but never
+   read the coming rolls). Playout *r* of every candidate starts from the same
+   dice, so the candidates are compared on the same luck.
+3. **The verdict.** The candidate with the best mean wins, if it beats the quick
+   look's favourite by ``margin`` (a few playouts are noisy). A position is
+   judged by the greedy agent's :func:`~game.ai.agents.evaluate`, plus points
+   for each accord by how far along it is: the odds a proposal would have once
+   its conditions hold, or all of them once signed. So wearing down a
+   hard-liner's resolve counts before the accord can be put on the table.
+
+The work comes in small steps (:meth:`Thinking.step`, a bounded number of
+playout actions each), so the desktop UI thinks between frames and never
+freezes, as boardgame.io's MCTS bot does. The numbers are in ``difficulty.yaml``.
+The same seed and the same view always give the same choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from game.ai.agents import POLICIES, TUNING, GreedyAgent, evaluate
+from game.engine import rng
+from game.engine.actions import Action, Decide, End, Play, Withdraw
+from game.engine.model import clamp01
+from game.engine.rules import apply, legal_actions, preview
+from game.engine.state import GameState, replace
+
+
+@attrs.frozen
+class SearchTuning:
+    """The search's numbers (see ``difficulty.yaml``)."""
+
+    candidates: int  # moves kept after the quick look, besides ending the turn
+    rollouts: int  # playouts of each candidate
+    depth: int  # turns a playout runs ahead
+    chunk: int  # playout actions in one step of thinking
+    accord_progress: float  # points per accord, times how far along it is
+    margin: float  # how much a playout result must beat the quick look's favourite by
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SearchTuning:
+        """The tuning from ``difficulty.yaml``'s ``search`` table; ValueError if a number is off."""
+        tuning = cls(
+            candidates=int(data["candidates"]),
+            rollouts=int(data["rollouts"]),
+            depth=int(data["depth"]),
+            chunk=int(data["chunk"]),
+            accord_progress=float(data["accord_progress"]),
+            margin=float(data["margin"]),
+        )
+        for name in ("candidates", "depth", "chunk"):
+            if getattr(tuning, name) < 1:
+                raise ValueError(f"search.{name} must be 1 or more")
+        if tuning.rollouts < 0:
+            raise ValueError("search.rollouts must be 0 or more")
+        return tuning
+
+
+DEFAULT_TUNING = SearchTuning.from_dict(TUNING["search"])
+
+
+def judge(state: GameState, envoy: int, tuning: SearchTuning = DEFAULT_TUNING) -> float:
+    """How good a position looks to one envoy at the end of a playout.
+
+    The greedy agent's :func:`~game.ai.agents.evaluate`, plus ``accord_progress``
+    points for each accord times how far along it is: 1 once signed, else the
+    odds a proposal would have if its conditions held.
+    """
+    value = evaluate(state, envoy)
+    if state.is_over or not tuning.accord_progress:
+        return value
+    for index, accord in enumerate(state.scenario.accords):
+        progress = 1.0 if state.signed[index] else clamp01(accord.chance(state, ()))
+        value += tuning.accord_progress * progress
+    return value
+
+
+def _quick_value(view: GameState, envoy: int, action: Action, tuning: SearchTuning) -> float:
+    """The value of an action at a glance: the engine's preview, weighed by the odds."""
+    if isinstance(action, Play):
+        seen = preview(view, action)
+        win = judge(seen.success, envoy, tuning)
+        lose = judge(seen.failure, envoy, tuning)
+        return seen.chance * win + (1 - seen.chance) * lose
+    if isinstance(action, Decide):
+        return judge(apply(view, action)[0], envoy, tuning)
+    return judge(view, envoy, tuning) + GreedyAgent.threshold
+
+
+# ------------------------------------------------------------------ playouts
+
+
+class _Playout:
+    """One candidate played on from the view, one action at a time."""
+
+    def __init__(self, start: GameState, stop_turn: int, agents: dict[int, GreedyAgent]):
+        self.state = start
+        self.stop_turn = stop_turn
+        self.agents = agents
+
+    @property
+    def finished(self) -> bool:
+        return self.state.is_over or self.state.turn >= self.stop_turn
+
+    def advance(self) -> None:
+        state = self.state
+        envoy = state.active_seat
+        seat = state.scenario.envoys[envoy].id
+        # Each seat's greedy envoy judges by its own lights (the view still
+        # holds only what the searching seat knows).
+        seen = state if state.viewer == envoy else replace(state, viewer=envoy)
+        action = self.agents[envoy].choose(seen, seat, legal_actions(state, seat))
+        self.state = apply(state, action)[0]
+
+
+class Thinking:
+    """A choice being worked out, one bounded step at a time.
+
+    Call :meth:`step` until it returns True (say, once a frame); then
+    :attr:`result` holds the action and :attr:`reason` a line for a player.
+    """
+
+    def __init__(
+        self, view: GameState, seat: str, legal: Sequence[Action], seed: int, tuning: SearchTuning
+    ):
+        if not legal:
+            raise ValueError(f"'{seat}' has nothing to choose now")
+        self.view = view
+        self.seat = seat
+        self.legal = tuple(legal)
+        self.tuning = tuning
+        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        # The same seed and the same view always give the same playouts.
+        self._seed = rng.derive(rng.derive(seed, view.step), view.rng)
+        self.candidates: tuple[Action, ...] = ()
+        self.totals: list[float] = []
+        self.counts: list[int] = []
+        self.actions = 0  # playout actions applied so far
+        self.result: Action | None = None
+        self._jobs: list[tuple[int, int]] = []
+        self._next_job = 0
+        self._playout: _Playout | None = None
+        self._job: tuple[int, int] = (0, 0)
+        self._reason: str | None = None
+
+    # progress --------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.result is not None
+
+    @property
+    def progress(self) -> float:
+        """How much of the work is done, 0..1 (for a "thinking…" bar)."""
+        if self.done:
+            return 1.0
+        if not self._jobs:
+            return 0.0
+        return sum(self.counts) / len(self._jobs)
+
+    def step(self) -> bool:
+        """Do one small piece of the work; True once :attr:`result` is known.
+
+        The first step takes the quick look (one preview per legal move); each
+        later step applies at most ``tuning.chunk`` playout actions.
+        """
+        if self.done:
+            return True
+        if not self.candidates:
+            self._shortlist()
+            return self.done
+        budget = self.tuning.chunk
+        while budget > 0 and (self._playout is not None or self._next_job < len(self._jobs)):
+            if self._playout is None:
+                self._start(*self._jobs[self._next_job])
+                self._next_job += 1
+            else:
+                self._playout.advance()
+            self.actions += 1
+            budget -= 1
+            if self._playout.finished:
+                self._finish()
+        if self._playout is None and self._next_job >= len(self._jobs):
+            self._decide()
+        return self.done
+
+    # the work ---------------------------------------------------------------
+    def _shortlist(self) -> None:
+        legal = self.legal
+        ends = [a for a in legal if isinstance(a, End)]
+        choices = [a for a in legal if isinstance(a, Play | Decide)]
+        if not choices:
+            self.candidates = (ends[0] if ends else legal[0],)
+            self.result = self.candidates[0]
+            return
+        values = {a: _quick_value(self.view, self.envoy, a, self.tuning) for a in choices}
+        ranked = sorted(choices, key=lambda a: -values[a])
+        # A decision has no "end the turn": its slot goes to one more option.
+        keep = self.tuning.candidates + (0 if ends else 1)
+        kept = [*ranked[:keep], *ends[:1]]
+        if ends:
+            values[ends[0]] = _quick_value(self.view, self.envoy, ends[0], self.tuning)
+        # The quick look's favourite comes first: playouts must beat it by a margin.
+        self.candidates = tuple(sorted(kept, key=lambda a: -values[a]))
+        self.totals = [0.0] * len(self.candidates)
+        self.counts = [0] * len(self.candidates)
+        if len(self.candidates) == 1:
+            self.result = self.candidates[0]
+            return
+        self._jobs = [
+            (candidate, rollout)
+            for rollout in range(self.tuning.rollouts)
+            for candidate in range(len(self.candidates))
+        ]
+
+    def _start(self, candidate: int, rollout: int) -> None:
+        dice = rng.derive(self._seed, 2 * rollout)
+        agents_seed = rng.derive(self._seed, 2 * rollout + 1)
+        agents = {e: GreedyAgent(rng.derive(agents_seed, e)) for e in self.view.seats}
+        start = replace(self.view, rng=dice)
+        start = apply(start, self.candidates[candidate])[0]
+        self._job = (candidate, rollout)
+        self._playout = _Playout(start, self.view.turn + self.tuning.depth, agents)
+
+    def _finish(self) -> None:
+        candidate, _ = self._job
+        self.totals[candidate] += judge(self._playout.state, self.envoy, self.tuning)
+        self.counts[candidate] += 1
+        self._playout = None
+
+    def _decide(self) -> None:
+        means = self.means
+        best = max(range(len(means)), key=lambda i: (means[i], -i))
+        if means[best] < means[0] + self.tuning.margin:
+            best = 0
+        self.result = self.candidates[best]
+
+    # the reason -------------------------------------------------------------
+    @property
+    def means(self) -> tuple[float, ...]:
+        """The mean playout value of each candidate so far (0 before its first playout)."""
+        return tuple(t / c if c else 0.0 for t, c in zip(self.totals, self.counts, strict=True))
+
+    @property
+    def reason(self) -> str:
+        """One line for a player: the chosen move, what it does, and its odds."""
+        if not self.done:
+            return ""
+        if self._reason is None:
+            self._reason = explain(self, "en")
+        return self._reason
+
+
+class SearchAgent:
+    """Plays each promising move out over the coming turn, and takes the best on average."""
+
+    name = "search"
+
+    def __init__(self, seed: int, tuning: SearchTuning | None = None):
+        self._seed = rng.seed_state(seed)
+        self.tuning = tuning or DEFAULT_TUNING
+
+    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking:
+        """Start working out a choice; step the result until it is done."""
+        return Thinking(view, seat, legal, self._seed, self.tuning)
+
+    def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
+        thinking = self.think(view, seat, legal)
+        while not thinking.step():
+            pass
+        return thinking.result
+
+
+POLICIES[SearchAgent.name] = SearchAgent
+
+
+# ---------------------------------------------------------------- explaining
+
+
+def _text(value: Any, lang: str) -> str:
+    return value.get(lang) if hasattr(value, "get") else str(value)
+
+
+def title(view: GameState, action: Action, lang: str = "en") -> str:
+    """An action as a player reads it: "Hotline (Norland–Sudmark)", "End the turn"."""
+    scenario = view.scenario
+    if isinstance(action, Play):
+        move = scenario.moves[scenario.move_index(action.move)]
+        name = _text(move.name, lang)
+        if move.target == "accord":
+            accord = scenario.accords[scenario.tables.accords.index(action.targets[0])]
+            return f"{name} ({_text(accord.name, lang)})"
+        if action.targets:
+            parties = (scenario.parties[scenario.party_index(t)] for t in action.targets)
+            return f"{name} ({'–'.join(_text(p.name, lang) for p in parties)})"
+        return name
+    if isinstance(action, Decide):
+        event = scenario.events[view.decisions[0][0]]
+        for option in event.decision.options:
+            if option.id == action.option:
+                # An option reads "Recommend talks first: why…"; its head is its title.
+                return _text(option.text, lang).split(":")[0].strip()
+        return action.option
+    if isinstance(action, Withdraw):
+        move = scenario.moves[scenario.move_index(action.move)]
+        return f"Withdraw {_text(move.name, lang)}"
+    return "End the turn"
+
+
+def _targets(view: GameState, action: Action) -> tuple[int, int]:
+    """The relation and the accord an action aims at (-1 where it aims at none)."""
+    if not isinstance(action, Play) or not action.targets:
+        return -1, -1
+    scenario = view.scenario
+    move = scenario.moves[scenario.move_index(action.move)]
+    if move.target == "accord":
+        return -1, scenario.tables.accords.index(action.targets[0])
+    if move.target == "relation":
+        a, b = (scenario.party_index(t) for t in action.targets)
+        return scenario.relation_index(a, b), -1
+    return -1, -1
+
+
+def _consequences(
+    view: GameState, after: GameState, envoy: int, action: Action, lang: str
+) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+    """What an action changes, as (weight, phrase): the gains, then the costs, biggest first.
+
+    The relation or accord the action names in its title is not named again.
+    """
+    scenario = view.scenario
+    relation_aimed, accord_aimed = _targets(view, action)
+    gains: list[tuple[float, str]] = []
+    costs: list[tuple[float, str]] = []
+
+    def party(index: int) -> str:
+        return _text(scenario.parties[index].name, lang)
+
+    hottest = max(range(len(view.tension)), key=lambda i: view.tension[i], default=-1)
+    for index, accord in enumerate(scenario.accords):
+        name = _text(accord.name, lang)
+        if after.signed[index] and not view.signed[index]:
+            signs = "signs it" if index == accord_aimed else f"signs the {name}"
+            if scenario.peace(after, ()):
+                signs += " and settles the crisis"
+            gains.append((100.0, signs))
+        elif not after.signed[index]:
+            gain = clamp01(accord.chance(after, ())) - clamp01(accord.chance(view, ()))
+            if gain >= 0.05:
+                gains.append((40 * gain, f"makes the {name} likelier"))
+    for index, relation in enumerate(scenario.relations):
+        pair = (
+            ""
+            if index == relation_aimed
+            else f" between {party(relation.a)} and {party(relation.b)}"
+        )
+        urgency = 1 + view.tension[index] / scenario.conflict_at
+        where = " where it is highest" if index == hottest else pair
+        change = after.tension[index] - view.tension[index]
+        if change < 0:
+            gains.append((-change * urgency, f"eases tension by {-change}{where}"))
+        elif change > 0:
+            costs.append((change * urgency, f"raises tension by {change}{where}"))
+        change = after.trust[index] - view.trust[index]
+        if change > 0:
+            gains.append((0.6 * change, f"builds trust by {change}{pair}"))
+        elif change < 0:
+            costs.append((-0.6 * change, f"costs trust{pair} ({change})"))
+        if after.hotline[index] > view.hotline[index]:
+            where = " where tension is highest" if index == hottest else pair
+            weight = (after.hotline[index] - view.hotline[index]) * view.pressure[index] * urgency
+            gains.append((weight, f"halves the drift{where} for {after.hotline[index]} turns"))
+        if after.pressure[index] < view.pressure[index]:
+            gains.append((4.0, f"slows the drift{pair}"))
+    for index in range(len(scenario.parties)):
+        change = after.resolve[index] - view.resolve[index]
+        if change < 0:
+            gains.append((-0.8 * change, f"wears down {party(index)}'s resolve by {-change}"))
+        elif change > 0:
+            costs.append((0.3 * change, f"hardens {party(index)}'s resolve by {change}"))
+        change = after.standing_of(envoy, index) - view.standing_of(envoy, index)
+        if change > 0:
+            gains.append((0.3 * change, f"raises your standing with {party(index)} by {change}"))
+        elif change < 0:
+            costs.append((-0.3 * change, f"costs your standing with {party(index)} ({change})"))
+    for fact, _ in after.revealed - view.revealed:
+        gains.append((2.0, f"uncovers a secret of {party(scenario.facts[fact].party)}"))
+    return sorted(gains, key=lambda g: -g[0]), sorted(costs, key=lambda c: -c[0])
+
+
+def _summary(gains: list[tuple[float, str]], costs: list[tuple[float, str]]) -> str:
+    """The biggest gain, a second one if it is nearly as big, and a cost if it matters."""
+    if not gains:
+        return ""
+    words = gains[0][1]
+    if len(gains) > 1 and gains[1][0] >= 0.5 * gains[0][0]:
+        second = gains[1][1]
+        verb = " ".join(words.split()[:2]) + " "
+        # "eases tension by 5 where it is highest and by 5 between Norland and Vellmark"
+        words += f" and {second.removeprefix(verb)}"
+    if costs and costs[0][0] >= 0.5 * gains[0][0]:
+        words += f", but {costs[0][1]}"
+    return words
+
+
+def explain(thinking: Thinking, lang: str = "en") -> str:
+    """Why the search chose what it chose, in one line (scenario names in ``lang``)."""
+    view, action, envoy = thinking.view, thinking.result, thinking.envoy
+    name = title(view, action, lang)
+    others = [c for c in thinking.candidates if c != action]
+    if isinstance(action, End):
+        if not others:
+            spent = view.capital[envoy] <= 0
+            return f"{name}: " + (
+                "your capital is spent" if spent else "no move is open to you now"
+            )
+        means = dict(zip(thinking.candidates, thinking.means, strict=True))
+        rival = max(others, key=lambda c: means[c])
+        return (
+            f"{name}: in playouts, keeping the capital did better than {title(view, rival, lang)}"
+        )
+    if isinstance(action, Play):
+        seen = preview(view, action)
+        words = _summary(*_consequences(view, seen.success, envoy, action, lang))
+        odds = f" ({seen.chance:.0%} odds)"
+    else:
+        words = _summary(*_consequences(view, apply(view, action)[0], envoy, action, lang))
+        odds = ""
+    if not words:
+        words = "it did best in playouts" if others else "it is the only choice"
+    return f"{name}: {words}{odds}"
