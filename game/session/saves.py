@@ -21,16 +21,15 @@ import json
 import pathlib
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 import game
-from game.content.loader import load_scenario_bytes
-from game.engine.actions import Action, ActionSyntaxError, IllegalAction
-from game.engine.state import state_hash, to_dict
 from game.session.files import write_atomic
-from game.session.match import AI, HUMAN, Match, Seat, Source
+
+if TYPE_CHECKING:  # the title screen lists saves without loading the rules
+    from game.session.match import Match, Seat
 
 MAGIC = "envoy-save"
 VERSION = 1
@@ -52,6 +51,8 @@ class SaveError(ValueError):
 
 def to_document(match: Match, name: str = "") -> dict[str, Any]:
     """The JSON-ready form of a match."""
+    from game.engine.state import state_hash, to_dict
+
     source = match.source
     return {
         "format": MAGIC,
@@ -165,6 +166,8 @@ def _library(item: Any, name: str) -> tuple[str, str, bytes]:
 
 
 def _seat(data: Any, name: str) -> Seat:
+    from game.session.match import AI, HUMAN, Seat
+
     if not isinstance(data, dict) or not isinstance(data.get("envoy"), str):
         raise SaveError(f"{name} is damaged: a seat is unreadable")
     kind = data.get("kind", AI)
@@ -177,6 +180,11 @@ def _seat(data: Any, name: str) -> Seat:
 
 def match_from_document(document: dict[str, Any], name: str) -> Match:
     """Rebuild a match: compile the embedded scenario, replay the log, check the snapshot."""
+    from game.content.loader import load_scenario_bytes
+    from game.engine.actions import Action, ActionSyntaxError, IllegalAction
+    from game.engine.state import state_hash
+    from game.session.match import Match, Source
+
     scenario_doc = _field(document, "scenario", dict, name)
     file = scenario_doc.get("file") if isinstance(scenario_doc.get("file"), str) else "scenario"
     source = Source(
