@@ -57,7 +57,11 @@ def main(argv: list[str]) -> int:
     if command == "demo":
         return run(python, "-m", "game", "demo", *rest)
     if command == "bench":
-        return run(python, "bench/engine.py", *rest)
+        for script in ("bench/engine.py", "bench/ui.py"):
+            code = run(python, script, *rest)
+            if code:
+                return code
+        return 0
     lint = run(python, "-m", "ruff", "check", ".") or run(
         python, "-m", "ruff", "format", "--check", "."
     )
