@@ -3,6 +3,7 @@ and settles Border Incident more often than the greedy envoy does."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 
 import pytest
@@ -21,9 +22,9 @@ from game.ai.agents import (
     make_agent_for,
 )
 from game.ai.play import play_game
-from game.ai.search import DEFAULT_TUNING, SearchAgent, SearchTuning, judge
+from game.ai.search import DEFAULT_TUNING, SearchAgent, SearchTuning, judge, title
 from game.ai.simulate import simulate
-from game.engine.actions import End, Play
+from game.engine.actions import Decide, End, Play
 from game.engine.rules import apply, legal_actions, new_game, why_illegal
 from game.engine.state import replace
 from game.engine.view import player_view
@@ -206,6 +207,43 @@ def test_a_lone_choice_needs_no_playouts(border):
     spent = replace(view, capital=tuple(0 for _ in view.capital))
     thinking = SearchAgent(1).think(spent, "un_envoy", legal_actions(spent, "un_envoy"))
     assert thinking.step() and thinking.result == End("un_envoy") and thinking.actions == 0
+    assert thinking.reason == "End the turn: your capital is spent"
+
+
+# ---------------------------------------------------------------- reasons
+
+
+def test_the_reason_names_the_chosen_move_its_targets_and_its_odds(border):
+    checked = set()
+    for _, seat, view, legal in positions(border, 6):
+        thinking = think_through(SearchAgent(3), view, seat, legal)
+        action, reason = thinking.result, thinking.reason
+        assert reason.startswith(title(view, action) + ": ") and "\n" not in reason
+        if isinstance(action, Play):
+            move = border.moves[border.move_index(action.move)]
+            assert str(move.name) in reason
+            for target in action.targets:
+                names = [str(p.name) for p in border.parties if p.id == target]
+                names += [str(a.name) for a in border.accords if a.id == target]
+                assert names and names[0] in reason
+            assert re.search(r"\(\d+% odds\)$", reason)
+        elif isinstance(action, End):
+            assert reason.startswith("End the turn: ")
+        checked.add(type(action))
+    assert {Play, End} <= checked
+
+
+def test_the_reason_for_a_decision_reads_its_option(border):
+    for _, seat, view, legal in positions(border, 6):
+        if legal and isinstance(legal[0], Decide):
+            thinking = think_through(SearchAgent(3), view, seat, legal)
+            head = {
+                "recommend_sanctions": "Recommend sanctions",
+                "recommend_talks": "Recommend talks",
+            }
+            assert thinking.reason.startswith(head[thinking.result.option])
+            return
+    raise AssertionError("Border Incident puts the sanctions vote to the UN envoy on turn 3")
 
 
 # ----------------------------------------------------------------- judging

@@ -32,7 +32,7 @@ import attrs
 
 from game.ai.agents import POLICIES, TUNING, GreedyAgent, evaluate
 from game.engine import rng
-from game.engine.actions import Action, Decide, End, Play
+from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.model import clamp01
 from game.engine.rules import apply, legal_actions, preview
 from game.engine.state import GameState, replace
@@ -129,7 +129,7 @@ class Thinking:
     """A choice being worked out, one bounded step at a time.
 
     Call :meth:`step` until it returns True (say, once a frame); then
-    :attr:`result` holds the action.
+    :attr:`result` holds the action and :attr:`reason` a line for a player.
     """
 
     def __init__(
@@ -153,6 +153,7 @@ class Thinking:
         self._next_job = 0
         self._playout: _Playout | None = None
         self._job: tuple[int, int] = (0, 0)
+        self._reason: str | None = None
 
     # progress --------------------------------------------------------------
     @property
@@ -245,10 +246,20 @@ class Thinking:
             best = 0
         self.result = self.candidates[best]
 
+    # the reason -------------------------------------------------------------
     @property
     def means(self) -> tuple[float, ...]:
         """The mean playout value of each candidate so far (0 before its first playout)."""
         return tuple(t / c if c else 0.0 for t, c in zip(self.totals, self.counts, strict=True))
+
+    @property
+    def reason(self) -> str:
+        """One line for a player: the chosen move, what it does, and its odds."""
+        if not self.done:
+            return ""
+        if self._reason is None:
+            self._reason = explain(self, "en")
+        return self._reason
 
 
 class SearchAgent:
@@ -272,3 +283,160 @@ class SearchAgent:
 
 
 POLICIES[SearchAgent.name] = SearchAgent
+
+
+# ---------------------------------------------------------------- explaining
+
+
+def _text(value: Any, lang: str) -> str:
+    return value.get(lang) if hasattr(value, "get") else str(value)
+
+
+def title(view: GameState, action: Action, lang: str = "en") -> str:
+    """An action as a player reads it: "Hotline (Norland–Sudmark)", "End the turn"."""
+    scenario = view.scenario
+    if isinstance(action, Play):
+        move = scenario.moves[scenario.move_index(action.move)]
+        name = _text(move.name, lang)
+        if move.target == "accord":
+            accord = scenario.accords[scenario.tables.accords.index(action.targets[0])]
+            return f"{name} ({_text(accord.name, lang)})"
+        if action.targets:
+            parties = (scenario.parties[scenario.party_index(t)] for t in action.targets)
+            return f"{name} ({'–'.join(_text(p.name, lang) for p in parties)})"
+        return name
+    if isinstance(action, Decide):
+        event = scenario.events[view.decisions[0][0]]
+        for option in event.decision.options:
+            if option.id == action.option:
+                # An option reads "Recommend talks first: why…"; its head is its title.
+                return _text(option.text, lang).split(":")[0].strip()
+        return action.option
+    if isinstance(action, Withdraw):
+        move = scenario.moves[scenario.move_index(action.move)]
+        return f"Withdraw {_text(move.name, lang)}"
+    return "End the turn"
+
+
+def _targets(view: GameState, action: Action) -> tuple[int, int]:
+    """The relation and the accord an action aims at (-1 where it aims at none)."""
+    if not isinstance(action, Play) or not action.targets:
+        return -1, -1
+    scenario = view.scenario
+    move = scenario.moves[scenario.move_index(action.move)]
+    if move.target == "accord":
+        return -1, scenario.tables.accords.index(action.targets[0])
+    if move.target == "relation":
+        a, b = (scenario.party_index(t) for t in action.targets)
+        return scenario.relation_index(a, b), -1
+    return -1, -1
+
+
+def _consequences(
+    view: GameState, after: GameState, envoy: int, action: Action, lang: str
+) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+    """What an action changes, as (weight, phrase): the gains, then the costs, biggest first.
+
+    The relation or accord the action names in its title is not named again.
+    """
+    scenario = view.scenario
+    relation_aimed, accord_aimed = _targets(view, action)
+    gains: list[tuple[float, str]] = []
+    costs: list[tuple[float, str]] = []
+
+    def party(index: int) -> str:
+        return _text(scenario.parties[index].name, lang)
+
+    hottest = max(range(len(view.tension)), key=lambda i: view.tension[i], default=-1)
+    for index, accord in enumerate(scenario.accords):
+        name = _text(accord.name, lang)
+        if after.signed[index] and not view.signed[index]:
+            signs = "signs it" if index == accord_aimed else f"signs the {name}"
+            if scenario.peace(after, ()):
+                signs += " and settles the crisis"
+            gains.append((100.0, signs))
+        elif not after.signed[index]:
+            gain = clamp01(accord.chance(after, ())) - clamp01(accord.chance(view, ()))
+            if gain >= 0.05:
+                gains.append((40 * gain, f"makes the {name} likelier"))
+    for index, relation in enumerate(scenario.relations):
+        pair = (
+            ""
+            if index == relation_aimed
+            else f" between {party(relation.a)} and {party(relation.b)}"
+        )
+        urgency = 1 + view.tension[index] / scenario.conflict_at
+        where = " where it is highest" if index == hottest else pair
+        change = after.tension[index] - view.tension[index]
+        if change < 0:
+            gains.append((-change * urgency, f"eases tension by {-change}{where}"))
+        elif change > 0:
+            costs.append((change * urgency, f"raises tension by {change}{where}"))
+        change = after.trust[index] - view.trust[index]
+        if change > 0:
+            gains.append((0.6 * change, f"builds trust by {change}{pair}"))
+        elif change < 0:
+            costs.append((-0.6 * change, f"costs trust{pair} ({change})"))
+        if after.hotline[index] > view.hotline[index]:
+            where = " where tension is highest" if index == hottest else pair
+            weight = (after.hotline[index] - view.hotline[index]) * view.pressure[index] * urgency
+            gains.append((weight, f"halves the drift{where} for {after.hotline[index]} turns"))
+        if after.pressure[index] < view.pressure[index]:
+            gains.append((4.0, f"slows the drift{pair}"))
+    for index in range(len(scenario.parties)):
+        change = after.resolve[index] - view.resolve[index]
+        if change < 0:
+            gains.append((-0.8 * change, f"wears down {party(index)}'s resolve by {-change}"))
+        elif change > 0:
+            costs.append((0.3 * change, f"hardens {party(index)}'s resolve by {change}"))
+        change = after.standing_of(envoy, index) - view.standing_of(envoy, index)
+        if change > 0:
+            gains.append((0.3 * change, f"raises your standing with {party(index)} by {change}"))
+        elif change < 0:
+            costs.append((-0.3 * change, f"costs your standing with {party(index)} ({change})"))
+    for fact, _ in after.revealed - view.revealed:
+        gains.append((2.0, f"uncovers a secret of {party(scenario.facts[fact].party)}"))
+    return sorted(gains, key=lambda g: -g[0]), sorted(costs, key=lambda c: -c[0])
+
+
+def _summary(gains: list[tuple[float, str]], costs: list[tuple[float, str]]) -> str:
+    """The biggest gain, a second one if it is nearly as big, and a cost if it matters."""
+    if not gains:
+        return ""
+    words = gains[0][1]
+    if len(gains) > 1 and gains[1][0] >= 0.5 * gains[0][0]:
+        second = gains[1][1]
+        verb = " ".join(words.split()[:2]) + " "
+        # "eases tension by 5 where it is highest and by 5 between Norland and Vellmark"
+        words += f" and {second.removeprefix(verb)}"
+    if costs and costs[0][0] >= 0.5 * gains[0][0]:
+        words += f", but {costs[0][1]}"
+    return words
+
+
+def explain(thinking: Thinking, lang: str = "en") -> str:
+    """Why the search chose what it chose, in one line (scenario names in ``lang``)."""
+    view, action, envoy = thinking.view, thinking.result, thinking.envoy
+    name = title(view, action, lang)
+    others = [c for c in thinking.candidates if c != action]
+    if isinstance(action, End):
+        if not others:
+            spent = view.capital[envoy] <= 0
+            return f"{name}: " + (
+                "your capital is spent" if spent else "no move is open to you now"
+            )
+        means = dict(zip(thinking.candidates, thinking.means, strict=True))
+        rival = max(others, key=lambda c: means[c])
+        return (
+            f"{name}: in playouts, keeping the capital did better than {title(view, rival, lang)}"
+        )
+    if isinstance(action, Play):
+        seen = preview(view, action)
+        words = _summary(*_consequences(view, seen.success, envoy, action, lang))
+        odds = f" ({seen.chance:.0%} odds)"
+    else:
+        words = _summary(*_consequences(view, apply(view, action)[0], envoy, action, lang))
+        odds = ""
+    if not words:
+        words = "it did best in playouts" if others else "it is the only choice"
+    return f"{name}: {words}{odds}"
