@@ -283,8 +283,20 @@ class Monkey:
 
     # Forced screens -------------------------------------------------------------------------
     def force(self, screen: str) -> None:
+        """Jump to a screen, as from the title. A random crisis can miss it (a war
+        before the decision turn), so a few seeds are tried."""
+        for _ in range(10):
+            # Input (and pygame_gui's own events) meant for the screen being left.
+            pygame.event.clear()
+            self.open_screen(screen, self.rng.randrange(1, 1_000_000))
+            self.frame(f"forced {screen}")
+            if self.scene_name() == screen:
+                break
+        self.recent.append(f"-- forced {screen}: now on {self.scene_name()}")
+        assert self.scene_name() == screen, (screen, [s.name for s in self.app.stack])
+
+    def open_screen(self, screen: str, seed: int) -> None:
         app = self.app
-        seed = self.rng.randrange(1, 1_000_000)
         app.reset(TitleScene(app))
         title = app.scene
         if screen == "scenarios":
@@ -314,9 +326,6 @@ class Monkey:
             title.load()
         elif screen == "howto":
             title.how_to_play()
-        self.frame(f"forced {screen}")
-        self.recent.append(f"-- forced {screen}: now on {self.scene_name()}")
-        assert self.scene_name() == screen, (screen, [s.name for s in app.stack])
 
 
 @contextlib.contextmanager
