@@ -120,8 +120,7 @@ def test_a_whole_game_by_keyboard_and_mouse_with_save_and_load(tmp_path):
     press(app, pygame.K_l)
     assert scene_name(app) == "load"
     load = app.scene
-    load.selected = [i.path for i in load.infos].index(named[0].path)
-    load._show()
+    load.picker.select([i.path for i in load.infos].index(named[0].path))
     click_button(app, "Load")
     assert scene_name(app) == "board"
     loaded = app.scene.match

@@ -118,3 +118,52 @@ class Menu:
                 action()
                 return True
         return False
+
+
+class Picker:
+    """A selection list that also works from the keyboard: Up/Down move, Enter picks.
+
+    The scene says what a move shows (``on_move``) and what picking does
+    (``on_pick``); the picker keeps the highlighted row in step with both the
+    mouse and the keys, and answers only its own list's events.
+    """
+
+    def __init__(self, widget, on_move: Action, on_pick: Action, wrap: bool = False):
+        self.widget = widget
+        self.on_move = on_move
+        self.on_pick = on_pick
+        self.wrap = wrap
+        self.selected = 0 if widget.item_list else -1
+
+    @property
+    def count(self) -> int:
+        return len(self.widget.item_list)
+
+    def select(self, index: int) -> None:
+        """Highlight a row and let the scene show it."""
+        if not self.count:
+            return
+        self.selected = index % self.count if self.wrap else max(0, min(self.count - 1, index))
+        for row, item in enumerate(self.widget.item_list):
+            item["selected"] = row == self.selected
+            element = item["button_element"]
+            if element is not None:
+                element.select() if row == self.selected else element.unselect()
+        self.on_move()
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        mine = getattr(event, "ui_element", None) is self.widget
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and mine:
+            texts = [item["text"] for item in self.widget.item_list]
+            self.select(texts.index(event.text))
+            return True
+        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION and mine:
+            self.on_pick()
+            return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN):
+            self.select(self.selected + (1 if event.key == pygame.K_DOWN else -1))
+            return True
+        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.on_pick()
+            return True
+        return False

@@ -11,7 +11,7 @@ from game.session.saves import SaveError, load_match
 from game.session.settings import Settings
 from game.ui.app import Scene
 from game.ui.style import ASSETS
-from game.ui.widgets import Menu, button, label, text_box
+from game.ui.widgets import Menu, Picker, button, label, text_box
 
 HOW_TO_PLAY = ASSETS / "how_to_play.html"  # pygame_gui markup
 
@@ -245,47 +245,20 @@ class LoadScene(Scene):
             self.app.pop,
             pygame.K_ESCAPE,
         )
-        self.selected = 0 if rows else -1
-        self._show()
+        self.picker = Picker(self.list, self._show, self.load)
+        self.picker.select(0)
+
+    @property
+    def selected(self) -> int:
+        return self.picker.selected
 
     def _show(self) -> None:
-        if not self.infos or self.selected < 0:
-            return
-        items = self.list.item_list
-        for index, item in enumerate(items):
-            item["selected"] = index == self.selected
-            if item["button_element"] is not None:
-                item["button_element"].select() if index == self.selected else item[
-                    "button_element"
-                ].unselect()
-        info = self.infos[self.selected]
-        self.detail.set_text(info.error or f"{info.path.name}")
+        if self.selected >= 0:
+            info = self.infos[self.selected]
+            self.detail.set_text(info.error or info.path.name)
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if (
-            event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
-            and event.ui_element is self.list
-        ):
-            texts = [item["text"] for item in self.list.item_list]
-            self.selected = texts.index(event.text)
-            self._show()
-            return True
-        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION:
-            self.load()
-            return True
-        if (
-            event.type == pygame.KEYDOWN
-            and event.key in (pygame.K_UP, pygame.K_DOWN)
-            and self.infos
-        ):
-            step = 1 if event.key == pygame.K_DOWN else -1
-            self.selected = max(0, min(len(self.infos) - 1, self.selected + step))
-            self._show()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.load()
-            return True
-        return self.menu.handle(event)
+        return self.picker.handle(event) or self.menu.handle(event)
 
     def load(self) -> None:
         if self.selected < 0:
@@ -373,7 +346,7 @@ class SaveDialog(Scene):
         pad = self.px(24)
         label(
             self,
-            pygame.Rect(left + pad, top + pad, w - 2 * pad, self.px(36)),
+            pygame.Rect(left + pad, top + pad, w - 2 * pad, self.px(42)),
             "Save game",
             "heading",
         )
@@ -417,7 +390,7 @@ class SaveDialog(Scene):
         self.app.pop()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
             self.save()
             return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:

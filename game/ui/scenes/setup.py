@@ -14,7 +14,7 @@ from game.session.codes import LIMIT, parse_code, seed_code
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.settings import choices
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, heading, label, scaled, text_box
+from game.ui.widgets import Menu, Picker, button, escape, heading, label, scaled, text_box
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
 
@@ -52,11 +52,11 @@ class BrowserScene(Scene):
         if wanted is not None and wanted.resolve() not in [p.resolve() for p in paths]:
             paths.append(wanted)
         self.entries = [(path, loader.load_scenario(path)) for path in paths]
-        self.selected = 0
+        self.first = 0  # the row selected when the screen opens
         if wanted is not None:
             for index, (path, _) in enumerate(self.entries):
                 if path.resolve() == wanted.resolve():
-                    self.selected = index
+                    self.first = index
 
     def build(self) -> None:
         width, height = self.app.size
@@ -106,14 +106,14 @@ class BrowserScene(Scene):
             "Up/Down browse · Enter choose · Esc back",
             "subtle",
         )
-        self._show()
+        self.picker = Picker(self.list, self._show, self.choose, wrap=True)
+        self.picker.select(self.first)
+
+    @property
+    def selected(self) -> int:
+        return self.picker.selected
 
     def _show(self) -> None:
-        for index, item in enumerate(self.list.item_list):
-            element = item["button_element"]
-            item["selected"] = index == self.selected
-            if element is not None:
-                element.select() if index == self.selected else element.unselect()
         path, result = self.entries[self.selected]
         self.details.set_text(scaled(self, scenario_details(result, path)))
         if result.scenario is None:
@@ -122,26 +122,7 @@ class BrowserScene(Scene):
             self.choose_button.enable()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if (
-            event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION
-            and event.ui_element is self.list
-        ):
-            texts = [item["text"] for item in self.list.item_list]
-            self.selected = texts.index(event.text)
-            self._show()
-            return True
-        if event.type == pygame_gui.UI_SELECTION_LIST_DOUBLE_CLICKED_SELECTION:
-            self.choose()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_DOWN):
-            step = 1 if event.key == pygame.K_DOWN else -1
-            self.selected = (self.selected + step) % len(self.entries)
-            self._show()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.choose()
-            return True
-        return self.menu.handle(event)
+        return self.picker.handle(event) or self.menu.handle(event)
 
     def choose(self) -> None:
         _, result = self.entries[self.selected]
