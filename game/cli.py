@@ -20,11 +20,11 @@ import textwrap
 from collections.abc import Sequence
 from typing import NoReturn
 
-from game.ai.agents import POLICIES
-from game.content.schema import FORMAT_VERSION
-
 PROG = "envoy"
 USAGE_ERROR = 2
+# The AI policies --policy accepts: the keys of game.ai.agents.POLICIES (a test
+# keeps them equal). Named here so that starting the game does not load the AI.
+POLICY_NAMES = ("random", "greedy", "search")
 
 
 class UsageError(Exception):
@@ -40,11 +40,20 @@ class _Parser(argparse.ArgumentParser):
 
 def version() -> str:
     import game
+    from game.content.schema import FORMAT_VERSION
 
     return f"{PROG} {game.__version__} (scenario format {FORMAT_VERSION})"
 
 
 SAVES_HELP = "the save folder (default: saves/ beside the game)"
+
+
+class _Version(argparse.Action):
+    """--version, worked out only when asked for: it loads the scenario format."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
+        print(version())
+        parser.exit()
 
 
 def _seconds(text: str) -> float:
@@ -83,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Envoy, a turn-based crisis-diplomacy game.",
         epilog="Run 'envoy COMMAND --help' for the options of a command.",
     )
-    parser.add_argument("--version", action="version", version=version())
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     parser.add_argument(
         "--saves", dest="top_saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
     )
@@ -129,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--policy",
-        choices=tuple(POLICIES),
+        choices=POLICY_NAMES,
         default="greedy",
         help="how the AI envoys play in the text demo (default: %(default)s)",
     )
@@ -157,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
     simulate.add_argument(
         "--policy",
-        choices=tuple(POLICIES),
+        choices=POLICY_NAMES,
         default="random",
         help="how every seat plays (default: %(default)s)",
     )
@@ -269,7 +278,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _saves_folder(args: argparse.Namespace) -> pathlib.Path:
-    from game.content.loader import PROJECT_DIR
+    from game.paths import PROJECT_DIR
 
     return args.saves or getattr(args, "top_saves", None) or PROJECT_DIR / "saves"
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from game.cli import main
-from game.content.loader import PROJECT_DIR, SCENARIO_DIR
+from game.paths import PROJECT_DIR, SCENARIO_DIR
 
 COMMANDS = ["demo", "validate", "simulate", "schema"]
 
@@ -228,3 +228,24 @@ def test_text_demo_accepts_a_scenario_file(capsys):
     code, out, _ = run(capsys, "demo", "--text", "--scenario", str(path), "--seed", "2")
     assert code == 0
     assert "Outcome:" in out
+
+
+def test_policy_names_match_the_agents():
+    """--policy lists its choices without loading the AI; they must be the real ones."""
+    from game.ai.agents import POLICIES
+    from game.cli import POLICY_NAMES
+
+    assert set(POLICY_NAMES) == set(POLICIES)
+
+
+def test_starting_the_client_loads_no_rules():
+    """Plain `envoy` reaches its title screen without importing the engine or the loader."""
+    program = (
+        "import sys, game.cli, game.ui.main, game.ui.scenes.title\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('game.engine', "
+        "'game.content', 'game.ai', 'cattrs')))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=PROJECT_DIR
+    )
+    assert done.stdout.split() == []

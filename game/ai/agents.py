@@ -13,12 +13,12 @@ from importlib import resources
 from typing import Any, Protocol
 
 import attrs
-import yaml
 
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.rules import apply, preview
 from game.engine.state import GameState
+from game.tunables import read_tunables
 
 
 class Agent(Protocol):
@@ -141,7 +141,7 @@ def make_agent(policy: str, seed: int) -> Agent:
 
 def _tuning() -> dict[str, Any]:
     text = resources.files("game.ai").joinpath("difficulty.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return read_tunables(text)
 
 
 #: The AI tunables from ``difficulty.yaml``: the difficulty table and the search's numbers.

@@ -50,11 +50,10 @@ from game.content.schema import (
 from game.content.yamlsafe import Marks, Path, read_bytes, read_yaml
 from game.engine import expr, model
 from game.engine.expr import ACCORD, PARTY, SEAT, Effect, ExprError, IdTables, Scope, did_you_mean
+from game.paths import SCENARIO_DIR
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 LIBRARY_DIR = PACKAGE_DIR / "library"
-PROJECT_DIR = PACKAGE_DIR.parent.parent
-SCENARIO_DIR = PROJECT_DIR / "scenarios"
 
 OUTCOMES = ("peace", "stalemate", "conflict")
 _SELF_WORD = re.compile(r"\bself\b")

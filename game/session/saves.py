@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import dataclasses
 import datetime
 import json
 import pathlib
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
-
-import attrs
 
 import game
 from game.session.files import write_atomic
@@ -51,6 +50,8 @@ class SaveError(ValueError):
 
 def to_document(match: Match, name: str = "") -> dict[str, Any]:
     """The JSON-ready form of a match."""
+    import attrs
+
     from game.engine.state import state_hash, to_dict
 
     source = match.source
@@ -231,7 +232,7 @@ def load_match(path: pathlib.Path) -> Match:
 # ------------------------------------------------------------------ the save folder
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class SaveInfo:
     """What the load screen lists about a save, read without replaying it."""
 

@@ -8,17 +8,17 @@ The limits and defaults are in ``settings.yaml`` beside this module.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pathlib
 from importlib import resources
 from typing import Any
 
-import attrs
 import platformdirs
-import yaml
 
 from game.session.files import write_atomic
+from game.tunables import read_tunables
 
 APP = "envoy"
 FILE = "settings.json"
@@ -27,13 +27,13 @@ CONFIG_ENV = "ENVOY_CONFIG_DIR"  # overrides the folder (tests, portable install
 
 def _limits() -> dict[str, Any]:
     text = resources.files("game.session").joinpath("settings.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return read_tunables(text)
 
 
 LIMITS = _limits()
 
 
-@attrs.frozen
+@dataclasses.dataclass(frozen=True)
 class Settings:
     width: int = LIMITS["window"]["default"][0]
     height: int = LIMITS["window"]["default"][1]
@@ -92,10 +92,10 @@ def load_settings(folder: pathlib.Path | None = None) -> tuple[Settings, str]:
         return Settings(), f"settings file unreadable, using defaults ({type(error).__name__})"
     if not isinstance(data, dict):
         return Settings(), "settings file unreadable, using defaults"
-    known = {field.name: field.type for field in attrs.fields(Settings)}
+    fields = {field.name: field for field in dataclasses.fields(Settings)}
     values = {}
     for key, value in data.items():
-        if key in known and _fits(value, attrs.fields_dict(Settings)[key].default):
+        if key in fields and _fits(value, fields[key].default):
             values[key] = value
     return Settings(**values).normalised(), ""
 
@@ -112,7 +112,7 @@ def save_settings(settings: Settings, folder: pathlib.Path | None = None) -> str
     """Write the settings; returns an error message, or "" when saved."""
     path = (folder or config_dir()) / FILE
     try:
-        write_atomic(path, json.dumps(attrs.asdict(settings), indent=1).encode())
+        write_atomic(path, json.dumps(dataclasses.asdict(settings), indent=1).encode())
     except OSError as error:
         return f"could not save settings: {error.strerror or error}"
     return ""

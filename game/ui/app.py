@@ -9,13 +9,13 @@ board costs next to no CPU.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pathlib
 import time
 import warnings
 from collections.abc import Callable
 
-import attrs
 import pygame
 import pygame_gui
 
@@ -32,7 +32,7 @@ IDLE_AFTER = 0.6  # seconds without input before the loop sleeps
 IDLE_WAIT_MS = 500
 
 
-@attrs.define
+@dataclasses.dataclass
 class DemoOptions:
     scenario: pathlib.Path | None = None  # the crisis the demo plays
     seed: int = 1
@@ -155,7 +155,7 @@ class App:
         return pygame.display.set_mode((self.settings.width, self.settings.height), flags)
 
     def toggle_fullscreen(self) -> None:
-        self.settings = attrs.evolve(self.settings, fullscreen=not self.settings.fullscreen)
+        self.settings = dataclasses.replace(self.settings, fullscreen=not self.settings.fullscreen)
         self.screen = self._open_window()
         self.resized(self.screen.get_size())
         self.save_settings()
@@ -166,7 +166,9 @@ class App:
             self.screen = pygame.display.get_surface() or self.screen
         self.size = self.screen.get_size()
         if not self.settings.fullscreen:
-            self.settings = attrs.evolve(self.settings, width=self.size[0], height=self.size[1])
+            self.settings = dataclasses.replace(
+                self.settings, width=self.size[0], height=self.size[1]
+            )
         self.restyle()
 
     def restyle(self) -> None:

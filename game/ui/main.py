@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import os
 import pathlib
+from typing import TYPE_CHECKING
 
-from game.session.match import Match
 from game.ui.app import App, DemoOptions
+
+if TYPE_CHECKING:  # the title screen opens without loading the rules
+    from game.session.match import Match
 
 
 def run(

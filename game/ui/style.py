@@ -13,9 +13,10 @@ import pathlib
 from collections import OrderedDict
 
 import pygame
-import yaml
 
-ASSETS = pathlib.Path(__file__).resolve().parent.parent.parent / "assets"
+from game.paths import ASSETS
+from game.tunables import read_tunables
+
 FONT_DIR = pathlib.Path(__import__("pygame_gui").__file__).parent / "data"
 FONTS = {False: FONT_DIR / "NotoSans-Regular.ttf", True: FONT_DIR / "NotoSans-Bold.ttf"}
 BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
@@ -50,7 +51,7 @@ def theme(scale: float) -> dict:
     return data
 
 
-_PALETTES = yaml.safe_load((ASSETS / "palette.yaml").read_text("utf-8"))
+_PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 
 
 def colour(value: str) -> pygame.Color:
