@@ -37,9 +37,10 @@ from game.ui.scenes.title import TitleScene
 
 EVENTS = 5_000  # random inputs (a click is one input: press and release)
 FORCE_EVERY = 250  # inputs between forced screens
-# CPU seconds: a frame costing more counts as a freeze. Not 2: opening How to play
-# at 1920×1080 already costs 0.6-1 s of CPU on a 2-core machine, more when it is busy.
-SLOW_STEP = 3.0
+# CPU seconds: a frame costing more counts as a freeze. The costliest frames build a
+# whole screen of widgets (at most about 0.25 s at 1920×1080 on a quiet 2-core
+# machine); a second leaves room for a busy machine and still catches a real stall.
+SLOW_STEP = 1.0
 HANG = 20  # seconds: a frame this long is a hang, interrupted by an alarm
 SEED = int(os.environ.get("ENVOY_MONKEY_SEED", "20240611"))  # try others to explore
 
