@@ -14,6 +14,7 @@ import attrs
 import pygame
 import pygame_gui
 
+from game.ai.agents import TUNING
 from game.engine.actions import Decide, End, Play, Withdraw
 from game.engine.rules import IllegalAction, preview, why_illegal
 from game.engine.state import DECISION
@@ -23,7 +24,8 @@ from game.ui.app import Scene
 from game.ui.render.map import draw_map, hit
 from game.ui.widgets import button
 
-THINK_BUDGET = 0.008  # seconds of AI search per frame
+# Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
+THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
 
 
 def open_match(app, match: Match, briefing: bool = False) -> None:
@@ -373,7 +375,7 @@ class BoardScene(Scene):
             self.thinking_for = ("play", envoy)
             self._start_thinking(envoy)
         if self.thinking is not None:
-            deadline = time.perf_counter() + THINK_BUDGET
+            deadline = time.perf_counter() + THINK_SECONDS
             while time.perf_counter() < deadline:
                 if self.thinking.step():
                     self._thought()
