@@ -43,6 +43,16 @@ RESERVED_IDS = frozenset({"all", "self", "target", "a", "b", "true", "false", "a
 RESERVED_MOVE_IDS = frozenset({"end", "decide", "withdraw", "facilitator"})
 
 
+# The language the player reads scenario text in (the Settings screen chooses it);
+# str(text) shows that translation, else English. Rules never read text.
+_display_language = ["en"]
+
+
+def set_display_language(lang: str) -> None:
+    """Show scenario text in ``lang`` wherever it is turned into a string."""
+    _display_language[0] = lang
+
+
 def doc(text: str, **kwargs: Any) -> Any:
     return attrs.field(metadata={"doc": text}, **kwargs)
 
@@ -68,7 +78,7 @@ class Text:
         return tuple(lang for lang, _ in self.values)
 
     def __str__(self) -> str:
-        return self.get("en")
+        return self.get(_display_language[0])
 
 
 # ------------------------------------------------------------------ the format
