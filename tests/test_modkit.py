@@ -17,10 +17,11 @@ from game.cli import main
 from game.content import docs, mods, starter
 from game.content.jsonschema import library_schema, scenario_schema
 from game.content.loader import builtin_scenarios, load_scenario
-from game.content.schema import Text, set_display_language
+from game.content.schema import Text
 from game.engine import expr
 from game.engine.rules import apply, legal_actions, new_game
 from game.engine.view import player_view
+from game.lang import set_display_language
 from game.paths import PROJECT_DIR, SCENARIO_DIR
 
 MODELINE = "# yaml-language-server: $schema=scenario.schema.json"

@@ -21,6 +21,7 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from game.engine.expr import did_you_mean
+from game.lang import display_language
 
 FORMAT_VERSION = 1
 METER_MIN, METER_MAX = 0, 100
@@ -41,16 +42,6 @@ LANG_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
 COLOR_PATTERN = re.compile(r"#[0-9a-fA-F]{6}")
 RESERVED_IDS = frozenset({"all", "self", "target", "a", "b", "true", "false", "and", "or", "not"})
 RESERVED_MOVE_IDS = frozenset({"end", "decide", "withdraw", "facilitator"})
-
-
-# The language the player reads scenario text in (the Settings screen chooses it);
-# str(text) shows that translation, else English. Rules never read text.
-_display_language = ["en"]
-
-
-def set_display_language(lang: str) -> None:
-    """Show scenario text in ``lang`` wherever it is turned into a string."""
-    _display_language[0] = lang
 
 
 def doc(text: str, **kwargs: Any) -> Any:
@@ -78,7 +69,7 @@ class Text:
         return tuple(lang for lang, _ in self.values)
 
     def __str__(self) -> str:
-        return self.get(_display_language[0])
+        return self.get(display_language())
 
 
 # ------------------------------------------------------------------ the format
