@@ -147,15 +147,17 @@ def check(folders: Sequence[pathlib.Path], listed: Sequence[Listed] | None = Non
         for path in loader.yaml_files(folder):
             entry = scenarios.get(path.resolve())
             if entry is not None:
-                checked = Checked(
-                    loader.display_name(path), "scenario", entry.mod or "", entry.diagnostics
-                )
+                kind, found = "scenario", entry.diagnostics
             else:
                 validated = loader.validate_file(path)
-                checked = Checked(
-                    validated.file, validated.kind, mod_name(folder, path), validated.diagnostics
-                )
-            report.append(checked)
+                kind, found = validated.kind, validated.diagnostics
+            # Named from the mods folder, which the checker shows once at the top.
+            short = path.resolve().relative_to(folder.resolve()).as_posix()
+            named = tuple(
+                attrs.evolve(d, file=short) if d.file == loader.display_name(path) else d
+                for d in found
+            )
+            report.append(Checked(short, kind, mod_name(folder, path), named))
     return report
 
 
