@@ -372,3 +372,37 @@ def test_the_khmer_fixture_is_fully_translated():
 def test_every_shipped_scenario_validates_without_warnings():
     for path in builtin_scenarios():
         assert load_scenario(path).diagnostics == (), path.name
+
+
+def test_help_lists_the_modding_commands(capsys):
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert "new-scenario" in out and "docs" in out and "--mods" in out
+    for command in ("new-scenario", "docs"):
+        with pytest.raises(SystemExit) as leaving:
+            main([command, "--help"])
+        assert leaving.value.code == 0
+        assert capsys.readouterr().out.startswith(f"usage: envoy {command}")
+
+
+def test_docs_write_rewrites_stale_files_and_check_finds_them(tmp_path, monkeypatch, capsys):
+    modding = tmp_path / "MODDING.md"
+    text = docs.MODDING.read_text("utf-8")
+    stale = re.sub(
+        r"(<!-- generated:functions:begin -->\n).*?(<!-- generated:functions:end -->)",
+        r"\1\2",
+        text,
+        flags=re.S,
+    )
+    modding.write_text(stale, "utf-8")
+    schema_path = tmp_path / "scenario.schema.json"
+    monkeypatch.setattr(docs, "MODDING", modding)
+    monkeypatch.setattr(docs, "SCHEMA_FILES", {schema_path: scenario_schema})
+    code, _, err = run(capsys, "docs", "--check")
+    assert code == 1 and "MODDING.md is out of date" in err and "scenario.schema.json" in err
+    code, out, _ = run(capsys, "docs", "--write")
+    assert code == 0 and out.count("updated ") == 2
+    assert modding.read_text("utf-8") == text
+    assert json.loads(schema_path.read_text("utf-8")) == scenario_schema()
+    assert run(capsys, "docs", "--check")[0] == 0

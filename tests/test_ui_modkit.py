@@ -239,3 +239,61 @@ def test_a_khmer_briefing_is_set_in_the_khmer_font(tmp_path, size):
     font = app.ui.get_theme().get_font_dictionary().find_font(28, "noto_sans_khmer")
     assert font is not None
     shoot(app, FOLDER, f"briefing-khmer-{size[0]}x{size[1]}")
+
+
+# -------------------------------------------------------------- the commands
+
+
+def test_play_and_plain_envoy_open_the_game_with_the_mods_folders(tmp_path, monkeypatch):
+    import game.ui.main
+    from game.cli import main
+
+    opened = []
+    monkeypatch.setattr(game.ui.main, "run", lambda saves, **kw: opened.append(kw) or 0)
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.mkdir()
+    second.mkdir()
+    assert main(["--mods", str(first)]) == 0
+    assert main(["play", "--mods", str(first), "--mods", str(second)]) == 0
+    assert opened[0]["mods"] == [first]
+    assert opened[1]["mods"] == [first, second]
+
+
+def test_demo_plays_a_crisis_from_a_mods_folder_to_the_debrief(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    mods_dir = tmp_path / "mods"
+    starter.write_starter("dam_crisis", mods_dir / "river_pack")
+    shots = tmp_path / "shots"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "game",
+            "demo",
+            "--headless",
+            "--seconds-per-screen",
+            "0",
+            "--mods",
+            str(mods_dir),
+            "--scenario",
+            "dam_crisis",
+            "--screenshots",
+            str(shots),
+            "--saves",
+            str(tmp_path / "saves"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
+    assert {"scenarios", "setup", "briefing", "board", "debrief"} <= names
+    from game.session.saves import SaveFolder, load_match
+
+    newest = SaveFolder(tmp_path / "saves").newest_autosave()
+    assert newest is not None and load_match(newest).scenario.id == "dam_crisis"

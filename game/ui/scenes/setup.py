@@ -252,7 +252,7 @@ class SetupScene(Scene):
         label(
             self,
             pygame.Rect(left, margin - self.px(12), inner, self.px(44)),
-            f"Set up: {s.title}",
+            f"Set up: {plain(s.title)}",
             "heading",
         )
         row_h, gap = self.px(44), self.px(56)
@@ -263,7 +263,7 @@ class SetupScene(Scene):
         for index, envoy in enumerate(s.envoys):
             y = top + index * gap
             note = "" if envoy.required else "  (optional)"
-            label(self, pygame.Rect(left, y, name_w, row_h), f"{envoy.name}{note}")
+            label(self, pygame.Rect(left, y, name_w, row_h), f"{plain(envoy.name)}{note}")
             self.kind_buttons.append(
                 button(
                     self,
