@@ -230,12 +230,13 @@ def build_parser() -> argparse.ArgumentParser:
 # ------------------------------------------------------------------ commands
 
 
-def _load(name: str, mods: Sequence[pathlib.Path] = ()):
-    """A scenario by id or path, or a UsageError / printed diagnostics."""
+def _load(name: str, mods: Sequence[pathlib.Path] | None = None):
+    """A scenario by id or path (built-in, else from the mods folders: by default the
+    user's), or a UsageError / printed diagnostics."""
     from game.content import loader
-    from game.content.mods import find
+    from game.content.mods import find, mod_folders
 
-    path = find(name, mods)
+    path = find(name, mod_folders() if mods is None else mods)
     if path is None:
         if name.endswith((".yaml", ".yml")):
             raise UsageError(f"no such file: {name}")

@@ -406,3 +406,11 @@ def test_docs_write_rewrites_stale_files_and_check_finds_them(tmp_path, monkeypa
     assert modding.read_text("utf-8") == text
     assert json.loads(schema_path.read_text("utf-8")) == scenario_schema()
     assert run(capsys, "docs", "--check")[0] == 0
+
+
+def test_a_crisis_in_the_user_mods_folder_is_found_by_id(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv(mods.MODS_ENV, str(tmp_path))
+    starter.write_starter("my_own", tmp_path)
+    code, out, err = run(capsys, "simulate", "my_own", "--games", "3", "--json")
+    assert (code, err) == (0, "")
+    assert "my_own" in out
