@@ -10,6 +10,8 @@ import re
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from game.ai.agents import make_agent
 from game.ai.play import agent_seed
@@ -414,3 +416,14 @@ def test_a_crisis_in_the_user_mods_folder_is_found_by_id(tmp_path, monkeypatch, 
     code, out, err = run(capsys, "simulate", "my_own", "--games", "3", "--json")
     assert (code, err) == (0, "")
     assert "my_own" in out
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(["fr", "es", "km", "de"]), st.text(min_size=1, max_size=8), max_size=4
+    ),
+    st.sampled_from(["en", "fr", "es", "km", "de", "ja"]),
+)
+def test_text_is_its_translation_or_english(translations, lang):
+    text = Text((("en", "English"), *translations.items()))
+    assert text.get(lang) == translations.get(lang, "English")

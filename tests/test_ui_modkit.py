@@ -4,10 +4,13 @@ test-artifacts/modkit/ to be looked at."""
 
 from __future__ import annotations
 
+import itertools
 import pathlib
 
 import pygame
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pygame_gui.elements import UILabel, UITextBox
 from uidrive import ARTIFACTS, click_button, make_app, press, pump, scene_name, shoot
 
@@ -297,3 +300,12 @@ def test_demo_plays_a_crisis_from_a_mods_folder_to_the_debrief(tmp_path):
 
     newest = SaveFolder(tmp_path / "saves").newest_autosave()
     assert newest is not None and load_match(newest).scenario.id == "dam_crisis"
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab ,.") + list(KHMER) + ["\u17d4"]), max_size=30))
+def test_script_runs_cover_the_text_and_keep_khmer_together(text):
+    runs = script_runs(text)
+    assert "".join(run for run, _ in runs) == text
+    for run, khmer in runs:
+        assert bool(run) and khmer == any("\u1780" <= c <= "\u17ff" for c in run)
+    assert all(a[1] != b[1] for a, b in itertools.pairwise(runs))  # runs alternate

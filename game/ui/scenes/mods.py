@@ -98,6 +98,8 @@ class ModCheckerScene(Scene):
             f"{_plural(warnings, 'warning')}. A crisis with errors cannot be played; "
             "fix the lines listed, save, and press F5."
         )
+        if not self.files:
+            summary = "No mod files to check yet."
         top = margin + self.px(40)
         label(self, pygame.Rect(left, top, inner, self.px(30)), summary, "subtle")
         top += self.px(40)
