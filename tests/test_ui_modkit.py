@@ -309,3 +309,23 @@ def test_script_runs_cover_the_text_and_keep_khmer_together(text):
     for run, khmer in runs:
         assert bool(run) and khmer == any("\u1780" <= c <= "\u17ff" for c in run)
     assert all(a[1] != b[1] for a, b in itertools.pairwise(runs))  # runs alternate
+
+
+def test_the_board_draws_khmer_names_in_the_khmer_font(tmp_path):
+    from uidrive import run_until
+
+    from game.ui.scenes.board import open_match
+    from game.ui.style import has_khmer
+
+    app = make_app(tmp_path / "saves", language="km")
+    result = loader.load_scenario(FIXTURES / "khmer_quarrel.yaml")
+    match = Match.start(result.unwrap(), Source.of(result), 7, [Seat("envoy", HUMAN)])
+    app.push(TitleScene(app))
+    open_match(app, match)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    pump(app, 3)
+    drawn = [key[0] for key in app.style._text]
+    assert "អាដេនៀ" in drawn and "ជម្លោះនេសាទ" in drawn
+    assert any(khmer for _, _, khmer in app.style._fonts)  # a Khmer font was loaded
+    assert not any(has_khmer(t) and "Ardenia" in t for t in drawn)
+    shoot(app, FOLDER, "board-khmer")
