@@ -427,3 +427,16 @@ def test_a_crisis_in_the_user_mods_folder_is_found_by_id(tmp_path, monkeypatch, 
 def test_text_is_its_translation_or_english(translations, lang):
     text = Text((("en", "English"), *translations.items()))
     assert text.get(lang) == translations.get(lang, "English")
+
+
+def test_the_language_changes_words_never_the_game():
+    from game.engine.state import state_hash
+
+    scenario = load_scenario(FIXTURES / "khmer_quarrel.yaml").unwrap()
+    english = play_out(scenario, seed=5)
+    try:
+        set_display_language("km")
+        khmer = play_out(scenario, seed=5)
+    finally:
+        set_display_language("en")
+    assert state_hash(english) == state_hash(khmer)
