@@ -5,6 +5,8 @@
     envoy validate PATH...     check scenario and library files; every problem at once
     envoy simulate SCENARIO    play many AI games and report the balance
     envoy schema               print the JSON Schema of the scenario format
+    envoy new-scenario NAME    write a commented starter crisis to edit
+    envoy docs                 the generated parts of MODDING.md (--write updates them)
 
 Exit codes: 0 success, 1 problems found (validate, simulate), 2 a usage error.
 A bad argument gets one line on stderr, never a traceback.
@@ -46,6 +48,7 @@ def version() -> str:
 
 
 SAVES_HELP = "the save folder (default: saves/ beside the game)"
+MODS_HELP = "also offer the crises in this mods folder (may be repeated)"
 
 
 class _Version(argparse.Action):
@@ -96,6 +99,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--saves", dest="top_saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
     )
+    parser.add_argument(
+        "--mods",
+        dest="top_mods",
+        type=pathlib.Path,
+        action="append",
+        default=[],
+        metavar="DIR",
+        help=MODS_HELP,
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     play = commands.add_parser(
@@ -105,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     play.add_argument("--saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP)
     play.add_argument("--load", type=pathlib.Path, metavar="FILE", help="open this saved game")
+    play.add_argument(
+        "--mods", type=pathlib.Path, action="append", default=[], metavar="DIR", help=MODS_HELP
+    )
 
     demo = commands.add_parser(
         "demo",
@@ -116,7 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario",
         default="border_incident",
         metavar="ID",
-        help="a built-in scenario id or a scenario file (default: %(default)s)",
+        help="a scenario id (built-in or from a mod) or a scenario file (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--mods", type=pathlib.Path, action="append", default=[], metavar="DIR", help=MODS_HELP
     )
     demo.add_argument("--seed", type=_seed, default=1, help="the crisis seed (default: 1)")
     demo.add_argument(
@@ -180,17 +198,45 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "--library", action="store_true", help="print the schema of move library files instead"
     )
+
+    new = commands.add_parser(
+        "new-scenario",
+        help="write a commented starter crisis",
+        description="Write NAME.yaml, a small commented crisis that validates and plays, "
+        "to edit into your own. Never overwrites a file.",
+    )
+    new.add_argument("name", metavar="NAME", help="the crisis's id and file name, e.g. dam_crisis")
+    new.add_argument(
+        "--dir",
+        type=pathlib.Path,
+        metavar="DIR",
+        help="where to write it (default: your mods folder, so the game lists it)",
+    )
+
+    docs = commands.add_parser(
+        "docs",
+        help="print or update the generated parts of MODDING.md",
+        description="The modding reference generated from the code (every field, move and "
+        "function) and the shipped JSON Schema files. Without options, print the reference.",
+    )
+    action = docs.add_mutually_exclusive_group()
+    action.add_argument(
+        "--write", action="store_true", help="update MODDING.md and the shipped schema files"
+    )
+    action.add_argument("--check", action="store_true", help="exit 1 if any of them is out of date")
     return parser
 
 
 # ------------------------------------------------------------------ commands
 
 
-def _load(name: str):
-    """A scenario by id or path, or a UsageError / printed diagnostics."""
+def _load(name: str, mods: Sequence[pathlib.Path] | None = None):
+    """A scenario by id or path (built-in, else from the mods folders: by default the
+    user's), or a UsageError / printed diagnostics."""
     from game.content import loader
+    from game.content.mods import find, mod_folders
 
-    path = loader.find_scenario(name)
+    path = find(name, mod_folders() if mods is None else mods)
     if path is None:
         if name.endswith((".yaml", ".yml")):
             raise UsageError(f"no such file: {name}")
@@ -269,6 +315,54 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _mods(args: argparse.Namespace) -> list[pathlib.Path]:
+    """The mods folders: --mods (before or after the command), then the user's."""
+    from game.content.mods import mod_folders
+
+    given = [*getattr(args, "top_mods", []), *getattr(args, "mods", [])]
+    for folder in given:
+        if not folder.is_dir():
+            raise UsageError(f"no such mods folder: {folder}")
+    return mod_folders(given)
+
+
+def cmd_new_scenario(args: argparse.Namespace) -> int:
+    from game.content import starter
+    from game.content.mods import user_mods_dir
+
+    folder = args.dir or user_mods_dir()
+    try:
+        path = starter.write_starter(args.name, folder)
+    except starter.StarterError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        print(f"{PROG}: error: cannot write {folder}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"Wrote {path}")
+    print(f"Check it after each change: {PROG} validate {path}")
+    if args.dir is None:
+        print(f"It is in your mods folder, so '{PROG}' lists it among the crises.")
+    else:
+        print(f"Play it: {PROG} --mods {folder}")
+    return 0
+
+
+def cmd_docs(args: argparse.Namespace) -> int:
+    from game.content import docs
+
+    if args.write:
+        for path in docs.write_all():
+            print(f"updated {path}")
+        return 0
+    if args.check:
+        stale = docs.stale_files()
+        for path in stale:
+            print(f"{path} is out of date (run '{PROG} docs --write')", file=sys.stderr)
+        return 1 if stale else 0
+    print(docs.reference())
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.content.jsonschema import library_schema, scenario_schema
 
@@ -295,7 +389,7 @@ def cmd_play(args: argparse.Namespace) -> int:
             return 1
     from game.ui.main import run
 
-    return run(_saves_folder(args), match=match)
+    return run(_saves_folder(args), match=match, mods=_mods(args))
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -303,22 +397,23 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return cmd_text_demo(args)
     import os
 
-    if _load(args.scenario) is None:  # its errors are printed
+    mods = _mods(args)
+    if _load(args.scenario, mods) is None:  # its errors are printed
         return 1
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
-    from game.content.loader import find_scenario
+    from game.content.mods import find
     from game.ui.app import DemoOptions
     from game.ui.main import run
 
     demo = DemoOptions(
-        scenario=find_scenario(args.scenario),
+        scenario=find(args.scenario, mods),
         seed=args.seed,
         seconds_per_screen=args.seconds_per_screen,
         screenshots=args.screenshots,
     )
-    return run(_saves_folder(args), demo)
+    return run(_saves_folder(args), demo, mods=mods)
 
 
 def cmd_text_demo(args: argparse.Namespace) -> int:
@@ -328,7 +423,7 @@ def cmd_text_demo(args: argparse.Namespace) -> int:
     from game.engine.rules import apply, legal_actions, new_game
     from game.engine.view import player_view
 
-    scenario = _load(args.scenario)
+    scenario = _load(args.scenario, _mods(args))
     if scenario is None:
         return 1
     print(f"== {scenario.title} ==")
@@ -373,6 +468,8 @@ COMMANDS = {
     "validate": cmd_validate,
     "simulate": cmd_simulate,
     "schema": cmd_schema,
+    "new-scenario": cmd_new_scenario,
+    "docs": cmd_docs,
 }
 
 
@@ -381,9 +478,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:  # no command: play
-            top = args.top_saves
+            top, mods = args.top_saves, args.top_mods
             args = parser.parse_args(["play"])
-            args.top_saves = top
+            args.top_saves, args.top_mods = top, mods
         return COMMANDS[args.command](args)
     except UsageError as error:
         print(f"{PROG}: error: {error}", file=sys.stderr)

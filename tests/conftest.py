@@ -15,6 +15,8 @@ import yaml
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+# No test reads the real user mods folder; tests that need mods make their own.
+os.environ["ENVOY_MODS_DIR"] = os.path.join(os.path.dirname(__file__), "no-user-mods-folder")
 
 from game.content.loader import SCENARIO_DIR, load_scenario, load_scenario_bytes
 from game.engine.model import Scenario

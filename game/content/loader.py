@@ -388,6 +388,7 @@ def _load(
     definition = _structure(report, tree, ScenarioDef)
     if definition is None:
         return LoadResult(None, _sorted(report.items))
+    _check_translations(report, definition)
     libraries, other = [], []
     for index, name in enumerate(definition.includes):
         if embedded is not None:
@@ -418,6 +419,38 @@ def _load(
         if scenario is not None
     )
     return LoadResult(scenario, _sorted(report.items + other), definition, raw, used)
+
+
+def _texts(value: Any, path: Path) -> Iterable[tuple[Path, schema.Text]]:
+    """Every player-facing text in a structured value, with its YAML path."""
+    if isinstance(value, schema.Text):
+        yield path, value
+    elif isinstance(value, tuple):
+        for index, item in enumerate(value):
+            yield from _texts(item, (*path, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, (*path, key))
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            key = _YAML_NAME.get(field.name, field.name)
+            yield from _texts(getattr(value, field.name), (*path, key))
+
+
+def _check_translations(report: _Report, definition: ScenarioDef) -> None:
+    """Warn where a text lacks a language the scenario uses elsewhere (English is shown)."""
+    texts = list(_texts(definition, ()))
+    used = sorted({lang for _, text in texts for lang in text.languages()} - {"en"})
+    for path, text in texts:
+        missing = [lang for lang in used if lang not in text.languages()]
+        if missing:
+            listed = ", ".join(missing)
+            report.warn(
+                path,
+                f"this text has no '{listed}' translation; players who chose "
+                f"{'that language' if len(missing) == 1 else 'those languages'} read English",
+                f"write it as a mapping: en: ..., {missing[0]}: ...",
+            )
 
 
 def _sorted(items: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:

@@ -21,6 +21,7 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from game.engine.expr import did_you_mean
+from game.lang import display_language
 
 FORMAT_VERSION = 1
 METER_MIN, METER_MAX = 0, 100
@@ -68,7 +69,7 @@ class Text:
         return tuple(lang for lang, _ in self.values)
 
     def __str__(self) -> str:
-        return self.get("en")
+        return self.get(display_language())
 
 
 # ------------------------------------------------------------------ the format

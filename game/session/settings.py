@@ -42,7 +42,7 @@ class Settings:
     palette: str = LIMITS["palette"]["default"]
     animation_speed: str = LIMITS["animation_speed"]["default"]
     ai_difficulty: str = LIMITS["ai_difficulty"]["default"]
-    language: str = "en"
+    language: str = LIMITS["language"]["default"]
 
     @property
     def animation_seconds(self) -> float:
@@ -66,7 +66,7 @@ class Settings:
             palette=pick(self.palette, "palette"),
             animation_speed=pick(self.animation_speed, "animation_speed"),
             ai_difficulty=pick(self.ai_difficulty, "ai_difficulty"),
-            language=self.language if isinstance(self.language, str) else "en",
+            language=pick(self.language, "language"),
         )
 
 

@@ -19,9 +19,10 @@ from collections.abc import Callable
 import pygame
 import pygame_gui
 
+from game.lang import set_display_language
 from game.session.saves import SaveFolder
 from game.session.settings import Settings, save_settings
-from game.ui.style import Style, effective_scale, theme
+from game.ui.style import Style, effective_scale, ui_manager
 
 # pygame_gui warns when a text box needs a font size it has not preloaded; it then
 # loads it, which is all we want, once per size.
@@ -127,6 +128,8 @@ class App:
         persist_settings: bool = True,
     ):
         self.settings = settings
+        set_display_language(settings.language)
+        self.mods: list[pathlib.Path] = []  # mods folders whose crises the browser offers
         self.saves = SaveFolder(saves)
         self.demo = demo
         self.persist_settings = persist_settings
@@ -144,7 +147,7 @@ class App:
         self.screen = self._open_window()
         self.size = self.screen.get_size()
         self.style = Style(settings.palette, effective_scale(self.size, settings.ui_scale))
-        self.ui = pygame_gui.UIManager(self.size, theme(self.style.scale))
+        self.ui = ui_manager(self.size, self.style.scale)
         self.clock = pygame.time.Clock()
 
     # Window -------------------------------------------------------------------
@@ -178,7 +181,7 @@ class App:
         )
         for scene in self.stack:
             scene.close()
-        self.ui = pygame_gui.UIManager(self.size, theme(self.style.scale))
+        self.ui = ui_manager(self.size, self.style.scale)
         for scene in self.stack:
             scene.open()
         for scene in self.stack[:-1]:
@@ -191,6 +194,7 @@ class App:
             self.settings.fullscreen,
         )
         self.settings = settings
+        set_display_language(settings.language)
         if window_changed:
             self.screen = self._open_window()
             self.size = self.screen.get_size()

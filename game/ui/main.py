@@ -16,6 +16,7 @@ def run(
     saves: pathlib.Path,
     demo: DemoOptions | None = None,
     match: Match | None = None,
+    mods: list[pathlib.Path] | None = None,
 ) -> int:
     """Open the window and play until the player quits; returns the exit code."""
     from game.session.settings import load_settings
@@ -25,6 +26,7 @@ def run(
         settings = type(settings)(animation_speed=settings.animation_speed)
     app = App(settings, saves, demo, persist_settings=demo is None)
     app.notice = note
+    app.mods = list(mods or [])
     from game.ui.scenes.title import TitleScene
 
     if match is not None:

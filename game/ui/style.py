@@ -3,6 +3,10 @@
 Widgets take their look from ``assets/theme.json``; maps, cards, meters and
 charts take theirs from ``assets/palette.yaml`` through :class:`Style`. Text
 surfaces are cached, so an unchanged screen never renders a glyph twice.
+
+Noto Sans has no Khmer, so runs of Khmer text are drawn with the bundled Noto
+Sans Khmer, shaped by HarfBuzz for the Khmer script (``Font.set_script``): its
+consonants stack and its vowel signs move around the consonant they follow.
 """
 
 from __future__ import annotations
@@ -10,15 +14,44 @@ from __future__ import annotations
 import copy
 import json
 import pathlib
+import re
 from collections import OrderedDict
 
 import pygame
+import pygame_gui
 
 from game.paths import ASSETS
 from game.tunables import read_tunables
 
 FONT_DIR = pathlib.Path(__import__("pygame_gui").__file__).parent / "data"
 FONTS = {False: FONT_DIR / "NotoSans-Regular.ttf", True: FONT_DIR / "NotoSans-Bold.ttf"}
+KHMER_FONTS = {
+    False: ASSETS / "fonts" / "NotoSansKhmer-Regular.ttf",
+    True: ASSETS / "fonts" / "NotoSansKhmer-Bold.ttf",
+}
+KHMER_FACE = "noto_sans_khmer"  # its name in pygame_gui markup: <font face=noto_sans_khmer>
+# A run of Khmer: Khmer letters and symbols, with the spaces and joiners between them.
+_KHMER = "\u1780-\u17ff\u19e0-\u19ff"
+KHMER_RUN = re.compile(f"[{_KHMER}](?:[{_KHMER}\u200b-\u200d ]*[{_KHMER}])?")
+
+
+def script_runs(text: str) -> list[tuple[str, bool]]:
+    """Text cut into runs: (run, is Khmer), in order."""
+    runs, at = [], 0
+    for match in KHMER_RUN.finditer(text):
+        if match.start() > at:
+            runs.append((text[at : match.start()], False))
+        runs.append((match.group(), True))
+        at = match.end()
+    if at < len(text):
+        runs.append((text[at:], False))
+    return runs
+
+
+def has_khmer(text: str) -> bool:
+    return KHMER_RUN.search(text) is not None
+
+
 BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
 MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
 
@@ -51,6 +84,32 @@ def theme(scale: float) -> dict:
     return data
 
 
+def ui_manager(size: tuple[int, int], scale: float) -> pygame_gui.UIManager:
+    """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
+    manager = pygame_gui.UIManager(size, theme(scale))
+    manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
+    _pin_script(manager.get_theme().get_font_dictionary(), KHMER_FACE, "Khmr")
+    return manager
+
+
+def _pin_script(fonts, face: str, script: str) -> None:
+    """Load every size of ``face`` shaped for ``script``.
+
+    pygame_gui 0.6's markup always asks for Latin shaping (its parser has no way to
+    name a script), and a font's script is fixed when it is loaded; so the one
+    place to choose it is the font dictionary's loading.
+    """
+    load = fonts.preload_font
+
+    def preload_font(font_size, font_name, *args, **kwargs):
+        if font_name == face:
+            kwargs["script"] = script
+            args = args[:4]  # bold, italic, force_immediate_load, antialiased
+        return load(font_size, font_name, *args, **kwargs)
+
+    fonts.preload_font = preload_font
+
+
 _PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 
 
@@ -77,12 +136,37 @@ class Style:
     def px(self, value: float) -> int:
         return round(value * self.scale)
 
-    def font(self, size: int, bold: bool = False) -> pygame.font.Font:
-        key = (self.px(size), bold)
+    def font(self, size: int, bold: bool = False, khmer: bool = False) -> pygame.font.Font:
+        key = (self.px(size), bold, khmer)
         font = self._fonts.get(key)
         if font is None:
-            font = self._fonts[key] = pygame.font.Font(FONTS[bold], key[0])
+            font = pygame.font.Font((KHMER_FONTS if khmer else FONTS)[bold], key[0])
+            if khmer:
+                font.set_script("Khmr")
+            self._fonts[key] = font
         return font
+
+    def width(self, text: str, size: int = 16, bold: bool = False) -> int:
+        """How wide ``text`` is drawn, Khmer runs in their own font."""
+        if not has_khmer(text):
+            return self.font(size, bold).size(text)[0]
+        return sum(self.font(size, bold, khmer).size(run)[0] for run, khmer in script_runs(text))
+
+    def _render(self, text: str, size: int, rgb, bold: bool) -> pygame.Surface:
+        if not has_khmer(text):
+            return self.font(size, bold).render(text, True, rgb)
+        pieces = []
+        for run, khmer in script_runs(text):
+            font = self.font(size, bold, khmer)
+            pieces.append((font.render(run, True, rgb), font.get_ascent()))
+        ascent = max(a for _, a in pieces)
+        height = max(ascent - a + s.get_height() for s, a in pieces)
+        surface = pygame.Surface((sum(s.get_width() for s, _ in pieces), height), pygame.SRCALPHA)
+        x = 0
+        for piece, piece_ascent in pieces:
+            surface.blit(piece, (x, ascent - piece_ascent))
+            x += piece.get_width()
+        return surface
 
     def text(
         self, text: str, size: int = 16, color: str | pygame.Color = "text", bold: bool = False
@@ -92,7 +176,7 @@ class Style:
         key = (text, size, tuple(rgb), bold)
         surface = self._text.get(key)
         if surface is None:
-            surface = self.font(size, bold).render(text, True, rgb)
+            surface = self._render(text, size, rgb, bold)
             self._text[key] = surface
             if len(self._text) > 3000:
                 self._text.popitem(last=False)
@@ -102,14 +186,13 @@ class Style:
 
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
         """Split text into lines that fit ``width`` pixels."""
-        font = self.font(size, bold)
         lines: list[str] = []
         for paragraph in text.split("\n"):
             words = paragraph.split(" ")
             current = ""
             for word in words:
                 trial = f"{current} {word}" if current else word
-                if font.size(trial)[0] <= width or not current:
+                if self.width(trial, size, bold) <= width or not current:
                     current = trial
                 else:
                     lines.append(current)

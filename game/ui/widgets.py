@@ -10,12 +10,29 @@ import pygame
 import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
+from game.ui.style import KHMER_FACE, KHMER_RUN, has_khmer
+
 Action = Callable[[], None]
 
 
 def escape(text: object) -> str:
-    """Scenario and player text is shown as text, never read as markup."""
-    return html.escape(str(text), quote=False).replace("\n", "<br>")
+    """Scenario and player text is shown as text, never read as markup.
+
+    Runs of Khmer are set in the Khmer font, which the UI manager shapes.
+    """
+    escaped = html.escape(str(text), quote=False).replace("\n", "<br>")
+    if not has_khmer(escaped):
+        return escaped
+    return KHMER_RUN.sub(lambda m: f"<font face={KHMER_FACE}>{m.group()}</font>", escaped)
+
+
+def plain(text: object) -> str:
+    """Scenario text for a label or list row, which cannot switch fonts mid-line:
+    English where the chosen language needs a script Noto Sans lacks."""
+    shown = str(text)
+    if has_khmer(shown) and hasattr(text, "get"):
+        return text.get("en")
+    return shown
 
 
 def button(scene, rect: pygame.Rect, text: str, kind: str = "", tip: str | None = None) -> UIButton:

@@ -759,10 +759,10 @@ class BoardScene(Scene):
                 y += line_h
 
     def _fit(self, text: str, size: int, width: int) -> str:
-        font = self.style.font(size)
-        if font.size(text)[0] <= width:
+        measure = self.style.width
+        if measure(text, size) <= width:
             return text
-        while text and font.size(text + "…")[0] > width:
+        while text and measure(text + "…", size) > width:
             text = text[:-1]
         return text + "…"
 

@@ -68,6 +68,7 @@ LABELS = {
         "normal": "Normal (greedy)",
         "hard": "Hard (searches ahead)",
     },
+    "language": {"en": "English", "fr": "Français", "es": "Español", "km": "Khmer"},
 }
 
 
@@ -116,6 +117,12 @@ class SettingsScene(Scene):
                 LABELS["ai_difficulty"][current.ai_difficulty],
                 "ai_difficulty",
             ),
+            (
+                "Scenario language",
+                self._labels("language"),
+                LABELS["language"][current.language],
+                "language",
+            ),
         ]
         self.controls: dict[str, UIDropDownMenu] = {}
         for index, (text, options, chosen, key) in enumerate(rows):
@@ -161,7 +168,7 @@ class SettingsScene(Scene):
             palette=back("palette"),
             animation_speed=back("animation_speed"),
             ai_difficulty=back("ai_difficulty"),
-            language=self.app.settings.language,
+            language=back("language"),
         ).normalised()
 
     def apply(self) -> None:

@@ -10,7 +10,7 @@ from game.engine.rules import apply
 from game.engine.view import ledger_view
 from game.session import narrate
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, heading, scaled, text_box
+from game.ui.widgets import Menu, button, escape, heading, plain, scaled, text_box
 
 
 class ResolutionScene(Scene):
@@ -220,7 +220,7 @@ class DecisionScene(Scene):
         card_h = px(86)
         for index, option in enumerate(self.options):
             effects = ", ".join(self.effects[index]) or "no visible change"
-            text = f"{index + 1}. {option.text}"
+            text = f"{index + 1}. {plain(option.text)}"
             widget = button(
                 self, pygame.Rect(left, y, w, card_h), text, "menu", tip=f"Effects: {effects}"
             )

@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import os
 
+import attrs
 import pygame
 import pygame_gui
 from pygame_gui.elements import UISelectionList, UITextEntryLine
 
-from game.content import loader
+from game.content import loader, mods
 from game.engine import rng
 from game.session.codes import LIMIT, parse_code, seed_code
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.settings import choices
 from game.ui.app import Scene
-from game.ui.widgets import Menu, Picker, button, escape, heading, label, scaled, text_box
+from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
+
+
+MOD_COLOUR = "#f0c36d"  # the browser's mod rows use the same colour (theme: #mod_item)
+
+
+def mod_note(entry: mods.Listed) -> str:
+    """What the browser says about a crisis from a mod, above its description."""
+    if not entry.is_mod:
+        return ""
+    notes = "".join(
+        f"<br>Line {n.line}, column {n.col}: {escape(n.severity.value)}: {escape(n.message)}"
+        + (f" ({escape(n.hint)})" if n.hint else "")
+        for n in entry.notes
+    )
+    return (
+        f"<font color={MOD_COLOUR}><b>MOD</b> from the mod '{escape(entry.mod)}': written by "
+        f"players, not part of the game ({escape(entry.path.name)})</font>"
+        + (f"<font size=3 color={MOD_COLOUR}>{notes}</font>" if notes else "")
+        + "<br><br>"
+    )
 
 
 def scenario_details(result: loader.LoadResult, path) -> str:
@@ -47,16 +68,21 @@ class BrowserScene(Scene):
 
     def __init__(self, app):
         super().__init__(app)
-        paths = loader.builtin_scenarios()
-        wanted = app.demo.scenario if app.demo is not None else None
-        if wanted is not None and wanted.resolve() not in [p.resolve() for p in paths]:
-            paths.append(wanted)
-        self.entries = [(path, loader.load_scenario(path)) for path in paths]
         self.first = 0  # the row selected when the screen opens
+        self.load_entries()
+        wanted = app.demo.scenario if app.demo is not None else None
         if wanted is not None:
             for index, (path, _) in enumerate(self.entries):
                 if path.resolve() == wanted.resolve():
                     self.first = index
+
+    def load_entries(self) -> None:
+        """Read every crisis again: the built-in ones, the mods, and the demo's."""
+        self.listed = mods.catalogue(self.app.mods)
+        wanted = self.app.demo.scenario if self.app.demo is not None else None
+        if wanted is not None and wanted.resolve() not in [e.path.resolve() for e in self.listed]:
+            self.listed.append(mods.Listed(wanted, loader.load_scenario(wanted)))
+        self.entries = [(entry.path, entry.result) for entry in self.listed]
 
     def build(self) -> None:
         width, height = self.app.size
@@ -70,12 +96,17 @@ class BrowserScene(Scene):
         top = margin + self.px(48)
         list_w = min(self.px(380), width // 3)
         body_h = height - top - margin - self.px(64)
-        rows = []
-        for path, result in self.entries:
-            if result.scenario is None:
-                rows.append(f"{path.stem}: has errors")
-            else:
-                rows.append(f"{result.scenario.title}")
+        rows: list[tuple[str, str]] = []
+        for entry in self.listed:
+            name = entry.path.stem
+            text = f"{name}: has errors"
+            if entry.result.scenario is not None:
+                text = plain(entry.result.scenario.title)
+            if entry.is_mod:
+                text = f"MOD · {text}"
+            while text in [row for row, _ in rows]:  # rows are found by their text
+                text += " "
+            rows.append((text, "#mod_item" if entry.is_mod else "#item_list_item"))
         self.list = UISelectionList(
             pygame.Rect(margin, top, list_w, body_h), rows, self.app.ui, container=self.root
         )
@@ -100,10 +131,25 @@ class BrowserScene(Scene):
             self.app.pop,
             pygame.K_ESCAPE,
         )
-        label(
+        self.menu.add(
+            button(
+                self,
+                pygame.Rect(margin + self.px(392), y, self.px(200), self.px(46)),
+                "Check mods (M)",
+                tip="Every problem of every mod file, with its line",
+            ),
+            self.check_mods,
+            pygame.K_m,
+        )
+        label(  # on the heading's line: the buttons leave no room at 960×540
             self,
-            pygame.Rect(margin + self.px(400), y, width - margin * 2 - self.px(400), self.px(46)),
-            "Up/Down browse · Enter choose · Esc back",
+            pygame.Rect(
+                margin + self.px(300),
+                margin - self.px(12),
+                width - 2 * margin - self.px(300),
+                self.px(44),
+            ),
+            "Up/Down browse · Enter choose · F5 read again · Esc back",
             "subtle",
         )
         self.picker = Picker(self.list, self._show, self.choose, wrap=True)
@@ -115,19 +161,47 @@ class BrowserScene(Scene):
 
     def _show(self) -> None:
         path, result = self.entries[self.selected]
-        self.details.set_text(scaled(self, scenario_details(result, path)))
+        note = mod_note(self.listed[self.selected])
+        self.details.set_text(scaled(self, note + scenario_details(result, path)))
         if result.scenario is None:
             self.choose_button.disable()
         else:
             self.choose_button.enable()
 
     def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_F5:
+            self.reload()
+            return True
         return self.picker.handle(event) or self.menu.handle(event)
 
+    def reload(self) -> None:
+        """Read every crisis from disk again, keeping the selected row."""
+        self.first = self.selected
+        self.load_entries()
+        self.first = min(self.first, len(self.entries) - 1)
+        self.relayout()
+
+    def resume(self) -> None:
+        super().resume()
+        if self.root is not None and self.app.scene is self:
+            self._show()  # a crisis read again at set-up shows its new text here too
+
+    def check_mods(self) -> None:
+        from game.ui.scenes.mods import ModCheckerScene
+
+        self.app.push(ModCheckerScene(self.app, self.listed))
+
+    def replace_entry(self, path, result: loader.LoadResult) -> None:
+        """A crisis read again at set-up: the list shows the new version."""
+        for index, entry in enumerate(self.listed):
+            if entry.path == path:
+                self.listed[index] = attrs.evolve(entry, result=result)
+                self.entries[index] = (path, result)
+
     def choose(self) -> None:
-        _, result = self.entries[self.selected]
+        path, result = self.entries[self.selected]
         if result.scenario is not None:
-            self.app.push(SetupScene(self.app, result))
+            self.app.push(SetupScene(self.app, result, path, self))
 
     def demo_step(self) -> None:
         self.choose()
@@ -138,15 +212,27 @@ class SetupScene(Scene):
 
     name = "setup"
 
-    def __init__(self, app, result: loader.LoadResult):
+    def __init__(self, app, result: loader.LoadResult, path=None, browser=None):
         super().__init__(app)
         self.result = result
         self.scenario = result.unwrap()
+        self.path = path  # the file, read again by F5
+        self.browser = browser
         demo = app.demo is not None
-        difficulty = app.settings.ai_difficulty
+        self._default_seats()
+        seed = (
+            app.demo.seed if demo else rng.derive(rng.seed_state(int.from_bytes(os.urandom(8))), 1)
+        )
+        self.seed = seed % LIMIT
+        self.row = 0
+        self.error = ""
+
+    def _default_seats(self) -> None:
+        """The first required envoy (else the first) is human, the rest AI."""
+        difficulty = self.app.settings.ai_difficulty
         self.kinds = []
         self.difficulties = []
-        human_taken = demo
+        human_taken = self.app.demo is not None
         for envoy in self.scenario.envoys:
             if not human_taken and envoy.required:
                 self.kinds.append(HUMAN)
@@ -156,12 +242,6 @@ class SetupScene(Scene):
             self.difficulties.append(difficulty)
         if not human_taken:
             self.kinds[0] = HUMAN
-        seed = (
-            app.demo.seed if demo else rng.derive(rng.seed_state(int.from_bytes(os.urandom(8))), 1)
-        )
-        self.seed = seed % LIMIT
-        self.row = 0
-        self.error = ""
 
     def build(self) -> None:
         width, _ = self.app.size
@@ -172,7 +252,7 @@ class SetupScene(Scene):
         label(
             self,
             pygame.Rect(left, margin - self.px(12), inner, self.px(44)),
-            f"Set up: {s.title}",
+            f"Set up: {plain(s.title)}",
             "heading",
         )
         row_h, gap = self.px(44), self.px(56)
@@ -183,7 +263,7 @@ class SetupScene(Scene):
         for index, envoy in enumerate(s.envoys):
             y = top + index * gap
             note = "" if envoy.required else "  (optional)"
-            label(self, pygame.Rect(left, y, name_w, row_h), f"{envoy.name}{note}")
+            label(self, pygame.Rect(left, y, name_w, row_h), f"{plain(envoy.name)}{note}")
             self.kind_buttons.append(
                 button(
                     self,
@@ -232,7 +312,7 @@ class SetupScene(Scene):
         )
         hint = (
             "Up/Down seat · Left/Right human or AI · D difficulty · "
-            "C type a code · R new code · Enter start"
+            "C type a code · R new code · F5 read the file again · Enter start"
         )
         label(self, pygame.Rect(left, y + self.px(60), inner, self.px(30)), hint, "subtle")
         self._refresh()
@@ -324,6 +404,9 @@ class SetupScene(Scene):
             if event.key == pygame.K_c:
                 self.code.focus()
                 return True
+            if event.key == pygame.K_F5:
+                self.reload()
+                return True
             if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
                 self.start()
                 return True
@@ -335,6 +418,40 @@ class SetupScene(Scene):
             self.start()
             return True
         return self.menu.handle(event)
+
+    def reload(self) -> None:
+        """Read the crisis from disk again, so a modder can edit and retry.
+
+        With errors, the last good version stays and the problems are shown.
+        """
+        if self.path is None:
+            return
+        result = loader.load_scenario(self.path)
+        if self.browser is not None:
+            self.browser.replace_entry(self.path, result)
+        if result.scenario is None:
+            count = len(result.errors)
+            self.error = (
+                f"{self.path.name} has {count} error{'s' if count != 1 else ''} now; "
+                "the last good version stays."
+            )
+            self._refresh()
+            from game.ui.scenes.mods import ModCheckerScene
+
+            self.app.push(ModCheckerScene.for_file(self.app, self.path, result))
+            return
+        code = self.code.get_text()
+        old_envoys = [e.id for e in self.scenario.envoys]
+        self.result, self.scenario = result, result.scenario
+        if [e.id for e in self.scenario.envoys] != old_envoys:
+            self._default_seats()
+            self.row = 0
+        self.relayout()
+        self.code.set_text(code)
+        self.error = ""
+        warnings = len(result.warnings)
+        note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
+        self.status.set_text(f"Read {self.path.name} again{note}. {self._summary()}")
 
     def roll_code(self) -> None:
         self.seed = rng.derive(rng.seed_state(self.seed ^ int.from_bytes(os.urandom(4))), 7) % LIMIT
