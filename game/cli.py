@@ -5,6 +5,7 @@
     envoy validate PATH...     check scenario and library files; every problem at once
     envoy simulate SCENARIO    play many AI games and report the balance
     envoy schema               print the JSON Schema of the scenario format
+    envoy report SAVE          write a saved game's debrief pack (HTML, CSV, JSON)
 
 Exit codes: 0 success, 1 problems found (validate, simulate), 2 a usage error.
 A bad argument gets one line on stderr, never a traceback.
@@ -179,6 +180,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     schema.add_argument(
         "--library", action="store_true", help="print the schema of move library files instead"
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="write the debrief pack of a saved game",
+        description="Write a saved game's debrief pack: report.html (printable, self-contained), "
+        "meters.csv (tension and trust per turn and relation) and log.json (the whole ledger).",
+    )
+    report.add_argument("save", metavar="SAVE", type=pathlib.Path, help="a saved game")
+    report.add_argument(
+        "--out", type=pathlib.Path, metavar="DIR", help="where to write (default: beside the save)"
     )
     return parser
 
@@ -367,7 +379,32 @@ def _narrate(entries) -> None:
             print(textwrap.fill(entry.text, 88, initial_indent="   * ", subsequent_indent="     "))
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.session.report import write_report
+    from game.session.saves import SUFFIX, SaveError, load_match
+
+    try:
+        match = load_match(args.save)
+    except SaveError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    name = args.save.name.removesuffix(SUFFIX)
+    folder = args.out or args.save.parent / f"{name}-report"
+    try:
+        paths = write_report(match, folder)
+    except OSError as error:
+        print(
+            f"{PROG}: error: could not write to {folder}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
 COMMANDS = {
+    "report": cmd_report,
     "play": cmd_play,
     "demo": cmd_demo,
     "validate": cmd_validate,

@@ -76,6 +76,7 @@ class Classroom:
     timer_seconds: int = 0  # 0: no turn timer
     auto_pass: bool = False  # True: a human seat whose time is up ends its turn
     pin_hash: str = ""  # "" for no PIN; a digest, so a save does not show the PIN
+    reflect: bool = False  # ask each human team the scenario's reflection prompt each turn
 
     @staticmethod
     def hash_pin(pin: str) -> str:
@@ -212,6 +213,21 @@ class Match:
     def hot_seat(self) -> bool:
         """True when several human teams share this computer and must not see each other's."""
         return sum(seat.is_human for seat in self.seats) > 1
+
+    def reflection_prompt(self, turn: int) -> str:
+        """The prompt for a turn ("" when reflections are off or the scenario has none)."""
+        prompts = self.scenario.teacher.reflection
+        if not self.classroom.reflect or not prompts:
+            return ""
+        return str(prompts[(turn - 1) % len(prompts)])
+
+    def reflect(self, envoy: str, answer: str) -> None:
+        """Keep a team's answer to this turn's prompt (an empty answer is not kept)."""
+        turn, prompt = self.state.turn, self.reflection_prompt(self.state.turn)
+        if answer.strip() and prompt:
+            self.reflections.append(
+                Reflection(turn, envoy, self.team(envoy), prompt, answer.strip())
+            )
 
     def facilitate(self, action: FacilitatorAction) -> list[Entry]:
         """Apply a facilitator's action and note it (raises IllegalAction if it is not legal)."""

@@ -38,7 +38,6 @@ AUTOSAVES_KEPT = 5
 MAX_BYTES = 16 * 1024 * 1024
 
 
-
 def _upgrade_1(document: dict[str, Any]) -> dict[str, Any]:
     """Version 2 adds the class-play block: timer, PIN, facilitator notes, reflections."""
     return {**document, "classroom": {}}
@@ -261,14 +260,20 @@ def _records(cls: type, items: Any, name: str) -> list:
 def _classroom(match: Match, block: dict, name: str) -> None:
     from game.session.match import Classroom, FacilitatorNote, Reflection
 
-    timer, auto_pass, pin = (
+    timer, auto_pass, pin, reflect = (
         block.get("timer_seconds", 0),
         block.get("auto_pass", False),
         block.get("pin_hash", ""),
+        block.get("reflect", False),
     )
-    if type(timer) is not int or type(auto_pass) is not bool or not isinstance(pin, str):
+    if (
+        type(timer) is not int
+        or type(auto_pass) is not bool
+        or type(reflect) is not bool
+        or not isinstance(pin, str)
+    ):
         raise SaveError(f"{name} is damaged: its class settings are unreadable")
-    match.classroom = Classroom(max(0, timer), auto_pass, pin)
+    match.classroom = Classroom(max(0, timer), auto_pass, pin, reflect)
     match.facilitator = _records(FacilitatorNote, block.get("facilitator", []), name)
     match.reflections = _records(Reflection, block.get("reflections", []), name)
 
