@@ -19,6 +19,7 @@ from game.tunables import read_tunables
 
 FONT_DIR = pathlib.Path(__import__("pygame_gui").__file__).parent / "data"
 FONTS = {False: FONT_DIR / "NotoSans-Regular.ttf", True: FONT_DIR / "NotoSans-Bold.ttf"}
+_PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
 MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
 
@@ -33,9 +34,20 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
     return max(0.75, min(wanted, fits))
 
 
-def theme(scale: float) -> dict:
-    """The pygame_gui theme with every font size and item height scaled."""
+def theme(scale: float, palette: str = "standard") -> dict:
+    """The pygame_gui theme with every font size and item height scaled.
+
+    A palette with a ``widgets`` block (high contrast) recolours the widgets too.
+    """
     data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
+    widgets = (_PALETTES.get(palette) or {}).get("widgets", {})
+    data["defaults"]["colours"].update(widgets)
+    for block in data.values():  # other blocks keep their backgrounds but take the text colours
+        colours = block.get("colours") if isinstance(block, dict) else None
+        if colours is not None and block is not data["defaults"]:
+            colours.update(
+                {k: v for k, v in widgets.items() if k in colours and k.endswith("_text")}
+            )
 
     def walk(node):
         if isinstance(node, dict):
@@ -49,9 +61,6 @@ def theme(scale: float) -> dict:
 
     walk(data)
     return data
-
-
-_PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 
 
 def colour(value: str) -> pygame.Color:
