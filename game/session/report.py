@@ -22,6 +22,7 @@ import html
 import io
 import json
 import pathlib
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -306,6 +307,12 @@ def report_html(match: Match) -> str:
         out.append(f"<li>{e(question)}</li>")
     out.append("</ol></body></html>")
     return "\n".join(out)
+
+
+def folder_name(match: Match) -> str:
+    """A folder name for a match's pack: its crisis and code, like "border-incident-B7K-…"."""
+    title = re.sub(r"[^\w-]+", "-", str(match.scenario.title).lower()).strip("-")[:40] or "crisis"
+    return f"{title}-{crisis_code(match.scenario.id, match.seed)}-report"
 
 
 def write_report(match: Match, folder: pathlib.Path) -> list[pathlib.Path]:
