@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pygame
 
 from game.engine.outcome import scores
@@ -31,10 +33,9 @@ class DebriefScene(Scene):
         margin = px(24)
         top = px(96)
         chart_w = int((width - 3 * margin) * 0.52)
-        self.chart_rect = pygame.Rect(margin, top, chart_w, height - top - margin - px(60))
-        text_rect = pygame.Rect(
-            2 * margin + chart_w, top, width - 3 * margin - chart_w, height - top - margin - px(60)
-        )
+        body_h = height - top - margin - px(96)
+        self.chart_rect = pygame.Rect(margin, top, chart_w, body_h)
+        text_rect = pygame.Rect(2 * margin + chart_w, top, width - 3 * margin - chart_w, body_h)
         text_box(self, text_rect, self._report())
         y = height - margin - px(48)
         self.menu = Menu(vertical=False)
@@ -60,7 +61,7 @@ class DebriefScene(Scene):
         )
         self.export_status = label(
             self,
-            pygame.Rect(margin + px(724), y, width - 2 * margin - px(724), px(48)),
+            pygame.Rect(margin, y - px(38), width - 2 * margin, px(32)),
             getattr(self, "exported", ""),
             "subtle",
         )
@@ -75,7 +76,8 @@ class DebriefScene(Scene):
         except OSError as error:
             self.exported = f"Could not export: {error.strerror or error}"
         else:
-            self.exported = f"Written to {paths[0].parent}"
+            where = paths[0].parent
+            self.exported = f"Report written beside the saves, in {where.name}{os.sep}"
         self.export_status.set_text(self.exported)
 
     def _report(self) -> str:
