@@ -178,24 +178,25 @@ class BoardScene(Scene):
         }
         cards = self.regions["cards"]
         y = cards.bottom + pad - px(4)
-        third = (right_w - 2 * px(8)) // 3
+        first = int((right_w - 2 * px(8)) * 0.38)  # the widest label, bold
+        third = (right_w - 2 * px(8) - first) // 2
         self.play_button = button(
             self,
-            pygame.Rect(cards.left, y, third, px(46)),
+            pygame.Rect(cards.left, y, first, px(46)),
             "Choose (Enter)",
             "primary",
             "Choose the selected move (Enter)",
         )
         self.end_button = button(
             self,
-            pygame.Rect(cards.left + third + px(8), y, third, px(46)),
+            pygame.Rect(cards.left + first + px(8), y, third, px(46)),
             "End turn (E)",
             "",
             "Commit your moves and pass (E)",
         )
         self.advice_button = button(
             self,
-            pygame.Rect(cards.left + 2 * (third + px(8)), y, third, px(46)),
+            pygame.Rect(cards.left + first + third + 2 * px(8), y, third, px(46)),
             "Advisor (A)",
             "",
             "Suggest a move (A)",
@@ -607,14 +608,6 @@ class BoardScene(Scene):
             )
         x += track_w + px(20)
         limit = self.regions["bar"].right - px(3 * 96 + 56) - x
-        clock, tone = self.clock_text()
-        if clock:
-            shown = style.text(clock, 17, tone, True)
-            box = shown.get_rect(midleft=(x + px(8), bar.centery)).inflate(px(16), px(8))
-            pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
-            canvas.blit(shown, shown.get_rect(center=box.center))
-            x += box.width + px(14)
-            limit -= box.width + px(14)
         status = self._status()
         text = style.text(status, 16, "accent", True)
         if text.get_width() > limit:
@@ -717,8 +710,9 @@ class BoardScene(Scene):
         self.card_rects = []
         scenario = self.match.scenario
         y = rect.top + px(10)
+        mine = f"{self.match.team(self.hand)}: your moves" if self.match.hot_seat else "Your moves"
         header = (
-            "Your moves"
+            mine
             if self.human_turn
             else (f"Moves of {narrate.envoy(scenario, self.hand)}" if self.hand else "Moves")
         )
@@ -728,6 +722,12 @@ class BoardScene(Scene):
             if self.hand and c.seat == scenario.envoy_index(self.hand)
         ]
         canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
+        clock, tone = self.clock_text()
+        if clock:  # the advisory timer: words and a frame, never colour alone
+            shown = style.text(clock, 17, tone, True)
+            box = shown.get_rect(topright=(rect.right - px(20), y - px(2))).inflate(px(16), px(6))
+            pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
+            canvas.blit(shown, shown.get_rect(center=box.center))
         y += px(28)
         if chosen:
             names = ", ".join(str(scenario.moves[c.move].name) for c in chosen)

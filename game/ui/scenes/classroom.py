@@ -396,18 +396,18 @@ class FacilitatorScene(Scene):
         self.menu = Menu(vertical=False)
         target = match.undo_target()
         undo_text = f"Undo to turn {target} (U)" if target else "Nothing to undo"
-        row = [("Pause (P)", self.pause, pygame.K_p, px(150))]
-        row.append((undo_text, self.undo, pygame.K_u, px(250)))
+        row = [("Pause (P)", self.pause, pygame.K_p, px(130))]
+        row.append((undo_text, self.undo, pygame.K_u, px(230)))
         for turns in CLASS["extend_turns"]:
             row.append(
                 (
                     f"+{turns} turn{'s' if turns > 1 else ''}",
                     lambda t=turns: self.extend(t),
                     None,
-                    px(116),
+                    px(100),
                 )
             )
-        row.append(("Close (Esc)", self.app.pop, pygame.K_ESCAPE, px(150)))
+        row.append(("Close (Esc)", self.app.pop, pygame.K_ESCAPE, px(140)))
         bx = x
         for text, action, key, bw in row:
             widget = button(self, pygame.Rect(bx, y, bw, px(44)), text)
@@ -460,13 +460,6 @@ class FacilitatorScene(Scene):
             placeholder_text="Reason (required)",
         )
         self.reason.set_text_length_limit(120)
-        fy += px(48)
-        label(
-            self,
-            pygame.Rect(mx, fy, column - px(180), px(40)),
-            "The reason is also kept for an undo.",
-            "subtle",
-        )
         self.apply_button = button(
             self,
             pygame.Rect(mx + column - px(170), y + px(34) + list_h + px(8), px(170), px(44)),
