@@ -710,7 +710,8 @@ class BoardScene(Scene):
         self.card_rects = []
         scenario = self.match.scenario
         y = rect.top + px(10)
-        mine = f"{self.match.team(self.hand)}: your moves" if self.match.hot_seat else "Your moves"
+        hot = self.match.hot_seat and self.hand is not None
+        mine = f"{self.match.team(self.hand)}: your moves" if hot else "Your moves"
         header = (
             mine
             if self.human_turn

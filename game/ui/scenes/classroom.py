@@ -381,7 +381,9 @@ class FacilitatorScene(Scene):
         w, h = min(width - px(40), px(1120)), min(height - px(30), px(640))
         left, top = (width - w) // 2, (height - h) // 2
         pad = px(18)
-        UIPanel(pygame.Rect(left, top, w, h), manager=self.app.ui, container=self.root)
+        # Drawn by hand, not a UIPanel: pygame_gui's rounded panel this large costs a
+        # quarter of a second to build, and the panel is opened in the middle of a lesson.
+        self.panel = pygame.Rect(left, top, w, h)
         x, y = left + pad, top + pad
         inner = w - 2 * pad
         label(self, pygame.Rect(x, y, px(260), px(40)), "Facilitator", "heading")
@@ -469,6 +471,11 @@ class FacilitatorScene(Scene):
         self.status = label(
             self, pygame.Rect(x, bottom - status_h, inner, status_h), self.message, "subtle"
         )
+
+    def draw(self, surface: pygame.Surface) -> None:
+        radius = self.px(8)
+        pygame.draw.rect(surface, self.style["panel"], self.panel, border_radius=radius)
+        pygame.draw.rect(surface, self.style["panel_border"], self.panel, 1, border_radius=radius)
 
     # Acting --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
