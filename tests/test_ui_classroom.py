@@ -383,3 +383,83 @@ def check_pack(folder, match) -> None:
     log = json.loads((folder / "log.json").read_text("utf-8"))
     assert len(log["ledger"]) == len(match.ledger)
     assert [n["kind"] for n in log["facilitator"]] == ["inject", "adjust", "undo"]
+
+
+# ------------------------------------------------------------------ smaller class matters
+
+
+def test_a_crisis_code_typed_at_new_game_opens_that_crisis_with_its_seed(tmp_path):
+    from game.session.codes import crisis_code
+    from game.ui.scenes.title import TitleScene
+
+    app = make_app(tmp_path / "saves")
+    app.push(TitleScene(app))
+    pump(app)
+    press(app, pygame.K_n)
+    browser = app.scene
+    click(app, browser.code.rect.center)
+    type_text(app, "NBH-72DW8-K5")  # one character wrong
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "scenarios" and "mistyped" in browser.code_status.text
+    click(app, browser.code.rect.center)
+    clear_entry(app)
+    type_text(app, crisis_code("border_incident", 424242).lower().replace("-", " "))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup"
+    assert app.scene.scenario.id == "border_incident" and app.scene.seed == 424242
+    assert app.scene.code.get_text() == crisis_code("border_incident", 424242)
+
+
+def test_setup_refuses_a_short_pin_and_a_code_for_another_crisis(tmp_path):
+    from game.content import loader
+    from game.session.codes import crisis_code
+    from game.ui.scenes.setup import SetupScene
+
+    app = make_app(tmp_path / "saves")
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    click(app, setup.pin.rect.center)
+    type_text(app, "12")
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "PIN is 3 to 8 digits" in setup.status.text
+    click(app, setup.pin.rect.center)
+    clear_entry(app)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_c)
+    clear_entry(app)
+    type_text(app, crisis_code("tutorial", 5))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "another crisis" in setup.status.text
+
+
+def test_time_up_only_warns_unless_the_teacher_chose_auto_pass(tmp_path):
+    from game.content import loader
+    from game.session.match import HUMAN, Classroom, Match, Seat, Source
+    from game.ui.scenes.board import open_match
+
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    for auto_pass in (False, True):
+        seats = [Seat("un_envoy", HUMAN, name="Owls"), Seat("norland_fm", HUMAN, name="Badgers")]
+        match = Match.start(result.unwrap(), Source.of(result), 8, seats)
+        match.classroom = Classroom(timer_seconds=60, auto_pass=auto_pass, reflect=True)
+        app = make_app(tmp_path / f"saves-{auto_pass}")
+        open_match(app, match)
+        run_until(
+            app,
+            lambda app=app: scene_name(app) == "board" and app.scene.human_turn,
+            on_frame=lambda app=app: (
+                press(app, pygame.K_SPACE) if scene_name(app) == "handoff" else pump(app)
+            ),
+        )
+        board = app.scene
+        envoy = board.hand
+        for _ in range(3):  # three frames of 25 s: past the minute
+            board.update(25)
+        if auto_pass:
+            assert match.actions and str(match.actions[-1]) == f"end {envoy}"
+            assert scene_name(app) != "reflection"  # an auto-pass asks nothing
+        else:
+            assert board.clock_text() == ("TIME IS UP", "bad") and board.human_turn
+            assert not any(str(a).startswith("end") for a in match.actions)
