@@ -109,6 +109,21 @@ def test_the_report_holds_every_part_of_the_debrief():
     assert "<link" not in report_html(match) and "src=" not in report_html(match)
 
 
+def test_every_chart_is_well_formed_svg():
+    import re
+    import xml.etree.ElementTree as ElementTree
+
+    match = hostile_match(6)
+    charts = re.findall(r"<svg.*?</svg>", report_html(match), flags=re.S)
+    assert len(charts) == len(match.scenario.relations)
+    for chart in charts:
+        root = ElementTree.fromstring(chart)
+        lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+        assert [line.get("class") for line in lines] == ["tension", "trust"]
+        points = lines[0].get("points").split()
+        assert len(points) == len(match.history)
+
+
 def test_the_csv_has_a_row_per_chart_point_per_relation():
     match = hostile_match(2)
     rows = list(csv.DictReader(io.StringIO(meters_csv(match))))

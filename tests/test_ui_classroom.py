@@ -167,6 +167,7 @@ class Class:
         self.previous: str | None = None
         self.secrets: list[str] = []
         self.reflections = 0
+        self.kinds_checked = {"agenda": 0, "chosen": 0, "secret": 0}
 
     @property
     def match(self):
@@ -197,6 +198,7 @@ class Class:
         if self.previous is not None and self.previous != envoy:
             self.secrets = private_strings(board.match, self.previous)
             assert self.secrets  # there is something to keep secret
+            self._count(board.match, self.secrets)
         self.drawn.clear()
         pump(app, 3)
         if self.handoffs == 0:
@@ -222,6 +224,17 @@ class Class:
             self.checked_boards += 1
         self.handoffs += 1
         self.previous = envoy
+
+    def _count(self, match, secrets) -> None:
+        agenda = {str(o.text) for e in match.scenario.envoys for o in e.agenda}
+        facts = {str(f.text) for f in match.scenario.facts}
+        for secret in secrets:
+            if secret in agenda:
+                self.kinds_checked["agenda"] += 1
+            elif secret in facts:
+                self.kinds_checked["secret"] += 1
+            else:
+                self.kinds_checked["chosen"] += 1
 
     def play_turn(self) -> None:
         app = self.app
@@ -319,6 +332,8 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     run_until(app, lambda: scene_name(app) == "debrief", frames=30_000, on_frame=play.step)
     assert match.over
     assert play.reflections >= 3
+    # the hand-offs were checked against every kind of private string at least once
+    assert all(play.kinds_checked.values()), play.kinds_checked
     loaded = load_match(save)
     assert [str(a) for a in loaded.actions] == [
         str(a) for a in match.actions[: len(loaded.actions)]

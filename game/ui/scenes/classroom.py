@@ -371,6 +371,9 @@ class FacilitatorScene(Scene):
                     )
                 )
             rows.append((f"Capital of {team}", "capital", (seat.envoy,), state.capital[envoy]))
+        for index, counter in enumerate(scenario.counters):
+            name = counter.replace("_", " ").capitalize()
+            rows.append((f"Counter: {name}", "counter", (counter,), state.counters[index]))
         return rows
 
     # Layout ------------------------------------------------------------------------------

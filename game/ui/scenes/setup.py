@@ -407,7 +407,7 @@ class SetupScene(Scene):
     def seats(self) -> list[Seat]:
         self._read_teams()
         return [
-            Seat(envoy.id, kind, level, team if kind == HUMAN else "")
+            Seat(envoy.id, kind, level, team if kind == HUMAN and self.humans > 1 else "")
             for envoy, kind, level, team in zip(
                 self.scenario.envoys, self.kinds, self.difficulties, self.teams, strict=True
             )
