@@ -722,13 +722,18 @@ class BoardScene(Scene):
             for c in self.view().pending
             if self.hand and c.seat == scenario.envoy_index(self.hand)
         ]
-        canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
+        room = rect.width - px(24)
         clock, tone = self.clock_text()
         if clock:  # the advisory timer: words and a frame, never colour alone
             shown = style.text(clock, 17, tone, True)
             box = shown.get_rect(topright=(rect.right - px(20), y - px(2))).inflate(px(16), px(6))
             pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
             canvas.blit(shown, shown.get_rect(center=box.center))
+            room = box.left - rect.left - px(24)
+        bold = style.font(17, True)
+        while len(header) > 1 and bold.size(header)[0] > room:
+            header = header[:-2] + "…"
+        canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
         y += px(28)
         if chosen:
             names = ", ".join(str(scenario.moves[c.move].name) for c in chosen)
@@ -772,6 +777,8 @@ class BoardScene(Scene):
             )
         if not self.cards:
             text = "The crisis is over." if self.match.over else "No moves to show."
+            if self.match.hot_seat and self.hand is None and not self.match.over:
+                text = "Between teams: only what everyone may see is shown."
             canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), top))
 
     def _draw_card(self, canvas, card: Card, box: pygame.Rect, selected: bool) -> None:
