@@ -326,6 +326,7 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
+    assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
 
     # save, play to the end
     save = app.saves.save(match, "class")
@@ -397,7 +398,13 @@ def check_pack(folder, match) -> None:
     assert len(rows) == len(match.history) * relations
     log = json.loads((folder / "log.json").read_text("utf-8"))
     assert len(log["ledger"]) == len(match.ledger)
-    assert [n["kind"] for n in log["facilitator"]] == ["inject", "adjust", "undo"]
+    assert [n["kind"] for n in log["facilitator"]] == [
+        "inject",
+        "adjust",
+        "undo",
+        "pause",
+        "resume",
+    ]
 
 
 # ------------------------------------------------------------------ smaller class matters

@@ -91,7 +91,7 @@ class FacilitatorNote:
     """One thing the facilitator did, kept even when an undo takes its effect away."""
 
     turn: int
-    kind: str  # inject, adjust, extend or undo
+    kind: str  # inject, adjust, extend, undo, pause or resume
     text: str  # what was done, in words
     reason: str = ""
     at: str = ""  # UTC time, ISO 8601
@@ -239,6 +239,10 @@ class Match:
         note = FacilitatorNote(turn, kind, text, reason, _now(), str(action), position)
         self.facilitator.append(note)
         return entries
+
+    def note(self, kind: str, text: str) -> None:
+        """Note something the facilitator did that does not change the game (a pause)."""
+        self.facilitator.append(FacilitatorNote(self.state.turn, kind, text, "", _now()))
 
     def undo_target(self) -> int | None:
         """The turn an undo goes back to the start of, or None when there is nothing to undo."""

@@ -9,6 +9,8 @@ replayed like every move.
 
 from __future__ import annotations
 
+import time
+
 import pygame
 import pygame_gui
 from pygame_gui.elements import UIPanel, UISelectionList, UITextEntryLine
@@ -295,6 +297,7 @@ class PausedScene(Scene):
     def __init__(self, app, board):
         super().__init__(app)
         self.board = board
+        self.started = 0.0
 
     def build(self) -> None:
         width, height = self.app.size
@@ -310,11 +313,22 @@ class PausedScene(Scene):
             self.resume_game,
         )
 
+    def open(self) -> None:
+        super().open()
+        if not self.started:
+            self.started = time.perf_counter()
+            self.board.match.note("pause", "Paused the game.")
+
     def resume_game(self) -> None:
         if self.board.match.classroom.pin_hash:
-            self.app.push(PinScene(self.app, self.board, self.app.pop))
+            self.app.push(PinScene(self.app, self.board, self.resumed))
         else:
-            self.app.pop()
+            self.resumed()
+
+    def resumed(self) -> None:
+        minutes, seconds = divmod(round(time.perf_counter() - self.started), 60)
+        self.board.match.note("resume", f"Resumed the game after {minutes} min {seconds} s.")
+        self.app.pop()
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F9:
