@@ -157,3 +157,30 @@ def _replayed(match, count):
     for action in match.actions[:count]:
         copy.apply(action)
     return copy
+
+
+def test_reflection_prompts_load_from_the_teacher_block_and_are_in_the_json_schema(capsys):
+    from game.cli import main
+    from game.content.loader import SCENARIO_DIR, load_scenario
+
+    scenario = load_scenario(SCENARIO_DIR / "border_incident.yaml").unwrap()
+    prompts = [str(p) for p in scenario.teacher.reflection]
+    assert len(prompts) == 3 and all(p.endswith("?") for p in prompts)
+    assert main(["schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    teacher = json.dumps(schema)
+    assert '"reflection"' in teacher and "end of its turn" in teacher
+
+
+def test_the_reflection_prompt_cycles_by_turn_and_only_when_the_class_uses_them():
+    match = new_match(3)
+    assert match.reflection_prompt(1) == ""  # reflections off
+    match.classroom = Classroom(reflect=True)
+    prompts = [str(p) for p in match.scenario.teacher.reflection]
+    assert [match.reflection_prompt(t) for t in (1, 2, 3, 4)] == [*prompts, prompts[0]]
+    match.reflect("un_envoy", "   ")
+    assert match.reflections == []
+    match.reflect("un_envoy", " We wanted calm. ")
+    assert match.reflections == [
+        Reflection(1, "un_envoy", "UN Special Envoy", prompts[0], "We wanted calm.")
+    ]

@@ -485,3 +485,24 @@ def test_time_up_only_warns_unless_the_teacher_chose_auto_pass(tmp_path):
         else:
             assert board.clock_text() == ("TIME IS UP", "bad") and board.human_turn
             assert not any(str(a).startswith("end") for a in match.actions)
+
+
+def test_shuffle_deals_the_team_names_to_the_human_seats_only(tmp_path):
+    from game.content import loader
+    from game.ui.scenes.setup import SetupScene
+
+    app = make_app(tmp_path / "saves")
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    press(app, pygame.K_DOWN)
+    press(app, pygame.K_LEFT)  # the second seat becomes a human team; the third stays AI
+    assert setup.kinds == ["human", "human", "ai"]
+    seen = set()
+    for _ in range(30):
+        press(app, pygame.K_f, frames=1)
+        seats = setup.seats()
+        assert sorted(s.name for s in seats if s.is_human) == ["Team 1", "Team 2"]
+        assert [s.name for s in seats if not s.is_human] == [""]
+        seen.add(seats[0].name)
+    assert seen == {"Team 1", "Team 2"}  # both deals happen (a 1 in 500 million chance not to)
