@@ -123,7 +123,6 @@ class BrowserScene(Scene):
             pygame.Rect(code_x + self.px(170), y, self.px(190), self.px(46)),
             self.app.ui,
             container=self.root,
-            placeholder_text="B7K-K7Q2M-X4",
         )
         self.code.set_text_length_limit(16)
         self.code_button = button(
@@ -270,7 +269,6 @@ class SetupScene(Scene):
             pygame.Rect(col2, y, self.px(200), row_h),
             self.app.ui,
             container=self.root,
-            placeholder_text="no PIN",
         )
         self.pin.set_text_length_limit(CLASS["pin_digits"]["max"])
         self.pin.set_allowed_characters("numbers")
