@@ -170,3 +170,15 @@ def test_envoy_report_on_a_damaged_save_is_one_line_and_exit_1(tmp_path, capsys)
     assert err.count("\n") == 1 and "damaged" in err and "Traceback" not in err
     assert not (tmp_path / "out").exists()
     assert main(["report", str(tmp_path / "missing.envoy.json")]) == 1
+
+
+def test_envoy_report_has_help_and_needs_a_save(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as leaving:
+        main(["report", "--help"])
+    assert leaving.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: envoy report")
+    assert main(["report"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SAVE" in err
