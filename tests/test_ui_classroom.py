@@ -506,3 +506,39 @@ def test_shuffle_deals_the_team_names_to_the_human_seats_only(tmp_path):
         assert [s.name for s in seats if not s.is_human] == [""]
         seen.add(seats[0].name)
     assert seen == {"Team 1", "Team 2"}  # both deals happen (a 1 in 500 million chance not to)
+
+
+def test_setup_takes_at_most_six_human_teams(tmp_path):
+    import copy
+
+    import yaml
+    from conftest import lab_dict
+
+    from game.content.loader import load_scenario_bytes
+    from game.ui.scenes.setup import SetupScene
+
+    data = lab_dict()
+    first = data["envoys"][0]
+    data["envoys"] = [
+        {**copy.deepcopy(first), "id": f"envoy_{n}", "name": f"Envoy {n}"} for n in range(7)
+    ]
+    data["teacher"]["players"] = {"min": 1, "max": 7}
+    result = load_scenario_bytes(yaml.safe_dump(data).encode(), "seven.yaml")
+    assert result.scenario is not None, result.errors
+    app = make_app(tmp_path / "saves")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    pump(app, 2)
+    for _ in range(6):
+        press(app, pygame.K_DOWN)
+        press(app, pygame.K_LEFT)
+    assert setup.kinds.count("human") == 7
+    pump(app, 3)
+    shoot(app, SHOTS, "setup-seven-envoys")
+    assert all(b.rect.bottom <= app.size[1] for b in buttons(app))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "At most 6 human teams" in setup.status.text
+    press(app, pygame.K_RIGHT)  # one seat back to AI
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "briefing"
+    shoot(app, SHOTS, "briefing-six-teams")

@@ -104,7 +104,10 @@ class DebriefScene(Scene):
         for seat in match.seats:
             spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
             met = {o.id for o in results[seat.envoy].objectives if o.met}
-            parts.append(f"<br><b>{escape(spec.name)}</b>")
+            team = (
+                f" ({escape(match.team(seat.envoy))})" if match.hot_seat and seat.is_human else ""
+            )
+            parts.append(f"<br><b>{escape(spec.name)}</b>{team}")
             for objective in spec.agenda:
                 mark = "<b>met</b>" if objective.id in met else "missed"
                 parts.append(f"<br>• {escape(objective.text)} ({objective.points} points): {mark}")

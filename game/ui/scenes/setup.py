@@ -422,6 +422,8 @@ class SetupScene(Scene):
             return "That crisis code is for another crisis: type it on the crisis list instead."
         self.seed = code.seed
         names = [t for t, k in zip(self.teams, self.kinds, strict=True) if k == HUMAN]
+        if self.humans > CLASS["max_teams"]:
+            return f"At most {CLASS['max_teams']} human teams can share one computer."
         if self.humans > 1 and not all(names):
             return "Give every human team a name."
         if len({n.casefold() for n in names}) != len(names):
