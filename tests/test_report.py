@@ -182,3 +182,21 @@ def test_envoy_report_has_help_and_needs_a_save(capsys):
     assert main(["report"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "SAVE" in err
+
+
+def test_envoy_report_needs_no_window(tmp_path):
+    """The report is built outside the UI package: the command never imports pygame."""
+    import subprocess
+    import sys
+
+    save = save_match(hostile_match(2), tmp_path / "class.envoy.json")
+    script = (
+        "import sys; from game.cli import main; "
+        f"code = main(['report', {str(save)!r}, '--out', {str(tmp_path / 'out')!r}]); "
+        "assert code == 0; assert 'pygame' not in sys.modules, 'pygame was imported'"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "report.html").exists()
