@@ -240,3 +240,12 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
         app.scene.skip()
         run_until(app, lambda: scene_name(app) in ("resolution", "handoff"), frames=900)
         snap("11-after-a-team")
+    finished = class_match(9)
+    while not finished.over:
+        envoy = finished.active_envoy
+        finished.apply(finished.legal(envoy)[-1])
+    open_match(app, finished)
+    snap("12-debrief")
+    press(app, pygame.K_x)
+    snap("13-debrief-exported")
+    assert "Report written" in app.scene.export_status.text
