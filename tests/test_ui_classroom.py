@@ -419,7 +419,8 @@ def test_a_crisis_code_typed_at_new_game_opens_that_crisis_with_its_seed(tmp_pat
     pump(app)
     press(app, pygame.K_n)
     browser = app.scene
-    click(app, browser.code.rect.center)
+    press(app, pygame.K_c)
+    assert browser.code.is_focused
     type_text(app, "NBH-72DW8-K5")  # one character wrong
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "scenarios" and "mistyped" in browser.code_status.text

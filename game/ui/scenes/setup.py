@@ -18,6 +18,7 @@ from game.ui.widgets import Menu, Picker, button, escape, heading, label, scaled
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
 CLASS = LIMITS["classroom"]
+BROWSER_HINT = "Up/Down browse · Enter choose · Esc back · C type a crisis code"
 
 
 def scenario_for_code(entries, text: str):
@@ -81,7 +82,7 @@ class BrowserScene(Scene):
         )
         top = margin + self.px(48)
         list_w = min(self.px(380), width // 3)
-        body_h = height - top - margin - self.px(64)
+        body_h = height - top - margin - self.px(100)
         rows = []
         for path, result in self.entries:
             if result.scenario is None:
@@ -130,8 +131,8 @@ class BrowserScene(Scene):
         )
         self.code_status = label(
             self,
-            pygame.Rect(code_x, y - self.px(34), width - code_x - margin, self.px(30)),
-            "",
+            pygame.Rect(margin, y - self.px(40), width - 2 * margin, self.px(32)),
+            BROWSER_HINT,
             "subtle",
         )
         self.picker = Picker(self.list, self._show, self.choose, wrap=True)
@@ -161,6 +162,9 @@ class BrowserScene(Scene):
                 self.code.unfocus()
                 return True
             return False
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_c:
+            self.code.focus()
+            return True
         return self.picker.handle(event) or self.menu.handle(event)
 
     def open_code(self) -> None:
@@ -170,7 +174,7 @@ class BrowserScene(Scene):
         except CodeError as problem:
             self.code_status.set_text(str(problem))
             return
-        self.code_status.set_text("")
+        self.code_status.set_text(BROWSER_HINT)
         self.app.push(SetupScene(self.app, result, seed))
 
     def choose(self) -> None:
