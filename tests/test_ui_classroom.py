@@ -478,6 +478,8 @@ def test_time_up_only_warns_unless_the_teacher_chose_auto_pass(tmp_path):
         )
         board = app.scene
         envoy = board.hand
+        pump(app, 2)
+        assert board.ticking and not board.busy  # a wake-up a second, not sixty frames
         for _ in range(3):  # three frames of 25 s: past the minute
             board.update(25)
         if auto_pass:

@@ -28,6 +28,9 @@ from game.ui.widgets import button
 
 # Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
 THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
+# Wakes the idle loop once a second while a turn timer runs, so the clock on screen
+# moves without drawing sixty frames a second.
+CLOCK_TICK = pygame.event.custom_type()
 
 
 def open_match(app, match: Match, briefing: bool = False) -> None:
@@ -81,6 +84,7 @@ class BoardScene(Scene):
         self.clock_key: tuple | None = None  # (envoy, turn, step at hand-off) being timed
         self.clock_shown = -1
         self.briefed: set[str] = set()  # teams that have read their private brief
+        self.ticking = False  # the once-a-second wake-up for the timer is set
         self.cards: list[Card] = []
         self.selected = 0
         self.card_scroll = 0
@@ -399,7 +403,9 @@ class BoardScene(Scene):
     # The advisory turn timer ----------------------------------------------------------
     def _tick_clock(self, dt: float) -> None:
         limit = self.match.classroom.timer_seconds
-        if not limit or not self.human_turn:
+        running = bool(limit) and self.human_turn
+        self._wake_every_second(running)
+        if not running:
             return
         key = (self.hand, self.match.state.turn)
         if key != self.clock_key:
@@ -412,6 +418,15 @@ class BoardScene(Scene):
         if self.turn_clock >= limit and self.match.classroom.auto_pass:
             self.toast("Time is up: the turn passes on.")
             self.end_turn(ask=False)
+
+    def _wake_every_second(self, on: bool) -> None:
+        if on != self.ticking:
+            pygame.time.set_timer(CLOCK_TICK, 1000 if on else 0)
+            self.ticking = on
+
+    def close(self) -> None:
+        self._wake_every_second(False)
+        super().close()
 
     def clock_text(self) -> tuple[str, str]:
         """The timer's words and colour name, or ("", "") when there is no timer."""
@@ -463,7 +478,6 @@ class BoardScene(Scene):
             self.thinking is not None
             or self._ai_to_move()
             or time.perf_counter() < self.toast_until
-            or bool(self.match.classroom.timer_seconds and self.human_turn)
         )
 
     def _ai_to_move(self) -> bool:
