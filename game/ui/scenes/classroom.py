@@ -223,7 +223,6 @@ class PinScene(Scene):
         super().__init__(app)
         self.board = board
         self.then = then
-        self.tries = 0
 
     def build(self) -> None:
         width, height = self.app.size
@@ -268,7 +267,6 @@ class PinScene(Scene):
             self.app.pop()
             self.then()
             return
-        self.tries += 1
         self.entry.set_text("")
         self.entry.focus()
         self.status.set_text("That PIN is not right. Try again, or Esc to go back.")
