@@ -396,9 +396,8 @@ class FacilitatorScene(Scene):
         w, h = min(width - px(40), px(1120)), min(height - px(30), px(640))
         left, top = (width - w) // 2, (height - h) // 2
         pad = px(18)
-        # Drawn by hand, not a UIPanel: pygame_gui's rounded panel this large costs a
-        # quarter of a second to build, and the panel is opened in the middle of a lesson.
-        self.panel = pygame.Rect(left, top, w, h)
+        # A UIPanel, so that it covers the board's own buttons (widgets draw above scenes).
+        UIPanel(pygame.Rect(left, top, w, h), manager=self.app.ui, container=self.root)
         x, y = left + pad, top + pad
         inner = w - 2 * pad
         label(self, pygame.Rect(x, y, px(260), px(40)), "Facilitator", "heading")
@@ -456,7 +455,7 @@ class FacilitatorScene(Scene):
         mx = x + column + px(20)
         label(self, pygame.Rect(mx, y, column, px(30)), "Adjust a meter (with a reason)")
         self.rows = self.meters()
-        form_h = px(96)
+        form_h = px(100)
         self.meter_list = UISelectionList(
             pygame.Rect(mx, y + px(34), column, list_h - form_h),
             [f"{text}: {value}" for text, _, _, value in self.rows],
@@ -470,11 +469,13 @@ class FacilitatorScene(Scene):
         )
         self.value.set_allowed_characters(list("-0123456789"))
         self.value.set_text_length_limit(4)
+        # The reason has its own label: a placeholder would look like typed text.
+        fy += px(46)
+        label(self, pygame.Rect(mx, fy, px(110), px(40)), "Reason")
         self.reason = UITextEntryLine(
-            pygame.Rect(mx + px(210), fy, column - px(210), px(40)),
+            pygame.Rect(mx + px(110), fy, column - px(110), px(40)),
             self.app.ui,
             container=self.root,
-            placeholder_text="Reason (required)",
         )
         self.reason.set_text_length_limit(120)
         self.apply_button = button(
@@ -486,11 +487,6 @@ class FacilitatorScene(Scene):
         self.status = label(
             self, pygame.Rect(x, bottom - status_h, inner, status_h), self.message, "subtle"
         )
-
-    def draw(self, surface: pygame.Surface) -> None:
-        radius = self.px(8)
-        pygame.draw.rect(surface, self.style["panel"], self.panel, border_radius=radius)
-        pygame.draw.rect(surface, self.style["panel_border"], self.panel, 1, border_radius=radius)
 
     # Acting --------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
