@@ -7,6 +7,7 @@
     envoy schema               print the JSON Schema of the scenario format
     envoy new-scenario NAME    write a commented starter crisis to edit
     envoy docs                 the generated parts of MODDING.md (--write updates them)
+    envoy report SAVE          write a saved game's debrief pack (HTML, CSV, JSON)
 
 Exit codes: 0 success, 1 problems found (validate, simulate), 2 a usage error.
 A bad argument gets one line on stderr, never a traceback.
@@ -224,6 +225,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="update MODDING.md and the shipped schema files"
     )
     action.add_argument("--check", action="store_true", help="exit 1 if any of them is out of date")
+    report = commands.add_parser(
+        "report",
+        help="write the debrief pack of a saved game",
+        description="Write a saved game's debrief pack: report.html (printable, self-contained), "
+        "meters.csv (tension and trust per turn and relation) and log.json (the whole ledger).",
+    )
+    report.add_argument("save", metavar="SAVE", type=pathlib.Path, help="a saved game")
+    report.add_argument(
+        "--out", type=pathlib.Path, metavar="DIR", help="where to write (default: beside the save)"
+    )
     return parser
 
 
@@ -462,7 +473,32 @@ def _narrate(entries) -> None:
             print(textwrap.fill(entry.text, 88, initial_indent="   * ", subsequent_indent="     "))
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from game.session.report import write_report
+    from game.session.saves import SUFFIX, SaveError, load_match
+
+    try:
+        match = load_match(args.save)
+    except SaveError as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    name = args.save.name.removesuffix(SUFFIX)
+    folder = args.out or args.save.parent / f"{name}-report"
+    try:
+        paths = write_report(match, folder)
+    except OSError as error:
+        print(
+            f"{PROG}: error: could not write to {folder}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
 COMMANDS = {
+    "report": cmd_report,
     "play": cmd_play,
     "demo": cmd_demo,
     "validate": cmd_validate,

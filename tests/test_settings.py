@@ -49,3 +49,14 @@ def test_every_loaded_value_is_in_range(width, scale, palette, speed):
     assert fixed.palette in LIMITS["palette"]["choices"]
     assert fixed.animation_speed in LIMITS["animation_speed"]["choices"]
     assert fixed.animation_seconds >= 0
+
+
+def test_projector_mode_raises_the_scale_and_switches_to_high_contrast(tmp_path):
+    plain = Settings(ui_scale=100)
+    projector = Settings(ui_scale=100, projector=True)
+    assert plain.shown_palette == plain.palette and plain.shown_scale == 100
+    assert projector.shown_palette == LIMITS["projector"]["palette"]
+    assert projector.shown_scale == LIMITS["projector"]["ui_scale"]
+    assert Settings(ui_scale=200, projector=True).shown_scale == 200
+    assert save_settings(projector, tmp_path) == ""
+    assert load_settings(tmp_path) == (projector, "")

@@ -121,7 +121,7 @@ def test_f5_at_setup_reads_the_edited_crisis_and_shows_new_errors(tmp_path):
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup"
     assert "Set up: Dam crisis" in labels(app)
-    assert any("F5 read the file again" in text for text in labels(app))
+    assert any("F5 read again" in text for text in labels(app))
 
     original = path.read_text("utf-8")
     edited = original.replace('title: "Dam crisis"', 'title: "The Silver River"')

@@ -59,6 +59,8 @@ SCREENS = {
     "howto",
     "menu",
     "save",
+    "handoff",
+    "facilitator",
 }
 
 LETTERS = [getattr(pygame, f"K_{c}") for c in "abcdefghijklmnopqrstuvwxyz"]
@@ -76,6 +78,7 @@ OTHER_KEYS = [
     pygame.K_ESCAPE,
     pygame.K_BACKSPACE,
     pygame.K_F1,
+    pygame.K_F9,
     pygame.K_PAGEUP,
     pygame.K_PAGEDOWN,
     pygame.K_HOME,
@@ -105,6 +108,17 @@ def _solo(seed: int) -> Match:
     scenario, source = _border()
     required = [e.id for e in scenario.envoys if e.required]
     return Match.start(scenario, source, seed, [Seat(required[0], HUMAN)])
+
+
+def _class(seed: int) -> Match:
+    """Border Incident for a class: three human teams in hot-seat, a timer and reflections."""
+    from game.session.match import Classroom
+
+    scenario, source = _border()
+    seats = [Seat(e.id, HUMAN, name=f"Team {i + 1}") for i, e in enumerate(scenario.envoys)]
+    match = Match.start(scenario, source, seed, seats)
+    match.classroom = Classroom(timer_seconds=60, reflect=True)
+    return match
 
 
 def _play_on(match: Match, until) -> Match:
@@ -326,6 +340,11 @@ class Monkey:
             title.load()
         elif screen == "howto":
             title.how_to_play()
+        elif screen == "handoff":
+            open_match(app, _class(seed))
+        elif screen == "facilitator":
+            open_match(app, _class(seed))
+            app.scene.open_facilitator()
 
 
 @contextlib.contextmanager

@@ -141,3 +141,111 @@ def test_every_screen_at_both_sizes(tmp_path, monkeypatch, size):
     )
     snap("17-debrief")
     assert len(list(folder.glob("*.png"))) >= 16
+
+
+def class_match(seed: int = 4) -> Match:
+    from game.session.match import Classroom
+
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    seats = [
+        Seat("un_envoy", HUMAN, name="The Owls of Room 12"),
+        Seat("norland_fm", HUMAN, name="Badgers"),
+        Seat("vellmark_fm", AI),
+    ]
+    match = Match.start(result.unwrap(), Source.of(result), seed, seats)
+    match.classroom = Classroom(180, False, Classroom.hash_pin("1234"), True)
+    return match
+
+
+def no_overlaps(app) -> None:
+    """Visible widgets of the top scene (not its panels, which hold them) do not overlap."""
+    root = app.scene.root
+    rects = [
+        (getattr(e, "text", type(e).__name__), e.rect)
+        for e in app.ui.get_sprite_group().sprites()
+        if e.alive()
+        and e.visible
+        and getattr(e, "ui_container", None) is root
+        and type(e).__name__ not in ("UIPanel", "UIContainer", "UIVerticalScrollBar")
+    ]
+    for i, (name, rect) in enumerate(rects):
+        for other, second in rects[i + 1 :]:
+            assert not rect.colliderect(second), (name, other)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["standard", "projector"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_class_screens_at_both_sizes(tmp_path, size, projector):
+    """Hand-off, private brief, reflection, PIN, facilitator, pause; and in projector mode."""
+    from game.ui.scenes.board import open_match
+    from game.ui.scenes.setup import SetupScene
+
+    mode = "projector" if projector else "standard"
+    folder = ARTIFACTS / "screens" / f"class-{mode}-{size[0]}x{size[1]}"
+    app = make_app(tmp_path / "saves", size, projector=projector)
+    if projector:
+        assert app.style.palette == "high_contrast" and app.style.scale >= 1.3
+
+    def snap(name: str) -> None:
+        pump(app, 2)
+        inside_window(app)
+        no_overlaps(app)
+        shoot(app, folder, name)
+
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    setup.kinds[1] = setup.kinds[2] = HUMAN
+    setup._refresh()
+    snap("01-setup-class")
+    match = class_match()
+    open_match(app, match, briefing=True)
+    snap("02-briefing-public")
+    assert not any("private agenda" in text for text in box_texts(app))
+    press(app, pygame.K_RETURN)
+    run_until(app, lambda: scene_name(app) == "handoff", frames=300)
+    snap("03-handoff")
+    press(app, pygame.K_SPACE)
+    snap("04-handoff-private-brief")
+    assert any("private agenda" in text for text in box_texts(app))
+    press(app, pygame.K_RETURN)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn, frames=600)
+    snap("05-board-team-timer")
+    board = app.scene
+    board.turn_clock = 10_000
+    board.dirty = True
+    pump(app, 2)
+    assert board.clock_text() == ("TIME IS UP", "bad")
+    snap("06-board-time-is-up")
+    press(app, pygame.K_F9)
+    snap("07-pin")
+    for digit in "1234":
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=digit))
+    pump(app, 2)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "facilitator"
+    snap("08-facilitator")
+    press(app, pygame.K_p)
+    snap("09-paused")
+    press(app, pygame.K_F9)
+    for digit in "1234":
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=digit))
+    pump(app, 2)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "board"
+    press(app, pygame.K_e)
+    assert scene_name(app) == "reflection"
+    snap("10-reflection")
+    if projector:
+        app.scene.skip()
+        run_until(app, lambda: scene_name(app) in ("resolution", "handoff"), frames=900)
+        snap("11-after-a-team")
+    finished = class_match(9)
+    while not finished.over:
+        envoy = finished.active_envoy
+        finished.apply(finished.legal(envoy)[-1])
+    open_match(app, finished)
+    snap("12-debrief")
+    press(app, pygame.K_x)
+    snap("13-debrief-exported")
+    assert "Report written" in app.scene.export_status.text

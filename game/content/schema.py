@@ -274,6 +274,11 @@ class TeacherDef:
     debrief_questions: tuple[Text, ...] = doc("Questions for the discussion afterwards.")
     notes: Text = doc("Teacher-only notes.")
     sensitive_topics: tuple[Text, ...] = doc("Topics to handle with care.", default=())
+    reflection: tuple[Text, ...] = doc(
+        "Short questions a team answers in writing at the end of its turn in class play, "
+        "one a turn in order (then again from the first); the answers are in the debrief.",
+        default=(),
+    )
 
 
 @attrs.frozen

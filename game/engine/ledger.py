@@ -21,6 +21,7 @@ DRIFT = "drift"
 DELAYED = "delayed"
 ACCORD = "accord"
 TURN = "turn"
+FACILITATOR = "facilitator"  # the teacher: an inject, an adjustment, added turns
 
 
 def show_roll(roll: float) -> str:

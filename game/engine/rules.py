@@ -23,7 +23,18 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from game.engine import ledger, rng
-from game.engine.actions import Action, Decide, End, IllegalAction, Play, Withdraw
+from game.engine.actions import (
+    Action,
+    Adjust,
+    Decide,
+    End,
+    Extend,
+    FacilitatorAction,
+    IllegalAction,
+    Inject,
+    Play,
+    Withdraw,
+)
 from game.engine.expr import Effect
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Move, Scenario, clamp01
@@ -342,6 +353,8 @@ def why_illegal(state: GameState, action: Action) -> str:
         return "the game is over"
     if isinstance(action, Play):
         return _play_problem(state, action)[0]
+    if isinstance(action, FacilitatorAction):
+        return _facilitator_problem(state, action)
     envoy = _seat_index(state, action.seat)
     if envoy < 0:
         return f"'{action.seat}' has no seat in this game"
@@ -461,6 +474,8 @@ def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
     problem = why_illegal(state, action)
     if problem:
         raise IllegalAction(f"{action}: {problem}")
+    if isinstance(action, FacilitatorAction):
+        return _facilitate(state, action)
     envoy = state.scenario.envoy_index(action.seat)
     if isinstance(action, Withdraw):
         return _withdraw(state, envoy, state.scenario.move_index(action.move))
@@ -803,6 +818,102 @@ def _after_news(world: World, state: GameState):
     if outcome:
         return _finish(world, state, outcome)
     return state, world.entries
+
+
+# -------------------------------------------------------------- facilitator
+
+#: Meters a facilitator may set, with what names their subject.
+ADJUSTABLE = {
+    "tension": "relation",
+    "trust": "relation",
+    "pressure": "relation",
+    "standing": "standing",
+    "capital": "envoy",
+    "posture": "party",
+    "resolve": "party",
+    "counter": "counter",
+}
+MAX_EXTEND = 99  # a bound on the text form, not a tunable: the panel offers far fewer
+
+
+def _meter_key(state: GameState, action: Adjust) -> int | str:
+    """The index of the adjusted meter, or why it is not one."""
+    kind = ADJUSTABLE.get(action.meter)
+    if kind is None:
+        return f"unknown meter '{action.meter}': choose from {', '.join(ADJUSTABLE)}"
+    t, subject = state.scenario.tables, action.subject
+    want = 2 if kind in ("relation", "standing") else 1
+    if len(subject) != want:
+        return f"{action.meter} names {want} id{'s' if want > 1 else ''}"
+    if kind == "relation":
+        if not all(p in t.parties for p in subject):
+            return f"unknown party in '{' '.join(subject)}'"
+        index = t.relation_of[t.parties.index(subject[0])][t.parties.index(subject[1])]
+        return index if index >= 0 else f"no relation between '{subject[0]}' and '{subject[1]}'"
+    if kind == "standing":
+        if subject[0] not in t.envoys or subject[1] not in t.parties:
+            return "standing names an envoy, then a party"
+        return t.envoys.index(subject[0]) * len(t.parties) + t.parties.index(subject[1])
+    table = {"envoy": t.envoys, "party": t.parties, "counter": t.counters}[kind]
+    if subject[0] not in table:
+        return f"unknown {kind} '{subject[0]}'"
+    return table.index(subject[0])
+
+
+def _facilitator_problem(state: GameState, action: FacilitatorAction) -> str:
+    if isinstance(action, Inject):
+        ids = [event.id for event in state.scenario.events]
+        return "" if action.event in ids else f"unknown event '{action.event}'"
+    if isinstance(action, Extend):
+        return "" if 1 <= action.turns <= MAX_EXTEND else f"add 1 to {MAX_EXTEND} turns"
+    if isinstance(action, Adjust):
+        if not action.reason:
+            return "an adjustment needs a reason"
+        key = _meter_key(state, action)
+        if isinstance(key, str):
+            return key
+        low, high = World(state).ranges.get(action.meter, (0, 100))
+        if not low <= action.value <= high:
+            return f"{action.meter} goes from {low} to {high}"
+        return ""
+    return "unknown action"
+
+
+def _facilitate(state: GameState, action: FacilitatorAction):
+    world = World(state)
+    if isinstance(action, Extend):
+        world.cause = Cause(ledger.FACILITATOR, "extend")
+        last = state.last_turn + action.turns
+        world.note(
+            f"The facilitator adds {action.turns} turn(s): the crisis now ends after turn {last}."
+        )
+        return replace(state, step=state.step + 1, last_turn=last), world.entries
+    if isinstance(action, Adjust):
+        world.cause = Cause(ledger.FACILITATOR, "adjust")
+        subject = ", ".join(action.subject)
+        world.note(f"The facilitator adjusts {action.meter} ({subject}): {action.reason}")
+        world.set(action.meter, _meter_key(state, action), action.value)
+        return _after_news(world, world.freeze(step=state.step + 1))
+    index = [event.id for event in state.scenario.events].index(action.event)
+    event = state.scenario.events[index]
+    world.cause = Cause(ledger.FACILITATOR, f"inject.{event.id}")
+    world.note(f"Crisis update from the facilitator. {event.title}: {event.text}")
+    world.run(event.effects, ())
+    decisions: list[tuple[int, int]] = []
+    if event.decision is not None:
+        _queue_decision(world, state, index, decisions)
+    last_fired, fire_count = list(state.last_fired), list(state.fire_count)
+    last_fired[index] = state.turn
+    fire_count[index] += 1
+    queue = (*state.decisions, *decisions)
+    new = world.freeze(
+        step=state.step + 1,
+        decisions=queue,
+        phase=DECISION if queue else state.phase,
+        last_fired=tuple(last_fired),
+        fire_count=tuple(fire_count),
+    )
+    return _after_news(world, new)
 
 
 # ------------------------------------------------------------------ preview

@@ -48,6 +48,28 @@ def player_view(state: GameState, seat: str) -> GameState:
     )
 
 
+def public_view(state: GameState) -> GameState:
+    """The state as a room full of people may see it: no seat's secrets at all.
+
+    Hot-seat play shows this between two teams' turns (the resolution, the AI
+    seats thinking), so nothing one team chose or learned is on the shared screen.
+    """
+    scenario = state.scenario
+    known = frozenset((fact, who) for fact, who in state.revealed if who == PUBLIC)
+    public = _public_scenario(scenario, PUBLIC, frozenset(fact for fact, _ in known))
+    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
+    return replace(
+        state,
+        scenario=public,
+        rng=rng.derive(state.rng, _VIEW_SALT - 1),
+        revealed=known,
+        pending=(),
+        cooldowns=tuple(c for c in state.cooldowns if c[1] not in secret),
+        delayed=tuple(d for d in state.delayed if d.move not in secret),
+        viewer=PUBLIC,
+    )
+
+
 def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> Scenario:
     def build() -> Scenario:
         envoys = tuple(
@@ -62,7 +84,7 @@ def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> S
 
 
 def ledger_view(entries: Iterable[Entry], seat: str) -> list[Entry]:
-    """Ledger entries as ``seat`` may read them.
+    """Ledger entries as ``seat`` may read them ("" for the public: no seat at all).
 
     Notes private to another seat are left out. A meter change caused by another
     seat's secret move stays (the meter did move, for everyone to see) but its

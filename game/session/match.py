@@ -10,6 +10,8 @@ loaded game continues exactly as the uninterrupted one would have.
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -19,7 +21,7 @@ from game.ai.agents import Agent
 from game.ai.play import agent_seed
 from game.content.loader import LoadResult
 from game.engine import rng
-from game.engine.actions import Action
+from game.engine.actions import Action, Adjust, Extend, FacilitatorAction, Inject
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.rules import apply, legal_actions, new_game
@@ -67,6 +69,52 @@ class Snapshot:
     trust: tuple[int, ...]
 
 
+@attrs.frozen
+class Classroom:
+    """How a teacher set up a class game: the advisory timer and the facilitator's PIN."""
+
+    timer_seconds: int = 0  # 0: no turn timer
+    auto_pass: bool = False  # True: a human seat whose time is up ends its turn
+    pin_hash: str = ""  # "" for no PIN; a digest, so a save does not show the PIN
+    reflect: bool = False  # ask each human team the scenario's reflection prompt each turn
+
+    @staticmethod
+    def hash_pin(pin: str) -> str:
+        return hashlib.sha256(f"envoy-pin:{pin}".encode()).hexdigest() if pin else ""
+
+    def pin_ok(self, pin: str) -> bool:
+        return not self.pin_hash or self.hash_pin(pin.strip()) == self.pin_hash
+
+
+@attrs.frozen
+class FacilitatorNote:
+    """One thing the facilitator did, kept even when an undo takes its effect away."""
+
+    turn: int
+    kind: str  # inject, adjust, extend, undo, pause or resume
+    text: str  # what was done, in words
+    reason: str = ""
+    at: str = ""  # UTC time, ISO 8601
+    action: str = ""  # the action's text form ("" for an undo)
+    position: int = -1  # its index in the action log (-1 for an undo)
+    undone: bool = False
+
+
+@attrs.frozen
+class Reflection:
+    """A team's typed answer to the scenario's reflection prompt at the end of its turn."""
+
+    turn: int
+    envoy: str
+    team: str
+    prompt: str
+    answer: str
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+
+
 class Match:
     """One game in play. Create it with :meth:`start`; change it only with :meth:`apply`."""
 
@@ -87,7 +135,11 @@ class Match:
         self.actions: list[Action] = []
         self.ledger: list[Entry] = list(entries)
         self.history: list[Snapshot] = [self._snapshot()]
+        self.turn_starts: dict[int, int] = {state.turn: 0}  # turn -> actions before it
         self.on_turn_start: Callable[[Match], None] | None = None
+        self.classroom = Classroom()
+        self.facilitator: list[FacilitatorNote] = []
+        self.reflections: list[Reflection] = []
 
     @classmethod
     def start(cls, scenario: Scenario, source: Source, seed: int, seats: Sequence[Seat]) -> Match:
@@ -143,9 +195,87 @@ class Match:
         self.ledger.extend(entries)
         if self.state.turn != before or self.state.is_over:
             self.history.append(self._snapshot())
+            self.turn_starts.setdefault(self.state.turn, len(self.actions))
             if not self.state.is_over and self.on_turn_start is not None:
                 self.on_turn_start(self)
         return entries
 
     def _snapshot(self) -> Snapshot:
         return Snapshot(self.state.turn, self.state.tension, self.state.trust)
+
+    # Class play -----------------------------------------------------------
+    def team(self, envoy: str) -> str:
+        """The name a seat goes by: its team's name, else the envoy's title."""
+        seat = self.seat(envoy)
+        return seat.name or str(self.scenario.envoys[self.scenario.envoy_index(envoy)].name)
+
+    @property
+    def hot_seat(self) -> bool:
+        """True when several human teams share this computer and must not see each other's."""
+        return sum(seat.is_human for seat in self.seats) > 1
+
+    def reflection_prompt(self, turn: int) -> str:
+        """The prompt for a turn ("" when reflections are off or the scenario has none)."""
+        prompts = self.scenario.teacher.reflection
+        if not self.classroom.reflect or not prompts:
+            return ""
+        return str(prompts[(turn - 1) % len(prompts)])
+
+    def reflect(self, envoy: str, answer: str) -> None:
+        """Keep a team's answer to this turn's prompt (an empty answer is not kept)."""
+        turn, prompt = self.state.turn, self.reflection_prompt(self.state.turn)
+        if answer.strip() and prompt:
+            self.reflections.append(
+                Reflection(turn, envoy, self.team(envoy), prompt, answer.strip())
+            )
+
+    def facilitate(self, action: FacilitatorAction) -> list[Entry]:
+        """Apply a facilitator's action and note it (raises IllegalAction if it is not legal)."""
+        turn, position = self.state.turn, len(self.actions)
+        entries = self.apply(action)
+        kind = {Inject: "inject", Adjust: "adjust", Extend: "extend"}[type(action)]
+        reason = action.reason if isinstance(action, Adjust) else ""
+        text = entries[0].text if entries else str(action)
+        note = FacilitatorNote(turn, kind, text, reason, _now(), str(action), position)
+        self.facilitator.append(note)
+        return entries
+
+    def note(self, kind: str, text: str) -> None:
+        """Note something the facilitator did that does not change the game (a pause)."""
+        self.facilitator.append(FacilitatorNote(self.state.turn, kind, text, "", _now()))
+
+    def undo_target(self) -> int | None:
+        """The turn an undo goes back to the start of, or None when there is nothing to undo."""
+        if not self.actions:
+            return None
+        turn = self.state.turn
+        if turn - 1 in self.turn_starts:
+            return turn - 1
+        return turn if self.turn_starts.get(turn, 0) < len(self.actions) else None
+
+    def undo_turn(self, reason: str = "") -> int:
+        """Go back to the start of the previous turn by replaying the log up to it.
+
+        Returns the turn now being played. Facilitator notes of what was undone stay,
+        marked as undone, and the undo itself is noted. Raises ``ValueError`` when
+        there is nothing to undo.
+        """
+        target = self.undo_target()
+        if target is None:
+            raise ValueError("there is nothing to undo yet")
+        keep = self.turn_starts[target]
+        was = self.state.turn
+        replayed = Match.start(self.scenario, self.source, self.seed, self.seats)
+        for action in self.actions[:keep]:
+            replayed.apply(action)
+        notes = [
+            attrs.evolve(note, undone=True) if note.position >= keep else note
+            for note in self.facilitator
+        ]
+        self.state, self.actions = replayed.state, replayed.actions
+        self.ledger, self.history = replayed.ledger, replayed.history
+        self.turn_starts = replayed.turn_starts
+        text = f"Undid play from turn {was} back to the start of turn {target}."
+        notes.append(FacilitatorNote(was, "undo", text, " ".join(reason.split()), _now()))
+        self.facilitator = notes
+        return target

@@ -102,6 +102,10 @@ def cause(scenario: Scenario, entry: Entry) -> str:
         return f"decision{by}"
     if c.kind == ledger.ACCORD:
         return "an accord"
+    if c.kind == ledger.FACILITATOR:
+        if c.id.startswith("inject."):
+            return f"the facilitator: crisis update, {_by_id_title(scenario.events, c.id[7:])}"
+        return "the facilitator's adjustment" if c.id == "adjust" else "the facilitator"
     return f"{c.kind} {c.id}".strip()
 
 

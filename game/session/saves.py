@@ -31,14 +31,20 @@ if TYPE_CHECKING:  # the title screen lists saves without loading the rules
     from game.session.match import Match, Seat
 
 MAGIC = "envoy-save"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".envoy.json"
 AUTOSAVE_PREFIX = "autosave-"
 AUTOSAVES_KEPT = 5
 MAX_BYTES = 16 * 1024 * 1024
 
+
+def _upgrade_1(document: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds the class-play block: timer, PIN, facilitator notes, reflections."""
+    return {**document, "classroom": {}}
+
+
 # version N -> a function turning a version-N document into version N+1.
-UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_1}
 
 
 class SaveError(ValueError):
@@ -75,6 +81,11 @@ def to_document(match: Match, name: str = "") -> dict[str, Any]:
         "seed": match.seed,
         "seats": [attrs.asdict(seat) for seat in match.seats],
         "actions": [str(action) for action in match.actions],
+        "classroom": {
+            **attrs.asdict(match.classroom),
+            "facilitator": [attrs.asdict(note) for note in match.facilitator],
+            "reflections": [attrs.asdict(item) for item in match.reflections],
+        },
         "snapshot": {
             "turn": match.state.turn,
             "outcome": match.state.outcome,
@@ -221,7 +232,50 @@ def match_from_document(document: dict[str, Any], name: str) -> Match:
     snapshot = _field(document, "snapshot", dict, name)
     if snapshot.get("hash") != state_hash(match.state):
         raise SaveError(f"{name} is damaged: replaying its moves does not give the saved game")
+    _classroom(match, _field(document, "classroom", dict, name), name)
     return match
+
+
+def _records(cls: type, items: Any, name: str) -> list:
+    """Rebuild frozen records (facilitator notes, reflections) from their saved dicts."""
+    import attrs
+
+    fields = {field.name: field for field in attrs.fields(cls)}
+    records = []
+    for item in items if isinstance(items, list) else [None]:
+        if not isinstance(item, dict) or not item.keys() <= fields.keys():
+            raise SaveError(f"{name} is damaged: its class notes are unreadable")
+        for key, value in item.items():
+            kind = type(fields[key].default) if fields[key].default is not attrs.NOTHING else None
+            expected = kind or (int if key == "turn" else str)
+            if type(value) is not expected:
+                raise SaveError(f"{name} is damaged: its class notes are unreadable")
+        try:
+            records.append(cls(**item))
+        except TypeError:
+            raise SaveError(f"{name} is damaged: its class notes are unreadable") from None
+    return records
+
+
+def _classroom(match: Match, block: dict, name: str) -> None:
+    from game.session.match import Classroom, FacilitatorNote, Reflection
+
+    timer, auto_pass, pin, reflect = (
+        block.get("timer_seconds", 0),
+        block.get("auto_pass", False),
+        block.get("pin_hash", ""),
+        block.get("reflect", False),
+    )
+    if (
+        type(timer) is not int
+        or type(auto_pass) is not bool
+        or type(reflect) is not bool
+        or not isinstance(pin, str)
+    ):
+        raise SaveError(f"{name} is damaged: its class settings are unreadable")
+    match.classroom = Classroom(max(0, timer), auto_pass, pin, reflect)
+    match.facilitator = _records(FacilitatorNote, block.get("facilitator", []), name)
+    match.reflections = _records(Reflection, block.get("reflections", []), name)
 
 
 def load_match(path: pathlib.Path) -> Match:

@@ -43,6 +43,19 @@ class Settings:
     animation_speed: str = LIMITS["animation_speed"]["default"]
     ai_difficulty: str = LIMITS["ai_difficulty"]["default"]
     language: str = LIMITS["language"]["default"]
+    projector: bool = False  # larger UI and the high-contrast palette, for a classroom
+
+    @property
+    def shown_palette(self) -> str:
+        """The palette in use: projector mode's own, else the chosen one."""
+        return LIMITS["projector"]["palette"] if self.projector else self.palette
+
+    @property
+    def shown_scale(self) -> int:
+        """The UI scale in use, in percent: projector mode raises it."""
+        return (
+            max(self.ui_scale, LIMITS["projector"]["ui_scale"]) if self.projector else self.ui_scale
+        )
 
     @property
     def animation_seconds(self) -> float:
@@ -67,6 +80,7 @@ class Settings:
             animation_speed=pick(self.animation_speed, "animation_speed"),
             ai_difficulty=pick(self.ai_difficulty, "ai_difficulty"),
             language=pick(self.language, "language"),
+            projector=bool(self.projector),
         )
 
 

@@ -146,8 +146,8 @@ class App:
         pygame.display.set_caption("Envoy")
         self.screen = self._open_window()
         self.size = self.screen.get_size()
-        self.style = Style(settings.palette, effective_scale(self.size, settings.ui_scale))
-        self.ui = ui_manager(self.size, self.style.scale)
+        self.style = Style(settings.shown_palette, effective_scale(self.size, settings.shown_scale))
+        self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
         self.clock = pygame.time.Clock()
 
     # Window -------------------------------------------------------------------
@@ -177,11 +177,11 @@ class App:
     def restyle(self) -> None:
         """Rebuild fonts, theme and every scene's layout (after a resize or a setting)."""
         self.style = Style(
-            self.settings.palette, effective_scale(self.size, self.settings.ui_scale)
+            self.settings.shown_palette, effective_scale(self.size, self.settings.shown_scale)
         )
         for scene in self.stack:
             scene.close()
-        self.ui = ui_manager(self.size, self.style.scale)
+        self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
         for scene in self.stack:
             scene.open()
         for scene in self.stack[:-1]:

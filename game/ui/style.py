@@ -52,6 +52,7 @@ def has_khmer(text: str) -> bool:
     return KHMER_RUN.search(text) is not None
 
 
+_PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
 MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
 
@@ -66,9 +67,20 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
     return max(0.75, min(wanted, fits))
 
 
-def theme(scale: float) -> dict:
-    """The pygame_gui theme with every font size and item height scaled."""
+def theme(scale: float, palette: str = "standard") -> dict:
+    """The pygame_gui theme with every font size and item height scaled.
+
+    A palette with a ``widgets`` block (high contrast) recolours the widgets too.
+    """
     data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
+    widgets = (_PALETTES.get(palette) or {}).get("widgets", {})
+    data["defaults"]["colours"].update(widgets)
+    for block in data.values():  # other blocks keep their backgrounds but take the text colours
+        colours = block.get("colours") if isinstance(block, dict) else None
+        if colours is not None and block is not data["defaults"]:
+            colours.update(
+                {k: v for k, v in widgets.items() if k in colours and k.endswith("_text")}
+            )
 
     def walk(node):
         if isinstance(node, dict):
@@ -84,9 +96,11 @@ def theme(scale: float) -> dict:
     return data
 
 
-def ui_manager(size: tuple[int, int], scale: float) -> pygame_gui.UIManager:
+def ui_manager(
+    size: tuple[int, int], scale: float, palette: str = "standard"
+) -> pygame_gui.UIManager:
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
-    manager = pygame_gui.UIManager(size, theme(scale))
+    manager = pygame_gui.UIManager(size, theme(scale, palette))
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
     _pin_script(manager.get_theme().get_font_dictionary(), KHMER_FACE, "Khmr")
     return manager
@@ -108,9 +122,6 @@ def _pin_script(fonts, face: str, script: str) -> None:
         return load(font_size, font_name, *args, **kwargs)
 
     fonts.preload_font = preload_font
-
-
-_PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
 
 
 def colour(value: str) -> pygame.Color:

@@ -24,6 +24,8 @@ def draw_chart(
     title = style.text(
         "Tension (solid) and trust (dotted) per relation, turn by turn", 15, "text", True
     )
+    if title.get_width() > rect.width - px(24):  # a narrow panel or a projector's scale
+        title = style.text("Tension (solid) and trust (dotted)", 15, "text", True)
     surface.blit(title, (rect.left + px(12), rect.top + px(8)))
     legend_h = px(22) * ((len(series) + 1) // 2)
     plot = pygame.Rect(
@@ -44,7 +46,8 @@ def draw_chart(
 
     for i, turn in enumerate(turns):
         x = point(i, 0)[0]
-        label = style.text(str(turn), 12, "faint")
+        # the final point repeats the last turn's number: it is the end of that turn
+        label = style.text("end" if i and turn == turns[i - 1] else str(turn), 12, "faint")
         surface.blit(label, (x - label.get_width() // 2, plot.bottom + px(4)))
     for index, (name, tension, trust) in enumerate(series):
         colour = style.lines[index % len(style.lines)]

@@ -17,13 +17,29 @@ from game.engine.model import Scenario
 from game.ui.style import Style
 
 DANGER = 0.7  # share of the conflict line where edges turn dashed
+MIN_SPREAD = 0.3  # the narrowest spread of map positions that is stretched to fill the panel
 
 
 def node_positions(scenario: Scenario, rect: pygame.Rect, pad: int) -> list[tuple[int, int]]:
+    """Node centres: the parties' map positions stretched to use the whole panel.
+
+    A crisis drawn in one corner of its 0..1 map would crowd its labels together,
+    above all at a projector's large scale, so each axis is spread over the panel
+    (a spread under ``MIN_SPREAD`` stays that narrow, centred, and keeps its shape).
+    """
     inner = rect.inflate(-2 * pad, -2 * pad)
+
+    def spread(values: list[float]) -> list[float]:
+        low, high = min(values), max(values)
+        span = max(high - low, MIN_SPREAD)
+        middle = (low + high) / 2
+        return [0.5 + (v - middle) / span for v in values]
+
+    xs = spread([p.map[0] for p in scenario.parties])
+    ys = spread([p.map[1] for p in scenario.parties])
     return [
-        (inner.left + round(p.map[0] * inner.width), inner.top + round(p.map[1] * inner.height))
-        for p in scenario.parties
+        (inner.left + round(x * inner.width), inner.top + round(y * inner.height))
+        for x, y in zip(xs, ys, strict=True)
     ]
 
 

@@ -18,14 +18,19 @@ from game.ai.agents import TUNING
 from game.engine.actions import Decide, End, Play, Withdraw
 from game.engine.rules import IllegalAction, preview, why_illegal
 from game.engine.state import DECISION
+from game.engine.view import ledger_view, public_view
 from game.session import narrate
 from game.session.match import Match
+from game.session.settings import LIMITS
 from game.ui.app import Scene
 from game.ui.render.map import draw_map, hit
 from game.ui.widgets import button
 
 # Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
 THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
+# Wakes the idle loop once a second while a turn timer runs, so the clock on screen
+# moves without drawing sixty frames a second.
+CLOCK_TICK = pygame.event.custom_type()
 
 
 def open_match(app, match: Match, briefing: bool = False) -> None:
@@ -45,7 +50,9 @@ def open_match(app, match: Match, briefing: bool = False) -> None:
         from game.ui.scenes.setup import BriefingScene
 
         humans = [seat.envoy for seat in match.seats if seat.is_human]
-        app.push(BriefingScene(app, match, humans[0] if humans else None))
+        # A class reads the situation together; each team's agenda comes after its hand-off.
+        private = humans[0] if humans and not match.hot_seat else None
+        app.push(BriefingScene(app, match, private))
         return
     app.reset(BoardScene(app, match))
 
@@ -70,7 +77,14 @@ class BoardScene(Scene):
     def __init__(self, app, match: Match):
         super().__init__(app)
         self.match = match
-        self.viewer = self._first_human()
+        # In hot-seat play the viewer is the team at the computer, None between teams
+        # (then the board shows only what everyone may see); alone, it is the one human.
+        self.viewer = None if match.hot_seat else self._first_human()
+        self.turn_clock = 0.0  # seconds the seat at the computer has spent on this turn
+        self.clock_key: tuple | None = None  # (envoy, turn, step at hand-off) being timed
+        self.clock_shown = -1
+        self.briefed: set[str] = set()  # teams that have read their private brief
+        self.ticking = False  # the once-a-second wake-up for the timer is set
         self.cards: list[Card] = []
         self.selected = 0
         self.card_scroll = 0
@@ -106,6 +120,8 @@ class BoardScene(Scene):
     @property
     def hand(self) -> str | None:
         """Whose cards are shown: the human whose turn it is, or the seat acting."""
+        if self.match.hot_seat:
+            return self.viewer
         active = self.match.active
         if active is not None and active.is_human:
             return active.envoy
@@ -116,11 +132,36 @@ class BoardScene(Scene):
     @property
     def human_turn(self) -> bool:
         active = self.match.active
-        return active is not None and active.is_human and self.match.state.phase != DECISION
+        if active is None or not active.is_human or self.match.state.phase == DECISION:
+            return False
+        return not self.match.hot_seat or active.envoy == self.viewer
 
     def view(self):
         envoy = self.hand
-        return self.match.view(envoy) if envoy is not None else self.match.state
+        if envoy is not None:
+            return self.match.view(envoy)
+        return public_view(self.match.state) if self.match.hot_seat else self.match.state
+
+    def ledger_shown(self, entries):
+        """Ledger entries as the screen may show them: the viewer's, or everyone's."""
+        if self.viewer is not None:
+            return ledger_view(entries, self.viewer)
+        return ledger_view(entries, "") if self.match.hot_seat else list(entries)
+
+    @property
+    def handing_off(self) -> str | None:
+        """The human seat the computer must be passed to before play goes on, if any."""
+        active = self.match.active
+        if not self.match.hot_seat or self.match.over or active is None or not active.is_human:
+            return None
+        return active.envoy if active.envoy != self.viewer else None
+
+    def take_seat(self, envoy: str) -> None:
+        """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
+        self.viewer = envoy
+        self.log_index = -1
+        self.focus = self.hover = None
+        self.refresh()
 
     # Layout -------------------------------------------------------------------
     def build(self) -> None:
@@ -141,24 +182,25 @@ class BoardScene(Scene):
         }
         cards = self.regions["cards"]
         y = cards.bottom + pad - px(4)
-        third = (right_w - 2 * px(8)) // 3
+        first = int((right_w - 2 * px(8)) * 0.38)  # the widest label, bold
+        third = (right_w - 2 * px(8) - first) // 2
         self.play_button = button(
             self,
-            pygame.Rect(cards.left, y, third, px(46)),
+            pygame.Rect(cards.left, y, first, px(46)),
             "Choose (Enter)",
             "primary",
             "Choose the selected move (Enter)",
         )
         self.end_button = button(
             self,
-            pygame.Rect(cards.left + third + px(8), y, third, px(46)),
+            pygame.Rect(cards.left + first + px(8), y, third, px(46)),
             "End turn (E)",
             "",
             "Commit your moves and pass (E)",
         )
         self.advice_button = button(
             self,
-            pygame.Rect(cards.left + 2 * (third + px(8)), y, third, px(46)),
+            pygame.Rect(cards.left + first + third + 2 * px(8), y, third, px(46)),
             "Advisor (A)",
             "",
             "Suggest a move (A)",
@@ -298,9 +340,104 @@ class BoardScene(Scene):
         if mine:
             self.act(mine[-1])
 
-    def end_turn(self) -> None:
-        if self.human_turn:
-            self.act(End(self.hand))
+    def end_turn(self, ask: bool = True) -> None:
+        """End the human seat's turn, after its reflection prompt if the class uses them."""
+        if not self.human_turn:
+            return
+        envoy = self.hand
+        prompt = self.match.reflection_prompt(self.match.state.turn) if ask else ""
+        already = any(
+            r.turn == self.match.state.turn and r.envoy == envoy for r in self.match.reflections
+        )
+        if prompt and not already:
+            from game.ui.scenes.classroom import ReflectionScene
+
+            self.app.push(ReflectionScene(self.app, self, envoy, prompt))
+            return
+        self.commit_end(envoy)
+
+    def commit_end(self, envoy: str) -> None:
+        if self.match.hot_seat:
+            self.viewer = None  # the screen is everyone's until the next team takes it
+        self.act(End(envoy))
+
+    # The facilitator ----------------------------------------------------------------
+    def open_facilitator(self) -> None:
+        from game.ui.scenes.classroom import open_facilitator
+
+        open_facilitator(self.app, self)
+
+    def facilitate(self, action) -> str:
+        """Apply a facilitator's action; returns a problem to show, or ""."""
+        try:
+            entries = self.match.facilitate(action)
+        except IllegalAction as problem:
+            return str(problem).split(": ", 1)[-1]
+        self._after_facilitator()
+        self.toast(narrate.line(self.match.scenario, entries[0]) if entries else str(action), 5)
+        return ""
+
+    def undo_turn(self, reason: str) -> str:
+        try:
+            turn = self.match.undo_turn(reason)
+        except ValueError as problem:
+            return str(problem)
+        if self.match.hot_seat:
+            self.viewer = None
+        self._after_facilitator()
+        self.toast(f"Back to the start of turn {turn}.", 5)
+        return ""
+
+    def _after_facilitator(self) -> None:
+        self.thinking = self.thinking_for = None
+        self.advice, self.advice_action = "", None
+        self.clock_key = None
+        self.log_index = -1
+        self.refresh()
+        self.sync_meters()
+        try:
+            self.app.saves.autosave(self.match)
+        except Exception as error:  # a full disk must not stop a class
+            self.toast(f"Autosave failed: {error}")
+
+    # The advisory turn timer ----------------------------------------------------------
+    def _tick_clock(self, dt: float) -> None:
+        limit = self.match.classroom.timer_seconds
+        running = bool(limit) and self.human_turn
+        self._wake_every_second(running)
+        if not running:
+            return
+        key = (self.hand, self.match.state.turn)
+        if key != self.clock_key:
+            self.clock_key, self.turn_clock = key, 0.0
+        self.turn_clock += dt
+        shown = int(self.turn_clock)
+        if shown != self.clock_shown:
+            self.clock_shown = shown
+            self.dirty = True
+        if self.turn_clock >= limit and self.match.classroom.auto_pass:
+            self.toast("Time is up: the turn passes on.")
+            self.end_turn(ask=False)
+
+    def _wake_every_second(self, on: bool) -> None:
+        if on != self.ticking:
+            pygame.time.set_timer(CLOCK_TICK, 1000 if on else 0)
+            self.ticking = on
+
+    def close(self) -> None:
+        self._wake_every_second(False)
+        super().close()
+
+    def clock_text(self) -> tuple[str, str]:
+        """The timer's words and colour name, or ("", "") when there is no timer."""
+        limit = self.match.classroom.timer_seconds
+        if not limit or not self.human_turn:
+            return "", ""
+        left = max(0, limit - int(self.turn_clock))
+        if left <= 0:
+            return "TIME IS UP", "bad"
+        warning = left <= LIMITS["classroom"]["timer_warning_seconds"]
+        return f"{left // 60}:{left % 60:02d} left", "warn" if warning else "good"
 
     def ask_advisor(self) -> None:
         if not self.human_turn:
@@ -351,6 +488,15 @@ class BoardScene(Scene):
         if self.toast_text and time.perf_counter() >= self.toast_until:
             self.toast_text = ""
             self.dirty = True
+        if self.app.scene is not self:
+            return
+        handoff = self.handing_off
+        if handoff is not None:
+            from game.ui.scenes.classroom import HandoffScene
+
+            self.app.push(HandoffScene(self.app, self, handoff))
+            return
+        self._tick_clock(dt)
         if self.app.scene is not self:
             return
         if self.match.state.phase == DECISION and not self.match.over:
@@ -475,9 +621,9 @@ class BoardScene(Scene):
                 canvas, colour if lit else style["card_disabled"], seg, border_radius=px(2)
             )
         x += track_w + px(20)
+        limit = self.regions["bar"].right - px(3 * 96 + 56) - x
         status = self._status()
         text = style.text(status, 16, "accent", True)
-        limit = self.regions["bar"].right - px(3 * 96 + 56) - x
         if text.get_width() > limit:
             text = text.subsurface((0, 0, max(1, limit), text.get_height()))
         canvas.blit(text, (x, bar.centery - text.get_height() // 2))
@@ -494,6 +640,8 @@ class BoardScene(Scene):
         name = narrate.envoy(match.scenario, active.envoy)
         if active.is_human:
             doing = "decide" if match.state.phase == DECISION else "choose moves"
+            if match.hot_seat:
+                return f"{match.team(active.envoy)}: {doing}"
             return f"Your turn: {doing}"
         dots = "…" if self.thinking is not None else ""
         return f"{name} is choosing{dots}"
@@ -576,8 +724,10 @@ class BoardScene(Scene):
         self.card_rects = []
         scenario = self.match.scenario
         y = rect.top + px(10)
+        hot = self.match.hot_seat and self.hand is not None
+        mine = f"{self.match.team(self.hand)}: your moves" if hot else "Your moves"
         header = (
-            "Your moves"
+            mine
             if self.human_turn
             else (f"Moves of {narrate.envoy(scenario, self.hand)}" if self.hand else "Moves")
         )
@@ -586,6 +736,17 @@ class BoardScene(Scene):
             for c in self.view().pending
             if self.hand and c.seat == scenario.envoy_index(self.hand)
         ]
+        room = rect.width - px(24)
+        clock, tone = self.clock_text()
+        if clock:  # the advisory timer: words and a frame, never colour alone
+            shown = style.text(clock, 17, tone, True)
+            box = shown.get_rect(topright=(rect.right - px(20), y - px(2))).inflate(px(16), px(6))
+            pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
+            canvas.blit(shown, shown.get_rect(center=box.center))
+            room = box.left - rect.left - px(24)
+        bold = style.font(17, True)
+        while len(header) > 1 and bold.size(header)[0] > room:
+            header = header[:-2] + "…"
         canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
         y += px(28)
         if chosen:
@@ -630,6 +791,8 @@ class BoardScene(Scene):
             )
         if not self.cards:
             text = "The crisis is over." if self.match.over else "No moves to show."
+            if self.match.hot_seat and self.hand is None and not self.match.over:
+                text = "Between teams: only what everyone may see is shown."
             canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), top))
 
     def _draw_card(self, canvas, card: Card, box: pygame.Rect, selected: bool) -> None:
@@ -767,6 +930,8 @@ class BoardScene(Scene):
         return text + "…"
 
     def log_entries(self):
+        if self.match.hot_seat:
+            return self.ledger_shown(self.match.ledger)
         return self.match.log_for(self.viewer if self.viewer is not None else self.hand)
 
     # Input --------------------------------------------------------------------
@@ -876,6 +1041,9 @@ class BoardScene(Scene):
             return True
         if key == pygame.K_F1:
             self.open_help()
+            return True
+        if key == pygame.K_F9:
+            self.open_facilitator()
             return True
         if key in (pygame.K_UP, pygame.K_DOWN) and self.cards:
             self.selected = (self.selected + (1 if key == pygame.K_DOWN else -1)) % len(self.cards)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
+
 import pygame
 
 from game.engine.outcome import scores
 from game.session import narrate
+from game.session.codes import crisis_code
 from game.ui.app import Scene
 from game.ui.render.chart import draw_chart
-from game.ui.widgets import Menu, button, escape, heading, text_box
+from game.ui.widgets import Menu, button, escape, heading, label, text_box
 
 VERDICTS = {
     "peace": ("Peace", "The accords were signed. The crisis ends at the table, not on the border."),
@@ -30,10 +33,9 @@ class DebriefScene(Scene):
         margin = px(24)
         top = px(96)
         chart_w = int((width - 3 * margin) * 0.52)
-        self.chart_rect = pygame.Rect(margin, top, chart_w, height - top - margin - px(60))
-        text_rect = pygame.Rect(
-            2 * margin + chart_w, top, width - 3 * margin - chart_w, height - top - margin - px(60)
-        )
+        body_h = height - top - margin - px(96)
+        self.chart_rect = pygame.Rect(margin, top, chart_w, body_h)
+        text_rect = pygame.Rect(2 * margin + chart_w, top, width - 3 * margin - chart_w, body_h)
         text_box(self, text_rect, self._report())
         y = height - margin - px(48)
         self.menu = Menu(vertical=False)
@@ -47,6 +49,36 @@ class DebriefScene(Scene):
             self.again,
             pygame.K_r,
         )
+        self.menu.add(
+            button(
+                self,
+                pygame.Rect(margin + px(472), y, px(240), px(48)),
+                "Export report (X)",
+                tip="Write report.html, meters.csv and log.json beside the saves",
+            ),
+            self.export,
+            pygame.K_x,
+        )
+        self.export_status = label(
+            self,
+            pygame.Rect(margin, y - px(38), width - 2 * margin, px(32)),
+            getattr(self, "exported", ""),
+            "subtle",
+        )
+
+    def export(self) -> None:
+        """Write the debrief pack into the save folder, and say where."""
+        from game.session.report import folder_name, write_report
+
+        folder = self.app.saves.folder / folder_name(self.match)
+        try:
+            paths = write_report(self.match, folder)
+        except OSError as error:
+            self.exported = f"Could not export: {error.strerror or error}"
+        else:
+            where = paths[0].parent
+            self.exported = f"Report written beside the saves, in {where.name}{os.sep}"
+        self.export_status.set_text(self.exported)
 
     def _report(self) -> str:
         match, scenario = self.match, self.match.scenario
@@ -55,7 +87,8 @@ class DebriefScene(Scene):
         results = scores(state)
         for seat in match.seats:
             score = results[seat.envoy]
-            who = "you" if seat.is_human else f"AI, {seat.difficulty}"
+            human = match.team(seat.envoy) if match.hot_seat else "you"
+            who = human if seat.is_human else f"AI, {seat.difficulty}"
             parts.append(
                 f"<br><b>{escape(narrate.envoy(scenario, seat.envoy))}</b> ({who}): "
                 f"{score.total:.1f} points"
@@ -71,10 +104,26 @@ class DebriefScene(Scene):
         for seat in match.seats:
             spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
             met = {o.id for o in results[seat.envoy].objectives if o.met}
-            parts.append(f"<br><b>{escape(spec.name)}</b>")
+            team = (
+                f" ({escape(match.team(seat.envoy))})" if match.hot_seat and seat.is_human else ""
+            )
+            parts.append(f"<br><b>{escape(spec.name)}</b>{team}")
             for objective in spec.agenda:
                 mark = "<b>met</b>" if objective.id in met else "missed"
                 parts.append(f"<br>• {escape(objective.text)} ({objective.points} points): {mark}")
+        if match.reflections:
+            parts.append("<br><br>" + heading("Reflections", 5))
+            for item in match.reflections:
+                parts.append(
+                    f"<br><b>{escape(item.team)}</b>, turn {item.turn}: "
+                    f"<i>{escape(item.prompt)}</i><br>   {escape(item.answer)}"
+                )
+        if match.facilitator:
+            parts.append("<br><br>" + heading("The facilitator's actions", 5))
+            for note in match.facilitator:
+                undone = " <i>(undone later)</i>" if note.undone else ""
+                why = f" Reason: {escape(note.reason)}" if note.reason else ""
+                parts.append(f"<br>Turn {note.turn}: {escape(note.text)}{undone}{why}")
         parts.append("<br><br>" + heading("For discussion", 5))
         for index, question in enumerate(scenario.teacher.debrief_questions, 1):
             parts.append(f"<br>{index}. {escape(question)}")
@@ -93,7 +142,11 @@ class DebriefScene(Scene):
             style.text(line, 17, "muted"),
             (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 - px(8)),
         )
-        sub = f"{scenario.title} · {match.state.turn} of {match.state.last_turn} turns"
+        code = crisis_code(scenario.id, match.seed)
+        sub = (
+            f"{scenario.title} · {match.state.turn} of {match.state.last_turn} turns"
+            f" · crisis code {code}"
+        )
         surface.blit(
             style.text(sub, 15, "faint"),
             (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 + px(14)),

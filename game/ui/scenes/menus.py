@@ -81,9 +81,11 @@ class SettingsScene(Scene):
         width, _ = app.size
         panel_w = min(width - self.px(80), self.px(760))
         left = (width - panel_w) // 2
-        top = self.px(60)
+        top = self.px(24)
         label(self, pygame.Rect(left, top, panel_w, self.px(44)), "Settings", "heading")
-        row_h, gap = self.px(40), self.px(54)
+        hint = "Kept between games. Up/Down pick a setting, Left/Right change it, Esc goes back."
+        label(self, pygame.Rect(left, top + self.px(44), panel_w, self.px(30)), hint, "subtle")
+        row_h, gap = self.px(40), self.px(50)
         label_w = self.px(260)
         control = pygame.Rect(left + label_w, 0, panel_w - label_w, row_h)
         sizes = list(WINDOW_SIZES)
@@ -123,15 +125,21 @@ class SettingsScene(Scene):
                 LABELS["language"][current.language],
                 "language",
             ),
+            (
+                "Projector mode",
+                ["Off", "On (large, high contrast)"],
+                "On (large, high contrast)" if current.projector else "Off",
+                "projector",
+            ),
         ]
         self.controls: dict[str, UIDropDownMenu] = {}
         for index, (text, options, chosen, key) in enumerate(rows):
-            y = top + self.px(70) + index * gap
+            y = top + self.px(84) + index * gap
             label(self, pygame.Rect(left, y, label_w, row_h), text)
             self.controls[key] = UIDropDownMenu(
                 options, chosen, control.move(0, y), app.ui, container=self.root
             )
-        y = top + self.px(70) + len(rows) * gap + self.px(16)
+        y = top + self.px(84) + len(rows) * gap + self.px(6)
         self.menu = Menu(vertical=False)
         self.menu.add(
             button(self, pygame.Rect(left, y, self.px(180), self.px(46)), "Apply", "primary"),
@@ -142,8 +150,6 @@ class SettingsScene(Scene):
             self.app.pop,
             pygame.K_ESCAPE,
         )
-        hint = "Kept between games. Up/Down pick a setting, Left/Right change it, Esc goes back."
-        label(self, pygame.Rect(left, y + self.px(60), panel_w, self.px(30)), hint, "subtle")
         self.keys = list(self.controls)
         self.row = -1
 
@@ -169,6 +175,7 @@ class SettingsScene(Scene):
             animation_speed=back("animation_speed"),
             ai_difficulty=back("ai_difficulty"),
             language=back("language"),
+            projector=self._value("projector") != "Off",
         ).normalised()
 
     def apply(self) -> None:

@@ -7,7 +7,6 @@ import pygame_gui
 
 from game.engine.actions import Decide
 from game.engine.rules import apply
-from game.engine.view import ledger_view
 from game.session import narrate
 from game.ui.app import Scene
 from game.ui.widgets import Menu, button, escape, heading, plain, scaled, text_box
@@ -24,8 +23,7 @@ class ResolutionScene(Scene):
         super().__init__(app)
         self.board = board
         match = board.match
-        viewer = board.viewer
-        shown = ledger_view(entries, viewer) if viewer is not None else list(entries)
+        shown = board.ledger_shown(entries)
         self.beats = [b for b in narrate.beats(match.scenario, shown) if b.headline or b.changes]
         self.index = -1
         self.turn = entries[0].turn if entries else match.state.turn

@@ -11,13 +11,26 @@ from pygame_gui.elements import UISelectionList, UITextEntryLine
 
 from game.content import loader, mods
 from game.engine import rng
-from game.session.codes import LIMIT, parse_code, seed_code
-from game.session.match import AI, HUMAN, Match, Seat, Source
-from game.session.settings import choices
+from game.session.codes import LIMIT, CodeError, crisis_code, read_code, scenario_tag
+from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
+from game.session.settings import LIMITS, choices
 from game.ui.app import Scene
 from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
+CLASS = LIMITS["classroom"]
+BROWSER_HINT = "Up/Down browse · Enter choose · C code · F5 read again · Esc back"
+
+
+def scenario_for_code(entries, text: str):
+    """(path, load result, seed) of the crisis a typed code names, or raises CodeError."""
+    code = read_code(text)
+    if not code.tag:
+        raise CodeError("That is a seed code without its crisis: choose the crisis first.")
+    for path, result in entries:
+        if result.scenario is not None and scenario_tag(result.scenario.id) == code.tag:
+            return path, result, code.seed
+    raise CodeError("No crisis here matches that code: is its scenario installed?")
 
 
 MOD_COLOUR = "#f0c36d"  # the browser's mod rows use the same colour (theme: #mod_item)
@@ -95,7 +108,7 @@ class BrowserScene(Scene):
         )
         top = margin + self.px(48)
         list_w = min(self.px(380), width // 3)
-        body_h = height - top - margin - self.px(64)
+        body_h = height - top - margin - self.px(64) - self.px(56)
         rows: list[tuple[str, str]] = []
         for entry in self.listed:
             name = entry.path.stem
@@ -141,7 +154,25 @@ class BrowserScene(Scene):
             self.check_mods,
             pygame.K_m,
         )
-        label(  # on the heading's line: the buttons leave no room at 960×540
+        code_y = y - self.px(56)
+        label(
+            self,
+            pygame.Rect(margin, code_y, self.px(180), self.px(46)),
+            "Have a crisis code?",
+            "subtle",
+        )
+        self.code = UITextEntryLine(
+            pygame.Rect(margin + self.px(186), code_y, self.px(190), self.px(46)),
+            self.app.ui,
+            container=self.root,
+        )
+        self.code.set_text_length_limit(16)
+        self.code_button = button(
+            self, pygame.Rect(margin + self.px(392), code_y, self.px(120), self.px(46)), "Open"
+        )
+        # On the heading's line (the buttons leave no room at 960×540): the keys, or
+        # what is wrong with a typed code.
+        self.code_status = label(
             self,
             pygame.Rect(
                 margin + self.px(300),
@@ -149,7 +180,7 @@ class BrowserScene(Scene):
                 width - 2 * margin - self.px(300),
                 self.px(44),
             ),
-            "Up/Down browse · Enter choose · F5 read again · Esc back",
+            BROWSER_HINT,
             "subtle",
         )
         self.picker = Picker(self.list, self._show, self.choose, wrap=True)
@@ -169,8 +200,22 @@ class BrowserScene(Scene):
             self.choose_button.enable()
 
     def handle(self, event: pygame.event.Event) -> bool:
+        entered = event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.code
+        if entered or (
+            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.code_button
+        ):
+            self.open_code()
+            return True
+        if self.code.is_focused:
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+                self.code.unfocus()
+                return True
+            return False
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F5:
             self.reload()
+            return True
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_c:
+            self.code.focus()
             return True
         return self.picker.handle(event) or self.menu.handle(event)
 
@@ -198,6 +243,16 @@ class BrowserScene(Scene):
                 self.listed[index] = attrs.evolve(entry, result=result)
                 self.entries[index] = (path, result)
 
+    def open_code(self) -> None:
+        """Start setting up the crisis a typed code names, with its seed."""
+        try:
+            path, result, seed = scenario_for_code(self.entries, self.code.get_text())
+        except CodeError as problem:
+            self.code_status.set_text(str(problem))
+            return
+        self.code_status.set_text(BROWSER_HINT)
+        self.app.push(SetupScene(self.app, result, path, self, seed=seed))
+
     def choose(self) -> None:
         path, result = self.entries[self.selected]
         if result.scenario is not None:
@@ -208,11 +263,18 @@ class BrowserScene(Scene):
 
 
 class SetupScene(Scene):
-    """Who plays each envoy, how well the AI plays, and the crisis code."""
+    """Who plays each envoy (a team name for each human seat), class play, and the crisis code."""
 
     name = "setup"
 
-    def __init__(self, app, result: loader.LoadResult, path=None, browser=None):
+    def __init__(
+        self,
+        app,
+        result: loader.LoadResult,
+        path=None,
+        browser=None,
+        seed: int | None = None,
+    ):
         super().__init__(app)
         self.result = result
         self.scenario = result.unwrap()
@@ -220,10 +282,16 @@ class SetupScene(Scene):
         self.browser = browser
         demo = app.demo is not None
         self._default_seats()
-        seed = (
-            app.demo.seed if demo else rng.derive(rng.seed_state(int.from_bytes(os.urandom(8))), 1)
-        )
+        if seed is None:
+            seed = (
+                app.demo.seed
+                if demo
+                else rng.derive(rng.seed_state(int.from_bytes(os.urandom(8))), 1)
+            )
         self.seed = seed % LIMIT
+        self.timer_minutes = CLASS["timer_default"]
+        self.auto_pass = False
+        self.reflect = None  # None: on for a class of several teams, off for one player
         self.row = 0
         self.error = ""
 
@@ -232,6 +300,7 @@ class SetupScene(Scene):
         difficulty = self.app.settings.ai_difficulty
         self.kinds = []
         self.difficulties = []
+        self.teams = [f"Team {index + 1}" for index in range(len(self.scenario.envoys))]
         human_taken = self.app.demo is not None
         for envoy in self.scenario.envoys:
             if not human_taken and envoy.required:
@@ -244,97 +313,159 @@ class SetupScene(Scene):
             self.kinds[0] = HUMAN
 
     def build(self) -> None:
-        width, _ = self.app.size
+        width, height = self.app.size
         s = self.scenario
-        margin = self.px(48)
+        margin = self.px(40)
         inner = min(width - 2 * margin, self.px(1000))
         left = (width - inner) // 2
+        top = self.px(20)
         label(
-            self,
-            pygame.Rect(left, margin - self.px(12), inner, self.px(44)),
-            f"Set up: {plain(s.title)}",
-            "heading",
+            self, pygame.Rect(left, top, inner, self.px(44)), f"Set up: {plain(s.title)}", "heading"
         )
-        row_h, gap = self.px(44), self.px(56)
-        top = margin + self.px(56)
+        rows = len(s.envoys) + 3
+        fixed = top + self.px(56) + self.px(14) + self.px(40) + self.px(48) + self.px(36) + margin
+        gap = max(self.px(36), min(self.px(54), (height - fixed) // rows))
+        row_h = gap - self.px(8)
+        y = top + self.px(56)
         name_w = inner - self.px(430)
-        self.kind_buttons = []
-        self.level_buttons = []
+        col2, col3 = left + name_w, left + name_w + self.px(216)
+        self.kind_buttons, self.level_buttons, self.team_entries = [], [], []
         for index, envoy in enumerate(s.envoys):
-            y = top + index * gap
             note = "" if envoy.required else "  (optional)"
             label(self, pygame.Rect(left, y, name_w, row_h), f"{plain(envoy.name)}{note}")
             self.kind_buttons.append(
                 button(
-                    self,
-                    pygame.Rect(left + name_w, y, self.px(200), row_h),
-                    "",
-                    tip="Click, or Left/Right",
+                    self, pygame.Rect(col2, y, self.px(200), row_h), "", tip="Click, or Left/Right"
                 )
             )
             self.level_buttons.append(
                 button(
-                    self,
-                    pygame.Rect(left + name_w + self.px(216), y, self.px(214), row_h),
-                    "",
-                    tip="Click or D to change",
+                    self, pygame.Rect(col3, y, self.px(214), row_h), "", tip="Click or D to change"
                 )
             )
-        y = top + len(s.envoys) * gap + self.px(16)
-        label(
-            self,
-            pygame.Rect(left, y, name_w, row_h),
-            "Crisis code (the same code gives the same crisis)",
+            entry = UITextEntryLine(
+                pygame.Rect(col3, y, self.px(214), row_h),
+                self.app.ui,
+                container=self.root,
+                initial_text=self.teams[index],
+            )
+            entry.set_text_length_limit(CLASS["team_name_max_chars"])
+            self.team_entries.append(entry)
+            y += gap
+        y += self.px(6)
+        label(self, pygame.Rect(left, y, name_w, row_h), "Turn timer (advisory)")
+        self.timer_button = button(self, pygame.Rect(col2, y, self.px(200), row_h), "")
+        self.pass_button = button(
+            self, pygame.Rect(col3, y, self.px(214), row_h), "", tip="What happens when time is up"
         )
-        self.code = UITextEntryLine(
-            pygame.Rect(left + name_w, y, self.px(200), row_h),
+        y += gap
+        label(self, pygame.Rect(left, y, name_w, row_h), "Facilitator PIN (F9), optional")
+        self.pin = UITextEntryLine(
+            pygame.Rect(col2, y, self.px(200), row_h),
             self.app.ui,
             container=self.root,
-            initial_text=seed_code(self.seed),
         )
-        self.code.set_text_length_limit(9)
-        self.new_code = button(
-            self, pygame.Rect(left + name_w + self.px(216), y, self.px(214), row_h), "New code (R)"
+        self.pin.set_text_length_limit(CLASS["pin_digits"]["max"])
+        self.pin.set_allowed_characters("numbers")
+        self.reflect_button = button(
+            self,
+            pygame.Rect(col3, y, self.px(214), row_h),
+            "",
+            tip="Ask each team the crisis's reflection questions at the end of its turn",
         )
-        y += gap + self.px(10)
-        self.status = label(self, pygame.Rect(left, y, inner, self.px(30)), "", "subtle")
-        y += self.px(44)
+        y += gap
+        label(self, pygame.Rect(left, y, name_w, row_h), "Crisis code (same code, same crisis)")
+        self.code = UITextEntryLine(
+            pygame.Rect(col2, y, self.px(200), row_h),
+            self.app.ui,
+            container=self.root,
+            initial_text=crisis_code(s.id, self.seed),
+        )
+        self.code.set_text_length_limit(16)
+        self.new_code = button(self, pygame.Rect(col3, y, self.px(214), row_h), "New code (R)")
+        y += gap + self.px(4)
+        self.status = label(self, pygame.Rect(left, y, inner, self.px(34)), "", "subtle")
+        y += self.px(40)
         self.menu = Menu(vertical=False)
         self.menu.add(
-            button(self, pygame.Rect(left, y, self.px(220), self.px(48)), "Start", "primary"),
+            button(self, pygame.Rect(left, y, self.px(200), self.px(46)), "Start", "primary"),
             self.start,
             pygame.K_s,
         )
         self.menu.add(
-            button(self, pygame.Rect(left + self.px(236), y, self.px(160), self.px(48)), "Back"),
+            button(self, pygame.Rect(left + self.px(216), y, self.px(150), self.px(46)), "Back"),
             self.app.pop,
             pygame.K_ESCAPE,
         )
-        hint = (
-            "Up/Down seat · Left/Right human or AI · D difficulty · "
-            "C type a code · R new code · F5 read the file again · Enter start"
+        self.shuffle_button = button(
+            self,
+            pygame.Rect(left + self.px(382), y, self.px(230), self.px(46)),
+            "Shuffle teams (F)",
+            tip="Give the team names to the human seats at random",
         )
-        label(self, pygame.Rect(left, y + self.px(60), inner, self.px(30)), hint, "subtle")
+        hint = (
+            "Up/Down seat · Left/Right human or AI · D difficulty · T team name · "
+            "C code · R new code · F5 read again · Enter start"
+        )
+        label(self, pygame.Rect(left, y + self.px(50), inner, self.px(30)), hint, "subtle")
         self._refresh()
 
+    # State ------------------------------------------------------------------
+    @property
+    def humans(self) -> int:
+        return self.kinds.count(HUMAN)
+
+    @property
+    def reflecting(self) -> bool:
+        if not self.scenario.teacher.reflection:
+            return False
+        return self.humans > 1 if self.reflect is None else self.reflect
+
+    def _typing(self) -> bool:
+        return any(e.is_focused for e in (self.code, self.pin, *self.team_entries))
+
+    def _read_teams(self) -> None:
+        for index, entry in enumerate(self.team_entries):
+            text = " ".join(entry.get_text().split())
+            self.teams[index] = text
+
     def _refresh(self) -> None:
-        for index, (kind_button, level_button) in enumerate(
-            zip(self.kind_buttons, self.level_buttons, strict=True)
-        ):
-            kind = self.kinds[index]
-            kind_button.set_text({HUMAN: "Human", AI: "AI", "": "Empty seat"}[kind])
-            level_button.set_text(
-                f"AI: {DIFFICULTY_NAMES[self.difficulties[index]]}" if kind == AI else "—"
-            )
-            level_button.enable() if kind == AI else level_button.disable()
+        self._read_teams()
+        for index, kind in enumerate(self.kinds):
+            kind_button, level_button = self.kind_buttons[index], self.level_buttons[index]
+            entry = self.team_entries[index]
+            kind_button.set_text({HUMAN: "Human team", AI: "AI", "": "Empty seat"}[kind])
+            if kind == HUMAN:
+                level_button.hide()
+                entry.show()
+            else:
+                entry.hide()
+                level_button.show()
+                level_button.set_text(
+                    f"AI: {DIFFICULTY_NAMES[self.difficulties[index]]}" if kind == AI else "—"
+                )
+                level_button.enable() if kind == AI else level_button.disable()
             kind_button.select() if index == self.row else kind_button.unselect()
-        message = self.error or self._summary()
-        self.status.set_text(message)
+        minutes = self.timer_minutes
+        self.timer_button.set_text(f"Timer: {minutes} min" if minutes else "Timer: off")
+        self.pass_button.set_text("Time up: ends turn" if self.auto_pass else "Time up: a warning")
+        self.pass_button.enable() if minutes else self.pass_button.disable()
+        if self.scenario.teacher.reflection:
+            self.reflect_button.set_text(f"Reflections: {'on' if self.reflecting else 'off'}")
+            self.reflect_button.enable()
+        else:
+            self.reflect_button.set_text("No reflections")
+            self.reflect_button.disable()
+        if self.humans > 1:
+            self.shuffle_button.enable()
+        else:
+            self.shuffle_button.disable()
+        self.status.set_text(self.error or self._summary())
 
     def _summary(self) -> str:
-        humans = self.kinds.count(HUMAN)
-        ais = self.kinds.count(AI)
-        return f"{humans} human, {ais} AI envoy{'s' if ais != 1 else ''}."
+        humans, ais = self.humans, self.kinds.count(AI)
+        teams = "1 human" if humans == 1 else f"{humans} human teams taking turns (hot-seat)"
+        return f"{teams}, {ais} AI envoy{'s' if ais != 1 else ''}."
 
     def cycle_kind(self, index: int, step: int = 1) -> None:
         options = [HUMAN, AI] + ([] if self.scenario.envoys[index].required else [""])
@@ -349,73 +480,135 @@ class SetupScene(Scene):
         ]
         self._refresh()
 
+    def cycle_timer(self) -> None:
+        options = CLASS["timer_minutes"]
+        at = options.index(self.timer_minutes) if self.timer_minutes in options else 0
+        self.timer_minutes = options[(at + 1) % len(options)]
+        self._refresh()
+
+    def shuffle_teams(self) -> None:
+        """Deal the typed team names to the human seats in a random order."""
+        self._read_teams()
+        seats = [i for i, kind in enumerate(self.kinds) if kind == HUMAN]
+        names = [self.teams[i] for i in seats]
+        order = sorted(range(len(names)), key=lambda _: os.urandom(4))
+        for seat, pick in zip(seats, order, strict=True):
+            self.teams[seat] = names[pick]
+            self.team_entries[seat].set_text(names[pick])
+        self._refresh()
+
     def seats(self) -> list[Seat]:
+        self._read_teams()
         return [
-            Seat(envoy.id, kind, level)
-            for envoy, kind, level in zip(
-                self.scenario.envoys, self.kinds, self.difficulties, strict=True
+            Seat(envoy.id, kind, level, team if kind == HUMAN and self.humans > 1 else "")
+            for envoy, kind, level, team in zip(
+                self.scenario.envoys, self.kinds, self.difficulties, self.teams, strict=True
             )
             if kind
         ]
 
+    def _problem(self) -> str:
+        """What stops the game from starting, in a sentence, or ""."""
+        try:
+            code = read_code(self.code.get_text())
+        except CodeError as problem:
+            return str(problem)
+        if not code.matches(self.scenario.id):
+            return "That crisis code is for another crisis: type it on the crisis list instead."
+        self.seed = code.seed
+        names = [t for t, k in zip(self.teams, self.kinds, strict=True) if k == HUMAN]
+        if self.humans > CLASS["max_teams"]:
+            return f"At most {CLASS['max_teams']} human teams can share one computer."
+        if self.humans > 1 and not all(names):
+            return "Give every human team a name."
+        if len({n.casefold() for n in names}) != len(names):
+            return "Two teams have the same name: give each team its own."
+        pin = self.pin.get_text().strip()
+        low, high = CLASS["pin_digits"]["min"], CLASS["pin_digits"]["max"]
+        if pin and not (pin.isdigit() and low <= len(pin) <= high):
+            return f"A PIN is {low} to {high} digits, or leave it empty for none."
+        return ""
+
     def start(self) -> None:
-        seed = parse_code(self.code.get_text())
-        if seed is None:
-            self.error = "That crisis code is not valid: six letters and digits, like K7Q-2MX."
+        self._read_teams()
+        self.error = self._problem()
+        if self.error:
             self._refresh()
             return
         try:
-            match = Match.start(self.scenario, Source.of(self.result), seed, self.seats())
+            match = Match.start(self.scenario, Source.of(self.result), self.seed, self.seats())
         except ValueError as problem:
             self.error = f"Cannot start: {problem}"
             self._refresh()
             return
+        match.classroom = Classroom(
+            timer_seconds=60 * self.timer_minutes,
+            auto_pass=self.auto_pass and bool(self.timer_minutes),
+            pin_hash=Classroom.hash_pin(self.pin.get_text().strip()),
+            reflect=self.reflecting,
+        )
         from game.ui.scenes.board import open_match
 
         open_match(self.app, match, briefing=True)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
-            if event.ui_element in self.kind_buttons:
-                self.row = self.kind_buttons.index(event.ui_element)
+            element = event.ui_element
+            if element in self.kind_buttons:
+                self.row = self.kind_buttons.index(element)
                 self.cycle_kind(self.row)
                 return True
-            if event.ui_element in self.level_buttons:
-                self.cycle_level(self.level_buttons.index(event.ui_element))
+            if element in self.level_buttons:
+                self.cycle_level(self.level_buttons.index(element))
                 return True
-            if event.ui_element is self.new_code:
-                self.roll_code()
+            simple = {
+                self.new_code: self.roll_code,
+                self.timer_button: self.cycle_timer,
+                self.pass_button: self._toggle_pass,
+                self.reflect_button: self._toggle_reflect,
+                self.shuffle_button: self.shuffle_teams,
+            }
+            if element in simple:
+                simple[element]()
                 return True
-        if event.type == pygame.KEYDOWN and not self.code.is_focused:
+        if event.type == pygame.KEYDOWN and not self._typing():
             count = len(self.kinds)
-            if event.key in (pygame.K_UP, pygame.K_DOWN):
-                self.row = (self.row + (1 if event.key == pygame.K_DOWN else -1)) % count
+            key = event.key
+            if key in (pygame.K_UP, pygame.K_DOWN):
+                self.row = (self.row + (1 if key == pygame.K_DOWN else -1)) % count
                 self._refresh()
                 return True
-            if event.key in (pygame.K_LEFT, pygame.K_RIGHT):
-                self.cycle_kind(self.row, 1 if event.key == pygame.K_RIGHT else -1)
+            if key in (pygame.K_LEFT, pygame.K_RIGHT):
+                self.cycle_kind(self.row, 1 if key == pygame.K_RIGHT else -1)
                 return True
-            if event.key == pygame.K_d and self.kinds[self.row] == AI:
+            if key == pygame.K_d and self.kinds[self.row] == AI:
                 self.cycle_level(self.row)
                 return True
-            if event.key == pygame.K_r:
-                self.roll_code()
+            if key == pygame.K_t and self.kinds[self.row] == HUMAN:
+                self.team_entries[self.row].focus()
                 return True
-            if event.key == pygame.K_c:
-                self.code.focus()
+            keys = {
+                pygame.K_r: self.roll_code,
+                pygame.K_c: self.code.focus,
+                pygame.K_f: self.shuffle_teams,
+                pygame.K_F5: self.reload,
+                pygame.K_RETURN: self.start,
+                pygame.K_KP_ENTER: self.start,
+            }
+            if key in keys:
+                keys[key]()
                 return True
-            if event.key == pygame.K_F5:
-                self.reload()
-                return True
-            if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-                self.start()
-                return True
-        if event.type == pygame.KEYDOWN and self.code.is_focused and event.key == pygame.K_ESCAPE:
-            self.code.unfocus()
+        if event.type == pygame.KEYDOWN and self._typing() and event.key == pygame.K_ESCAPE:
+            for entry in (self.code, self.pin, *self.team_entries):
+                entry.unfocus()
+            self._refresh()
             return True
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.code:
-            self.code.unfocus()
-            self.start()
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
+            event.ui_element.unfocus()
+            if event.ui_element is self.code:
+                self.start()
+            else:
+                self._refresh()
             return True
         return self.menu.handle(event)
 
@@ -440,7 +633,8 @@ class SetupScene(Scene):
 
             self.app.push(ModCheckerScene.for_file(self.app, self.path, result))
             return
-        code = self.code.get_text()
+        self._read_teams()
+        code, pin = self.code.get_text(), self.pin.get_text()
         old_envoys = [e.id for e in self.scenario.envoys]
         self.result, self.scenario = result, result.scenario
         if [e.id for e in self.scenario.envoys] != old_envoys:
@@ -448,14 +642,27 @@ class SetupScene(Scene):
             self.row = 0
         self.relayout()
         self.code.set_text(code)
+        self.pin.set_text(pin)
         self.error = ""
         warnings = len(result.warnings)
         note = f" ({warnings} warning{'s' if warnings != 1 else ''})" if warnings else ""
         self.status.set_text(f"Read {self.path.name} again{note}. {self._summary()}")
 
+    def resume(self) -> None:
+        super().resume()  # shows every widget again: hide what this seat's kind does not use
+        self._refresh()
+
+    def _toggle_pass(self) -> None:
+        self.auto_pass = not self.auto_pass
+        self._refresh()
+
+    def _toggle_reflect(self) -> None:
+        self.reflect = not self.reflecting
+        self._refresh()
+
     def roll_code(self) -> None:
         self.seed = rng.derive(rng.seed_state(self.seed ^ int.from_bytes(os.urandom(4))), 7) % LIMIT
-        self.code.set_text(seed_code(self.seed))
+        self.code.set_text(crisis_code(self.scenario.id, self.seed))
         self.error = ""
         self._refresh()
 

@@ -1,0 +1,335 @@
+"""The debrief pack: a printable HTML report, the meters as CSV, the ledger as JSON.
+
+``write_report(match, folder)`` writes three files a class can keep:
+
+* ``report.html``: one self-contained page (no scripts, no network, charts as
+  inline SVG drawn here, so it prints crisply on A4 and Letter) with the
+  outcome, the scores, a tension and trust chart per relation, the turning
+  points with their *why*, each team's agenda, moves and reflections, the
+  facilitator's actions and the discussion questions;
+* ``meters.csv``: tension and trust of every relation at every point the
+  chart shows (the start of each turn, and the end);
+* ``log.json``: the whole ledger with the seats, actions and class notes.
+
+Every text that comes from a scenario or a player is escaped: the report shows
+markup as text and never runs it. Nothing here needs a window.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import pathlib
+import re
+from collections.abc import Sequence
+
+import attrs
+
+import game
+from game.engine import ledger
+from game.engine.outcome import scores
+from game.session import narrate
+from game.session.codes import crisis_code
+from game.session.files import write_atomic
+from game.session.match import Match
+
+VERDICTS = {
+    "peace": ("Peace", "The accords were signed. The crisis ends at the table, not on the border."),
+    "stalemate": ("Stalemate", "No war, but no settlement: the crisis is frozen, not solved."),
+    "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
+}
+FILES = ("report.html", "meters.csv", "log.json")
+TENSION_COLOUR = "#c0392b"
+TRUST_COLOUR = "#1f6fb2"
+
+
+def e(text: object) -> str:
+    """Escape any scenario or player text for HTML."""
+    return html.escape(str(text), quote=True)
+
+
+# ------------------------------------------------------------------ the pieces
+
+
+def chart_points(match: Match) -> list[tuple[str, int]]:
+    """(label, history index) of every point on the charts: each turn's start, then the end."""
+    points = []
+    for index, snapshot in enumerate(match.history):
+        last = index == len(match.history) - 1 and match.over
+        points.append(("end" if last else str(snapshot.turn), index))
+    return points
+
+
+def relation_series(match: Match) -> list[tuple[str, list[int], list[int]]]:
+    scenario = match.scenario
+    ids = [p.id for p in scenario.parties]
+    return [
+        (
+            narrate.pair(scenario, ids[relation.a], ids[relation.b]),
+            [h.tension[index] for h in match.history],
+            [h.trust[index] for h in match.history],
+        )
+        for index, relation in enumerate(scenario.relations)
+    ]
+
+
+def svg_chart(
+    name: str, tension: Sequence[int], trust: Sequence[int], labels: Sequence[str], conflict: int
+) -> str:
+    """One relation's tension (solid) and trust (dashed) as an inline SVG chart."""
+    width, height, left, right, top, bottom = 640, 240, 44, 16, 16, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(1, len(labels) - 1)
+
+    def x(i: int) -> float:
+        return left + plot_w * i / count
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - min(100, max(0, value)) / 100)
+
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="Tension and trust, {e(name)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>Tension and trust, {e(name)}</title>",
+    ]
+    for value in (0, 25, 50, 75, 100):
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            f'stroke="#d0d4da" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" '
+            f'class="axis">{value}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{y(conflict):.1f}" y2="{y(conflict):.1f}" '
+        f'stroke="{TENSION_COLOUR}" stroke-width="1.5" stroke-dasharray="2 3"/>'
+        f'<text x="{width - right}" y="{y(conflict) - 4:.1f}" text-anchor="end" class="axis">'
+        f"conflict at {conflict}</text>"
+    )
+    for i, label in enumerate(labels):
+        parts.append(
+            f'<text x="{x(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" '
+            f'class="axis">{e(label)}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+        f'class="axis">turn</text>'
+    )
+    for values, colour, dash, label in (
+        (tension, TENSION_COLOUR, "", "tension"),
+        (trust, TRUST_COLOUR, ' stroke-dasharray="7 4"', "trust"),
+    ):
+        points = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(values))
+        parts.append(
+            f'<polyline class="{label}" points="{points}" fill="none" stroke="{colour}" '
+            f'stroke-width="2.5"{dash}/>'
+        )
+        for i, v in enumerate(values):
+            parts.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{colour}">'
+                f"<title>{label} {v}</title></circle>"
+            )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def moves_by_envoy(match: Match) -> dict[str, list[tuple[int, str]]]:
+    """What each seat's chosen moves did, as (turn, the resolution's words), in order."""
+    result: dict[str, list[tuple[int, str]]] = {seat.envoy: [] for seat in match.seats}
+    for entry in match.ledger:
+        cause = entry.cause
+        if entry.is_change or cause.kind != ledger.MOVE or cause.seat not in result:
+            continue
+        if entry.text.startswith(("Chose ", "Withdrew ")):
+            continue
+        result[cause.seat].append((entry.turn, entry.text))
+    return result
+
+
+# ------------------------------------------------------------------ the files
+
+
+def meters_csv(match: Match) -> str:
+    scenario = match.scenario
+    ids = [p.id for p in scenario.parties]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["turn", "point", "relation", "party_a", "party_b", "tension", "trust"])
+    for label, index in chart_points(match):
+        snapshot = match.history[index]
+        for r, relation in enumerate(scenario.relations):
+            writer.writerow(
+                [
+                    snapshot.turn,
+                    "end" if label == "end" else "start",
+                    narrate.pair(scenario, ids[relation.a], ids[relation.b]),
+                    ids[relation.a],
+                    ids[relation.b],
+                    snapshot.tension[r],
+                    snapshot.trust[r],
+                ]
+            )
+    return out.getvalue()
+
+
+def log_document(match: Match) -> dict:
+    return {
+        "game_version": game.__version__,
+        "scenario": {"id": match.scenario.id, "title": str(match.scenario.title)},
+        "crisis_code": crisis_code(match.scenario.id, match.seed),
+        "seed": match.seed,
+        "outcome": match.state.outcome,
+        "seats": [attrs.asdict(seat) for seat in match.seats],
+        "actions": [str(action) for action in match.actions],
+        "facilitator": [attrs.asdict(note) for note in match.facilitator],
+        "reflections": [attrs.asdict(item) for item in match.reflections],
+        "ledger": [attrs.asdict(entry) for entry in match.ledger],
+    }
+
+
+CSS = """
+body { font-family: "Noto Sans", "Segoe UI", Helvetica, Arial, sans-serif; color: #1b1f24;
+  max-width: 60rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.8rem; margin: 0 0 .2rem; } h2 { font-size: 1.3rem; margin-top: 1.6rem;
+  border-bottom: 2px solid #d0d4da; padding-bottom: .2rem; } h3 { font-size: 1.05rem; }
+.meta { color: #4a5563; } .verdict { font-size: 1.4rem; font-weight: bold; }
+.peace { color: #1d7a3a; } .stalemate { color: #9a6700; } .conflict { color: #b3261e; }
+table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
+th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #d0d4da;
+  vertical-align: top; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(22rem, 1fr)); gap: 1rem; }
+figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+figcaption { font-weight: bold; }
+svg.chart { width: 100%; height: auto; }
+svg .axis { font-size: 12px; fill: #4a5563; }
+.key span { display: inline-block; margin-right: 1rem; }
+.why { color: #4a5563; font-size: .92rem; } .met { color: #1d7a3a; font-weight: bold; }
+.undone { color: #6b7280; text-decoration: line-through; }
+.team { break-inside: avoid; page-break-inside: avoid; }
+blockquote { margin: .3rem 0 .6rem 1rem; padding-left: .6rem; border-left: 3px solid #d0d4da;
+  white-space: pre-wrap; }
+@page { margin: 14mm; }
+@media print {
+  body { max-width: none; margin: 0; padding: 0; font-size: 10.5pt; }
+  .charts { grid-template-columns: 1fr 1fr; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
+}
+"""
+
+
+def report_html(match: Match) -> str:
+    """The whole report page; every scenario and player text escaped."""
+    scenario, state = match.scenario, match.state
+    title, line = VERDICTS.get(state.outcome, ("Not finished", "The crisis is still going on."))
+    code = crisis_code(scenario.id, match.seed)
+    results = scores(state)
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>Debrief: {e(scenario.title)}</title>",
+        f"<style>{CSS}</style></head><body>",
+        f"<h1>Debrief: {e(scenario.title)}</h1>",
+        f'<p class="meta">Crisis code <b>{e(code)}</b> · turn {state.turn} of '
+        f"{state.last_turn} · Envoy {e(game.__version__)}</p>",
+        f'<p class="verdict {e(state.outcome)}">{e(title)}</p><p>{e(line)}</p>',
+        "<h2>Scores</h2><table><tr><th>Team</th><th>Envoy</th><th class=num>Agenda</th>"
+        "<th class=num>Standing</th><th class=num>Shared</th><th class=num>Multiplier</th>"
+        "<th class=num>Total</th></tr>",
+    ]
+    for seat in match.seats:
+        s = results[seat.envoy]
+        who = match.team(seat.envoy) if seat.is_human else f"AI ({seat.difficulty})"
+        out.append(
+            f"<tr><td>{e(who)}</td><td>{e(narrate.envoy(scenario, seat.envoy))}</td>"
+            f"<td class=num>{s.agenda}</td><td class=num>{s.standing:.1f}</td>"
+            f"<td class=num>{s.shared}</td><td class=num>×{s.multiplier:g}</td>"
+            f"<td class=num><b>{s.total:.1f}</b></td></tr>"
+        )
+    out.append("</table>")
+    labels = [label for label, _ in chart_points(match)]
+    out.append(
+        '<h2>Tension and trust, turn by turn</h2><p class="key">'
+        f'<span style="color:{TENSION_COLOUR}">&#9472;&#9472; tension (solid)</span>'
+        f'<span style="color:{TRUST_COLOUR}">- - trust (dashed)</span></p><div class="charts">'
+    )
+    for name, tension, trust in relation_series(match):
+        out.append(
+            f'<figure class="relation"><figcaption>{e(name)}</figcaption>'
+            f"{svg_chart(name, tension, trust, labels, scenario.conflict_at)}</figure>"
+        )
+    out.append("</div><h2>Turning points</h2><ol>")
+    for entry in narrate.turning_points(match.ledger):
+        out.append(
+            f"<li>Turn {entry.turn}: <b>{e(narrate.change(scenario, entry))}</b>"
+            f'<div class="why">Why: {e(narrate.why(scenario, entry))}</div></li>'
+        )
+    out.append("</ol><h2>The teams: agendas, moves and reflections</h2>")
+    outcomes = moves_by_envoy(match)
+    for seat in match.seats:
+        spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
+        met = {o.id for o in results[seat.envoy].objectives if o.met}
+        team = match.team(seat.envoy) if seat.is_human else f"AI ({seat.difficulty})"
+        out.append(f'<section class="team"><h3>{e(team)}: {e(spec.name)}</h3><p>Agenda:</p><ul>')
+        for objective in spec.agenda:
+            mark = '<span class="met">met</span>' if objective.id in met else "missed"
+            out.append(f"<li>{e(objective.text)} ({objective.points} points): {mark}</li>")
+        out.append("</ul><p>Moves:</p><ul>")
+        for turn, text in outcomes[seat.envoy] or [(0, "")]:
+            out.append(f"<li>Turn {turn}: {e(text)}</li>" if turn else "<li>No moves.</li>")
+        out.append("</ul>")
+        mine = [r for r in match.reflections if r.envoy == seat.envoy]
+        if mine:
+            out.append("<p>Reflections:</p>")
+            for item in mine:
+                out.append(
+                    f"<p>Turn {item.turn}: <i>{e(item.prompt)}</i></p>"
+                    f"<blockquote>{e(item.answer)}</blockquote>"
+                )
+        out.append("</section>")
+    out.append("<h2>The facilitator's actions</h2>")
+    if match.facilitator:
+        out.append("<table><tr><th>Turn</th><th>What</th><th>Reason</th><th>When (UTC)</th></tr>")
+        for note in match.facilitator:
+            undone = " (undone later)" if note.undone else ""
+            css = ' class="undone"' if note.undone else ""
+            out.append(
+                f"<tr{css}><td>{note.turn}</td><td>{e(note.text)}{undone}</td>"
+                f"<td>{e(note.reason)}</td><td>{e(note.at.replace('T', ' ')[:16])}</td></tr>"
+            )
+        out.append("</table>")
+    else:
+        out.append("<p>None: the crisis ran as the scenario wrote it.</p>")
+    out.append("<h2>For discussion</h2><ol>")
+    for question in scenario.teacher.debrief_questions:
+        out.append(f"<li>{e(question)}</li>")
+    out.append("</ol></body></html>")
+    return "\n".join(out)
+
+
+def folder_name(match: Match) -> str:
+    """A folder name for a match's pack: its crisis and code, like "border-incident-B7K-…"."""
+    title = re.sub(r"[^\w-]+", "-", str(match.scenario.title).lower()).strip("-")[:40] or "crisis"
+    return f"{title}-{crisis_code(match.scenario.id, match.seed)}-report"
+
+
+def write_report(match: Match, folder: pathlib.Path) -> list[pathlib.Path]:
+    """Write the three files of the debrief pack into ``folder``; returns their paths.
+
+    Raises ``OSError`` if the folder cannot be made or written.
+    """
+    folder = pathlib.Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "report.html": report_html(match),
+        "meters.csv": meters_csv(match),
+        "log.json": json.dumps(log_document(match), ensure_ascii=False, indent=1),
+    }
+    paths = []
+    for name in FILES:
+        path = folder / name
+        write_atomic(path, contents[name].encode("utf-8"))
+        paths.append(path)
+    return paths

@@ -1,0 +1,202 @@
+"""The debrief pack: report.html, meters.csv and log.json, from a match or a save."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from html.parser import HTMLParser
+
+from game.cli import main
+from game.content.loader import SCENARIO_DIR, load_scenario_bytes
+from game.engine.actions import Adjust, Extend, Inject
+from game.session.codes import crisis_code
+from game.session.match import HUMAN, Classroom, Match, Reflection, Seat, Source
+from game.session.report import meters_csv, report_html, write_report
+from game.session.saves import save_match
+from tests.test_session import finish, play
+
+SCRIPT = "<script>alert('pwned')</script>"
+
+
+class Page(HTMLParser):
+    """The parts of a page the tests look at: tags seen, text, and any tag they must not find."""
+
+    def __init__(self, markup: str):
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+        self.figures = 0
+        self.feed(markup)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag == "figure" and ("class", "relation") in attrs:
+            self.figures += 1
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    @property
+    def all_text(self) -> str:
+        return " ".join(self.text)
+
+
+def hostile_match(seed: int = 4) -> Match:
+    """Border Incident with markup in its scenario text, a team name and an answer."""
+    data = (SCENARIO_DIR / "border_incident.yaml").read_bytes()
+    data = data.replace(b"title: Border Incident", f'title: "{SCRIPT} Border"'.encode())
+    data = data.replace(
+        b"    - Was the ending a win for one side, or for everyone?",
+        f'    - "Was it a win? {SCRIPT}"'.encode(),
+    )
+    result = load_scenario_bytes(data, "hostile.yaml")
+    seats = [
+        Seat("un_envoy", HUMAN, name=f"Owls {SCRIPT}"),
+        Seat("norland_fm", HUMAN, name="Badgers"),
+        Seat("vellmark_fm", difficulty="easy"),
+    ]
+    source = Source("hostile.yaml", data, result.library_bytes)
+    match = Match.start(result.unwrap(), source, seed, seats)
+    match.classroom = Classroom(reflect=True)
+    play(match, 8, seed)
+    match.facilitate(Inject("refugees"))
+    match.facilitate(Adjust("trust", ("norland", "sudmark"), 48, f"class vote {SCRIPT}"))
+    match.reflections.append(Reflection(1, "un_envoy", "Owls", "What next?", f"talk {SCRIPT}"))
+    play(match, 10, seed + 1)
+    match.undo_turn("a wrong key")
+    match.facilitate(Extend(1))
+    finish(match, seed)
+    return match
+
+
+def test_the_report_escapes_every_scenario_and_player_text():
+    match = hostile_match()
+    markup = report_html(match)
+    page = Page(markup)
+    assert "script" not in page.tags
+    assert SCRIPT not in markup
+    text = page.all_text
+    assert f"{SCRIPT} Border" in text  # shown as text, on the page
+    assert f"Owls {SCRIPT}" in text and f"talk {SCRIPT}" in text
+    assert f"class vote {SCRIPT}" in text and f"Was it a win? {SCRIPT}" in text
+
+
+def test_the_report_holds_every_part_of_the_debrief():
+    match = hostile_match(9)
+    page = Page(report_html(match))
+    text = page.all_text
+    assert page.figures == len(match.scenario.relations)
+    assert page.tags.count("svg") == len(match.scenario.relations)
+    assert page.tags.count("polyline") == 2 * len(match.scenario.relations)
+    for heading in (
+        "Scores",
+        "Tension and trust, turn by turn",
+        "Turning points",
+        "The teams: agendas, moves and reflections",
+        "The facilitator's actions",
+        "For discussion",
+    ):
+        assert heading in text
+    assert crisis_code(match.scenario.id, match.seed) in text
+    assert "Why:" in text
+    assert "Crisis update from the facilitator" in text and "(undone later)" in text
+    assert "Undid play from turn" in text and "a wrong key" in text
+    for objective in match.scenario.envoys[0].agenda:
+        assert str(objective.text) in text
+    assert "http" not in "".join(t for t in page.tags if t in ("link", "img", "script"))
+    assert "<link" not in report_html(match) and "src=" not in report_html(match)
+
+
+def test_every_chart_is_well_formed_svg():
+    import re
+    import xml.etree.ElementTree as ElementTree
+
+    match = hostile_match(6)
+    charts = re.findall(r"<svg.*?</svg>", report_html(match), flags=re.S)
+    assert len(charts) == len(match.scenario.relations)
+    for chart in charts:
+        root = ElementTree.fromstring(chart)
+        lines = root.findall("{http://www.w3.org/2000/svg}polyline")
+        assert [line.get("class") for line in lines] == ["tension", "trust"]
+        points = lines[0].get("points").split()
+        assert len(points) == len(match.history)
+
+
+def test_the_csv_has_a_row_per_chart_point_per_relation():
+    match = hostile_match(2)
+    rows = list(csv.DictReader(io.StringIO(meters_csv(match))))
+    relations = len(match.scenario.relations)
+    assert len(rows) == len(match.history) * relations
+    assert {row["point"] for row in rows[-relations:]} == {"end"}
+    first = match.history[0]
+    assert [int(row["tension"]) for row in rows[:relations]] == list(first.tension)
+    assert [int(row["turn"]) for row in rows[::relations]] == [h.turn for h in match.history]
+
+
+def test_write_report_writes_three_files_and_the_log_is_the_whole_ledger(tmp_path):
+    match = hostile_match(3)
+    paths = write_report(match, tmp_path / "pack")
+    assert [p.name for p in paths] == ["report.html", "meters.csv", "log.json"]
+    log = json.loads((tmp_path / "pack" / "log.json").read_text("utf-8"))
+    assert len(log["ledger"]) == len(match.ledger)
+    assert log["actions"] == [str(a) for a in match.actions]
+    assert any(note["kind"] == "undo" for note in log["facilitator"])
+    assert log["reflections"][0]["answer"] == f"talk {SCRIPT}"
+
+
+def test_envoy_report_writes_the_pack_from_a_save(tmp_path, capsys):
+    match = hostile_match(5)
+    save = save_match(match, tmp_path / "class.envoy.json")
+    code = main(["report", str(save), "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert out.split() == [
+        str(tmp_path / "out" / n) for n in ("report.html", "meters.csv", "log.json")
+    ]
+    assert main(["report", str(save)]) == 0
+    assert (tmp_path / "class-report" / "report.html").exists()
+
+
+def test_envoy_report_on_a_damaged_save_is_one_line_and_exit_1(tmp_path, capsys):
+    match = hostile_match(5)
+    save = save_match(match, tmp_path / "class.envoy.json")
+    save.write_bytes(save.read_bytes()[:500])
+    capsys.readouterr()
+    code = main(["report", str(save), "--out", str(tmp_path / "out")])
+    out, err = capsys.readouterr()
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "damaged" in err and "Traceback" not in err
+    assert not (tmp_path / "out").exists()
+    assert main(["report", str(tmp_path / "missing.envoy.json")]) == 1
+
+
+def test_envoy_report_has_help_and_needs_a_save(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as leaving:
+        main(["report", "--help"])
+    assert leaving.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: envoy report")
+    assert main(["report"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "SAVE" in err
+
+
+def test_envoy_report_needs_no_window(tmp_path):
+    """The report is built outside the UI package: the command never imports pygame."""
+    import subprocess
+    import sys
+
+    save = save_match(hostile_match(2), tmp_path / "class.envoy.json")
+    script = (
+        "import sys; from game.cli import main; "
+        f"code = main(['report', {str(save)!r}, '--out', {str(tmp_path / 'out')!r}]); "
+        "assert code == 0; assert 'pygame' not in sys.modules, 'pygame was imported'"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "out" / "report.html").exists()

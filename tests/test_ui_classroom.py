@@ -1,0 +1,554 @@
+"""A class at one computer: three teams in hot-seat, the facilitator, and the debrief pack.
+
+The whole game is driven by posted keyboard and mouse events through the real
+app. Every string the game draws is recorded (each text the board and scenes
+ask the style for, each text pygame_gui renders, and the text of every visible
+widget), so the hand-off test can say what was *on the screen*: not one word
+of the previous team's agenda, chosen moves or private secrets.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from html.parser import HTMLParser
+
+import pygame
+import pygame_gui
+import pytest
+from pygame_gui.elements import UILabel, UITextBox
+from uidrive import (
+    ARTIFACTS,
+    buttons,
+    click,
+    click_button,
+    make_app,
+    press,
+    pump,
+    run_until,
+    scene_name,
+    shoot,
+)
+
+from game.engine import ledger
+from game.engine.state import PUBLIC, state_hash
+from game.session.codes import crisis_code, read_code
+from game.session.saves import load_match
+from game.ui import style as style_module
+
+TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
+PIN = "2468"
+SEED = int(os.environ.get("ENVOY_CLASS_SEED", "4242"))  # try others to explore
+SHOTS = ARTIFACTS / "classroom"
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("ENVOY_CONFIG_DIR", str(tmp_path / "config"))
+
+
+@pytest.fixture
+def drawn(monkeypatch):
+    """Every string drawn from now on, through the style's text or any font's render."""
+    seen: list[str] = []
+    real_text = style_module.Style.text
+
+    def text(self, value, *args, **kwargs):
+        seen.append(str(value))
+        return real_text(self, value, *args, **kwargs)
+
+    class RecordingFont(pygame.font.Font):
+        def render(self, value, *args, **kwargs):
+            seen.append(str(value))
+            return super().render(value, *args, **kwargs)
+
+    import pygame_gui.core.gui_font_pygame as gui_font
+
+    monkeypatch.setattr(style_module.Style, "text", text)
+    monkeypatch.setattr(style_module.pygame.font, "Font", RecordingFont)
+    monkeypatch.setattr(gui_font, "Font", RecordingFont)
+    return seen
+
+
+def widget_texts(app) -> list[str]:
+    texts = []
+    for element in app.ui.get_sprite_group().sprites():
+        if not (element.alive() and element.visible):
+            continue
+        if isinstance(element, UITextBox):
+            texts.append(element.html_text)
+        elif isinstance(element, (UILabel, pygame_gui.elements.UIButton)):
+            texts.append(element.text)
+        elif isinstance(element, pygame_gui.elements.UITextEntryLine):
+            texts.append(element.get_text())
+    return texts
+
+
+def type_text(app, text: str) -> None:
+    for char in text:
+        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
+    pump(app, 2)
+
+
+def clear_entry(app, count: int = 30) -> None:
+    press(app, pygame.K_END)
+    for _ in range(count):
+        press(app, pygame.K_BACKSPACE, frames=1)
+
+
+def private_strings(match, envoy: str) -> list[str]:
+    """What only ``envoy``'s team may see now: its agenda, its chosen moves, its secrets."""
+    scenario, state = match.scenario, match.state
+    index = scenario.envoy_index(envoy)
+    strings = [str(o.text) for o in scenario.envoys[index].agenda]
+    for entry in match.ledger:
+        if entry.cause.private_to == envoy and not entry.is_change and entry.turn == state.turn:
+            strings.append(entry.text)
+    for fact, who in state.revealed:
+        if who == index and (fact, PUBLIC) not in state.revealed:
+            strings.append(str(scenario.facts[fact].text))
+    for chosen in state.pending:
+        if chosen.seat == index:
+            strings.append(f"Chosen this turn: {scenario.moves[chosen.move].name}")
+    return strings
+
+
+def leaks(texts: list[str], secrets: list[str]) -> list[str]:
+    return [secret for secret in secrets if any(secret in text for text in texts)]
+
+
+# ------------------------------------------------------------------ the game
+
+
+def set_up_three_teams(app) -> None:
+    from game.ui.scenes.title import TitleScene
+
+    app.push(TitleScene(app))
+    pump(app)
+    press(app, pygame.K_n)
+    while "Border Incident" not in app.scene.details.html_text:
+        press(app, pygame.K_DOWN)
+    press(app, pygame.K_RETURN)
+    setup = app.scene
+    assert scene_name(app) == "setup"
+    for row, envoy in enumerate(e.id for e in setup.scenario.envoys):
+        if row:
+            press(app, pygame.K_DOWN)
+            press(app, pygame.K_LEFT)  # AI -> human team
+        assert setup.kinds[row] == "human"
+        press(app, pygame.K_t)
+        assert setup.team_entries[row].is_focused
+        clear_entry(app)
+        type_text(app, TEAMS[envoy])
+        press(app, pygame.K_RETURN)
+    assert "3 human teams" in setup.status.text
+    click_button(app, "Timer: off")
+    assert setup.timer_minutes == 1
+    click(app, setup.pin.rect.center)
+    type_text(app, PIN)
+    press(app, pygame.K_RETURN)
+    assert "Reflections: on" in [b.text for b in buttons(app)]
+    shoot(app, SHOTS, "setup-three-teams")
+    code = read_code(setup.code.get_text())
+    assert code.matches("border_incident") and code.tag
+    # The class types the crisis it was given, so this game is the same on every run.
+    press(app, pygame.K_c)
+    clear_entry(app)
+    type_text(app, crisis_code("border_incident", SEED))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "briefing"
+    assert app.scene.match.seed == SEED
+    assert not any("private agenda" in t for t in widget_texts(app))  # the class reads it together
+    press(app, pygame.K_RETURN)
+
+
+class Class:
+    """The teams' play: each ends its turn after one move, and answers its reflection."""
+
+    def __init__(self, app, drawn):
+        self.app = app
+        self.drawn = drawn
+        self.handoffs = 0
+        self.checked_boards = 0
+        self.previous: str | None = None
+        self.secrets: list[str] = []
+        self.reflections = 0
+        self.kinds_checked = {"agenda": 0, "chosen": 0, "secret": 0}
+
+    @property
+    def match(self):
+        return self.app.scene.board.match if hasattr(self.app.scene, "board") else None
+
+    def step(self) -> None:
+        app = self.app
+        name = scene_name(app)
+        if name == "handoff":
+            self.hand_off()
+        elif name == "board" and app.scene.human_turn:
+            self.play_turn()
+        elif name == "reflection":
+            type_text(app, f"We chose to talk first ({app.scene.envoy}).")
+            press(app, pygame.K_RETURN)
+            self.reflections += 1
+        elif name == "resolution":
+            press(app, pygame.K_s, frames=1)
+        elif name == "decision":
+            press(app, pygame.K_1)
+        else:
+            pump(app)
+
+    def hand_off(self) -> None:
+        app = self.app
+        scene = app.scene
+        board, envoy = scene.board, scene.envoy
+        if self.previous is not None and self.previous != envoy:
+            self.secrets = private_strings(board.match, self.previous)
+            assert self.secrets  # there is something to keep secret
+            self._count(board.match, self.secrets)
+        self.drawn.clear()
+        pump(app, 3)
+        if self.handoffs == 0:
+            shoot(app, SHOTS, "handoff")
+        texts = self.drawn + widget_texts(app)
+        assert f"Pass to {TEAMS[envoy]}" in texts
+        assert leaks(texts, self.secrets) == []
+        press(app, pygame.K_SPACE)
+        if scene_name(app) == "handoff":  # this team's first time: its private brief
+            assert scene.briefing
+            if self.handoffs < 3:
+                shoot(app, SHOTS, f"handoff-brief-{envoy}")
+            texts = self.drawn + widget_texts(app)
+            assert leaks(texts, self.secrets) == []
+            press(app, pygame.K_RETURN)
+        # the next team's board, its first frames
+        pump(app, 3)
+        if scene_name(app) == "board":
+            board.dirty = True
+            pump(app, 2)
+            texts = self.drawn + widget_texts(app)
+            assert leaks(texts, self.secrets) == []
+            self.checked_boards += 1
+        self.handoffs += 1
+        self.previous = envoy
+
+    def _count(self, match, secrets) -> None:
+        agenda = {str(o.text) for e in match.scenario.envoys for o in e.agenda}
+        facts = {str(f.text) for f in match.scenario.facts}
+        for secret in secrets:
+            if secret in agenda:
+                self.kinds_checked["agenda"] += 1
+            elif secret in facts:
+                self.kinds_checked["secret"] += 1
+            else:
+                self.kinds_checked["chosen"] += 1
+
+    def play_turn(self) -> None:
+        app = self.app
+        board = app.scene
+        wanted = "back_channel" if board.hand == "un_envoy" else ""
+        for _ in range(len(board.cards)):
+            card = board.current_card()
+            if card.action is not None and (not wanted or card.move.id == wanted):
+                break
+            press(app, pygame.K_DOWN, frames=1)
+        if board.current_card().action is not None:
+            press(app, pygame.K_RETURN)
+        press(app, pygame.K_e)
+
+
+def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path, drawn):
+    app = make_app(tmp_path / "saves")
+    set_up_three_teams(app)
+    play = Class(app, drawn)
+
+    # turn 1 and into turn 2
+    def in_turn_two():
+        return (
+            scene_name(app) == "board" and app.scene.human_turn and app.scene.match.state.turn == 2
+        )
+
+    run_until(app, in_turn_two, frames=4000, on_frame=play.step)
+    board = app.scene
+    match = board.match
+    assert play.handoffs >= 3 and play.checked_boards >= 3
+    assert board.match.classroom.timer_seconds == 60
+    shoot(app, SHOTS, "board-hot-seat-timer")
+    assert any(text.endswith(" left") for text in drawn)  # the timer is on the board
+
+    # the facilitator: a wrong PIN is refused kindly, the right one opens the panel
+    press(app, pygame.K_F9)
+    assert scene_name(app) == "pin"
+    type_text(app, "1111")
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "pin" and "not right" in app.scene.status.text
+    type_text(app, PIN)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "facilitator"
+    panel = app.scene
+    shoot(app, SHOTS, "facilitator")
+
+    # a crisis inject from the deck
+    titles = [str(e.title) for e in panel.events]
+    click(app, _list_item(panel.event_list, "Families cross into Vellmark").rect.center)
+    assert panel.event_list.get_single_selection() == "Families cross into Vellmark"
+    click_button(app, "Fire event")
+    assert titles and match.facilitator[-1].kind == "inject"
+    assert any(e.cause.kind == ledger.FACILITATOR for e in match.ledger)
+
+    # an adjustment needs a reason
+    panel = app.scene
+    click(app, panel.meter_list.item_list_container.elements[0].rect.center)
+    click(app, panel.value.rect.center)
+    type_text(app, "35")
+    click_button(app, "Apply")
+    assert "reason" in app.scene.status.text
+    click(app, app.scene.reason.rect.center)
+    type_text(app, "the class agreed to calm the border")
+    click_button(app, "Apply")
+    assert match.facilitator[-1].kind == "adjust"
+    assert match.facilitator[-1].reason == "the class agreed to calm the border"
+
+    # undo the last turn: back to the start of turn 1
+    actions_before = len(match.actions)
+    click_button(app, "Undo to turn 1")
+    assert match.state.turn == 1 and len(match.actions) < actions_before
+    assert match.facilitator[-1].kind == "undo"
+    assert all(n.undone for n in match.facilitator[:-1])
+    assert scene_name(app) == "handoff"  # the panel closed: the class starts turn 1 again
+
+    # pause from the panel: an opaque screen; the timer stands still
+    press(app, pygame.K_SPACE)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn, on_frame=play.step)
+    clock = app.scene.turn_clock
+    press(app, pygame.K_F9)
+    type_text(app, PIN)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_p)
+    assert scene_name(app) == "paused"
+    pump(app, 30)
+    shoot(app, SHOTS, "paused")
+    assert app.scene.board.turn_clock == clock
+    press(app, pygame.K_F9)
+    type_text(app, PIN)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "board"
+    assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
+
+    # save, play to the end
+    save = app.saves.save(match, "class")
+    run_until(app, lambda: scene_name(app) == "debrief", frames=30_000, on_frame=play.step)
+    assert match.over
+    assert play.reflections >= 3
+    # the hand-offs were checked against every kind of private string at least once
+    assert all(play.kinds_checked.values()), play.kinds_checked
+    loaded = load_match(save)
+    assert [str(a) for a in loaded.actions] == [
+        str(a) for a in match.actions[: len(loaded.actions)]
+    ]
+    assert loaded.facilitator == match.facilitator[: len(loaded.facilitator)]
+
+    # the debrief shows the facilitator's actions and the reflections; Export writes the pack
+    debrief_text = " ".join(widget_texts(app))
+    assert (
+        "The facilitator&#x27;s actions" in debrief_text
+        or "The facilitator's actions" in debrief_text
+    )
+    assert "Reflections" in debrief_text and "Owls" in debrief_text
+    press(app, pygame.K_x)
+    shoot(app, SHOTS, "debrief-exported")
+    assert "Report written beside the saves" in app.scene.export_status.text
+    folders = list((tmp_path / "saves").glob("*-report"))
+    assert len(folders) == 1
+    check_pack(folders[0], match)
+
+    # the save replays to the same game
+    final = app.saves.save(match, "final")
+    assert state_hash(load_match(final).state) == state_hash(match.state)
+
+
+def _list_item(selection_list, text: str):
+    for element in selection_list.item_list_container.elements:
+        if element.text == text:
+            return element
+    raise AssertionError(f"{text!r} is not in the list")
+
+
+class _Figures(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.figures = 0
+        self.svgs = 0
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        self.figures += tag == "figure" and ("class", "relation") in attrs
+        self.svgs += tag == "svg"
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def check_pack(folder, match) -> None:
+    page = _Figures()
+    page.feed((folder / "report.html").read_text("utf-8"))
+    page.close()
+    relations = len(match.scenario.relations)
+    assert page.figures == relations and page.svgs == relations
+    text = " ".join(page.text)
+    for team in TEAMS.values():
+        assert team in text
+    assert "We chose to talk first" in text
+    assert "the class agreed to calm the border" in text and "(undone later)" in text
+    assert "Undid play from turn 2" in text
+    rows = list(csv.DictReader((folder / "meters.csv").open(encoding="utf-8")))
+    assert len(rows) == len(match.history) * relations
+    log = json.loads((folder / "log.json").read_text("utf-8"))
+    assert len(log["ledger"]) == len(match.ledger)
+    assert [n["kind"] for n in log["facilitator"]] == [
+        "inject",
+        "adjust",
+        "undo",
+        "pause",
+        "resume",
+    ]
+
+
+# ------------------------------------------------------------------ smaller class matters
+
+
+def test_a_crisis_code_typed_at_new_game_opens_that_crisis_with_its_seed(tmp_path):
+    from game.session.codes import crisis_code
+    from game.ui.scenes.title import TitleScene
+
+    app = make_app(tmp_path / "saves")
+    app.push(TitleScene(app))
+    pump(app)
+    press(app, pygame.K_n)
+    browser = app.scene
+    press(app, pygame.K_c)
+    assert browser.code.is_focused
+    type_text(app, "NBH-72DW8-K5")  # one character wrong
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "scenarios" and "mistyped" in browser.code_status.text
+    click(app, browser.code.rect.center)
+    clear_entry(app)
+    type_text(app, crisis_code("border_incident", 424242).lower().replace("-", " "))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup"
+    assert app.scene.scenario.id == "border_incident" and app.scene.seed == 424242
+    assert app.scene.code.get_text() == crisis_code("border_incident", 424242)
+
+
+def test_setup_refuses_a_short_pin_and_a_code_for_another_crisis(tmp_path):
+    from game.content import loader
+    from game.session.codes import crisis_code
+    from game.ui.scenes.setup import SetupScene
+
+    app = make_app(tmp_path / "saves")
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    click(app, setup.pin.rect.center)
+    type_text(app, "12")
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "PIN is 3 to 8 digits" in setup.status.text
+    click(app, setup.pin.rect.center)
+    clear_entry(app)
+    press(app, pygame.K_RETURN)
+    press(app, pygame.K_c)
+    clear_entry(app)
+    type_text(app, crisis_code("tutorial", 5))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "another crisis" in setup.status.text
+
+
+def test_time_up_only_warns_unless_the_teacher_chose_auto_pass(tmp_path):
+    from game.content import loader
+    from game.session.match import HUMAN, Classroom, Match, Seat, Source
+    from game.ui.scenes.board import open_match
+
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    for auto_pass in (False, True):
+        seats = [Seat("un_envoy", HUMAN, name="Owls"), Seat("norland_fm", HUMAN, name="Badgers")]
+        match = Match.start(result.unwrap(), Source.of(result), 8, seats)
+        match.classroom = Classroom(timer_seconds=60, auto_pass=auto_pass, reflect=True)
+        app = make_app(tmp_path / f"saves-{auto_pass}")
+        open_match(app, match)
+        run_until(
+            app,
+            lambda app=app: scene_name(app) == "board" and app.scene.human_turn,
+            on_frame=lambda app=app: (
+                press(app, pygame.K_SPACE) if scene_name(app) == "handoff" else pump(app)
+            ),
+        )
+        board = app.scene
+        envoy = board.hand
+        pump(app, 2)
+        assert board.ticking and not board.busy  # a wake-up a second, not sixty frames
+        for _ in range(3):  # three frames of 25 s: past the minute
+            board.update(25)
+        if auto_pass:
+            assert match.actions and str(match.actions[-1]) == f"end {envoy}"
+            assert scene_name(app) != "reflection"  # an auto-pass asks nothing
+        else:
+            assert board.clock_text() == ("TIME IS UP", "bad") and board.human_turn
+            assert not any(str(a).startswith("end") for a in match.actions)
+
+
+def test_shuffle_deals_the_team_names_to_the_human_seats_only(tmp_path):
+    from game.content import loader
+    from game.ui.scenes.setup import SetupScene
+
+    app = make_app(tmp_path / "saves")
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    press(app, pygame.K_DOWN)
+    press(app, pygame.K_LEFT)  # the second seat becomes a human team; the third stays AI
+    assert setup.kinds == ["human", "human", "ai"]
+    seen = set()
+    for _ in range(30):
+        press(app, pygame.K_f, frames=1)
+        seats = setup.seats()
+        assert sorted(s.name for s in seats if s.is_human) == ["Team 1", "Team 2"]
+        assert [s.name for s in seats if not s.is_human] == [""]
+        seen.add(seats[0].name)
+    assert seen == {"Team 1", "Team 2"}  # both deals happen (a 1 in 500 million chance not to)
+
+
+def test_setup_takes_at_most_six_human_teams(tmp_path):
+    import copy
+
+    import yaml
+    from conftest import lab_dict
+
+    from game.content.loader import load_scenario_bytes
+    from game.ui.scenes.setup import SetupScene
+
+    data = lab_dict()
+    first = data["envoys"][0]
+    data["envoys"] = [
+        {**copy.deepcopy(first), "id": f"envoy_{n}", "name": f"Envoy {n}"} for n in range(7)
+    ]
+    data["teacher"]["players"] = {"min": 1, "max": 7}
+    result = load_scenario_bytes(yaml.safe_dump(data).encode(), "seven.yaml")
+    assert result.scenario is not None, result.errors
+    app = make_app(tmp_path / "saves")
+    app.push(SetupScene(app, result))
+    setup = app.scene
+    pump(app, 2)
+    for _ in range(6):
+        press(app, pygame.K_DOWN)
+        press(app, pygame.K_LEFT)
+    assert setup.kinds.count("human") == 7
+    pump(app, 3)
+    shoot(app, SHOTS, "setup-seven-envoys")
+    assert all(b.rect.bottom <= app.size[1] for b in buttons(app))
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "setup" and "At most 6 human teams" in setup.status.text
+    press(app, pygame.K_RIGHT)  # one seat back to AI
+    press(app, pygame.K_RETURN)
+    assert scene_name(app) == "briefing"
+    shoot(app, SHOTS, "briefing-six-teams")
