@@ -180,7 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--all", action="store_true", help="every built-in scenario instead of one"
     )
-    simulate.add_argument("--games", type=_count, default=100, help="how many (default: 100)")
+    simulate.add_argument(
+        "--games", type=_count, default=100, help="how many games per policy (default: 100)"
+    )
+    simulate.add_argument(
+        "--search-games",
+        type=_count,
+        metavar="N",
+        help="how many games the search policy plays instead (it is about 50 times slower)",
+    )
     simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
     simulate.add_argument(
         "--policy",
@@ -287,7 +295,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         if scenario is None:
             return 1
         path = loader.find_scenario(name)
-        balances.append(sim.balance(scenario, args.games, args.seed, policies, args.jobs, path))
+        balances.append(
+            sim.balance(
+                scenario, args.games, args.seed, policies, args.jobs, path, args.search_games
+            )
+        )
     if args.json:
         print(json.dumps(balances if args.all else balances[0], indent=2))
     elif args.markdown:
@@ -306,7 +318,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 def _simulate_command(args: argparse.Namespace) -> str:
     """The command that reproduces a table (--jobs changes only how fast it runs)."""
     words = [PROG, "simulate", "--all" if args.all else args.scenario]
-    words += ["--games", str(args.games), "--seed", str(args.seed)]
+    words += ["--games", str(args.games)]
+    if args.search_games and args.policy in (None, "search"):
+        words += ["--search-games", str(args.search_games)]
+    words += ["--seed", str(args.seed)]
     if args.policy:
         words += ["--policy", args.policy]
     words.append("--markdown")
@@ -337,7 +352,7 @@ def _print_balance(entry: dict) -> None:
     print(f"{entry['title']} ({entry['scenario']}): {entry['games']} games, seed {entry['seed']}")
     for policy, report in entry["policies"].items():
         print()
-        print(f"== policy {policy}")
+        print(f"== policy {policy}: {_plural(report['games'], 'game')}")
         outcomes = report["outcomes"]
         print("  " + "   ".join(f"{o} {outcomes[o]:.1%}" for o in outcomes))
         print(f"  mean length {report['mean_turns']:.2f} turns")

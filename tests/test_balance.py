@@ -148,12 +148,13 @@ def test_events_that_never_fired_are_listed_unless_rare_on_purpose(capsys, one_t
 
 
 def test_the_text_report_shows_every_policy_and_the_warnings(capsys, one_trick_file):
-    code, out, _ = run_cli(capsys, "simulate", str(one_trick_file), "--games", "2")
+    argv = ("simulate", str(one_trick_file), "--games", "3", "--search-games", "1")
+    code, out, _ = run_cli(capsys, *argv)
     assert code == 0
     assert [line for line in out.splitlines() if line.startswith("== policy")] == [
-        "== policy random",
-        "== policy greedy",
-        "== policy search",
+        "== policy random: 3 games",
+        "== policy greedy: 3 games",
+        "== policy search: 1 game",
     ]
     assert "events that never fired: never" in out
     assert "alpha-beta trust" in out
@@ -223,6 +224,17 @@ def test_markdown_table_for_every_built_in_scenario(capsys):
     rows = [line for line in lines if line.startswith("| ") and "| random |" in line]
     assert len(rows) == len(list(SCENARIO_DIR.glob("*.yaml")))
     assert any(row.startswith("| Border Incident | random | 2 |") for row in rows)
+
+
+def test_the_table_names_the_search_games_it_played(capsys):
+    argv = ("simulate", "tutorial", "--games", "2", "--search-games", "1", "--markdown")
+    code, out, _ = run_cli(capsys, *argv)
+    assert code == 0
+    assert out.startswith(
+        "Measured with `envoy simulate tutorial --games 2 --search-games 1 --seed 1 --markdown`"
+    )
+    assert "| Tutorial: The Fishing Quarrel | greedy | 2 |" in out
+    assert "| Tutorial: The Fishing Quarrel | search | 1 |" in out
 
 
 def test_write_puts_the_table_between_the_markers(capsys, tmp_path):

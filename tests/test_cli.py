@@ -207,7 +207,7 @@ def test_simulate_text_report(capsys):
     code, out, _ = run(capsys, "simulate", "tutorial", "--games", "3", "--policy", "greedy")
     assert code == 0
     assert out.startswith("Tutorial: The Fishing Quarrel (tutorial): 3 games, seed 1")
-    assert "== policy greedy" in out
+    assert "== policy greedy: 3 games" in out
     assert "== policy random" not in out
     assert "events that never fired:" in out
     assert "ardenia-belmar tension" in out

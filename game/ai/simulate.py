@@ -263,12 +263,18 @@ def balance(
     policies: Sequence[str] = POLICIES,
     jobs: int = 1,
     path: pathlib.Path | str | None = None,
+    search_games: int | None = None,
 ) -> dict[str, Any]:
-    """Simulate each policy and collect the warnings a designer should act on."""
+    """Simulate each policy and collect the warnings a designer should act on.
+
+    ``search_games``, when given, is how many games the search policy plays
+    instead of ``games``: it thinks about fifty times longer than greedy.
+    """
     reports = {}
     for policy in policies:
+        count = search_games if policy == "search" and search_games else games
         started = time.perf_counter()
-        summaries = play_summaries(scenario, games, seed, policy, jobs, path)
+        summaries = play_summaries(scenario, count, seed, policy, jobs, path)
         seconds = time.perf_counter() - started
         reports[policy] = summarise(scenario, summaries, seed, policy, seconds)
     return {
