@@ -364,6 +364,8 @@ def _print_balance(entry: dict) -> None:
                 f"  {move:<22} {data['uses']:5d}  {data['per_game']:8.2f}  "
                 f"{data['share']:5.0%}  {data['share_won']:6.0%}  {data['share_lost']:7.0%}"
             )
+        shares = ", ".join(f"{f} {share:.0%}" for f, share in report["families"].items())
+        print(f"  families: {shares}")
         print()
         print("  event                      fired in")
         for event, rate in report["events"].items():

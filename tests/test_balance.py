@@ -168,6 +168,10 @@ def test_moves_share_in_won_and_lost_games_adds_up(border):
     assert sum(m["uses"] for m in moves) > 0
     for key in ("share", "share_lost"):
         assert sum(m[key] for m in moves) == pytest.approx(1.0, abs=0.01)
+    families = report["families"]
+    assert set(families) == {"communication", "mediation", "cultural", "sanctions"}
+    assert sum(families.values()) == pytest.approx(1.0, abs=0.01)
+    assert all(share > 0 for share in families.values())  # random play tries every family
     assert report["outcomes"]["conflict"] > 0  # random play loses some Border Incidents
 
 

@@ -199,6 +199,12 @@ def summarise(
         }
         for m in scenario.moves
     }
+    families = {
+        family.id: _share(
+            sum(uses[m.id] for m in scenario.moves if m.family == family.id), total_uses
+        )
+        for family in scenario.families
+    }
     limit = THRESHOLDS["dominant_move_share"]
     dominant = [
         {"move": move, "share_won": data["share_won"]}
@@ -222,6 +228,7 @@ def summarise(
         "outcomes": {o: _share(outcomes[o], games) for o in OUTCOMES},
         "mean_turns": round(sum(s.turns for s in summaries) / games, 3) if games else 0.0,
         "moves": moves,
+        "families": families,
         "dominant_moves": dominant,
         "events": events,
         "never_fired": [e.id for e in scenario.events if not fired[e.id] and not e.rare],
