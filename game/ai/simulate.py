@@ -351,6 +351,8 @@ def markdown_table(balances: Sequence[dict[str, Any]], command: str) -> str:
     """The balance table of several scenarios, as Markdown (no timings: it reruns the same)."""
     lines = [
         f"Measured with `{command}`; the same command gives the same table.",
+        "Events under 1% are listed for each policy; an event is flagged only when it stays "
+        "under 1% with every policy, unless it is marked `rare: true`.",
         "",
         "| scenario | policy | games | peace | stalemate | conflict | mean length "
         "| dominant moves | events under 1% |",
