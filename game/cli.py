@@ -80,6 +80,16 @@ def _count(text: str) -> int:
     return value
 
 
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if not 1 <= value <= 64:
+        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 64)")
+    return value
+
+
 def _seed(text: str) -> int:
     try:
         value = int(text)
@@ -175,21 +185,54 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = commands.add_parser(
         "simulate",
         help="play many AI games to measure balance",
-        description="Play complete "
-        "AI-vs-AI games and report outcomes, game length, move usage and events that never fired.",
+        description="Play complete AI-vs-AI games with each policy (random, greedy and "
+        "search) and report the balance: outcomes, mean length, each move's share in won "
+        "and lost games, dominant moves, how often each event fired, and the spread of "
+        "the final meters.",
     )
     simulate.add_argument(
-        "scenario", metavar="SCENARIO", help="a built-in scenario id or a scenario file"
+        "scenario",
+        nargs="?",
+        metavar="SCENARIO",
+        help="a built-in scenario id or a scenario file",
     )
-    simulate.add_argument("--games", type=_count, default=100, help="how many (default: 100)")
+    simulate.add_argument(
+        "--all", action="store_true", help="every built-in scenario instead of one"
+    )
+    simulate.add_argument(
+        "--games", type=_count, default=100, help="how many games per policy (default: 100)"
+    )
+    simulate.add_argument(
+        "--search-games",
+        type=_count,
+        metavar="N",
+        help="how many games the search policy plays instead (it is about 50 times slower)",
+    )
     simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
     simulate.add_argument(
         "--policy",
         choices=POLICY_NAMES,
-        default="random",
-        help="how every seat plays (default: %(default)s)",
+        help="only this policy in every seat (default: each of random, greedy and search)",
     )
-    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.add_argument(
+        "--jobs",
+        type=_jobs,
+        default=1,
+        metavar="N",
+        help="play on N processes; the report is the same (default: 1)",
+    )
+    output = simulate.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print the report as JSON")
+    output.add_argument(
+        "--markdown", action="store_true", help="print the balance table as Markdown"
+    )
+    simulate.add_argument(
+        "--write",
+        type=pathlib.Path,
+        metavar="FILE",
+        help="with --markdown: put the table into FILE between its "
+        "<!-- balance:begin --> and <!-- balance:end --> markers",
+    )
 
     schema = commands.add_parser(
         "schema",
@@ -294,35 +337,39 @@ def _plural(count: int, word: str) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from game.ai.simulate import simulate
+    from game.ai import simulate as sim
+    from game.content import loader
+    from game.content.mods import find, mod_folders
 
-    scenario = _load(args.scenario)
-    if scenario is None:
-        return 1
-    report = simulate(scenario, args.games, args.seed, args.policy)
+    if args.all == (args.scenario is not None):
+        raise UsageError("give one SCENARIO or --all")
+    if args.write is not None and not args.markdown:
+        raise UsageError("--write needs --markdown")
+    names = loader.scenario_ids() if args.all else [args.scenario]
+    policies = (args.policy,) if args.policy else sim.POLICIES
+    balances = []
+    for name in names:
+        scenario = _load(name)
+        if scenario is None:
+            return 1
+        path = find(name, mod_folders())  # where worker processes read it again
+        balances.append(
+            sim.balance(
+                scenario, args.games, args.seed, policies, args.jobs, path, args.search_games
+            )
+        )
     if args.json:
-        print(json.dumps(report, indent=2))
-        return 0
-    print(
-        f"{report['title']} ({report['scenario']}): {report['games']} games, "
-        f"policy {report['policy']}, seed {report['seed']}"
-    )
-    print()
-    for outcome, share in report["outcomes"].items():
-        print(f"  {outcome:<10} {share:7.1%}")
-    print(f"  mean length {report['mean_turns']:.2f} turns of {scenario.turns}")
-    print()
-    print("  moves used          total  per game")
-    for move, total in sorted(report["moves"].items(), key=lambda kv: (-kv[1], kv[0])):
-        print(f"  {move:<18} {total:6d}  {report['moves_per_game'][move]:8.2f}")
-    print()
-    never = report["never_fired"]
-    print(f"  events that never fired: {', '.join(never) if never else 'none'}")
-    timing = report["timing"]
-    print(
-        f"  {timing['seconds']:.2f} s: {timing['games_per_second']} games/s, "
-        f"{timing['actions_per_second']} actions/s"
-    )
+        print(json.dumps(balances if args.all else balances[0], indent=2))
+    elif args.markdown:
+        table = sim.markdown_table(balances, _simulate_command(args))
+        if args.write is not None:
+            return _write_table(args.write, table)
+        print(table, end="")
+    else:
+        for number, entry in enumerate(balances):
+            if number:
+                print()
+            _print_balance(entry)
     return 0
 
 
@@ -372,6 +419,86 @@ def cmd_docs(args: argparse.Namespace) -> int:
         return 1 if stale else 0
     print(docs.reference())
     return 0
+
+
+def _simulate_command(args: argparse.Namespace) -> str:
+    """The command that reproduces a table (--jobs changes only how fast it runs)."""
+    words = [PROG, "simulate", "--all" if args.all else args.scenario]
+    words += ["--games", str(args.games)]
+    if args.search_games and args.policy in (None, "search"):
+        words += ["--search-games", str(args.search_games)]
+    words += ["--seed", str(args.seed)]
+    if args.policy:
+        words += ["--policy", args.policy]
+    words.append("--markdown")
+    if args.write is not None:
+        words += ["--write", args.write.name]
+    return " ".join(words)
+
+
+def _write_table(path: pathlib.Path, table: str) -> int:
+    from game.ai.simulate import replace_between_markers
+    from game.session.files import write_atomic
+
+    try:
+        document = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        updated = replace_between_markers(document, table)
+    except ValueError as error:
+        print(f"{PROG}: error: {path}: {error}", file=sys.stderr)
+        return 1
+    write_atomic(path, updated.encode("utf-8"))
+    print(f"Wrote the balance table into {path}.")
+    return 0
+
+
+def _print_balance(entry: dict) -> None:
+    print(f"{entry['title']} ({entry['scenario']}): {entry['games']} games, seed {entry['seed']}")
+    for policy, report in entry["policies"].items():
+        print()
+        print(f"== policy {policy}: {_plural(report['games'], 'game')}")
+        outcomes = report["outcomes"]
+        print("  " + "   ".join(f"{o} {outcomes[o]:.1%}" for o in outcomes))
+        print(f"  mean length {report['mean_turns']:.2f} turns")
+        print()
+        print("  move                    uses  per game  share  in won  in lost")
+        ranked = sorted(report["moves"].items(), key=lambda kv: (-kv[1]["uses"], kv[0]))
+        for move, data in ranked:
+            print(
+                f"  {move:<22} {data['uses']:5d}  {data['per_game']:8.2f}  "
+                f"{data['share']:5.0%}  {data['share_won']:6.0%}  {data['share_lost']:7.0%}"
+            )
+        shares = ", ".join(f"{f} {share:.0%}" for f, share in report["families"].items())
+        print(f"  families: {shares}")
+        print()
+        print("  event                      fired in")
+        for event, rate in report["events"].items():
+            rare = "  (rare on purpose)" if event in report["rare_on_purpose"] else ""
+            print(f"  {event:<24} {rate:9.1%}{rare}")
+        never = report["never_fired"]
+        print(f"  events that never fired: {', '.join(never) if never else 'none'}")
+        print()
+        print("  final meters                      min   q1  median   q3  max")
+        for relation, meters in report["meters"].items():
+            for meter, values in meters.items():
+                print(
+                    f"  {relation + ' ' + meter:<32} {values['min']:4d} {values['q1']:4d} "
+                    f"{values['median']:7d} {values['q3']:4d} {values['max']:4d}"
+                )
+        timing = report["timing"]
+        print(
+            f"  {timing['seconds']:.2f} s: {timing['games_per_second']} games/s, "
+            f"{timing['actions_per_second']} actions/s"
+        )
+    print()
+    if entry["warnings"]:
+        print("Warnings:")
+        for warning in entry["warnings"]:
+            print(f"  - {warning}")
+    else:
+        print("No balance warnings.")
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -90,7 +90,11 @@ def test_python_dash_m_game_runs_the_cli():
     ("argv", "expected"),
     [
         (["frobnicate"], "invalid choice: 'frobnicate'"),
-        (["simulate"], "the following arguments are required: SCENARIO"),
+        (["simulate"], "give one SCENARIO or --all"),
+        (["simulate", "tutorial", "--all"], "give one SCENARIO or --all"),
+        (["simulate", "tutorial", "--write", "x.md"], "--write needs --markdown"),
+        (["simulate", "tutorial", "--json", "--markdown"], "not allowed with argument"),
+        (["simulate", "tutorial", "--jobs", "0"], "argument --jobs: 0 is out of range"),
         (["simulate", "tutorial", "--games", "0"], "argument --games: 0 is out of range"),
         (["simulate", "tutorial", "--games", "x"], "argument --games: 'x' is not a whole number"),
         (["simulate", "tutorial", "--seed", "-1"], "argument --seed: -1 is out of range"),
@@ -168,35 +172,45 @@ def test_simulate_a_bad_file_exits_1_with_its_problems_on_stderr(capsys, tmp_pat
 
 
 def test_simulate_json_report(capsys):
-    data = report(capsys, "tutorial", "--games", "5", "--seed", "3")
+    data = report(capsys, "tutorial", "--games", "5", "--seed", "3", "--policy", "random")
     assert (data["scenario"], data["games"], data["seed"]) == ("tutorial", 5, 3)
-    assert set(data["outcomes"]) == {"peace", "stalemate", "conflict"}
-    assert sum(data["outcomes"].values()) == pytest.approx(1.0)
-    assert 1 <= data["mean_turns"] <= 6  # the tutorial lasts six turns
-    assert data["moves"]
-    assert all(isinstance(n, int) and n >= 0 for n in data["moves"].values())
-    assert sum(data["moves"].values()) > 0
-    assert isinstance(data["never_fired"], list)
-    assert data["timing"]["games_per_second"] > 0
+    assert list(data["policies"]) == ["random"]
+    run_ = data["policies"]["random"]
+    assert set(run_["outcomes"]) == {"peace", "stalemate", "conflict"}
+    assert sum(run_["outcomes"].values()) == pytest.approx(1.0)
+    assert 1 <= run_["mean_turns"] <= 6  # the tutorial lasts six turns
+    uses = [m["uses"] for m in run_["moves"].values()]
+    assert all(isinstance(n, int) and n >= 0 for n in uses)
+    assert sum(uses) > 0
+    assert sum(m["share"] for m in run_["moves"].values()) == pytest.approx(1.0, abs=0.01)
+    assert isinstance(run_["never_fired"], list)
+    assert set(run_["meters"]) == {"ardenia-belmar"}
+    assert run_["timing"]["games_per_second"] > 0
 
 
 def test_simulate_is_reproducible_for_a_seed(capsys):
-    argv = ("tutorial", "--games", "5", "--seed", "3")
+    argv = ("tutorial", "--games", "5", "--seed", "3", "--policy", "greedy")
     first, second = report(capsys, *argv), report(capsys, *argv)
-    assert without(first, "timing") == without(second, "timing")
+    for one in (first, second):
+        del one["policies"]["greedy"]["timing"]
+    assert first == second
 
 
 def test_simulate_depends_on_the_seed(capsys):
-    one = report(capsys, "border_incident", "--games", "20", "--seed", "1")
-    two = report(capsys, "border_incident", "--games", "20", "--seed", "2")
+    argv = ("border_incident", "--games", "20", "--policy", "random")
+    one = report(capsys, *argv, "--seed", "1")["policies"]["random"]
+    two = report(capsys, *argv, "--seed", "2")["policies"]["random"]
     assert without(one, "timing", "seed") != without(two, "timing", "seed")
 
 
 def test_simulate_text_report(capsys):
     code, out, _ = run(capsys, "simulate", "tutorial", "--games", "3", "--policy", "greedy")
     assert code == 0
-    assert out.startswith("Tutorial: The Fishing Quarrel (tutorial): 3 games, policy greedy")
+    assert out.startswith("Tutorial: The Fishing Quarrel (tutorial): 3 games, seed 1")
+    assert "== policy greedy: 3 games" in out
+    assert "== policy random" not in out
     assert "events that never fired:" in out
+    assert "ardenia-belmar tension" in out
 
 
 # ------------------------------------------------------------ schema, demo

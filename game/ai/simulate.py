@@ -1,21 +1,52 @@
-"""The simulator: many complete AI games, summed up for balancing a crisis.
+"""The simulator: many complete AI games, summed up into a balance report.
 
-The report depends only on the scenario, the number of games, the seed and the
-policy; only its ``timing`` part changes from run to run.
+:func:`simulate` plays one policy; :func:`balance` plays several and adds the
+scenario-wide warnings a designer acts on:
+
+- a **dominant move**: one move makes up more than ``dominant_move_share`` of a
+  policy's choices in the games it won;
+- an event that fires in fewer than ``rare_event_rate`` of the games (never, or
+  hardly ever), unless the scenario marks it ``rare: true``;
+- a **target** missed: random play finds peace too often, greedy play too
+  rarely, or the search does worse than greedy.
+
+The thresholds live in ``balance.yaml``. A report depends only on the scenario,
+the number of games, the seed and the policies; only its ``timing`` part
+changes from run to run. Games may be spread over worker processes
+(``jobs``): each game's seed comes from the run's seed and its number, and the
+results are merged in game order, so the report is the same for any ``jobs``.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import pathlib
 import time
 from collections import Counter
-from typing import Any
+from collections.abc import Sequence
+from importlib import resources
+from typing import Any, NamedTuple
 
 from game.ai.play import play_game
 from game.engine import rng
 from game.engine.actions import Play
 from game.engine.model import Scenario
+from game.tunables import read_tunables
 
 OUTCOMES = ("peace", "stalemate", "conflict")
+#: The policies a balance report plays by default, in report order.
+POLICIES = ("random", "greedy", "search")
+#: Games one worker plays per task when a run is spread over processes.
+CHUNK = 8
+
+
+def _thresholds() -> dict[str, Any]:
+    text = resources.files("game.ai").joinpath("balance.yaml").read_text("utf-8")
+    return read_tunables(text)
+
+
+#: The report's thresholds, from ``balance.yaml``.
+THRESHOLDS = _thresholds()
 
 
 def game_seed(seed: int, game: int) -> int:
@@ -23,43 +54,335 @@ def game_seed(seed: int, game: int) -> int:
     return rng.derive(rng.seed_state(seed), game)
 
 
-def simulate(scenario: Scenario, games: int, seed: int, policy: str) -> dict[str, Any]:
-    """Play ``games`` games with ``policy`` in every seat and report what happened."""
-    outcomes: Counter[str] = Counter()
-    moves: Counter[str] = Counter()
+class GameSummary(NamedTuple):
+    """What the report needs from one finished game (small, so workers can send it back)."""
+
+    outcome: str
+    turns: int
+    actions: int
+    moves: tuple[str, ...]  # the move of every Play action, in order
+    fired: tuple[int, ...]  # how often each event fired
+    tension: tuple[int, ...]  # final tension per relation
+    trust: tuple[int, ...]  # final trust per relation
+
+
+def play_summary(scenario: Scenario, seed: int, game: int, policy: str) -> GameSummary:
+    """Play game number ``game`` of a run and keep its summary."""
+    record = play_game(scenario, game_seed(seed, game), policy)
+    state = record.state
+    return GameSummary(
+        state.outcome,
+        state.turn,
+        len(record.actions),
+        tuple(a.move for a in record.actions if isinstance(a, Play)),
+        state.fire_count,
+        state.tension,
+        state.trust,
+    )
+
+
+# ------------------------------------------------------------ worker processes
+
+_WORKER: dict[str, Scenario] = {}
+
+
+def _start_worker(path: str, content_hash: str) -> None:
+    from game.content.loader import load_scenario
+
+    scenario = load_scenario(path).scenario
+    if scenario is None or scenario.content_hash != content_hash:
+        raise RuntimeError(f"{path} changed while the simulation was starting")
+    _WORKER["scenario"] = scenario
+
+
+def _play_chunk(seed: int, start: int, stop: int, policy: str) -> list[GameSummary]:
+    scenario = _WORKER["scenario"]
+    return [play_summary(scenario, seed, game, policy) for game in range(start, stop)]
+
+
+def play_summaries(
+    scenario: Scenario,
+    games: int,
+    seed: int,
+    policy: str,
+    jobs: int = 1,
+    path: pathlib.Path | str | None = None,
+) -> list[GameSummary]:
+    """Every game's summary, in game order; ``jobs`` > 1 spreads them over processes.
+
+    Worker processes load the scenario again from ``path`` (compiled scenarios
+    hold closures, which cannot be sent between processes) and check that it
+    is the same content.
+    """
+    if jobs <= 1 or games <= CHUNK:
+        return [play_summary(scenario, seed, game, policy) for game in range(games)]
+    if path is None:
+        raise ValueError("a simulation over several processes needs the scenario's file")
+    starts = range(0, games, CHUNK)
+    with concurrent.futures.ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_start_worker,
+        initargs=(str(path), scenario.content_hash),
+    ) as pool:
+        chunks = pool.map(
+            _play_chunk,
+            [seed] * len(starts),
+            starts,
+            [min(games, s + CHUNK) for s in starts],
+            [policy] * len(starts),
+        )
+        return [summary for chunk in chunks for summary in chunk]
+
+
+# ------------------------------------------------------------------- report
+
+
+def _share(part: int, whole: int) -> float:
+    return round(part / whole, 4) if whole else 0.0
+
+
+def spread(values: Sequence[int]) -> dict[str, int]:
+    """Minimum, quartiles (nearest rank) and maximum of some final meter values."""
+    ordered = sorted(values)
+    if not ordered:
+        return {}
+    last = len(ordered) - 1
+
+    def rank(fraction: float) -> int:
+        return ordered[int(fraction * last + 0.5)]
+
+    return {
+        "min": ordered[0],
+        "q1": rank(0.25),
+        "median": rank(0.5),
+        "q3": rank(0.75),
+        "max": ordered[-1],
+    }
+
+
+def relation_name(scenario: Scenario, index: int) -> str:
+    relation = scenario.relations[index]
+    return f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"
+
+
+def summarise(
+    scenario: Scenario,
+    summaries: Sequence[GameSummary],
+    seed: int,
+    policy: str,
+    seconds: float = 0.0,
+) -> dict[str, Any]:
+    """The report of one policy's games."""
+    games = len(summaries)
+    outcomes = Counter(s.outcome for s in summaries)
+    uses: Counter[str] = Counter()
+    won: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
     fired: Counter[str] = Counter()
-    turns = 0
-    actions = 0
-    started = time.perf_counter()
-    for game in range(games):
-        record = play_game(scenario, game_seed(seed, game), policy)
-        state = record.state
-        outcomes[state.outcome] += 1
-        turns += state.turn
-        actions += len(record.actions)
-        for action in record.actions:
-            if isinstance(action, Play):
-                moves[action.move] += 1
-        for event, count in zip(scenario.events, state.fire_count, strict=True):
+    for summary in summaries:
+        uses.update(summary.moves)
+        if summary.outcome == "peace":
+            won.update(summary.moves)
+        elif summary.outcome == "conflict":
+            lost.update(summary.moves)
+        for event, count in zip(scenario.events, summary.fired, strict=True):
             if count:
                 fired[event.id] += 1
-    seconds = time.perf_counter() - started
+    total_uses, total_won, total_lost = uses.total(), won.total(), lost.total()
+    moves = {
+        m.id: {
+            "uses": uses[m.id],
+            "per_game": round(uses[m.id] / games, 3) if games else 0.0,
+            "share": _share(uses[m.id], total_uses),
+            "share_won": _share(won[m.id], total_won),
+            "share_lost": _share(lost[m.id], total_lost),
+        }
+        for m in scenario.moves
+    }
+    families = {
+        family.id: _share(
+            sum(uses[m.id] for m in scenario.moves if m.family == family.id), total_uses
+        )
+        for family in scenario.families
+    }
+    limit = THRESHOLDS["dominant_move_share"]
+    dominant = [
+        {"move": move, "share_won": data["share_won"]}
+        for move, data in moves.items()
+        if data["share_won"] > limit
+    ]
+    events = {e.id: _share(fired[e.id], games) for e in scenario.events}
+    rare_rate = THRESHOLDS["rare_event_rate"]
+    meters = {
+        relation_name(scenario, index): {
+            "tension": spread([s.tension[index] for s in summaries]),
+            "trust": spread([s.trust[index] for s in summaries]),
+        }
+        for index in range(len(scenario.relations))
+    }
+    actions = sum(s.actions for s in summaries)
     return {
-        "scenario": scenario.id,
-        "title": str(scenario.title),
-        "content_hash": scenario.content_hash,
         "policy": policy,
         "games": games,
         "seed": seed,
-        "outcomes": {o: round(outcomes[o] / games, 4) for o in OUTCOMES},
-        "mean_turns": round(turns / games, 3),
-        "moves": {m.id: moves[m.id] for m in scenario.moves},
-        "moves_per_game": {m.id: round(moves[m.id] / games, 3) for m in scenario.moves},
-        "events_fired": {e.id: round(fired[e.id] / games, 4) for e in scenario.events},
-        "never_fired": [e.id for e in scenario.events if not fired[e.id]],
+        "outcomes": {o: _share(outcomes[o], games) for o in OUTCOMES},
+        "mean_turns": round(sum(s.turns for s in summaries) / games, 3) if games else 0.0,
+        "moves": moves,
+        "families": families,
+        "dominant_moves": dominant,
+        "events": events,
+        "never_fired": [e.id for e in scenario.events if not fired[e.id] and not e.rare],
+        "rarely_fired": [e.id for e in scenario.events if not e.rare and events[e.id] < rare_rate],
+        "rare_on_purpose": [e.id for e in scenario.events if e.rare],
+        "meters": meters,
         "timing": {
             "seconds": round(seconds, 3),
             "games_per_second": round(games / seconds, 1) if seconds else None,
             "actions_per_second": round(actions / seconds, 1) if seconds else None,
         },
     }
+
+
+def simulate(
+    scenario: Scenario,
+    games: int,
+    seed: int,
+    policy: str,
+    jobs: int = 1,
+    path: pathlib.Path | str | None = None,
+) -> dict[str, Any]:
+    """Play ``games`` games with ``policy`` in every seat and report what happened."""
+    started = time.perf_counter()
+    summaries = play_summaries(scenario, games, seed, policy, jobs, path)
+    report = summarise(scenario, summaries, seed, policy, time.perf_counter() - started)
+    return {
+        "scenario": scenario.id,
+        "title": str(scenario.title),
+        "content_hash": scenario.content_hash,
+        **report,
+    }
+
+
+def balance(
+    scenario: Scenario,
+    games: int,
+    seed: int,
+    policies: Sequence[str] = POLICIES,
+    jobs: int = 1,
+    path: pathlib.Path | str | None = None,
+    search_games: int | None = None,
+) -> dict[str, Any]:
+    """Simulate each policy and collect the warnings a designer should act on.
+
+    ``search_games``, when given, is how many games the search policy plays
+    instead of ``games``: it thinks about fifty times longer than greedy.
+    """
+    reports = {}
+    for policy in policies:
+        count = search_games if policy == "search" and search_games else games
+        started = time.perf_counter()
+        summaries = play_summaries(scenario, count, seed, policy, jobs, path)
+        seconds = time.perf_counter() - started
+        reports[policy] = summarise(scenario, summaries, seed, policy, seconds)
+    return {
+        "scenario": scenario.id,
+        "title": str(scenario.title),
+        "content_hash": scenario.content_hash,
+        "games": games,
+        "seed": seed,
+        "policies": reports,
+        "warnings": warnings(scenario, reports),
+    }
+
+
+def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str]:
+    """What is out of balance, one line each."""
+    found: list[str] = []
+    names = {m.id: str(m.name) for m in scenario.moves}
+    limit = THRESHOLDS["dominant_move_share"]
+    for policy, report in reports.items():
+        for item in report["dominant_moves"]:
+            found.append(
+                f"{policy}: dominant move: {names[item['move']]} ({item['move']}) is "
+                f"{item['share_won']:.0%} of the choices in won games (over {limit:.0%})"
+            )
+    rate = THRESHOLDS["rare_event_rate"]
+    for event in scenario.events:
+        if event.rare or not reports:
+            continue
+        best = max(report["events"][event.id] for report in reports.values())
+        if best < rate:
+            how = "never fired" if best == 0 else f"fired in only {best:.1%} of games"
+            found.append(
+                f"event '{event.id}' {how} (under {rate:.0%} with every policy; "
+                "mark it 'rare: true' if that is on purpose)"
+            )
+    targets = THRESHOLDS["targets"]
+    peace = {policy: report["outcomes"]["peace"] for policy, report in reports.items()}
+    if "random" in peace and peace["random"] > targets["random_peace_max"]:
+        found.append(
+            f"random play reaches peace in {peace['random']:.1%} of games "
+            f"(target: at most {targets['random_peace_max']:.0%})"
+        )
+    if "greedy" in peace and peace["greedy"] < targets["greedy_peace_min"]:
+        found.append(
+            f"greedy play reaches peace in {peace['greedy']:.1%} of games "
+            f"(target: at least {targets['greedy_peace_min']:.0%})"
+        )
+    if (
+        targets["search_at_least_greedy"]
+        and "search" in peace
+        and "greedy" in peace
+        and peace["search"] < peace["greedy"]
+    ):
+        found.append(
+            f"search reaches peace less often than greedy "
+            f"({peace['search']:.1%} against {peace['greedy']:.1%})"
+        )
+    return found
+
+
+# ----------------------------------------------------------------- markdown
+
+BEGIN, END = "<!-- balance:begin -->", "<!-- balance:end -->"
+
+
+def markdown_table(balances: Sequence[dict[str, Any]], command: str) -> str:
+    """The balance table of several scenarios, as Markdown (no timings: it reruns the same)."""
+    lines = [
+        f"Measured with `{command}`; the same command gives the same table.",
+        "Events under 1% are listed for each policy; an event is flagged only when it stays "
+        "under 1% with every policy, unless it is marked `rare: true`.",
+        "",
+        "| scenario | policy | games | peace | stalemate | conflict | mean length "
+        "| dominant moves | events under 1% |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
+    ]
+    notes = []
+    for entry in balances:
+        for policy, report in entry["policies"].items():
+            outcomes = report["outcomes"]
+            dominant = ", ".join(
+                f"{d['move']} ({d['share_won']:.0%})" for d in report["dominant_moves"]
+            )
+            lines.append(
+                f"| {entry['title']} | {policy} | {report['games']} "
+                f"| {outcomes['peace']:.1%} | {outcomes['stalemate']:.1%} "
+                f"| {outcomes['conflict']:.1%} | {report['mean_turns']:.2f} "
+                f"| {dominant or 'none'} | {', '.join(report['rarely_fired']) or 'none'} |"
+            )
+        notes.extend(f"- {entry['title']}: {warning}" for warning in entry["warnings"])
+    lines.append("")
+    lines.extend(notes or ["No balance warnings."])
+    return "\n".join(lines) + "\n"
+
+
+def replace_between_markers(document: str, table: str) -> str:
+    """The document with everything between the balance markers replaced by ``table``.
+
+    Raises ValueError when the markers are missing or out of order.
+    """
+    begin, end = document.find(BEGIN), document.find(END)
+    if begin < 0 or end < 0 or end < begin:
+        raise ValueError(f"it needs the markers {BEGIN} and {END}, in that order")
+    return document[: begin + len(BEGIN)] + "\n" + table + document[end:]
