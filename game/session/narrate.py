@@ -17,6 +17,13 @@ from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.state import GameState
 
+# How a finished crisis is announced: on the debrief screen and in the printed report.
+VERDICTS = {
+    "peace": ("Peace", "The accords were signed: the crisis ends at the negotiating table."),
+    "stalemate": ("Stalemate", "No war, but no settlement: the crisis is frozen, not solved."),
+    "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
+}
+
 METERS = {
     "tension": "Tension",
     "trust": "Trust",

@@ -35,11 +35,6 @@ from game.session.codes import crisis_code
 from game.session.files import write_atomic
 from game.session.match import Match
 
-VERDICTS = {
-    "peace": ("Peace", "The accords were signed. The crisis ends at the table, not on the border."),
-    "stalemate": ("Stalemate", "No war, but no settlement: the crisis is frozen, not solved."),
-    "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
-}
 FILES = ("report.html", "meters.csv", "log.json")
 TENSION_COLOUR = "#c0392b"
 TRUST_COLOUR = "#1f6fb2"
@@ -223,7 +218,9 @@ blockquote { margin: .3rem 0 .6rem 1rem; padding-left: .6rem; border-left: 3px s
 def report_html(match: Match) -> str:
     """The whole report page; every scenario and player text escaped."""
     scenario, state = match.scenario, match.state
-    title, line = VERDICTS.get(state.outcome, ("Not finished", "The crisis is still going on."))
+    title, line = narrate.VERDICTS.get(
+        state.outcome, ("Not finished", "The crisis is still going on.")
+    )
     code = crisis_code(scenario.id, match.seed)
     results = scores(state)
     out = [

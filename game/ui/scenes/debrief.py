@@ -13,12 +13,6 @@ from game.ui.app import Scene
 from game.ui.render.chart import draw_chart
 from game.ui.widgets import Menu, button, escape, heading, label, text_box
 
-VERDICTS = {
-    "peace": ("Peace", "The accords were signed. The crisis ends at the table, not on the border."),
-    "stalemate": ("Stalemate", "No war, but no settlement: the crisis is frozen, not solved."),
-    "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
-}
-
 
 class DebriefScene(Scene):
     name = "debrief"
@@ -132,7 +126,7 @@ class DebriefScene(Scene):
     def draw(self, surface: pygame.Surface) -> None:
         style, px = self.style, self.px
         match, scenario = self.match, self.match.scenario
-        title, line = VERDICTS.get(match.state.outcome, (match.state.outcome.title(), ""))
+        title, line = narrate.VERDICTS.get(match.state.outcome, (match.state.outcome.title(), ""))
         colour = {"peace": "good", "stalemate": "warn", "conflict": "bad"}.get(
             match.state.outcome, "text"
         )
