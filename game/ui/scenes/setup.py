@@ -464,8 +464,11 @@ class SetupScene(Scene):
 
     def _summary(self) -> str:
         humans, ais = self.humans, self.kinds.count(AI)
+        envoys = f"{ais} AI envoy{'s' if ais != 1 else ''}"
+        if humans == 0:
+            return f"No human player: {envoys} play on their own."
         teams = "1 human" if humans == 1 else f"{humans} human teams taking turns (hot-seat)"
-        return f"{teams}, {ais} AI envoy{'s' if ais != 1 else ''}."
+        return f"{teams}, {envoys}."
 
     def cycle_kind(self, index: int, step: int = 1) -> None:
         options = [HUMAN, AI] + ([] if self.scenario.envoys[index].required else [""])
