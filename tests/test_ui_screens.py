@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import pygame
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pygame_gui.elements import UITextBox
 from uidrive import ARTIFACTS, buttons, make_app, press, pump, run_until, scene_name, shoot
 
@@ -249,3 +251,32 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
     press(app, pygame.K_x)
     snap("13-debrief-exported")
     assert "Report written" in app.scene.export_status.text
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("abcdefghij KLMNOP–…·ស្ដ"), max_size=60),
+    width=st.integers(min_value=30, max_value=600),
+    bold=st.booleans(),
+)
+def test_a_line_too_wide_is_shortened_with_an_ellipsis_and_fits(
+    tmp_path_factory, text, width, bold
+):
+    """The board's header status and its log lines: never cut mid-letter, never wider."""
+    from game.ui.scenes.board import open_match
+
+    global _FIT_APP
+    if _FIT_APP is None:
+        _FIT_APP = make_app(tmp_path_factory.mktemp("saves"))
+        open_match(_FIT_APP, border_match())
+    board = _FIT_APP.scene
+    fitted = board._fit(text, 16, width, bold=bold)
+    if board.style.width(text, 16, bold) <= width:
+        assert fitted == text
+    else:
+        assert fitted.endswith("…")
+        assert text.startswith(fitted[:-1])
+        assert board.style.width(fitted, 16, bold) <= width or fitted == "…"
+
+
+_FIT_APP = None

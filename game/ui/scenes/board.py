@@ -622,11 +622,10 @@ class BoardScene(Scene):
             )
         x += track_w + px(20)
         limit = self.regions["bar"].right - px(3 * 96 + 56) - x
-        status = self._status()
-        text = style.text(status, 16, "accent", True)
-        if text.get_width() > limit:
-            text = text.subsurface((0, 0, max(1, limit), text.get_height()))
-        canvas.blit(text, (x, bar.centery - text.get_height() // 2))
+        if limit > px(40):  # a narrow window keeps the header for the turn and the track
+            status = self._fit(self._status(), 16, limit, bold=True)
+            text = style.text(status, 16, "accent", True)
+            canvas.blit(text, (x, bar.centery - text.get_height() // 2))
 
     def _status(self) -> str:
         match = self.match
@@ -643,8 +642,8 @@ class BoardScene(Scene):
             if match.hot_seat:
                 return f"{match.team(active.envoy)}: {doing}"
             return f"Your turn: {doing}"
-        dots = "…" if self.thinking is not None else ""
-        return f"{name} is choosing{dots}"
+        # The verb first: where the header is short, the end of the name gives way.
+        return f"{'Thinking' if self.thinking is not None else 'AI turn'}: {name}"
 
     def _draw_details(self, canvas: pygame.Surface, state, focus) -> None:
         """The box in the map's corner: what the pointer or Tab is on, or the advisor's tip."""
@@ -921,13 +920,14 @@ class BoardScene(Scene):
                 canvas.blit(style.text(piece, 14, "warn"), (rect.left + px(12), y))
                 y += line_h
 
-    def _fit(self, text: str, size: int, width: int) -> str:
+    def _fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
+        """``text``, shortened with an ellipsis where it is wider than ``width``."""
         measure = self.style.width
-        if measure(text, size) <= width:
+        if measure(text, size, bold) <= width:
             return text
-        while text and measure(text + "…", size) > width:
+        while text and measure(text + "…", size, bold) > width:
             text = text[:-1]
-        return text + "…"
+        return text.rstrip() + "…"
 
     def log_entries(self):
         if self.match.hot_seat:
