@@ -67,6 +67,11 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
     return max(0.75, min(wanted, fits))
 
 
+TRANSPARENT = "#00000000"
+MEANINGFUL = ("@primary", "selection_list.#mod_item")
+SURFACES = ("dark_bg", "normal_bg", "hovered_bg", "normal_border", "hovered_border")
+
+
 def theme(scale: float, palette: str = "standard") -> dict:
     """The pygame_gui theme with every font size and item height scaled.
 
@@ -75,12 +80,18 @@ def theme(scale: float, palette: str = "standard") -> dict:
     data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
     widgets = (_PALETTES.get(palette) or {}).get("widgets", {})
     data["defaults"]["colours"].update(widgets)
-    for block in data.values():  # other blocks keep their backgrounds but take the text colours
+    for name, block in data.items():
+        # Other blocks take the palette's text colours, and its surfaces and borders
+        # where they have them (a transparent one stays transparent). Colours that
+        # mean something keep it: the primary button, the mods' amber rows.
         colours = block.get("colours") if isinstance(block, dict) else None
-        if colours is not None and block is not data["defaults"]:
-            colours.update(
-                {k: v for k, v in widgets.items() if k in colours and k.endswith("_text")}
-            )
+        if colours is None or name in ("defaults", *MEANINGFUL):
+            continue
+        for key, value in widgets.items():
+            if key not in colours or colours[key] == TRANSPARENT:
+                continue
+            if key.endswith("_text") or key in SURFACES:
+                colours[key] = value
 
     def walk(node):
         if isinstance(node, dict):
