@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import attrs
 import pytest
+from uidrive import run_demo
 
 from game.content.loader import builtin_scenarios, load_scenario, validate_file
 from game.engine.actions import Play
 from game.engine.rules import legal_actions, new_game
 from game.engine.state import DIPLOMACY
-from game.paths import PROJECT_DIR, SCENARIO_DIR
+from game.paths import SCENARIO_DIR
 
 LIBRARY = [
     "tutorial",
@@ -84,29 +81,6 @@ def test_every_family_is_open_to_some_envoy_on_the_first_turn(name):
 
 @pytest.mark.parametrize("name", LIBRARY)
 def test_each_crisis_plays_to_the_debrief_in_the_headless_demo(name, tmp_path):
-    shots = tmp_path / "shots"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "game",
-            "demo",
-            "--headless",
-            "--seconds-per-screen",
-            "0",
-            "--screenshots",
-            str(shots),
-            "--saves",
-            str(tmp_path / "saves"),
-            "--scenario",
-            name,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_DIR,
-        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
-        timeout=180,
-    )
+    result, names = run_demo(tmp_path, "--scenario", name)
     assert result.returncode == 0, result.stderr
-    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
     assert {"briefing", "board", "resolution", "debrief"} <= names

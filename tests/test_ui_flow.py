@@ -16,6 +16,7 @@ from uidrive import (
     make_app,
     press,
     pump,
+    run_demo,
     run_until,
     scene_name,
     shoot,
@@ -199,30 +200,9 @@ def test_command_line_refuses_a_damaged_save(tmp_path):
 
 
 def test_demo_plays_to_the_debrief_and_saves_every_screen(tmp_path):
-    shots, saves = tmp_path / "shots", tmp_path / "saves"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "game",
-            "demo",
-            "--headless",
-            "--seconds-per-screen",
-            "0",
-            "--screenshots",
-            str(shots),
-            "--saves",
-            str(saves),
-            "--scenario",
-            "tutorial",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
-        timeout=300,
-    )
+    saves = tmp_path / "saves"
+    result, names = run_demo(tmp_path, "--scenario", "tutorial")
     assert result.returncode == 0, result.stderr
-    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
     expected = {"title", "howto", "settings", "load", "scenarios", "setup", "briefing", "board"}
     assert expected | {"resolution", "debrief"} <= names
     newest = SaveFolder(saves).newest_autosave()

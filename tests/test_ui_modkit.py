@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from pygame_gui.elements import UILabel, UITextBox
-from uidrive import ARTIFACTS, click_button, make_app, press, pump, scene_name, shoot
+from uidrive import ARTIFACTS, click_button, make_app, press, pump, run_demo, scene_name, shoot
 
 from game.content import loader, starter
 from game.lang import set_display_language
@@ -263,38 +263,10 @@ def test_play_and_plain_envoy_open_the_game_with_the_mods_folders(tmp_path, monk
 
 
 def test_demo_plays_a_crisis_from_a_mods_folder_to_the_debrief(tmp_path):
-    import os
-    import subprocess
-    import sys
-
     mods_dir = tmp_path / "mods"
     starter.write_starter("dam_crisis", mods_dir / "river_pack")
-    shots = tmp_path / "shots"
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "game",
-            "demo",
-            "--headless",
-            "--seconds-per-screen",
-            "0",
-            "--mods",
-            str(mods_dir),
-            "--scenario",
-            "dam_crisis",
-            "--screenshots",
-            str(shots),
-            "--saves",
-            str(tmp_path / "saves"),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
-        timeout=300,
-    )
+    done, names = run_demo(tmp_path, "--mods", str(mods_dir), "--scenario", "dam_crisis")
     assert done.returncode == 0, done.stderr
-    names = {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
     assert {"scenarios", "setup", "briefing", "board", "debrief"} <= names
     from game.session.saves import SaveFolder, load_match
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import pathlib
+import subprocess
+import sys
 
 import pygame
 import pygame_gui
@@ -10,7 +13,26 @@ import pygame_gui
 from game.session.settings import Settings
 from game.ui.app import App
 
-ARTIFACTS = pathlib.Path(__file__).resolve().parent.parent / "test-artifacts"
+PROJECT = pathlib.Path(__file__).resolve().parent.parent
+ARTIFACTS = PROJECT / "test-artifacts"
+
+
+def run_demo(tmp_path: pathlib.Path, *args: str) -> tuple[subprocess.CompletedProcess, set[str]]:
+    """``envoy demo --headless`` as a player would run it, with its own config, saves
+    (``tmp_path / "saves"``) and screenshots; returns the run and the screens it shot."""
+    shots = tmp_path / "shots"
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "game", "demo", "--headless", "--seconds-per-screen", "0"),
+            *("--screenshots", str(shots), "--saves", str(tmp_path / "saves"), *args),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT,
+        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
+        timeout=300,
+    )
+    return result, {p.stem.split("-", 1)[1] for p in shots.glob("*.png")}
 
 
 def make_app(saves: pathlib.Path, size: tuple[int, int] = (1280, 720), **settings) -> App:
