@@ -552,3 +552,44 @@ def test_setup_takes_at_most_six_human_teams(tmp_path):
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "briefing"
     shoot(app, SHOTS, "briefing-six-teams")
+
+
+def test_advice_asked_for_by_one_team_never_reaches_the_next(tmp_path):
+    """A team asks the advisor and ends its turn before the advice is ready:
+    the advice must not appear on the next team's board."""
+    from game.content import loader
+    from game.session.match import HUMAN, Classroom, Match, Seat, Source
+    from game.ui.scenes.board import open_match
+
+    result = loader.load_scenario(loader.SCENARIO_DIR / "border_incident.yaml")
+    seats = [Seat("un_envoy", HUMAN, name="Owls"), Seat("norland_fm", HUMAN, name="Badgers")]
+    match = Match.start(result.unwrap(), Source.of(result), 8, seats)
+    match.classroom = Classroom(reflect=False)
+    app = make_app(tmp_path / "saves")
+    open_match(app, match)
+
+    def to_the_board(app=app):
+        if scene_name(app) == "handoff":
+            press(app, pygame.K_SPACE)
+        else:
+            pump(app)
+
+    run_until(
+        app, lambda: scene_name(app) == "board" and app.scene.human_turn, on_frame=to_the_board
+    )
+    board = app.scene
+    first = board.hand
+    for key in (pygame.K_a, pygame.K_e):  # both in one frame: the advisor has no time to answer
+        pygame.event.post(
+            pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0)
+        )
+    pump(app)
+    assert [str(a) for a in match.actions][-1] == f"end {first}"
+    run_until(
+        app,
+        lambda: scene_name(app) == "board" and app.scene.human_turn and board.hand != first,
+        on_frame=to_the_board,
+    )
+    pump(app, 30)  # long enough for any stray thinking to finish
+    assert board.thinking is None
+    assert board.advice == "" and board.advice_action is None

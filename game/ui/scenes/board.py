@@ -158,6 +158,7 @@ class BoardScene(Scene):
 
     def take_seat(self, envoy: str) -> None:
         """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
+        self.drop_advice()
         self.viewer = envoy
         self.log_index = -1
         self.focus = self.hover = None
@@ -311,7 +312,7 @@ class BoardScene(Scene):
         except IllegalAction as problem:
             self.toast(str(problem))
             return
-        self.advice, self.advice_action = "", None
+        self.drop_advice()
         self.log_index = -1
         resolved = self.match.state.turn != before_turn or self.match.over
         self.refresh()
@@ -346,10 +347,7 @@ class BoardScene(Scene):
             return
         envoy = self.hand
         prompt = self.match.reflection_prompt(self.match.state.turn) if ask else ""
-        already = any(
-            r.turn == self.match.state.turn and r.envoy == envoy for r in self.match.reflections
-        )
-        if prompt and not already:
+        if prompt and not self.match.has_reflected(envoy):
             from game.ui.scenes.classroom import ReflectionScene
 
             self.app.push(ReflectionScene(self.app, self, envoy, prompt))
@@ -447,6 +445,13 @@ class BoardScene(Scene):
         self.thinking_for = ("advice", envoy)
         self._start_thinking(envoy)
 
+    def drop_advice(self) -> None:
+        """Forget the advice, and the advisor's thinking if it is still at work: it was
+        for a position that has passed, and perhaps for a team that has left the computer."""
+        if self.thinking_for is not None and self.thinking_for[0] == "advice":
+            self.thinking = self.thinking_for = None
+        self.advice, self.advice_action = "", None
+
     def _start_thinking(self, envoy: str) -> None:
         agent = self.thinking
         legal = self.match.legal(envoy)
@@ -532,7 +537,8 @@ class BoardScene(Scene):
         self.thinking = self.thinking_for = None
         result = thinking.result
         if purpose == "advice":
-            self._finish_advice(result, getattr(thinking, "reason", ""))
+            if self.human_turn and self.hand == envoy:
+                self._finish_advice(result, getattr(thinking, "reason", ""))
         elif not self.match.over and self.match.active_envoy == envoy:
             self.act(result)
 
