@@ -90,6 +90,30 @@ def test_undo_goes_back_to_the_start_of_the_previous_turn():
     assert [h.turn for h in match.history] == [1, 2]
 
 
+def test_undo_keeps_the_undone_turns_reflections_marked_and_asks_again(tmp_path):
+    match = new_match(11)
+    match.classroom = Classroom(reflect=True)
+    while match.state.turn < 3 and not match.over:
+        if not match.has_reflected("un_envoy"):
+            match.reflect("un_envoy", f"Our answer in turn {match.state.turn}.")
+        play(match, 1, 4)
+    assert match.state.turn == 3 and match.has_reflected("un_envoy") is False
+    match.reflect("un_envoy", "Our answer in turn 3.")
+    assert match.has_reflected("un_envoy") and not match.has_reflected("norland_fm")
+    assert match.undo_turn() == 2
+    assert [(r.turn, r.undone) for r in match.reflections] == [(1, False), (2, True), (3, True)]
+    assert not match.has_reflected("un_envoy")  # the team answers turn 2 again
+    match.reflect("un_envoy", "Turn 2, the second time.")
+    assert match.has_reflected("un_envoy")
+    loaded = load_match(save_match(match, tmp_path / "undone.envoy.json"))
+    assert loaded.reflections == match.reflections
+    from game.session.report import report_html
+
+    page = report_html(loaded)
+    assert "Turn 2 (that turn was undone)" in page and "Turn 2, the second time." in page
+    assert "Turn 1 (that turn was undone)" not in page
+
+
 def test_undo_with_nothing_played_is_refused_kindly():
     match = new_match(11)
     assert match.undo_target() is None

@@ -109,6 +109,7 @@ class Reflection:
     team: str
     prompt: str
     answer: str
+    undone: bool = False  # written for a turn the facilitator undid later
 
 
 def _now() -> str:
@@ -221,6 +222,12 @@ class Match:
             return ""
         return str(prompts[(turn - 1) % len(prompts)])
 
+    def has_reflected(self, envoy: str) -> bool:
+        """True once ``envoy``'s team has answered this turn's prompt (an undone answer
+        does not count: the turn is being played again)."""
+        turn = self.state.turn
+        return any(r.turn == turn and r.envoy == envoy and not r.undone for r in self.reflections)
+
     def reflect(self, envoy: str, answer: str) -> None:
         """Keep a team's answer to this turn's prompt (an empty answer is not kept)."""
         turn, prompt = self.state.turn, self.reflection_prompt(self.state.turn)
@@ -256,9 +263,9 @@ class Match:
     def undo_turn(self, reason: str = "") -> int:
         """Go back to the start of the previous turn by replaying the log up to it.
 
-        Returns the turn now being played. Facilitator notes of what was undone stay,
-        marked as undone, and the undo itself is noted. Raises ``ValueError`` when
-        there is nothing to undo.
+        Returns the turn now being played. Facilitator notes and reflections of what
+        was undone stay, marked as undone (a class's words are never thrown away), and
+        the undo itself is noted. Raises ``ValueError`` when there is nothing to undo.
         """
         target = self.undo_target()
         if target is None:
@@ -278,4 +285,8 @@ class Match:
         text = f"Undid play from turn {was} back to the start of turn {target}."
         notes.append(FacilitatorNote(was, "undo", text, " ".join(reason.split()), _now()))
         self.facilitator = notes
+        self.reflections = [
+            attrs.evolve(item, undone=True) if item.turn >= target else item
+            for item in self.reflections
+        ]
         return target

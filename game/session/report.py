@@ -281,9 +281,11 @@ def report_html(match: Match) -> str:
         if mine:
             out.append("<p>Reflections:</p>")
             for item in mine:
+                undone = " (that turn was undone)" if item.undone else ""
+                css = ' class="undone"' if item.undone else ""
                 out.append(
-                    f"<p>Turn {item.turn}: <i>{e(item.prompt)}</i></p>"
-                    f"<blockquote>{e(item.answer)}</blockquote>"
+                    f"<p{css}>Turn {item.turn}{undone}: <i>{e(item.prompt)}</i></p>"
+                    f"<blockquote{css}>{e(item.answer)}</blockquote>"
                 )
         out.append("</section>")
     out.append("<h2>The facilitator's actions</h2>")

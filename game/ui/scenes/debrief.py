@@ -108,8 +108,9 @@ class DebriefScene(Scene):
         if match.reflections:
             parts.append("<br><br>" + heading("Reflections", 5))
             for item in match.reflections:
+                undone = " <i>(that turn was undone)</i>" if item.undone else ""
                 parts.append(
-                    f"<br><b>{escape(item.team)}</b>, turn {item.turn}: "
+                    f"<br><b>{escape(item.team)}</b>, turn {item.turn}{undone}: "
                     f"<i>{escape(item.prompt)}</i><br>   {escape(item.answer)}"
                 )
         if match.facilitator:
