@@ -165,6 +165,23 @@ def test_every_meter_stays_in_range_after_any_adjustment(border, data, value):
         assert all(0 <= v <= 100 for v in meters)
     assert all(rules.capital_min <= v <= rules.capital_max for v in new.capital)
     assert all(rules.pressure_min <= v <= rules.pressure_max for v in new.pressure)
+    assert all(0 <= v <= rules.hotline_max for v in new.hotline)
+    assert all(rules.counter_min <= v <= rules.counter_max for v in new.counters)
+
+
+def test_a_hotline_and_its_pressure_can_be_set_for_a_relation(border):
+    state, _ = new_game(border, 5)
+    index = border.tables.relation_of[border.tables.parties.index("norland")][
+        border.tables.parties.index("sudmark")
+    ]
+    state, entries = apply(state, Adjust("hotline", ("norland", "sudmark"), 2, "a phone line"))
+    state, more = apply(state, Adjust("pressure", ("norland", "sudmark"), 0, "calm at sea"))
+    assert state.hotline[index] == 2 and state.pressure[index] == 0
+    changes = [e for e in entries + more if e.is_change]
+    assert [e.meter for e in changes] == ["hotline", "pressure"]
+    assert all(e.cause.kind == ledger.FACILITATOR for e in changes)
+    with pytest.raises(IllegalAction, match="hotline goes from 0 to"):
+        apply(state, Adjust("hotline", ("norland", "sudmark"), 99, "too long"))
 
 
 def test_the_public_view_holds_no_seat_s_secrets(border):

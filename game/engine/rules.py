@@ -827,6 +827,7 @@ ADJUSTABLE = {
     "tension": "relation",
     "trust": "relation",
     "pressure": "relation",
+    "hotline": "relation",
     "standing": "standing",
     "capital": "envoy",
     "posture": "party",

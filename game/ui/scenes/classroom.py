@@ -366,6 +366,8 @@ class FacilitatorScene(Scene):
             name = narrate.pair(scenario, *pair)
             rows.append((f"Tension {name}", "tension", pair, state.tension[index]))
             rows.append((f"Trust {name}", "trust", pair, state.trust[index]))
+            rows.append((f"Pressure {name}", "pressure", pair, state.pressure[index]))
+            rows.append((f"Hotline turns {name}", "hotline", pair, state.hotline[index]))
         for index, party in enumerate(scenario.parties):
             rows.append((f"Posture of {party.name}", "posture", (party.id,), state.posture[index]))
             rows.append((f"Resolve of {party.name}", "resolve", (party.id,), state.resolve[index]))
