@@ -7,6 +7,8 @@ import json
 import pytest
 import yaml
 from conftest import TEACHER, party
+from hypothesis import given
+from hypothesis import strategies as st
 
 from game.ai.simulate import (
     BEGIN,
@@ -16,6 +18,7 @@ from game.ai.simulate import (
     replace_between_markers,
     simulate,
     spread,
+    warnings,
 )
 from game.cli import main
 from game.content.loader import load_scenario
@@ -196,6 +199,61 @@ def test_missed_targets_are_warnings(tutorial):
     assert list(report["policies"]) == ["random"]
     # Greedy and search were not played, so their targets are not judged.
     assert not any("greedy" in w or "search" in w for w in report["warnings"])
+
+
+@given(
+    random_peace=st.floats(0, 1),
+    greedy_peace=st.floats(0, 1),
+    search_peace=st.floats(0, 1),
+)
+def test_each_missed_target_is_one_warning_and_a_met_one_is_none(
+    tutorial, random_peace, greedy_peace, search_peace
+):
+    def report(peace):
+        return {
+            "dominant_moves": [],
+            "events": {event.id: 0.5 for event in tutorial.events},
+            "outcomes": {"peace": peace, "stalemate": 1 - peace, "conflict": 0.0},
+        }
+
+    peace = {"random": random_peace, "greedy": greedy_peace, "search": search_peace}
+    found = warnings(tutorial, {policy: report(rate) for policy, rate in peace.items()})
+    targets = THRESHOLDS["targets"]
+    expected = {
+        "random play reaches peace": random_peace > targets["random_peace_max"],
+        "greedy play reaches peace": greedy_peace < targets["greedy_peace_min"],
+        "search reaches peace less often than greedy": search_peace < greedy_peace,
+    }
+    for start, missed in expected.items():
+        assert sum(w.startswith(start) for w in found) == int(missed), (start, found)
+    assert len(found) == sum(expected.values())
+
+
+def test_the_targets_at_their_edges(tutorial):
+    scenario = tutorial
+
+    def judged(random_peace, greedy_peace, search_peace):
+        rates = {"random": random_peace, "greedy": greedy_peace, "search": search_peace}
+        reports = {
+            policy: {
+                "dominant_moves": [],
+                "events": {event.id: 0.5 for event in scenario.events},
+                "outcomes": {"peace": rate},
+            }
+            for policy, rate in rates.items()
+        }
+        return warnings(scenario, reports)
+
+    assert judged(0.35, 0.50, 0.50) == []  # "at most 35%", "at least 50%", "as often"
+    assert judged(0.351, 0.50, 0.50) == [
+        "random play reaches peace in 35.1% of games (target: at most 35%)"
+    ]
+    assert judged(0.0, 0.499, 0.6) == [
+        "greedy play reaches peace in 49.9% of games (target: at least 50%)"
+    ]
+    assert judged(0.0, 0.9, 0.89) == [
+        "search reaches peace less often than greedy (89.0% against 90.0%)"
+    ]
 
 
 def test_jobs_change_nothing_but_the_timing():
