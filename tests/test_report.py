@@ -9,7 +9,9 @@ from html.parser import HTMLParser
 
 from game.cli import main
 from game.content.loader import SCENARIO_DIR, load_scenario_bytes
-from game.engine.actions import Adjust, Extend, Inject
+from game.engine.actions import Adjust, Extend, Inject, Play
+from game.engine.outcome import scores
+from game.session import narrate
 from game.session.codes import crisis_code
 from game.session.match import HUMAN, Classroom, Match, Reflection, Seat, Source
 from game.session.report import meters_csv, report_html, write_report
@@ -19,28 +21,63 @@ from tests.test_session import finish, play
 SCRIPT = "<script>alert('pwned')</script>"
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
 class Page(HTMLParser):
-    """The parts of a page the tests look at: tags seen, text, and any tag they must not find."""
+    """A strict reading of a page: every element closed, in order, or the test fails.
+
+    It keeps the tags seen, the text, the relation figures, and the text of each
+    team's section.
+    """
 
     def __init__(self, markup: str):
         super().__init__()
         self.tags: list[str] = []
         self.text: list[str] = []
         self.figures = 0
+        self.open: list[str] = []
+        self.sections: list[list[str]] = []
         self.feed(markup)
         self.close()
+        assert not self.open, f"never closed: {self.open}"
+        assert markup.startswith("<!DOCTYPE html>")
 
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
         if tag == "figure" and ("class", "relation") in attrs:
             self.figures += 1
+        if tag == "section" and ("class", "team") in attrs:
+            self.sections.append([])
+        if tag not in VOID:
+            self.open.append(tag)
+
+    def handle_startendtag(self, tag, attrs):
+        self.tags.append(tag)  # <polyline ... />: opened and closed at once
+
+    def handle_endtag(self, tag):
+        where = "line {}, column {}".format(*self.getpos())
+        assert self.open, f"</{tag}> with nothing open at {where}"
+        assert self.open[-1] == tag, f"</{tag}> closes <{self.open[-1]}> at {where}"
+        self.open.pop()
 
     def handle_data(self, data):
         self.text.append(data)
+        if "section" in self.open and self.sections:
+            self.sections[-1].append(data)
 
     @property
     def all_text(self) -> str:
         return " ".join(self.text)
+
+
+def test_the_strict_reader_refuses_a_badly_nested_page():
+    for bad in ("<!DOCTYPE html><p><b>x</p></b>", "<!DOCTYPE html><div><p>x</p>", "<p>x</p>"):
+        try:
+            Page(bad)
+        except AssertionError:
+            continue
+        raise AssertionError(f"{bad!r} was read as a good page")
 
 
 def hostile_match(seed: int = 4) -> Match:
@@ -107,6 +144,23 @@ def test_the_report_holds_every_part_of_the_debrief():
         assert str(objective.text) in text
     assert "http" not in "".join(t for t in page.tags if t in ("link", "img", "script"))
     assert "<link" not in report_html(match) and "src=" not in report_html(match)
+    # The outcome, every seat's score, and in each team's part the moves it played.
+    title, line = narrate.VERDICTS[match.state.outcome]
+    assert title in text and line in text
+    results = scores(match.state)
+    for seat in match.seats:
+        assert f"{results[seat.envoy].total:.1f}" in text
+    assert len(page.sections) == len(match.seats)
+    for seat, section in zip(match.seats, page.sections, strict=True):
+        section_text = " ".join(section)
+        played = {
+            str(match.scenario.moves[match.scenario.move_index(action.move)].name)
+            for action in match.actions
+            if isinstance(action, Play) and action.seat == seat.envoy
+        }
+        assert played, "the game should have moves to show"
+        for name in played:
+            assert name in section_text, (seat.envoy, name)
 
 
 def test_every_chart_is_well_formed_svg():

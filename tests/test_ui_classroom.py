@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-from html.parser import HTMLParser
 
 import pygame
 import pygame_gui
@@ -36,6 +35,7 @@ from game.engine.state import PUBLIC, state_hash
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
 from game.ui import style as style_module
+from tests.test_report import Page
 
 TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
 PIN = "2468"
@@ -374,27 +374,10 @@ def _list_item(selection_list, text: str):
     raise AssertionError(f"{text!r} is not in the list")
 
 
-class _Figures(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.figures = 0
-        self.svgs = 0
-        self.text = []
-
-    def handle_starttag(self, tag, attrs):
-        self.figures += tag == "figure" and ("class", "relation") in attrs
-        self.svgs += tag == "svg"
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
 def check_pack(folder, match) -> None:
-    page = _Figures()
-    page.feed((folder / "report.html").read_text("utf-8"))
-    page.close()
+    page = Page((folder / "report.html").read_text("utf-8"))  # strict: every element closed
     relations = len(match.scenario.relations)
-    assert page.figures == relations and page.svgs == relations
+    assert page.figures == relations and page.tags.count("svg") == relations
     text = " ".join(page.text)
     for team in TEAMS.values():
         assert team in text
