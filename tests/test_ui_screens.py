@@ -52,17 +52,23 @@ def border_match(seed: int = 4) -> Match:
     return Match.start(result.unwrap(), Source.of(result), seed, seats)
 
 
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_every_screen_at_both_sizes(tmp_path, monkeypatch, size):
+@pytest.mark.parametrize(
+    ("size", "projector"),
+    [(size, False) for size in SIZES] + [((1280, 720), True)],
+    ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else ("projector" if v else "standard"),
+)
+def test_every_screen_at_both_sizes(tmp_path, monkeypatch, size, projector):
+    """Every screen at 1280×720 and 1920×1080, and in projector mode at 1280×720."""
     from game.ui.scenes.board import open_match
     from game.ui.scenes.title import TitleScene
 
-    folder = ARTIFACTS / "screens" / f"{size[0]}x{size[1]}"
+    mode = "-projector" if projector else ""
+    folder = ARTIFACTS / "screens" / f"{size[0]}x{size[1]}{mode}"
     broken = tmp_path / "broken.yaml"
     broken.write_text(BROKEN)
     builtin = loader.builtin_scenarios()
     monkeypatch.setattr(loader, "builtin_scenarios", lambda: [*builtin, broken])
-    app = make_app(tmp_path / "saves", size)
+    app = make_app(tmp_path / "saves", size, projector=projector)
     assert app.size == size
 
     def snap(name: str) -> None:

@@ -42,6 +42,32 @@ def button(scene, rect: pygame.Rect, text: str, kind: str = "", tip: str | None 
     )
 
 
+def shorten(measure, text: str, width: int) -> str:
+    """``text``, cut at the end with an ellipsis so ``measure(text)`` is at most ``width``.
+
+    ``measure`` gives a string's width in pixels. The longest prefix that fits is
+    found by bisection, so a long text costs a handful of measurements.
+    """
+    if measure(text) <= width:
+        return text
+    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
+    while high - low > 1:
+        middle = (low + high) // 2
+        if measure(text[:middle].rstrip() + "…") <= width:
+            low = middle
+        else:
+            high = middle
+    return text[:low].rstrip() + "…"
+
+
+def fit_button_text(widget: UIButton, text: str, padding: int) -> bool:
+    """Show ``text`` on a button, shortened if it is wider than the button; True if shortened."""
+    fitted = shorten(lambda t: widget.font.size(t)[0], text, widget.rect.width - 2 * padding)
+    if fitted != widget.text:
+        widget.set_text(fitted)
+    return fitted != text
+
+
 def label(scene, rect: pygame.Rect, text: str, kind: str = "") -> UILabel:
     object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
     return UILabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)

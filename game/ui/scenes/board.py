@@ -24,7 +24,7 @@ from game.session.match import Match
 from game.session.settings import LIMITS
 from game.ui.app import Scene
 from game.ui.render.map import draw_map, hit
-from game.ui.widgets import button
+from game.ui.widgets import button, shorten
 
 # Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
 THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
@@ -578,10 +578,12 @@ class BoardScene(Scene):
         self._draw_cards(canvas)
         self._draw_log(canvas)
         if self.toast_text:
-            text = style.text(self.toast_text, 16, "text", True)
-            box = text.get_rect(
-                midtop=(self.regions["map"].centerx, self.regions["map"].top + self.px(10))
-            ).inflate(self.px(24), self.px(12))
+            area = self.regions["map"]
+            line = self._fit(self.toast_text, 16, area.width - self.px(24 + 20), bold=True)
+            text = style.text(line, 16, "text", True)
+            box = text.get_rect(midtop=(area.centerx, area.top + self.px(10))).inflate(
+                self.px(24), self.px(12)
+            )
             pygame.draw.rect(canvas, style["card_selected"], box, border_radius=self.px(8))
             canvas.blit(text, text.get_rect(center=box.center))
 
@@ -928,12 +930,7 @@ class BoardScene(Scene):
 
     def _fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text``, shortened with an ellipsis where it is wider than ``width``."""
-        measure = self.style.width
-        if measure(text, size, bold) <= width:
-            return text
-        while text and measure(text + "…", size, bold) > width:
-            text = text[:-1]
-        return text.rstrip() + "…"
+        return shorten(lambda line: self.style.width(line, size, bold), text, width)
 
     def log_entries(self):
         if self.match.hot_seat:

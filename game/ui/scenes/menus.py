@@ -85,9 +85,7 @@ class SettingsScene(Scene):
         label(self, pygame.Rect(left, top, panel_w, self.px(44)), "Settings", "heading")
         hint = "Kept between games. Up/Down pick a setting, Left/Right change it, Esc goes back."
         label(self, pygame.Rect(left, top + self.px(44), panel_w, self.px(30)), hint, "subtle")
-        row_h, gap = self.px(40), self.px(50)
         label_w = self.px(260)
-        control = pygame.Rect(left + label_w, 0, panel_w - label_w, row_h)
         sizes = list(WINDOW_SIZES)
         now = f"{current.width}×{current.height}"
         if now not in sizes:
@@ -132,6 +130,12 @@ class SettingsScene(Scene):
                 "projector",
             ),
         ]
+        # Rows 50 px apart fit a 720 px window; a shorter one (or projector mode's
+        # large scale) packs them closer, so Apply and Back stay on screen.
+        room = app.size[1] - top - self.px(84) - self.px(6 + 46 + 20)
+        gap = max(self.px(36), min(self.px(50), room // len(rows)))
+        row_h = min(self.px(40), gap - self.px(4))
+        control = pygame.Rect(left + label_w, 0, panel_w - label_w, row_h)
         self.controls: dict[str, UIDropDownMenu] = {}
         for index, (text, options, chosen, key) in enumerate(rows):
             y = top + self.px(84) + index * gap

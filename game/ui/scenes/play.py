@@ -9,7 +9,16 @@ from game.engine.actions import Decide
 from game.engine.rules import apply
 from game.session import narrate
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, heading, plain, scaled, text_box
+from game.ui.widgets import (
+    Menu,
+    button,
+    escape,
+    fit_button_text,
+    heading,
+    plain,
+    scaled,
+    text_box,
+)
 
 
 class ResolutionScene(Scene):
@@ -105,25 +114,24 @@ class ResolutionScene(Scene):
         px = self.px
         area = pygame.Rect(rect.left, rect.top, rect.width, rect.height + px(62))
         self.box = text_box(self, area.inflate(0, -px(60)).move(0, -px(30)), "")
-        y = area.bottom - px(50)
-        third = (area.width - px(16)) // 3
+        # The three buttons take the places of the board's three below the cards, so
+        # none of the board's shows through between them.
+        board = self.board
+        if board.root is not None and hasattr(board, "play_button"):
+            spots = [
+                widget.relative_rect.copy()
+                for widget in (board.play_button, board.end_button, board.advice_button)
+            ]
+        else:  # the board was never laid out: three equal buttons under the box
+            third = (area.width - px(16)) // 3
+            y = area.bottom - px(50)
+            spots = [
+                pygame.Rect(area.left + n * (third + px(8)), y, third, px(46)) for n in range(3)
+            ]
         self.menu = Menu(vertical=False)
-        self.menu.add(
-            button(self, pygame.Rect(area.left, y, third, px(46)), "Next (Space)", "primary"),
-            self.next_beat,
-        )
-        self.menu.add(
-            button(self, pygame.Rect(area.left + third + px(8), y, third, px(46)), "Skip all (S)"),
-            self.skip,
-            pygame.K_s,
-        )
-        self.menu.add(
-            button(
-                self, pygame.Rect(area.left + 2 * (third + px(8)), y, third, px(46)), "Why? (W)"
-            ),
-            self.toggle_why,
-            pygame.K_w,
-        )
+        self.menu.add(button(self, spots[0], "Next (Space)", "primary"), self.next_beat)
+        self.menu.add(button(self, spots[1], "Skip all (S)"), self.skip, pygame.K_s)
+        self.menu.add(button(self, spots[2], "Why? (W)"), self.toggle_why, pygame.K_w)
         self.why = False
         self._show()
 
@@ -209,29 +217,40 @@ class DecisionScene(Scene):
         left = (width - w) // 2
         top = px(70)
         prompt = (
-            f"{heading(self.event.title, 5)}<br>{escape(self.event.text)}<br><br>"
+            f"{heading(self.event.title, 5)}<br>{escape(self.event.text)}<br>"
             f"<b>{escape(self.event.decision.prompt)}</b>"
         )
-        text_box(self, pygame.Rect(left, top, w, px(170)), prompt)
+        # A short window (or projector mode's large scale) packs the screen tighter,
+        # so the notes under the options keep room for their lines.
+        short = height < px(640)
+        prompt_h, card_h = (px(150), px(60)) if short else (px(170), px(86))
+        text_box(self, pygame.Rect(left, top, w, prompt_h), prompt)
         self.menu = Menu()
-        y = top + px(186)
-        card_h = px(86)
+        y = top + prompt_h + px(12 if short else 16)
+        shortened = False
         for index, option in enumerate(self.options):
             effects = ", ".join(self.effects[index]) or "no visible change"
             text = f"{index + 1}. {plain(option.text)}"
             widget = button(
                 self, pygame.Rect(left, y, w, card_h), text, "menu", tip=f"Effects: {effects}"
             )
+            # A long option (a large UI scale, a wordy crisis) is cut on its button and
+            # given whole in the notes below, so nothing a team must weigh is hidden.
+            shortened |= fit_button_text(widget, text, px(16))
             self.menu.add(widget, lambda i=index: self.decide(i), pygame.K_1 + index)
-            y += card_h + px(10)
+            y += card_h + px(8 if short else 10)
+        lines = []
+        for i, (option, effects) in enumerate(zip(self.options, self.effects, strict=True)):
+            whole = f"{escape(plain(option.text))}<br>" if shortened else ""
+            lines.append(
+                f"<b>{i + 1}.</b> {whole}<font color=#a9b6c6>"
+                f"{escape(', '.join(effects) or 'no visible change')}</font>"
+            )
+        rows = len(lines) * (2 if shortened else 1)
         self.notes = text_box(
             self,
-            pygame.Rect(left, y, w, min(px(40) + px(26) * len(self.effects), height - y - px(20))),
-            "<br>".join(
-                f"<b>{i + 1}.</b> <font color=#a9b6c6>"
-                f"{escape(', '.join(e) or 'no visible change')}</font>"
-                for i, e in enumerate(self.effects)
-            ),
+            pygame.Rect(left, y, w, min(px(40) + px(26) * rows, height - y - px(20))),
+            "<br>".join(lines),
         )
 
     def decide(self, index: int) -> None:

@@ -13,6 +13,8 @@ from game.ui.widgets import Menu, button, label
 # A decorative network drawn behind the menu: (x, y) in 0..1 and the links.
 NODES = ((0.62, 0.30), (0.80, 0.22), (0.90, 0.48), (0.72, 0.62), (0.56, 0.55), (0.84, 0.78))
 LINKS = ((0, 1), (1, 2), (2, 3), (3, 4), (4, 0), (3, 5), (2, 5), (0, 3))
+#: Below this logical height the title screen uses its compact layout.
+COMPACT_BELOW = 640
 
 
 class TitleScene(Scene):
@@ -22,9 +24,16 @@ class TitleScene(Scene):
         app = self.app
         width, height = app.size
         left = self.px(96)
-        top = max(self.px(250), height // 2 - self.px(90))
-        item = pygame.Rect(left, top, self.px(320), self.px(48))
-        gap = self.px(58)
+        # A short window (or a large UI scale, as in projector mode) gets a compact
+        # title, so the whole menu and its hint line still fit.
+        self.compact = height < self.px(COMPACT_BELOW)
+        if self.compact:
+            top, item, gap = self.px(170), pygame.Rect(left, 0, self.px(320), self.px(44)), 52
+        else:
+            top = max(self.px(250), height // 2 - self.px(90))
+            item, gap = pygame.Rect(left, 0, self.px(320), self.px(48)), 58
+        item.top = top
+        gap = self.px(gap)
         self.menu = Menu()
         newest = app.saves.newest_autosave()
         self.continue_info = ""
@@ -54,20 +63,15 @@ class TitleScene(Scene):
                 "subtle",
             )
         hint = "Up/Down choose · Enter open · C N L S H Q shortcuts · F11 full screen"
-        label(
-            self,
-            pygame.Rect(left, height - self.px(56), width - 2 * left, self.px(30)),
-            hint,
-            "subtle",
-        )
-        if app.notice:
-            label(
-                self,
-                pygame.Rect(left, top + 6 * gap + self.px(8), width - 2 * left, self.px(30)),
-                app.notice,
-                "subtle",
-            )
-            app.notice = ""
+        line = pygame.Rect(left, height - self.px(56), width - 2 * left, self.px(30))
+        if app.notice and self.compact:
+            label(self, line, app.notice, "subtle")  # no room for both: the notice matters now
+        else:
+            label(self, line, hint, "subtle")
+            if app.notice:
+                below_menu = line.move(0, top + 6 * gap + self.px(8) - line.top)
+                label(self, below_menu, app.notice, "subtle")
+        app.notice = ""
 
     def draw(self, surface: pygame.Surface) -> None:
         style, (width, height) = self.style, self.app.size
@@ -78,10 +82,11 @@ class TitleScene(Scene):
             radius = self.px(10 + 4 * math.sin(index * 1.7) ** 2)
             pygame.draw.circle(surface, style["card_selected"], point, radius + self.px(6))
             pygame.draw.circle(surface, style["accent"], point, radius)
-        title = style.text("ENVOY", 84, "text", bold=True)
-        surface.blit(title, (self.px(90), self.px(70)))
+        size, y = (64, self.px(30)) if self.compact else (84, self.px(70))
+        title = style.text("ENVOY", size, "text", bold=True)
+        surface.blit(title, (self.px(90), y))
         tagline = style.text("A game of crisis diplomacy", 24, "muted")
-        surface.blit(tagline, (self.px(96), self.px(70) + title.get_height()))
+        surface.blit(tagline, (self.px(96), y + title.get_height()))
 
     def handle(self, event: pygame.event.Event) -> bool:
         if self.menu.handle(event):
