@@ -335,6 +335,17 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     assert scene_name(app) == "board"
     assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
 
+    # one more turn for a class that is nearly there
+    last_turn = match.state.last_turn
+    press(app, pygame.K_F9)
+    type_text(app, PIN)
+    press(app, pygame.K_RETURN)
+    click_button(app, "+1 turn")
+    assert match.state.last_turn == last_turn + 1 and match.facilitator[-1].kind == "extend"
+    assert "Added 1 turn(s)" in app.scene.status.text
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "board"
+
     # save, play to the end
     save = app.saves.save(match, "class")
     run_until(app, lambda: scene_name(app) == "debrief", frames=30_000, on_frame=play.step)
@@ -355,6 +366,8 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
         or "The facilitator's actions" in debrief_text
     )
     assert "Reflections" in debrief_text and "Owls" in debrief_text
+    code = crisis_code("border_incident", SEED)
+    assert any(code in text for text in drawn)  # so another class can play the same crisis
     press(app, pygame.K_x)
     shoot(app, SHOTS, "debrief-exported")
     assert "Report written beside the saves" in app.scene.export_status.text
@@ -394,6 +407,7 @@ def check_pack(folder, match) -> None:
         "undo",
         "pause",
         "resume",
+        "extend",
     ]
 
 
@@ -576,3 +590,25 @@ def test_advice_asked_for_by_one_team_never_reaches_the_next(tmp_path):
     pump(app, 30)  # long enough for any stray thinking to finish
     assert board.thinking is None
     assert board.advice == "" and board.advice_action is None
+
+
+def test_projector_mode_is_switched_on_in_settings_and_the_whole_ui_follows(tmp_path):
+    from game.session.settings import LIMITS
+    from game.ui.scenes.title import TitleScene
+
+    app = make_app(tmp_path / "saves")
+    app.push(TitleScene(app))
+    pump(app, 2)
+    before = app.style.scale
+    press(app, pygame.K_s)
+    settings = app.scene
+    assert scene_name(app) == "settings"
+    settings.row = settings.keys.index("projector") - 1
+    press(app, pygame.K_DOWN)
+    press(app, pygame.K_RIGHT)
+    assert settings._value("projector") == "On (large, high contrast)"
+    click_button(app, "Apply")
+    assert app.settings.projector
+    assert app.style.palette == LIMITS["projector"]["palette"]
+    assert app.style.scale > before
+    shoot(app, SHOTS, "settings-projector-on")
