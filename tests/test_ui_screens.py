@@ -1,4 +1,4 @@
-"""Every screen at 1280×720 and 1920×1080, saved as test artifacts to be looked at.
+"""Every screen at 1280×720 and 1920×1080 (and in projector mode), saved to be looked at.
 
 Besides the pictures, each screen is checked for what a player needs on it,
 and for widgets that spill out of the window.
@@ -15,6 +15,7 @@ from uidrive import ARTIFACTS, buttons, make_app, press, pump, run_until, scene_
 
 from game.content import loader
 from game.session.match import AI, HUMAN, Match, Seat, Source
+from game.ui.widgets import plain
 
 SIZES = [(1280, 720), (1920, 1080)]
 BROKEN = """format: 1
@@ -140,6 +141,12 @@ def test_every_screen_at_both_sizes(tmp_path, monkeypatch, size, projector):
     run_until(app, lambda: scene_name(app) in ("decision", "debrief"), frames=5000, on_frame=onward)
     if scene_name(app) == "decision":
         snap("16-decision")
+        decision = app.scene
+        for option, (widget, _, _) in zip(decision.options, decision.menu.items, strict=True):
+            whole = plain(option.text)
+            # the whole option is on its button, or (cut there) in the notes below
+            assert whole in widget.text or whole in decision.notes.html_text
+            assert widget.font.size(widget.text)[0] <= widget.rect.width
         press(app, pygame.K_1)
     run_until(
         app,
