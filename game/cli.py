@@ -339,7 +339,7 @@ def _plural(count: int, word: str) -> str:
 def cmd_simulate(args: argparse.Namespace) -> int:
     from game.ai import simulate as sim
     from game.content import loader
-    from game.content.mods import find, mod_folders
+    from game.content.mods import find
 
     if args.all == (args.scenario is not None):
         raise UsageError("give one SCENARIO or --all")
@@ -347,12 +347,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         raise UsageError("--write needs --markdown")
     names = loader.scenario_ids() if args.all else [args.scenario]
     policies = (args.policy,) if args.policy else sim.POLICIES
+    folders = _mods(args)
     balances = []
     for name in names:
-        scenario = _load(name)
+        scenario = _load(name, folders)
         if scenario is None:
             return 1
-        path = find(name, mod_folders())  # where worker processes read it again
+        path = find(name, folders)  # where worker processes read it again
         balances.append(
             sim.balance(
                 scenario, args.games, args.seed, policies, args.jobs, path, args.search_games

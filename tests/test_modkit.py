@@ -324,6 +324,17 @@ def test_text_demo_plays_a_crisis_from_a_mod_by_id(tmp_path, capsys):
     assert "Outcome:" in out
 
 
+def test_simulate_finds_a_crisis_from_a_mod_by_id(tmp_path, capsys):
+    write_mod(tmp_path / "m", "dam_quarrel.yaml", starter.starter_text("dam_quarrel"))
+    argv = ("simulate", "dam_quarrel", "--games", "3", "--policy", "random", "--json")
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "unknown scenario 'dam_quarrel'" in err  # not without its folder
+    code, out, err = run(capsys, "--mods", str(tmp_path), *argv)
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["scenario"] == "dam_quarrel" and report["policies"]["random"]["games"] == 3
+
+
 def test_an_unknown_id_is_still_a_usage_error_with_mods(tmp_path, capsys):
     code, _, err = run(capsys, "demo", "--text", "--mods", str(tmp_path), "--scenario", "nope")
     assert code == 2 and "unknown scenario 'nope'" in err
