@@ -6,6 +6,8 @@ import attrs
 import pytest
 from uidrive import run_demo
 
+from game.ai.agents import GreedyAgent
+from game.ai.play import play_game
 from game.content.loader import builtin_scenarios, load_scenario, validate_file
 from game.engine.actions import Play
 from game.engine.rules import legal_actions, new_game
@@ -76,6 +78,36 @@ def test_every_family_is_open_to_some_envoy_on_the_first_turn(name):
             if isinstance(action, Play):
                 families.add(scenario.moves[scenario.move_index(action.move)].family)
     assert families == FAMILIES
+
+
+def test_ping_pong_thaw_hard_power_backfires():
+    """Aurelia sanctioning Hanlan in the first turns wrecks the thaw that the same
+    envoys otherwise reach: a proud, isolated government digs in."""
+    scenario = load_scenario(SCENARIO_DIR / "ping_pong_thaw.yaml").unwrap()
+
+    class Hawk(GreedyAgent):
+        def choose(self, view, seat, legal):
+            for action in legal:
+                if (
+                    view.turn <= 3
+                    and isinstance(action, Play)
+                    and action.move in ("targeted_sanctions", "embargo")
+                    and "hanlan" in action.targets
+                ):
+                    return action
+            return super().choose(view, seat, legal)
+
+    def peace(hawk: bool) -> float:
+        def agent(seat, seed):
+            return (Hawk if hawk and seat == "aurelia_adviser" else GreedyAgent)(seed)
+
+        games = 40
+        return (
+            sum(play_game(scenario, 1000 + g, agent).state.outcome == "peace" for g in range(games))
+            / games
+        )
+
+    assert peace(hawk=True) <= peace(hawk=False) - 0.4
 
 
 @pytest.mark.parametrize("name", LIBRARY)
