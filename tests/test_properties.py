@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.engine.actions import Action, Decide, End, IllegalAction, Play, Withdraw
-from game.engine.rules import apply, legal_actions, new_game
+from game.engine.rules import apply, legal_actions, new_game, preview
 from game.engine.state import state_hash
 from game.engine.view import player_view
 
@@ -171,3 +171,23 @@ def test_every_action_reads_back_from_its_text(seat, move, targets, kind):
         "decide": Decide(seat, move),
     }[kind]
     assert Action.parse(str(action)) == action
+
+
+@PROFILE
+@given(seed=seeds, picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=40))
+def test_a_preview_without_entries_gives_the_same_states(scenario, seed, picks):
+    """The AI's quick preview (no ledger entries) sees exactly what the board's does."""
+    state, _ = play_out(scenario, seed, None, picks)
+    if state.is_over:
+        return
+    seat = scenario.envoys[state.active_seat].id
+    for action in legal_actions(state, seat):
+        if isinstance(action, Play):
+            full, quick = preview(state, action), preview(state, action, entries=False)
+            assert (quick.chance, quick.success, quick.failure) == (
+                full.chance,
+                full.success,
+                full.failure,
+            )
+            assert state_hash(quick.success) == state_hash(full.success)
+            assert quick.success_entries == () and quick.failure_entries == ()

@@ -160,9 +160,9 @@ def test_one_step_of_thinking_is_bounded(border, monkeypatch):
         applied.append(action)
         return real_apply(state, action)
 
-    def counting_preview(state, action):
+    def counting_preview(state, action, **options):
         previews.append(action)
-        return real_preview(state, action)
+        return real_preview(state, action, **options)
 
     monkeypatch.setattr(search, "apply", counting_apply)
     monkeypatch.setattr(search, "preview", counting_preview)

@@ -115,7 +115,7 @@ class GreedyAgent:
 
     def _gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
         if isinstance(action, Play):
-            seen = preview(view, action)
+            seen = preview(view, action, entries=False)
             win = evaluate(seen.success, envoy)
             lose = evaluate(seen.failure, envoy)
             return seen.chance * win + (1 - seen.chance) * lose - now

@@ -90,7 +90,7 @@ def judge(state: GameState, envoy: int, tuning: SearchTuning = DEFAULT_TUNING) -
 def _quick_value(view: GameState, envoy: int, action: Action, tuning: SearchTuning) -> float:
     """The value of an action at a glance: the engine's preview, weighed by the odds."""
     if isinstance(action, Play):
-        seen = preview(view, action)
+        seen = preview(view, action, entries=False)
         win = judge(seen.success, envoy, tuning)
         lose = judge(seen.failure, envoy, tuning)
         return seen.chance * win + (1 - seen.chance) * lose
@@ -431,7 +431,7 @@ def explain(thinking: Thinking, lang: str = "en") -> str:
             f"{name}: in playouts, keeping the capital did better than {title(view, rival, lang)}"
         )
     if isinstance(action, Play):
-        seen = preview(view, action)
+        seen = preview(view, action, entries=False)
         words = _summary(*_consequences(view, seen.success, envoy, action, lang))
         odds = f" ({seen.chance:.0%} odds)"
     else:

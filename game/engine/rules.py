@@ -64,6 +64,7 @@ __all__ = [
 ]
 
 METER_FIELD = {"counter": "counters"}
+_TURN = Cause(ledger.TURN)  # causes are frozen, so every world can start from this one
 
 
 # ------------------------------------------------------------ the scratch world
@@ -76,8 +77,9 @@ class World:
     records a ledger entry with the current cause and the effect's source line.
     """
 
-    def __init__(self, state: GameState):
+    def __init__(self, state: GameState, record: bool = True):
         self.state = state
+        self.record = record  # False: no ledger entries (a preview an AI only weighs)
         self.scenario = state.scenario
         self.turn = state.turn
         self.last_turn = state.last_turn
@@ -95,11 +97,14 @@ class World:
         self.revealed = set(state.revealed)
         self.rng = state.rng
         self.entries: list[Entry] = []
-        self.cause = Cause(ledger.TURN)
+        self.cause = _TURN
         self.source = ""
         self.viewer = state.viewer
+        self.ranges = self.scenario.memo("meter ranges", self._ranges)
+
+    def _ranges(self) -> dict[str, tuple[int, int]]:
         rules = self.scenario.rules
-        self.ranges = {
+        return {
             "capital": (rules.capital_min, rules.capital_max),
             "pressure": (rules.pressure_min, rules.pressure_max),
             "hotline": (0, rules.hotline_max),
@@ -123,6 +128,8 @@ class World:
         if new == old:
             return
         values[key] = new
+        if not self.record:
+            return
         self.entries.append(
             Entry(
                 self.turn,
@@ -150,7 +157,8 @@ class World:
         return (t.parties[key],)
 
     def note(self, text: str, cause: Cause | None = None) -> None:
-        self.entries.append(Entry(self.turn, cause or self.cause, text=text))
+        if self.record:
+            self.entries.append(Entry(self.turn, cause or self.cause, text=text))
 
     # actions of the effect language ---------------------------------------------
     def sign(self, accord: int) -> None:
@@ -935,9 +943,11 @@ class Preview:
     failure_entries: tuple[Entry, ...]
 
 
-def preview(state: GameState, action: Play) -> Preview:
+def preview(state: GameState, action: Play, entries: bool = True) -> Preview:
     """The odds and the effects of a legal move, without choosing it.
 
+    With ``entries=False`` the ledger entries are left out (empty), which an AI
+    weighing many moves does not read: the states are the same, and faster.
     Raises :class:`IllegalAction` when the move is not legal now.
     """
     problem, envoy, index, targets = _play_problem(state, action)
@@ -947,7 +957,7 @@ def preview(state: GameState, action: Play) -> Preview:
     ctx = move_context(envoy, targets)
     outcomes = []
     for effects, delayed in ((move.success, move.delayed), (move.failure, ())):
-        world = World(state)
+        world = World(state, record=entries)
         world.cause = Cause(ledger.MOVE, move.id, action.seat)
         world.run(effects, ctx)
         for item in delayed:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import operator
 from typing import Any
 
 import attrs
@@ -103,23 +104,25 @@ class GameState:
 
 
 _FIELDS = tuple(field.name for field in attrs.fields(GameState))
-_FIELD_SET = frozenset(_FIELDS)
-_set = object.__setattr__
+_INDEX = {name: index for index, name in enumerate(_FIELDS)}
+_values = operator.attrgetter(*_FIELDS)
 
 
 def replace(state: GameState, **changes: Any) -> GameState:
     """A copy of ``state`` with some fields changed: ``attrs.evolve``, but faster.
 
-    The engine makes a new state for every action, so this matters: GameState
-    has no validators or converters, so the copy can skip ``__init__`` and fill
-    the slots directly, several times faster than ``attrs.evolve``.
+    The engine makes a new state for every action (and the AI for every move it
+    weighs), so this matters. GameState has no validators or converters, so the
+    copy reads every field in one call and hands them to ``__init__`` by position,
+    several times faster than ``attrs.evolve``.
     """
-    if not changes.keys() <= _FIELD_SET:
-        raise TypeError(f"GameState has no field {sorted(changes.keys() - _FIELD_SET)[0]}")
-    new = object.__new__(GameState)
-    for name in _FIELDS:
-        _set(new, name, changes[name] if name in changes else getattr(state, name))
-    return new
+    values = list(_values(state))
+    for name, value in changes.items():
+        index = _INDEX.get(name)
+        if index is None:
+            raise TypeError(f"GameState has no field {name}")
+        values[index] = value
+    return GameState(*values)
 
 
 def to_dict(state: GameState) -> dict[str, Any]:
