@@ -376,7 +376,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _mods(args: argparse.Namespace) -> list[pathlib.Path]:
     """The mods folders: --mods (before or after the command), then the user's."""
-    from game.content.mods import mod_folders
+    from game.paths import mod_folders
 
     given = [*getattr(args, "top_mods", []), *getattr(args, "mods", [])]
     for folder in given:

@@ -3,8 +3,37 @@
 from __future__ import annotations
 
 import pathlib
+from collections.abc import Iterable
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent  # the ``game`` package
 PROJECT_DIR = PACKAGE_DIR.parent
 SCENARIO_DIR = PROJECT_DIR / "scenarios"
 ASSETS = PROJECT_DIR / "assets"
+
+APP = "envoy"
+MODS_ENV = "ENVOY_MODS_DIR"  # overrides the user mods folder (tests, portable installs)
+
+
+def user_mods_dir() -> pathlib.Path:
+    """The user mods folder: ENVOY_MODS_DIR, else the platform's user data folder + mods."""
+    import os
+
+    import platformdirs
+
+    override = os.environ.get(MODS_ENV)
+    if override:
+        return pathlib.Path(override)
+    return pathlib.Path(platformdirs.user_data_dir(APP, appauthor=False)) / "mods"
+
+
+def mod_folders(extra: Iterable[pathlib.Path] = ()) -> list[pathlib.Path]:
+    """The mods folders to read: those given (``--mods``), then the user's, if it exists.
+
+    Here rather than in :mod:`game.content.mods` so that opening the game finds
+    its mods folders without importing the scenario loader.
+    """
+    folders: dict[pathlib.Path, pathlib.Path] = {}
+    for folder in [*extra, user_mods_dir()]:
+        if folder.is_dir():
+            folders.setdefault(folder.resolve(), folder)
+    return list(folders.values())

@@ -14,36 +14,15 @@ warning at its ``id:``, and the id keeps naming the crisis that took it first.
 
 from __future__ import annotations
 
-import os
 import pathlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 import attrs
-import platformdirs
 
 from game.content import loader
 from game.content.diagnostics import Diagnostic, Severity
 from game.content.yamlsafe import read_yaml
-
-APP = "envoy"
-MODS_ENV = "ENVOY_MODS_DIR"  # overrides the user mods folder (tests, portable installs)
-
-
-def user_mods_dir() -> pathlib.Path:
-    """The user mods folder: ENVOY_MODS_DIR, else the platform's user data folder + mods."""
-    override = os.environ.get(MODS_ENV)
-    if override:
-        return pathlib.Path(override)
-    return pathlib.Path(platformdirs.user_data_dir(APP, appauthor=False)) / "mods"
-
-
-def mod_folders(extra: Iterable[pathlib.Path] = ()) -> list[pathlib.Path]:
-    """The mods folders to read: those given (``--mods``), then the user's, if it exists."""
-    folders: dict[pathlib.Path, pathlib.Path] = {}
-    for folder in [*extra, user_mods_dir()]:
-        if folder.is_dir():
-            folders.setdefault(folder.resolve(), folder)
-    return list(folders.values())
+from game.paths import APP, MODS_ENV, mod_folders, user_mods_dir  # noqa: F401 (re-exported)
 
 
 def mod_name(folder: pathlib.Path, path: pathlib.Path) -> str:
