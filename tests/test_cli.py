@@ -252,14 +252,26 @@ def test_policy_names_match_the_agents():
     assert set(POLICY_NAMES) == set(POLICIES)
 
 
-def test_starting_the_client_loads_no_rules():
+def test_starting_the_client_loads_no_rules(tmp_path):
     """Plain `envoy` reaches its title screen without importing the engine or the loader."""
+    # The real entry point runs up to the window (the mods folders, the settings),
+    # and stops as the App is made.
     program = (
-        "import sys, game.cli, game.ui.main, game.ui.scenes.title\n"
-        "print(' '.join(sorted(m for m in sys.modules if m.startswith(('game.engine', "
-        "'game.content', 'game.ai', 'cattrs')))))"
+        "import os, sys, game.cli, game.ui.app\n"
+        "def stop(*args, **kwargs):\n"
+        "    print(' '.join(sorted(m for m in sys.modules if m.startswith(('game.engine', "
+        "'game.content', 'game.ai', 'cattrs')))), flush=True)\n"
+        "    os._exit(0)\n"
+        "game.ui.app.App.__init__ = stop\n"
+        "game.cli.main(['--saves', sys.argv[1]])\n"
     )
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
     done = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=PROJECT_DIR
+        [sys.executable, "-c", program, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_DIR,
+        env=env,
     )
     assert done.stdout.split() == []
