@@ -103,6 +103,30 @@ def test_the_browser_marks_mods_and_the_checker_lists_every_problem(tmp_path, si
     assert scene_name(app) == "mod-checker"
 
 
+def test_links_in_the_mods_folder_never_stop_new_game_or_the_checker(tmp_path):
+    import os
+
+    root = make_mods(tmp_path / "mods")
+    elsewhere = tmp_path / "elsewhere"
+    starter.write_starter("linked_dam", elsewhere)
+    (root / "linked.yaml").symlink_to(elsewhere / "linked_dam.yaml")
+    (root / "loop.yaml").symlink_to(root / "loop.yaml")
+    (root / "gone.yaml").symlink_to(root / "nowhere.yaml")
+    (root / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(root / "pipe.yaml")
+    app = make_app(tmp_path / "saves")
+    app.mods = [root]
+    open_browser(app)
+    select(app, "Linked dam")
+    press(app, pygame.K_m)
+    assert scene_name(app) == "mod-checker"
+    text = app.scene.box.html_text
+    for name in ("loop.yaml", "gone.yaml", "zero.yaml", "pipe.yaml"):
+        assert f"{name}:1:1: warning: not read: " in text
+    assert "linked.yaml</b>" in text
+    shoot(app, FOLDER, "mod-checker-links")
+
+
 def test_the_checker_explains_where_mods_go_when_there_are_none(tmp_path):
     app = make_app(tmp_path / "saves")
     open_browser(app)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import pathlib
+import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -50,7 +51,7 @@ from game.content.schema import (
 from game.content.yamlsafe import Marks, Path, read_bytes, read_yaml
 from game.engine import expr, model
 from game.engine.expr import ACCORD, PARTY, SEAT, Effect, ExprError, IdTables, Scope, did_you_mean
-from game.paths import SCENARIO_DIR
+from game.paths import PROJECT_DIR, SCENARIO_DIR
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 LIBRARY_DIR = PACKAGE_DIR / "library"
@@ -331,6 +332,17 @@ def _find_library(name: str, folder: pathlib.Path | None) -> pathlib.Path | None
     return None
 
 
+def _library_name(found: pathlib.Path, file: str, folder: pathlib.Path | None) -> str:
+    """A library is named like the scenario that includes it: one beside it from the
+    same place, the game's own from the game's folder (never an absolute path, which
+    would reach the debrief and the saves)."""
+    if folder is not None and found.parent == folder:
+        return posixpath.join(posixpath.dirname(file), found.name)
+    if found.is_relative_to(PROJECT_DIR):
+        return found.relative_to(PROJECT_DIR).as_posix()
+    return display_name(found)
+
+
 def is_library_file(path: pathlib.Path) -> bool:
     """Whether a YAML file is a move library (it has a top-level ``library:`` key)."""
     try:
@@ -397,7 +409,7 @@ def _load(
         else:
             known = [p.stem for p in LIBRARY_DIR.glob("*.yaml")]
             found = _find_library(name, folder)
-            library_file = display_name(found) if found else ""
+            library_file = _library_name(found, file, folder) if found else ""
             source = (found, None) if found else None
         if source is None:
             report.at(("includes", index), f"unknown library '{name}'", did_you_mean(name, known))

@@ -71,7 +71,7 @@ class ModCheckerScene(Scene):
 
     @classmethod
     def for_file(cls, app, path: pathlib.Path, result: loader.LoadResult) -> ModCheckerScene:
-        file = loader.display_name(path)
+        file = mods.shown_name(path, app.mods)
         named = tuple(  # the heading names the whole path once
             attrs.evolve(d, file=path.name) if d.file == file else d for d in result.diagnostics
         )

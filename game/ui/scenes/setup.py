@@ -94,7 +94,7 @@ class BrowserScene(Scene):
         self.listed = mods.catalogue(self.app.mods)
         wanted = self.app.demo.scenario if self.app.demo is not None else None
         if wanted is not None and wanted.resolve() not in [e.path.resolve() for e in self.listed]:
-            self.listed.append(mods.Listed(wanted, loader.load_scenario(wanted)))
+            self.listed.append(mods.Listed(wanted, mods.load(wanted, self.app.mods)))
         self.entries = [(entry.path, entry.result) for entry in self.listed]
 
     def build(self) -> None:
@@ -622,7 +622,7 @@ class SetupScene(Scene):
         """
         if self.path is None:
             return
-        result = loader.load_scenario(self.path)
+        result = mods.load(self.path, self.app.mods)
         if self.browser is not None:
             self.browser.replace_entry(self.path, result)
         if result.scenario is None:
