@@ -23,6 +23,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import NoReturn
 
+from game.terminal import LIMIT, SafeStream, safe
+
 PROG = "envoy"
 USAGE_ERROR = 2
 # The AI policies --policy accepts: the keys of game.ai.agents.POLICIES (a test
@@ -50,6 +52,7 @@ def version() -> str:
 
 SAVES_HELP = "the save folder (default: saves/ beside the game)"
 MODS_HELP = "also offer the crises in this mods folder (may be repeated)"
+LOAD_HELP = "open this saved game"
 
 
 class _Version(argparse.Action):
@@ -100,39 +103,50 @@ def _seed(text: str) -> int:
     return value
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog=PROG,
-        description="Envoy, a turn-based crisis-diplomacy game.",
-        epilog="Run 'envoy COMMAND --help' for the options of a command.",
+def _folder_options(prefix: str) -> argparse.ArgumentParser:
+    """--mods and --saves, which go before or after any command: the top-level parser
+    keeps them as ``top_mods`` and ``top_saves``, and :func:`_merge` joins the two."""
+    options = _Parser(add_help=False)
+    options.add_argument(
+        "--saves", dest=f"{prefix}saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
     )
-    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    parser.add_argument(
-        "--saves", dest="top_saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
-    )
-    parser.add_argument(
+    options.add_argument(
         "--mods",
-        dest="top_mods",
+        dest=f"{prefix}mods",
         type=pathlib.Path,
         action="append",
         default=[],
         metavar="DIR",
         help=MODS_HELP,
     )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    return options
 
-    play = commands.add_parser(
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Envoy, a turn-based crisis-diplomacy game.",
+        epilog="Run 'envoy COMMAND --help' for the options of a command.",
+        parents=[_folder_options("top_")],
+    )
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
+    parser.add_argument(
+        "--load", dest="top_load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    folders = _folder_options("")
+
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[folders], **kwargs)
+
+    play = command(
         "play",
         help="open the game (the default)",
         description="Open the game window at the title screen, or straight into a saved game.",
     )
-    play.add_argument("--saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP)
-    play.add_argument("--load", type=pathlib.Path, metavar="FILE", help="open this saved game")
-    play.add_argument(
-        "--mods", type=pathlib.Path, action="append", default=[], metavar="DIR", help=MODS_HELP
-    )
+    play.add_argument("--load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP)
 
-    demo = commands.add_parser(
+    demo = command(
         "demo",
         help="watch AI envoys play a crisis",
         description="Watch AI envoys play a "
@@ -143,9 +157,6 @@ def build_parser() -> argparse.ArgumentParser:
         default="border_incident",
         metavar="ID",
         help="a scenario id (built-in or from a mod) or a scenario file (default: %(default)s)",
-    )
-    demo.add_argument(
-        "--mods", type=pathlib.Path, action="append", default=[], metavar="DIR", help=MODS_HELP
     )
     demo.add_argument("--seed", type=_seed, default=1, help="the crisis seed (default: 1)")
     demo.add_argument(
@@ -161,7 +172,6 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--headless", action="store_true", help="no window: draw off screen (for tests and CI)"
     )
-    demo.add_argument("--saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP)
     demo.add_argument(
         "--text", action="store_true", help="narrate the game as text in the terminal instead"
     )
@@ -172,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how the AI envoys play in the text demo (default: %(default)s)",
     )
 
-    validate = commands.add_parser(
+    validate = command(
         "validate",
         help="check scenario files",
         description="Check scenario and move library "
@@ -182,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths", nargs="+", metavar="PATH", type=pathlib.Path, help="a file or a folder"
     )
 
-    simulate = commands.add_parser(
+    simulate = command(
         "simulate",
         help="play many AI games to measure balance",
         description="Play complete AI-vs-AI games with each policy (random, greedy and "
@@ -194,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
         "scenario",
         nargs="?",
         metavar="SCENARIO",
-        help="a built-in scenario id or a scenario file",
+        help="a crisis id (built-in or from a mod) or a scenario file",
     )
     simulate.add_argument(
         "--all", action="store_true", help="every built-in scenario instead of one"
@@ -234,7 +244,7 @@ def build_parser() -> argparse.ArgumentParser:
         "<!-- balance:begin --> and <!-- balance:end --> markers",
     )
 
-    schema = commands.add_parser(
+    schema = command(
         "schema",
         help="print the JSON Schema of the scenario format",
         description="Print the JSON Schema of scenario files, for editors that autocomplete.",
@@ -243,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--library", action="store_true", help="print the schema of move library files instead"
     )
 
-    new = commands.add_parser(
+    new = command(
         "new-scenario",
         help="write a commented starter crisis",
         description="Write NAME.yaml, a small commented crisis that validates and plays, "
@@ -257,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="where to write it (default: your mods folder, so the game lists it)",
     )
 
-    docs = commands.add_parser(
+    docs = command(
         "docs",
         help="print or update the generated parts of MODDING.md",
         description="The modding reference generated from the code (every field, move and "
@@ -268,7 +278,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--write", action="store_true", help="update MODDING.md and the shipped schema files"
     )
     action.add_argument("--check", action="store_true", help="exit 1 if any of them is out of date")
-    report = commands.add_parser(
+    report = command(
         "report",
         help="write the debrief pack of a saved game",
         description="Write a saved game's debrief pack: report.html (printable, self-contained), "
@@ -285,21 +295,58 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load(name: str, mods: Sequence[pathlib.Path] | None = None):
-    """A scenario by id or path (built-in, else from the mods folders: by default the
+    """A scenario by id or file (built-in, else from the mods folders: by default the
     user's), or a UsageError / printed diagnostics."""
     from game.content import loader
     from game.content.mods import find, mod_folders
 
-    path = find(name, mod_folders() if mods is None else mods)
+    folders = mod_folders() if mods is None else mods
+    path = find(name, folders)
     if path is None:
-        if name.endswith((".yaml", ".yml")):
-            raise UsageError(f"no such file: {name}")
-        known = ", ".join(loader.scenario_ids()) or "none"
-        raise UsageError(f"unknown scenario '{name}' (built-in: {known})")
+        raise UsageError(_not_found(name, folders))
     result = loader.load_scenario(path)
     for diagnostic in result.diagnostics:
-        print(diagnostic, file=sys.stderr)
+        print(terminal_line(diagnostic), file=sys.stderr)
     return result.scenario
+
+
+MOST_LISTED = 12  # mod crises named in an "unknown scenario" line; the rest are counted
+
+
+def _not_found(name: str, folders: Sequence[pathlib.Path]) -> str:
+    """Why a crisis was not found, with the ids that would be (built-in and mods)."""
+    from game.content import loader
+    from game.content.mods import SUFFIXES, ids
+
+    if name.endswith(SUFFIXES):
+        where = " or in a mods folder" if folders else ""
+        return f"no such file: {safe(name)} (not in the current folder{where})"
+    builtin = loader.scenario_ids()
+    known = [safe(i, 60) for i, _ in ids(folders) if i not in builtin]
+    mods = list(dict.fromkeys(known))
+    text = f"unknown scenario '{safe(name)}' (built-in: {', '.join(builtin) or 'none'}"
+    if mods:
+        more = len(mods) - MOST_LISTED
+        text += f"; from mods: {', '.join(mods[:MOST_LISTED])}"
+        text += f", and {more} more" if more > 0 else ""
+    for scenario_id, path in ids(folders):
+        if path.stem == name and scenario_id != name:
+            text += f"; {safe(path.name)} holds the crisis '{safe(scenario_id, 60)}'"
+            break
+    return text + ")"
+
+
+def terminal_line(diagnostic) -> str:
+    """A diagnostic as one safe terminal line: its file, message and hint escaped and cut."""
+    text = f"{safe(diagnostic.file)}:{diagnostic.line}:{diagnostic.col}: "
+    text += f"{diagnostic.severity.value}: {safe(diagnostic.message, 2 * LIMIT)}"
+    return f"{text} ({safe(diagnostic.hint, LIMIT)})" if diagnostic.hint else text
+
+
+def _fail(message: object) -> int:
+    """An error that is not a usage error: one escaped line on stderr, exit 1."""
+    print(f"{PROG}: error: {safe(message, 3 * LIMIT)}", file=sys.stderr)
+    return 1
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -320,7 +367,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
         for diagnostic in checked.diagnostics:
-            print(diagnostic)
+            print(terminal_line(diagnostic))
             if diagnostic.is_error:
                 errors += 1
             else:
@@ -378,11 +425,27 @@ def _mods(args: argparse.Namespace) -> list[pathlib.Path]:
     """The mods folders: --mods (before or after the command), then the user's."""
     from game.paths import mod_folders
 
-    given = [*getattr(args, "top_mods", []), *getattr(args, "mods", [])]
-    for folder in given:
+    for folder in args.mods:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError(f"--mods {safe(folder)}: a file, not a folder")
         if not folder.is_dir():
-            raise UsageError(f"no such mods folder: {folder}")
-    return mod_folders(given)
+            raise UsageError(f"no such mods folder: {safe(folder)}")
+    return mod_folders(args.mods)
+
+
+def _merge(args: argparse.Namespace) -> argparse.Namespace:
+    """One value for each option given before or after the command.
+
+    The --mods folders of both places are read, those before the command first; a
+    --saves or --load after the command is the one that counts.
+    """
+    args.mods = [*args.top_mods, *args.mods]
+    args.saves = args.saves or args.top_saves
+    if args.top_load is not None:
+        if args.command != "play":
+            raise UsageError(f"--load opens a saved game: give it to '{PROG}' or '{PROG} play'")
+        args.load = args.load or args.top_load
+    return args
 
 
 def cmd_new_scenario(args: argparse.Namespace) -> int:
@@ -395,14 +458,13 @@ def cmd_new_scenario(args: argparse.Namespace) -> int:
     except starter.StarterError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
-        print(f"{PROG}: error: cannot write {folder}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    print(f"Wrote {path}")
-    print(f"Check it after each change: {PROG} validate {path}")
+        return _fail(f"cannot write {safe(folder)}: {error.strerror or error}")
+    print(f"Wrote {safe(path)}")
+    print(f"Check it after each change: {PROG} validate {safe(path)}")
     if args.dir is None:
         print(f"It is in your mods folder, so '{PROG}' lists it among the crises.")
     else:
-        print(f"Play it: {PROG} --mods {folder}")
+        print(f"Play it: {PROG} --mods {safe(folder)}")
     return 0
 
 
@@ -448,15 +510,15 @@ def _write_table(path: pathlib.Path, table: str) -> int:
     try:
         updated = replace_between_markers(document, table)
     except ValueError as error:
-        print(f"{PROG}: error: {path}: {error}", file=sys.stderr)
-        return 1
+        return _fail(f"{safe(path)}: {error}")
     write_atomic(path, updated.encode("utf-8"))
     print(f"Wrote the balance table into {path}.")
     return 0
 
 
 def _print_balance(entry: dict) -> None:
-    print(f"{entry['title']} ({entry['scenario']}): {entry['games']} games, seed {entry['seed']}")
+    title = f"{safe(entry['title'])} ({safe(entry['scenario'])})"
+    print(f"{title}: {entry['games']} games, seed {entry['seed']}")
     for policy, report in entry["policies"].items():
         print()
         print(f"== policy {policy}: {_plural(report['games'], 'game')}")
@@ -513,22 +575,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def _saves_folder(args: argparse.Namespace) -> pathlib.Path:
     from game.paths import PROJECT_DIR
 
-    return args.saves or getattr(args, "top_saves", None) or PROJECT_DIR / "saves"
+    return args.saves or PROJECT_DIR / "saves"
 
 
 def cmd_play(args: argparse.Namespace) -> int:
     match = None
-    if getattr(args, "load", None) is not None:
+    mods = _mods(args)
+    if args.load is not None:
         from game.session.saves import SaveError, load_match
 
         try:
             match = load_match(args.load)
         except SaveError as error:
-            print(f"{PROG}: error: {error}", file=sys.stderr)
-            return 1
+            return _fail(error)
     from game.ui.main import run
 
-    return run(_saves_folder(args), match=match, mods=_mods(args))
+    return run(_saves_folder(args), match=match, mods=mods)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -565,7 +627,7 @@ def cmd_text_demo(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario, _mods(args))
     if scenario is None:
         return 1
-    print(f"== {scenario.title} ==")
+    print(f"== {safe(scenario.title)} ==")
     for paragraph in str(scenario.briefing).split("\n"):
         print(textwrap.fill(paragraph, 88) if paragraph.strip() else "")
     print()
@@ -608,20 +670,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         match = load_match(args.save)
     except SaveError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
-        return 1
+        return _fail(error)
     name = args.save.name.removesuffix(SUFFIX)
     folder = args.out or args.save.parent / f"{name}-report"
     try:
         paths = write_report(match, folder)
     except OSError as error:
-        print(
-            f"{PROG}: error: could not write to {folder}: {error.strerror or error}",
-            file=sys.stderr,
-        )
-        return 1
+        return _fail(f"could not write to {safe(folder)}: {error.strerror or error}")
     for path in paths:
-        print(path)
+        print(safe(path))
     return 0
 
 
@@ -638,16 +695,25 @@ COMMANDS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Everything printed passes through SafeStream, so no text from a file or a save
+    # can send the terminal a control sequence, whichever line prints it.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        return _main(sys.argv[1:] if argv is None else list(argv))
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _main(argv: list[str]) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
-        if args.command is None:  # no command: play
-            top, mods = args.top_saves, args.top_mods
-            args = parser.parse_args(["play"])
-            args.top_saves, args.top_mods = top, mods
-        return COMMANDS[args.command](args)
+        if args.command is None:  # no command: play, with the options given
+            args = parser.parse_args([*argv, "play"])
+        return COMMANDS[args.command](_merge(args))
     except UsageError as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {safe(error, 3 * LIMIT)}", file=sys.stderr)
         return USAGE_ERROR
     except KeyboardInterrupt:
         print(file=sys.stderr)

@@ -275,3 +275,130 @@ def test_starting_the_client_loads_no_rules(tmp_path):
         env=env,
     )
     assert done.stdout.split() == []
+
+
+# ------------------------------------------- --mods, --saves and --load anywhere
+
+NEEDS = {"validate": ["x.yaml"], "new-scenario": ["dam"], "report": ["s.envoy.json"]}
+
+
+def captured(monkeypatch, *argv: str):
+    """The arguments a command receives from main(argv), after merging."""
+    import game.cli
+
+    seen = []
+    for name in game.cli.COMMANDS:
+        monkeypatch.setitem(game.cli.COMMANDS, name, lambda args: seen.append(args) or 0)
+    assert main(list(argv)) == 0
+    [args] = seen
+    return args
+
+
+@pytest.mark.parametrize(
+    "command", ["play", "demo", "validate", "simulate", "schema", "new-scenario", "docs", "report"]
+)
+def test_mods_and_saves_go_before_or_after_any_command(monkeypatch, tmp_path, command):
+    a, b, saves = tmp_path / "a", tmp_path / "b", tmp_path / "saves"
+    rest = NEEDS.get(command, [])
+    before = captured(monkeypatch, "--mods", str(a), "--saves", str(saves), command, *rest)
+    after = captured(monkeypatch, command, *rest, "--mods", str(a), "--saves", str(saves))
+    both = captured(monkeypatch, "--mods", str(a), command, *rest, "--mods", str(b))
+    assert before.mods == after.mods == [a]
+    assert before.saves == after.saves == saves
+    assert both.mods == [a, b]  # those before the command first
+
+
+def test_the_simulate_command_of_the_issue_is_accepted(monkeypatch, tmp_path):
+    args = captured(monkeypatch, "simulate", "river_dispute", "--mods", str(tmp_path))
+    assert (args.scenario, args.mods) == ("river_dispute", [tmp_path])
+
+
+def test_load_works_with_or_without_play(monkeypatch, tmp_path):
+    save = tmp_path / "class.envoy.json"
+    for argv in (
+        ["--load", str(save)],
+        ["play", "--load", str(save)],
+        ["--load", str(save), "play"],
+    ):
+        args = captured(monkeypatch, *argv)
+        assert (args.command, args.load) == ("play", save)
+
+
+def test_load_with_another_command_is_a_usage_error(capsys, tmp_path):
+    code, out, err = run(capsys, "--load", str(tmp_path / "x.envoy.json"), "simulate", "tutorial")
+    assert (code, out) == (2, "")
+    assert err == "envoy: error: --load opens a saved game: give it to 'envoy' or 'envoy play'\n"
+
+
+def test_envoy_load_opens_the_save_in_the_game(monkeypatch, tmp_path):
+    import game.ui.main
+    from game.session.saves import save_match
+    from tests.test_report import hostile_match
+
+    save = save_match(hostile_match(2), tmp_path / "class.envoy.json")
+    opened = []
+    monkeypatch.setattr(game.ui.main, "run", lambda saves, **kw: opened.append(kw) or 0)
+    assert main(["--load", str(save), "--saves", str(tmp_path)]) == 0
+    assert opened[0]["match"].scenario.id == "border_incident"
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_a_mods_folder_that_is_a_file_is_one_line(capsys, tmp_path, where):
+    plain = tmp_path / "mods.txt"
+    plain.write_text("not a folder", "utf-8")
+    argv = ["--mods", str(plain), "simulate", "tutorial"]
+    if where == "after":
+        argv = ["simulate", "tutorial", "--mods", str(plain)]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err == f"envoy: error: --mods {plain}: a file, not a folder\n"
+
+
+# ------------------------------------------------------- crises found by id
+
+
+def river_mod(folder: pathlib.Path) -> pathlib.Path:
+    from game.content import starter
+
+    folder.mkdir(parents=True, exist_ok=True)
+    text = starter.starter_text("river").replace("id: river", "id: river_dispute", 1)
+    path = folder / "river.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_simulate_finds_a_mod_crisis_by_its_id(capsys, tmp_path, where):
+    river_mod(tmp_path / "mods")
+    argv = ["simulate", "river_dispute", "--games", "2", "--policy", "random"]
+    mods = ["--mods", str(tmp_path / "mods")]
+    code, out, err = run(capsys, *(mods + argv if where == "before" else argv + mods))
+    assert (code, err) == (0, "")
+    assert out.startswith("River (river_dispute): 2 games")
+
+
+def test_the_text_demo_finds_a_mod_crisis_by_its_id(capsys, tmp_path, monkeypatch):
+    river_mod(tmp_path / "mods")
+    monkeypatch.setenv("ENVOY_MODS_DIR", str(tmp_path / "mods"))  # the user's folder
+    code, out, err = run(capsys, "demo", "--text", "--scenario", "river_dispute")
+    assert (code, err) == (0, "")
+    assert out.startswith("== River ==")
+
+
+def test_an_unknown_crisis_lists_the_mods_and_names_the_file(capsys, tmp_path):
+    river_mod(tmp_path / "mods")
+    code, _, err = run(capsys, "simulate", "river", "--mods", str(tmp_path / "mods"))
+    assert code == 2
+    assert "(built-in: border_incident, " in err
+    assert "; from mods: river_dispute; river.yaml holds the crisis 'river_dispute')" in err
+
+
+def test_a_mod_file_name_is_found_from_any_folder(capsys, tmp_path, monkeypatch):
+    river_mod(tmp_path / "mods")
+    monkeypatch.chdir(tmp_path)
+    argv = ("simulate", "river.yaml", "--games", "1", "--policy", "random")
+    code, out, _ = run(capsys, *argv, "--mods", "mods")
+    assert code == 0 and out.startswith("River (river_dispute)")
+    code, _, err = run(capsys, *argv)
+    assert code == 2
+    assert err == "envoy: error: no such file: river.yaml (not in the current folder)\n"
