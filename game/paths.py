@@ -37,3 +37,17 @@ def mod_folders(extra: Iterable[pathlib.Path] = ()) -> list[pathlib.Path]:
         if folder.is_dir():
             folders.setdefault(folder.resolve(), folder)
     return list(folders.values())
+
+
+def portable_name(name: str) -> str:
+    """A file as saves, reports and the debrief name it: never a path of one computer.
+
+    The game names a crisis from its own folder or from a mods folder. A name that
+    is absolute (on any system) or climbs out with ``..``, as a save written by an
+    older version may hold, keeps only the file's name.
+    """
+    for flavour in (pathlib.PurePosixPath, pathlib.PureWindowsPath):
+        path = flavour(name)
+        if path.anchor or ".." in path.parts:
+            return path.name
+    return name

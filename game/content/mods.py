@@ -32,7 +32,14 @@ import attrs
 from game.content import loader
 from game.content.diagnostics import ContentError, Diagnostic, Severity
 from game.content.yamlsafe import read_bytes, read_yaml
-from game.paths import APP, MODS_ENV, PROJECT_DIR, mod_folders, user_mods_dir  # noqa: F401
+from game.paths import (  # noqa: F401 (re-exported)
+    APP,
+    MODS_ENV,
+    PROJECT_DIR,
+    mod_folders,
+    portable_name,
+    user_mods_dir,
+)
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -151,9 +158,7 @@ def shown_name(path: pathlib.Path, folders: Sequence[pathlib.Path] = ()) -> str:
         for candidate, root in ((path, base), (path.absolute(), base.absolute())):
             if candidate.is_relative_to(root):
                 return candidate.relative_to(root).as_posix()
-    if not path.is_absolute() and ".." not in path.parts:
-        return path.as_posix()
-    return path.name
+    return portable_name(path.as_posix())
 
 
 def load(path: pathlib.Path, folders: Sequence[pathlib.Path] = ()) -> loader.LoadResult:

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import game
+from game.paths import portable_name
 from game.session.files import write_atomic
 
 if TYPE_CHECKING:  # the title screen lists saves without loading the rules
@@ -174,7 +175,7 @@ def _library(item: Any, name: str) -> tuple[str, str, bytes]:
         isinstance(item.get(key), str) for key in ("name", "file")
     ):
         raise SaveError(f"{name} is damaged: its copy of a move library is unreadable")
-    return item["name"], item["file"], _bytes(item.get("source"), name)
+    return item["name"], portable_name(item["file"]), _bytes(item.get("source"), name)
 
 
 def _seat(data: Any, name: str) -> Seat:
@@ -199,6 +200,7 @@ def match_from_document(document: dict[str, Any], name: str) -> Match:
 
     scenario_doc = _field(document, "scenario", dict, name)
     file = scenario_doc.get("file") if isinstance(scenario_doc.get("file"), str) else "scenario"
+    file = portable_name(file)
     source = Source(
         file,
         _bytes(scenario_doc.get("source"), name),
