@@ -3,9 +3,9 @@ PYTHON ?= python3
 
 .PHONY: play demo test lint bench
 play:
-	$(PYTHON) dev.py play
+	@$(PYTHON) dev.py play
 demo:
-	$(PYTHON) dev.py demo
+	@$(PYTHON) dev.py demo
 test:
 	$(PYTHON) dev.py test
 lint:
