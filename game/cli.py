@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import pathlib
 import sys
 import textwrap
@@ -61,6 +62,13 @@ class _Version(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None) -> NoReturn:
         print(version())
         parser.exit()
+
+
+def _place(text: str) -> pathlib.Path:
+    """A file or folder argument; an empty one is refused, not read as the current folder."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file or folder")
+    return pathlib.Path(text)
 
 
 def _seconds(text: str) -> float:
@@ -108,12 +116,12 @@ def _folder_options(prefix: str) -> argparse.ArgumentParser:
     keeps them as ``top_mods`` and ``top_saves``, and :func:`_merge` joins the two."""
     options = _Parser(add_help=False)
     options.add_argument(
-        "--saves", dest=f"{prefix}saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
+        "--saves", dest=f"{prefix}saves", type=_place, metavar="DIR", help=SAVES_HELP
     )
     options.add_argument(
         "--mods",
         dest=f"{prefix}mods",
-        type=pathlib.Path,
+        type=_place,
         action="append",
         default=[],
         metavar="DIR",
@@ -130,9 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_folder_options("top_")],
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    parser.add_argument(
-        "--load", dest="top_load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP
-    )
+    parser.add_argument("--load", dest="top_load", type=_place, metavar="FILE", help=LOAD_HELP)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     folders = _folder_options("")
 
@@ -144,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the game (the default)",
         description="Open the game window at the title screen, or straight into a saved game.",
     )
-    play.add_argument("--load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP)
+    play.add_argument("--load", type=_place, metavar="FILE", help=LOAD_HELP)
 
     demo = command(
         "demo",
@@ -423,13 +429,14 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 def _mods(args: argparse.Namespace) -> list[pathlib.Path]:
     """The mods folders: --mods (before or after the command), then the user's."""
-    from game.paths import mod_folders
+    from game.paths import is_folder, mod_folders
 
     for folder in args.mods:
-        if folder.exists() and not folder.is_dir():
-            raise UsageError(f"--mods {safe(folder)}: a file, not a folder")
-        if not folder.is_dir():
-            raise UsageError(f"no such mods folder: {safe(folder)}")
+        if is_folder(folder):
+            continue
+        if os.path.lexists(folder):
+            raise UsageError(f"--mods {safe(folder)}: not a folder")
+        raise UsageError(f"no such mods folder: {safe(folder)}")
     return mod_folders(args.mods)
 
 

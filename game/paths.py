@@ -34,9 +34,18 @@ def mod_folders(extra: Iterable[pathlib.Path] = ()) -> list[pathlib.Path]:
     """
     folders: dict[pathlib.Path, pathlib.Path] = {}
     for folder in [*extra, user_mods_dir()]:
-        if folder.is_dir():
+        if is_folder(folder):
             folders.setdefault(folder.resolve(), folder)
     return list(folders.values())
+
+
+def is_folder(path: pathlib.Path) -> bool:
+    """Whether ``path`` is a folder; a name no folder can have (a NUL, a part over 255
+    characters) is simply not one, rather than an error."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def portable_name(name: str) -> str:

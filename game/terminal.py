@@ -63,14 +63,24 @@ class SafeStream:
     """A text stream that escapes control characters on their way to the terminal.
 
     Newlines and tabs pass: they are the CLI's own layout. Everything else that
-    could steer a terminal is escaped.
+    could steer a terminal is escaped, and a character the stream's encoding cannot
+    hold (Khmer on a Windows console redirected to a file) is written as its escape
+    rather than failing the command.
     """
 
     def __init__(self, stream: TextIO):
         self.stream = stream
+        self.encoding = getattr(stream, "encoding", None) or "utf-8"
 
     def write(self, text: str) -> int:
-        self.stream.write(escape(text, keep="\n\t"))
+        shown = escape(text, keep="\n\t")
+        try:
+            shown.encode(self.encoding)
+        except UnicodeEncodeError:
+            shown = shown.encode(self.encoding, "backslashreplace").decode(self.encoding)
+        except LookupError:  # an encoding Python does not know: the stream decides
+            pass
+        self.stream.write(shown)
         return len(text)
 
     def __getattr__(self, name: str):

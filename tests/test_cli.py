@@ -351,7 +351,7 @@ def test_a_mods_folder_that_is_a_file_is_one_line(capsys, tmp_path, where):
         argv = ["simulate", "tutorial", "--mods", str(plain)]
     code, out, err = run(capsys, *argv)
     assert (code, out) == (2, "")
-    assert err == f"envoy: error: --mods {plain}: a file, not a folder\n"
+    assert err == f"envoy: error: --mods {plain}: not a folder\n"
 
 
 # ------------------------------------------------------- crises found by id
@@ -402,3 +402,42 @@ def test_a_mod_file_name_is_found_from_any_folder(capsys, tmp_path, monkeypatch)
     code, _, err = run(capsys, *argv)
     assert code == 2
     assert err == "envoy: error: no such file: river.yaml (not in the current folder)\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["simulate", "a\x00b.yaml"], "no such file: a\\x00b.yaml"),
+        (["simulate", "a" * 300 + ".yaml"], "no such file: aaa"),
+        (["simulate", "a" * 300], "unknown scenario 'aaa"),
+        (["simulate", "../../../etc/passwd.yaml"], "no such file: ../../../etc/passwd.yaml"),
+        (["demo", "--text", "--scenario", "a\x00b"], "unknown scenario 'a\\x00b'"),
+        (["--mods", "a\x00b"], "no such mods folder: a\\x00b"),
+        (["--mods", "a" * 300], "no such mods folder: aaa"),
+        (["simulate", "x", "--mods", ""], "argument --mods: an empty path"),
+        (["--saves", ""], "argument --saves: an empty path"),
+        (["--load", ""], "argument --load: an empty path"),
+        (["--mods", "/dev/null"], "--mods /dev/null: not a folder"),
+    ],
+    ids=[
+        "nul-file",
+        "long-file",
+        "long-id",
+        "climbing-file",
+        "nul-id",
+        "nul-mods",
+        "long-mods",
+        "empty-mods",
+        "empty-saves",
+        "empty-load",
+        "device-mods",
+    ],
+)
+def test_names_no_file_can_have_are_one_line(capsys, tmp_path, argv, expected):
+    river_mod(tmp_path / "mods")  # a mods folder to look in, too
+    if argv[0] == "simulate" and "--mods" not in argv:
+        argv = [*argv, "--mods", str(tmp_path / "mods")]
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("envoy: error: ")
+    assert expected in err and len(err) < 1000

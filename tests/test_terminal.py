@@ -82,6 +82,16 @@ def test_the_stream_keeps_the_clis_own_layout():
     assert escape("x\ny", keep="\n") == "x\ny"
 
 
+def test_text_the_terminal_cannot_encode_is_escaped_not_a_crash():
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="cp1252")
+    print("Crise à Genève: ខ្មែរ…", file=SafeStream(stream))
+    stream.flush()
+    assert (
+        raw.getvalue().decode("cp1252") == "Crise à Genève: \\u1781\\u17d2\\u1798\\u17c2\\u179a…\n"
+    )
+
+
 # --------------------------------------------------------- through the CLI
 
 

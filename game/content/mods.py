@@ -289,18 +289,27 @@ def find(name: str, folders: Sequence[pathlib.Path] = ()) -> pathlib.Path | None
     ``envoy new-scenario`` wrote into the mods folder is found by its name too.
     """
     if name.endswith(SUFFIXES):
-        found = loader.find_scenario(name)
-        if found is not None:
-            return found
+        if _is_file(pathlib.Path(name)):
+            return pathlib.Path(name)
         for folder in folders:
-            candidate = folder / name
-            if candidate.resolve().is_relative_to(folder.resolve()) and candidate.is_file():
-                return candidate
+            if _is_file(folder / name, folder):
+                return folder / name
         return None
     for scenario_id, path in ids(folders):
         if scenario_id == name:
             return path
     return None
+
+
+def _is_file(path: pathlib.Path, inside: pathlib.Path | None = None) -> bool:
+    """Whether ``path`` is a regular file (under ``inside``, if given). A name that no
+    file can have (a NUL, a part too long) is simply not one."""
+    try:
+        if inside is not None and not path.resolve().is_relative_to(inside.resolve()):
+            return False
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def ids(folders: Sequence[pathlib.Path] = ()) -> list[tuple[str, pathlib.Path]]:
