@@ -327,15 +327,21 @@ def _not_found(name: str, folders: Sequence[pathlib.Path]) -> str:
     if name.endswith(SUFFIXES):
         where = " or in a mods folder" if folders else ""
         return f"no such file: {safe(name)} (not in the current folder{where})"
+    from game.content.diagnostics import did_you_mean
+
     builtin = loader.scenario_ids()
-    known = [safe(i, 60) for i, _ in ids(folders) if i not in builtin]
-    mods = list(dict.fromkeys(known))
-    text = f"unknown scenario '{safe(name)}' (built-in: {', '.join(builtin) or 'none'}"
+    found = ids(folders)
+    mods = list(dict.fromkeys(safe(i, 60) for i, _ in found if i not in builtin))
+    close = did_you_mean(name, [i for i, _ in found]) if len(name) <= 60 else ""
+    text = f"unknown scenario '{safe(name)}'"
+    if close.startswith("did you mean"):
+        text += f", {safe(close)}"
+    text += f" (built-in: {', '.join(builtin) or 'none'}"
     if mods:
         more = len(mods) - MOST_LISTED
         text += f"; from mods: {', '.join(mods[:MOST_LISTED])}"
         text += f", and {more} more" if more > 0 else ""
-    for scenario_id, path in ids(folders):
+    for scenario_id, path in found:
         if path.stem == name and scenario_id != name:
             text += f"; {safe(path.name)} holds the crisis '{safe(scenario_id, 60)}'"
             break

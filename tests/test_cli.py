@@ -441,3 +441,12 @@ def test_names_no_file_can_have_are_one_line(capsys, tmp_path, argv, expected):
     assert (code, out) == (2, "")
     assert err.count("\n") == 1 and err.startswith("envoy: error: ")
     assert expected in err and len(err) < 1000
+
+
+def test_a_mistyped_crisis_gets_a_did_you_mean(capsys, tmp_path):
+    river_mod(tmp_path / "mods")
+    code, _, err = run(capsys, "simulate", "river_dispte", "--mods", str(tmp_path / "mods"))
+    assert code == 2
+    assert err.startswith(
+        "envoy: error: unknown scenario 'river_dispte', did you mean 'river_dispute'? ("
+    )
