@@ -472,13 +472,25 @@ def cmd_new_scenario(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     except OSError as error:
         return _fail(f"cannot write {safe(folder)}: {error.strerror or error}")
+    mods = "" if args.dir is None else f" --mods {_shell(folder)}"
     print(f"Wrote {safe(path)}")
-    print(f"Check it after each change: {PROG} validate {safe(path)}")
+    print(f"Check it after each change: {PROG} validate {_shell(path)}")
     if args.dir is None:
         print(f"It is in your mods folder, so '{PROG}' lists it among the crises.")
     else:
-        print(f"Play it: {PROG} --mods {safe(folder)}")
+        print(f"Play it: {PROG}{mods}")
+    print(f"See if it is balanced: {PROG} simulate {args.name}{mods} --games 1000")
     return 0
+
+
+def _shell(path: pathlib.Path) -> str:
+    """A path as it is typed in the user's shell, so a printed command can be pasted."""
+    import shlex
+
+    text = safe(path)
+    if os.name == "nt":
+        return f'"{text}"' if " " in text else text
+    return shlex.quote(text)
 
 
 def cmd_docs(args: argparse.Namespace) -> int:

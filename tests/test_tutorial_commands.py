@@ -124,3 +124,20 @@ def test_the_step_the_issue_found_broken_works_from_the_games_folder(tmp_path, c
         import shutil
 
         shutil.rmtree(user_mods, ignore_errors=True)
+
+
+@pytest.mark.parametrize("where", [[], ["--dir", "my crises"]], ids=["mods-folder", "dir"])
+def test_the_commands_new_scenario_prints_work_when_pasted(tmp_path, monkeypatch, capsys, where):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ENVOY_MODS_DIR", str(tmp_path / "user mods"))
+    assert main(["new-scenario", "dam_crisis", *where]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    printed = [line.split(": ", 1)[-1] for line in lines]
+    commands = [shlex.split(text) for text in printed if text.startswith("envoy ")]
+    expected = ["validate", "--mods", "simulate"] if where else ["validate", "simulate"]
+    assert [argv[1] for argv in commands] == expected
+    for argv in commands:
+        if opens_a_window(argv):
+            check_window_command(argv, monkeypatch)
+        else:
+            assert main(fewer_games(argv)[1:]) == 0, argv
