@@ -332,10 +332,14 @@ def test_load_with_another_command_is_a_usage_error(capsys, tmp_path):
 
 def test_envoy_load_opens_the_save_in_the_game(monkeypatch, tmp_path):
     import game.ui.main
+    from game.content.loader import load_scenario
+    from game.session.match import Match, Seat, Source
     from game.session.saves import save_match
-    from tests.test_report import hostile_match
 
-    save = save_match(hostile_match(2), tmp_path / "class.envoy.json")
+    result = load_scenario(SCENARIO_DIR / "border_incident.yaml")
+    seats = [Seat("un_envoy"), Seat("norland_fm"), Seat("vellmark_fm")]
+    match = Match.start(result.unwrap(), Source.of(result), 2, seats)
+    save = save_match(match, tmp_path / "class.envoy.json")
     opened = []
     monkeypatch.setattr(game.ui.main, "run", lambda saves, **kw: opened.append(kw) or 0)
     assert main(["--load", str(save), "--saves", str(tmp_path)]) == 0

@@ -9,13 +9,20 @@ import pathlib
 from pygame_gui.elements import UITextBox
 from uidrive import make_app, pump
 
+from game.ai.agents import RandomAgent
 from game.content import mods, starter
 from game.paths import portable_name
 from game.session.match import HUMAN, Match, Seat, Source
 from game.session.report import log_document, report_html
 from game.session.saves import load_match, save_match, to_document
 from game.ui.scenes.debrief import DebriefScene
-from tests.test_session import finish
+
+
+def finish(match: Match, seed: int) -> None:
+    agent = RandomAgent(seed)
+    while not match.over:
+        envoy = match.active_envoy
+        match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
 
 
 def mod_match(folder: pathlib.Path) -> Match:
