@@ -18,6 +18,8 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Iterator
+from typing import BinaryIO
 
 # A temporary file of write_atomic older than this was left by a write that was
 # interrupted (a crash, a power cut): a live write renames its file within the
@@ -77,19 +79,29 @@ def read_regular(path: os.PathLike | str, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes.
 
     Raises :class:`NotAFile` for a folder, FIFO, device or socket and for a file
-    over the limit, and ``OSError`` when the file cannot be read. A FIFO is never
-    waited on and a device is never opened: the path is looked at before it is
-    opened, and what was opened is checked again (it may have been swapped).
+    over the limit, and ``OSError`` when the file cannot be read.
+    """
+    with open_regular(path, limit) as stream:
+        data = stream.read(limit + 1)
+    if len(data) > limit:  # it grew while it was read
+        raise TooLarge(path, len(data), limit)
+    return data
+
+
+@contextlib.contextmanager
+def open_regular(path: os.PathLike | str, limit: int) -> Iterator[BinaryIO]:
+    """A regular file of at most ``limit`` bytes, opened to read (see :func:`read_regular`).
+
+    A FIFO is never waited on and a device is never opened: the path is looked
+    at before it is opened, and what was opened is checked again, in case it
+    was swapped in between.
     """
     _check(path, os.stat(path), limit)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     fd = os.open(path, flags | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0))
     with open(fd, "rb") as stream:
         _check(path, os.fstat(fd), limit)
-        data = stream.read(limit + 1)
-    if len(data) > limit:  # it grew while it was read
-        raise TooLarge(path, len(data), limit)
-    return data
+        yield stream
 
 
 def describe(error: OSError) -> str:

@@ -50,6 +50,8 @@ NOTE_KINDS = ("inject", "adjust", "extend", "undo", "pause", "resume")
 # The scenario format's ids (game.content.schema.ID_PATTERN; a test keeps them equal).
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 DIGEST = re.compile(r"[0-9a-f]{64}")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 class Unreadable(ValueError):
@@ -189,11 +191,23 @@ def boolean(value: Any, where: str) -> bool:
     return value
 
 
-def text(value: Any, where: str, max_chars: int, pattern: re.Pattern | None = None) -> str:
+def text(
+    value: Any,
+    where: str,
+    max_chars: int,
+    pattern: re.Pattern | None = None,
+    lines: bool = False,
+) -> str:
+    """Text of at most ``max_chars``; one line of it unless ``lines``. Control
+    characters (a NUL, an escape) are refused: the screen cannot draw them and a
+    terminal would obey them."""
     if not isinstance(value, str):
         raise _fail(where, value, "text")
     if len(value) > max_chars:
         raise Damaged(f"{where} is {len(value):,} characters long (at most {max_chars:,})")
+    control = (CONTROL if lines else CONTROL_OR_BREAK).search(value)
+    if control is not None:
+        raise Damaged(f"{where} holds the control character {shown(control.group())}")
     if pattern is not None and not pattern.fullmatch(value):
         raise _fail(where, value, f"of the form {pattern.pattern}")
     return value
@@ -284,7 +298,7 @@ def _scenario(value: Any) -> None:
     where = "scenario"
     mapping(value, where, ("id", "title", "hash", "file", "source", "libraries"))
     text(value["id"], f"{where}.id", 40, ID)
-    text(value["title"], f"{where}.title", NAME_MAX_CHARS)
+    text(value["title"], f"{where}.title", NAME_MAX_CHARS, lines=True)
     text(value["hash"], f"{where}.hash", 64, DIGEST)
     text(value["file"], f"{where}.file", LINE_MAX_CHARS)
     _source(value["source"], f"{where}.source")
@@ -326,8 +340,8 @@ def _classroom(value: Any) -> None:
         )
         integer(item["turn"], f"{at}.turn", 0, MAX_TURN)
         word(item["kind"], f"{at}.kind", NOTE_KINDS)
-        text(item["text"], f"{at}.text", TEXT_MAX_CHARS)
-        text(item.get("reason", ""), f"{at}.reason", TEXT_MAX_CHARS)
+        text(item["text"], f"{at}.text", TEXT_MAX_CHARS, lines=True)
+        text(item.get("reason", ""), f"{at}.reason", TEXT_MAX_CHARS, lines=True)
         moment(item.get("at", ""), f"{at}.at", empty_ok=True)
         text(item.get("action", ""), f"{at}.action", LINE_MAX_CHARS)
         # a note of undone play keeps its place in the longer log it was made in
@@ -339,8 +353,8 @@ def _classroom(value: Any) -> None:
         integer(item["turn"], f"{at}.turn", 0, MAX_TURN)
         text(item["envoy"], f"{at}.envoy", 40, ID)
         text(item["team"], f"{at}.team", NAME_MAX_CHARS)
-        text(item["prompt"], f"{at}.prompt", TEXT_MAX_CHARS)
-        text(item["answer"], f"{at}.answer", TEXT_MAX_CHARS)
+        text(item["prompt"], f"{at}.prompt", TEXT_MAX_CHARS, lines=True)
+        text(item["answer"], f"{at}.answer", TEXT_MAX_CHARS, lines=True)
         boolean(item.get("undone", False), f"{at}.undone")
 
     listed(value.get("facilitator", []), f"{where}.facilitator", MAX_NOTES, note)

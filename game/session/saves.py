@@ -50,7 +50,15 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_1
 
 
 class SaveError(ValueError):
-    """A save that cannot be written or read, with a message for the player."""
+    """A save that cannot be written or read, with a message for the player.
+
+    ``reason`` is why the disk refused a write ("the disk is read-only"), for a
+    warning that names the folder rather than one file; "" for anything else.
+    """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 # ------------------------------------------------------------------ writing
@@ -115,7 +123,8 @@ def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path
     try:
         write_atomic(path, data)
     except OSError as error:
-        raise SaveError(f"could not write {path.name}: {describe(error)}") from None
+        reason = describe(error)
+        raise SaveError(f"could not write {path.name}: {reason}", reason) from None
     return path
 
 
@@ -268,22 +277,46 @@ class SaveFolder:
 
     def __init__(self, folder: pathlib.Path):
         self.folder = pathlib.Path(folder)
+        # Why the last write failed, for a warning that saves are off ("" once one works).
+        self.problem = ""
 
     def path_for(self, name: str) -> pathlib.Path:
         return self.folder / f"{_slug(name)}{SUFFIX}"
 
     def save(self, match: Match, name: str) -> pathlib.Path:
         """Save into a named slot (the same name overwrites its slot)."""
-        return save_match(match, self.path_for(name), name.strip() or "save")
+        return self._write(match, self.path_for(name), name.strip() or "save")
 
     def autosave(self, match: Match) -> pathlib.Path:
         """Save as the newest autosave and delete all but the newest few."""
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S-%f")
         path = self.folder / f"{AUTOSAVE_PREFIX}{stamp}{SUFFIX}"
-        save_match(match, path, f"Autosave, turn {match.state.turn}")
+        self._write(match, path, f"Autosave, turn {match.state.turn}")
         for old in self.autosaves()[AUTOSAVES_KEPT:]:
             with contextlib.suppress(OSError):
                 old.unlink()
+        return path
+
+    def try_autosave(self, match: Match) -> bool:
+        """Autosave if the disk lets us; False (and :attr:`problem` says why) if not.
+
+        A game goes on when its saves cannot be written, so this never raises: it
+        is what runs at each turn start, inside the move that began the turn.
+        """
+        try:
+            self.autosave(match)
+        except SaveError:
+            return False
+        return True
+
+    def _write(self, match: Match, path: pathlib.Path, name: str) -> pathlib.Path:
+        try:
+            save_match(match, path, name)
+        except SaveError as error:
+            where = f"cannot write in the folder “{self.folder.name or '.'}”: {error.reason}"
+            self.problem = f"Saves are off: {where if error.reason else error}"
+            raise
+        self.problem = ""
         return path
 
     def autosaves(self) -> list[pathlib.Path]:

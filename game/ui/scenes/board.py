@@ -35,12 +35,11 @@ CLOCK_TICK = pygame.event.custom_type()
 
 def open_match(app, match: Match, briefing: bool = False) -> None:
     """Start showing a match: its briefing first if asked, then the board."""
-    match.on_turn_start = app.saves.autosave
+    # A save folder that refuses writes turns saves off, not the game: the board
+    # shows app.saves.problem for as long as writes fail.
+    match.on_turn_start = app.saves.try_autosave
     if match.state.step == 0 or (briefing and not match.actions):
-        try:
-            app.saves.autosave(match)
-        except Exception as error:  # a full disk must not stop a game
-            app.notice = f"Autosave failed: {error}"
+        app.saves.try_autosave(match)
     if match.over:
         from game.ui.scenes.debrief import DebriefScene
 
@@ -98,6 +97,7 @@ class BoardScene(Scene):
         self.ai_wait = 0.0
         self.toast_text = ""
         self.toast_until = 0.0
+        self.save_warning = app.saves.problem  # why saves are off; "" while they work
         self.resolving = 0  # the turn being played back, while it is
         self.shown_tension = [float(v) for v in match.state.tension]
         self.shown_trust = [float(v) for v in match.state.trust]
@@ -393,10 +393,7 @@ class BoardScene(Scene):
         self.log_index = -1
         self.refresh()
         self.sync_meters()
-        try:
-            self.app.saves.autosave(self.match)
-        except Exception as error:  # a full disk must not stop a class
-            self.toast(f"Autosave failed: {error}")
+        self.app.saves.try_autosave(self.match)
 
     # The advisory turn timer ----------------------------------------------------------
     def _tick_clock(self, dt: float) -> None:
@@ -493,6 +490,9 @@ class BoardScene(Scene):
         if self.toast_text and time.perf_counter() >= self.toast_until:
             self.toast_text = ""
             self.dirty = True
+        if self.app.saves.problem != self.save_warning:
+            self.save_warning = self.app.saves.problem
+            self.dirty = True
         if self.app.scene is not self:
             return
         handoff = self.handing_off
@@ -575,6 +575,7 @@ class BoardScene(Scene):
         )
         canvas.set_clip(clip)
         self._draw_details(canvas, state, focus)
+        self._draw_save_warning(canvas)
         self._draw_cards(canvas)
         self._draw_log(canvas)
         if self.toast_text:
@@ -721,6 +722,22 @@ class BoardScene(Scene):
             surface = style.text(text, 14, colour, bold)
             canvas.blit(surface, (box.left + px(10), y))
             y += style.font(14, bold).get_linesize()
+
+    def _draw_save_warning(self, canvas: pygame.Surface) -> None:
+        """While saves fail, say so in the map's other corner, for as long as they fail."""
+        if not self.save_warning:
+            return
+        style, px, rect = self.style, self.px, self.regions["map"]
+        width = min(px(420), rect.width // 2 - px(20))
+        lines = style.wrap(self.save_warning, 14, width - px(20), True)[:3]
+        height = len(lines) * style.font(14, True).get_linesize() + px(16)
+        box = pygame.Rect(rect.left + px(10), rect.bottom - height - px(10), width, height)
+        pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
+        pygame.draw.rect(canvas, style["bad"], box, px(2), border_radius=px(8))
+        y = box.top + px(8)
+        for line in lines:
+            canvas.blit(style.text(line, 14, "bad", True), (box.left + px(10), y))
+            y += style.font(14, True).get_linesize()
 
     def _card_height(self) -> int:
         return self.px(104)
