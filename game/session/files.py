@@ -29,6 +29,7 @@ from typing import BinaryIO
 STALE_TEMP_SECONDS = 3600
 # mkstemp's pattern, which older versions used: ".NAME.xxxxxxxx.tmp".
 _TEMP = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
+MAX_NAME_BYTES = 255  # of one file name, on the file systems the game runs on
 _TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
 # An ordinary program creates files rw for everyone, and the umask takes away
 # what the user does not share (open(2) applies it), so a teacher's umask decides.
@@ -170,9 +171,13 @@ def _create_temp(path: pathlib.Path) -> tuple[int, pathlib.Path]:
     # save must be as shareable as any file the user makes.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     flags |= getattr(os, "O_CLOEXEC", 0)
+    name = path.name
+    # The temp's name must fit where the target's does (255 bytes on common file systems).
+    while len(f".{name}.12345678.tmp".encode()) > MAX_NAME_BYTES:
+        name = name[:-1]
     while True:
         tag = "".join(secrets.choice(_TEMP_ALPHABET) for _ in range(8))
-        temp = path.parent / f".{path.name}.{tag}.tmp"
+        temp = path.parent / f".{name}.{tag}.tmp"
         try:
             return os.open(temp, flags, _NEW_FILE_MODE), temp
         except FileExistsError:

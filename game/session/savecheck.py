@@ -50,6 +50,7 @@ NOTE_KINDS = ("inject", "adjust", "extend", "undo", "pause", "resume")
 # The scenario format's ids (game.content.schema.ID_PATTERN; a test keeps them equal).
 ID = re.compile(r"[a-z][a-z0-9_]{0,39}")
 DIGEST = re.compile(r"[0-9a-f]{64}")
+FORMS = {ID: "an id (a-z, 0-9 and _, at most 40)", DIGEST: "a SHA-256 digest"}
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -209,7 +210,7 @@ def text(
     if control is not None:
         raise Damaged(f"{where} holds the control character {shown(control.group())}")
     if pattern is not None and not pattern.fullmatch(value):
-        raise _fail(where, value, f"of the form {pattern.pattern}")
+        raise _fail(where, value, FORMS.get(pattern, "in its form"))
     return value
 
 

@@ -313,7 +313,8 @@ class SaveFolder:
         try:
             save_match(match, path, name)
         except SaveError as error:
-            where = f"cannot write in the folder “{self.folder.name or '.'}”: {error.reason}"
+            # the reason first: where the line is cut short, the folder's name gives way
+            where = f"{error.reason} (cannot write in the folder “{self.folder.name or '.'}”)"
             self.problem = f"Saves are off: {where if error.reason else error}"
             raise
         self.problem = ""

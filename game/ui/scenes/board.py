@@ -575,7 +575,6 @@ class BoardScene(Scene):
         )
         canvas.set_clip(clip)
         self._draw_details(canvas, state, focus)
-        self._draw_save_warning(canvas)
         self._draw_cards(canvas)
         self._draw_log(canvas)
         if self.toast_text:
@@ -722,22 +721,6 @@ class BoardScene(Scene):
             surface = style.text(text, 14, colour, bold)
             canvas.blit(surface, (box.left + px(10), y))
             y += style.font(14, bold).get_linesize()
-
-    def _draw_save_warning(self, canvas: pygame.Surface) -> None:
-        """While saves fail, say so in the map's other corner, for as long as they fail."""
-        if not self.save_warning:
-            return
-        style, px, rect = self.style, self.px, self.regions["map"]
-        width = min(px(420), rect.width // 2 - px(20))
-        lines = style.wrap(self.save_warning, 14, width - px(20), True)[:3]
-        height = len(lines) * style.font(14, True).get_linesize() + px(16)
-        box = pygame.Rect(rect.left + px(10), rect.bottom - height - px(10), width, height)
-        pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
-        pygame.draw.rect(canvas, style["bad"], box, px(2), border_radius=px(8))
-        y = box.top + px(8)
-        for line in lines:
-            canvas.blit(style.text(line, 14, "bad", True), (box.left + px(10), y))
-            y += style.font(14, True).get_linesize()
 
     def _card_height(self) -> int:
         return self.px(104)
@@ -895,8 +878,14 @@ class BoardScene(Scene):
         style, px, scenario = self.style, self.px, self.match.scenario
         rect = self.regions["log"]
         entries = self.log_entries()
-        canvas.blit(style.text("Log", 16, "text", True), (rect.left + px(12), rect.top + px(8)))
-        hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
+        title = style.text("Log", 16, "text", True)
+        canvas.blit(title, (rect.left + px(12), rect.top + px(8)))
+        if self.save_warning:  # for as long as saves fail, where the log's hint was
+            room = rect.width - title.get_width() - px(40)
+            warning = self._fit(self.save_warning, 13, room, bold=True)
+            hint = style.text(warning, 13, "bad", True)
+        else:
+            hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
         canvas.blit(hint, (rect.right - hint.get_width() - px(12), rect.top + px(10)))
         line_h = style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)
