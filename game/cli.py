@@ -71,7 +71,9 @@ class _Version(argparse.Action):
 
 def _path(text: str) -> pathlib.Path:
     if not text.strip():
-        raise argparse.ArgumentTypeError("an empty path names no file or folder (use . for here)")
+        raise argparse.ArgumentTypeError(
+            "an empty path names no file or folder; write . for this folder"
+        )
     if "\0" in text:
         raise argparse.ArgumentTypeError("a path cannot hold a NUL character")
     return pathlib.Path(text)
@@ -359,7 +361,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _kind(path: pathlib.Path) -> str:
-    """ "a regular file", "a folder", or what else is there ("" for nothing), without opening it."""
+    """What is at a path, looked at without opening it: "a regular file", "a folder",
+    a sentence for anything else, or "" for nothing."""
     import os
 
     from game.session.files import describe, kind_of
@@ -704,7 +707,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `envoy schema | head`
         sys.stderr.close()
         return 0
-    except OSError as error:  # a file the command needed; each command names what it was doing
+    except OSError as error:  # a file problem no command foresaw: still one line, not a traceback
         from game.session.files import describe
 
         where = f"{error.filename}: " if error.filename else ""

@@ -351,3 +351,12 @@ def test_saving_into_a_folder_under_a_file_says_saves_are_off_and_why(tmp_path):
     working.problem = folder.problem
     assert working.try_autosave(a_match()) is True
     assert working.problem == ""  # the warning goes once saves work again
+
+
+def test_a_file_problem_no_command_foresaw_is_still_one_line(capsys, monkeypatch):
+    def refused(args):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), "/somewhere/file")
+
+    monkeypatch.setitem(cli.COMMANDS, "schema", refused)
+    assert cli.main(["schema"]) == 1
+    assert one_line_error(capsys) == "envoy: error: /somewhere/file: permission denied\n"

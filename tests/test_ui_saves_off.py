@@ -117,3 +117,65 @@ def test_the_board_warns_while_saves_fail_and_manual_save_says_why(tmp_path, mon
     press(app, pygame.K_RETURN)
     pump(app, 2)
     assert scene_name(app) == "board" and board.save_warning == ""
+
+
+def test_the_load_screen_lists_hostile_saves_as_unloadable_and_never_waits(tmp_path):
+    from game.session.saves import save_match
+    from game.ui.scenes.menus import LoadScene
+
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    match = Match.start(RESULT.unwrap(), Source.of(RESULT), 3, (Seat("un_envoy", HUMAN),))
+    good = save_match(match, saves / "good.envoy.json", "A good one")
+    text = good.read_text("utf-8")
+    (saves / "turn.envoy.json").write_text(
+        text.replace('"turn": 1,\n  "outcome"', '"turn": 1e999,\n  "outcome"')
+    )
+    (saves / "digits.envoy.json").write_text(text.replace('"seed": 3', '"seed": ' + "7" * 5000, 1))
+    (saves / "ai.envoy.json").write_text(
+        text.replace('"difficulty": "normal"', '"difficulty": "impossible"', 1)
+    )
+    (saves / "line\nbreak\x1b[2J.envoy.json").write_text(
+        text.replace('"A good one"', '"x\\u0000y"')
+    )
+    (saves / "folder.envoy.json").mkdir()
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(saves / "pipe.envoy.json")
+        (saves / "zero.envoy.json").symlink_to("/dev/zero")
+    app = make_app(saves)
+    app.push(TitleScene(app))
+    pump(app)
+    app.push(LoadScene(app))
+    pump(app, 2)
+    scene = app.scene
+    by_file = {info.path.name: info for info in scene.infos}
+    assert by_file["good.envoy.json"].error == ""
+    unloadable = [name for name, info in by_file.items() if info.error]
+    assert len(unloadable) == len(by_file) - 1
+    rows = [item["text"] for item in scene.list.item_list]
+    assert all("\n" not in row and "\x1b" not in row for row in rows)
+    for index, info in enumerate(scene.infos):
+        scene.picker.select(index)
+        pump(app)
+        if info.error:
+            press(app, pygame.K_RETURN)
+            assert scene_name(app) == "load"
+            assert "\n" not in scene.detail.text and "\x1b" not in scene.detail.text
+            assert scene.detail.text.startswith("Cannot load: ") or scene.detail.text == info.error
+    shoot(app, ARTIFACTS, "load-hostile-saves")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_continue_on_the_title_never_waits_on_a_fifo_or_offers_a_damaged_autosave(tmp_path):
+    saves = tmp_path / "saves"
+    saves.mkdir()
+    os.mkfifo(saves / "autosave-99991231-235959-000000.envoy.json")
+    (saves / "autosave-99991231-235958-000000.envoy.json").write_text(
+        '{"format": "envoy-save", "version": 2, "seed": 1e999}'
+    )
+    app = make_app(saves)
+    app.push(TitleScene(app))
+    pump(app, 2)
+    assert app.scene.continue_info == ""
+    press(app, pygame.K_c)
+    assert scene_name(app) == "title"

@@ -83,6 +83,14 @@ def shown(value: Any, limit: int = 40) -> str:
     return "a list" if isinstance(value, list) else "a mapping"
 
 
+def printable(text: str, limit: int = 80) -> str:
+    """A file's name or a save's title as a screen or a terminal may show it: one
+    line, no control characters (which a terminal would obey), at most ``limit``."""
+    text = re.sub(r"[\t\n\r\u2028\u2029]", " ", text)
+    text = CONTROL_OR_BREAK.sub("?", text).encode("utf-8", "replace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # ------------------------------------------------------------------ the JSON
 
 

@@ -133,13 +133,14 @@ def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path
 
 def read_document(path: pathlib.Path) -> dict[str, Any]:
     """The parsed, upgraded and checked document of a save file, or a :class:`SaveError`."""
+    name = savecheck.printable(path.name)
     try:
         data = read_regular(path, MAX_BYTES)
     except TooLarge:
-        raise SaveError(f"{path.name} is too large to be an Envoy save") from None
+        raise SaveError(f"{name} is too large to be an Envoy save") from None
     except OSError as error:
-        raise SaveError(f"{path.name} cannot be read: {describe(error)}") from None
-    return parse_document(data, path.name)
+        raise SaveError(f"{name} cannot be read: {describe(error)}") from None
+    return parse_document(data, name)
 
 
 def parse_document(data: bytes, name: str) -> dict[str, Any]:
@@ -247,7 +248,7 @@ def _classroom(match: Match, block: dict[str, Any]) -> None:
 
 def load_match(path: pathlib.Path) -> Match:
     """Read a save and rebuild its match, or raise :class:`SaveError`."""
-    return match_from_document(read_document(path), path.name)
+    return match_from_document(read_document(path), savecheck.printable(path.name))
 
 
 # ------------------------------------------------------------------ the save folder
@@ -338,7 +339,7 @@ class SaveFolder:
 
     def info(self, path: pathlib.Path) -> SaveInfo:
         autosave = path.name.startswith(AUTOSAVE_PREFIX)
-        stem = path.name[: -len(SUFFIX)]
+        stem = savecheck.printable(path.name[: -len(SUFFIX)])
         try:
             document = read_document(path)
         except SaveError as error:
@@ -347,7 +348,7 @@ class SaveFolder:
         return SaveInfo(
             path,
             document["name"] or stem,
-            document["scenario"]["title"],
+            savecheck.printable(document["scenario"]["title"]),
             snapshot["turn"],
             snapshot["outcome"],
             document["saved_at"],
