@@ -26,6 +26,7 @@ from game.content.schema import ID_PATTERN
 from game.engine.state import state_hash
 from game.session import savecheck
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
+from game.session.report import meters_csv, report_html
 from game.session.saves import (
     MAX_BYTES,
     SaveError,
@@ -400,7 +401,7 @@ def mutated(draw):
     return document
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=mutated())
 def test_a_mutated_save_loads_as_a_consistent_game_or_is_refused(document):
     data = json.dumps(document, ensure_ascii=False).encode()
@@ -416,6 +417,7 @@ def test_a_mutated_save_loads_as_a_consistent_game_or_is_refused(document):
         match.agent(seat.envoy)
     assert 0 <= match.classroom.timer_seconds <= savecheck.MAX_TIMER_SECONDS
     assert all(0 <= note.turn <= savecheck.MAX_TURN for note in match.facilitator)
+    assert "<html" in report_html(match) and meters_csv(match)  # the debrief pack reads it all
     again = parse_document(json.dumps(to_document(match)).encode(), "again")
     assert again["seats"] == [
         {"envoy": s.envoy, "kind": s.kind, "difficulty": s.difficulty, "name": s.name}

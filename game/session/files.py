@@ -28,7 +28,7 @@ from typing import BinaryIO
 # the previous file stays whole.
 STALE_TEMP_SECONDS = 3600
 # mkstemp's pattern, which older versions used: ".NAME.xxxxxxxx.tmp".
-_TEMP = re.compile(r"\.(?P<target>.+)\.[a-z0-9_]{8}\.tmp")
+_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
 MAX_NAME_BYTES = 255  # of one file name, on the file systems the game runs on
 _TEMP_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789_"
 # An ordinary program creates files rw for everyone, and the umask takes away
