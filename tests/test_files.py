@@ -360,3 +360,23 @@ def test_a_file_problem_no_command_foresaw_is_still_one_line(capsys, monkeypatch
     monkeypatch.setitem(cli.COMMANDS, "schema", refused)
     assert cli.main(["schema"]) == 1
     assert one_line_error(capsys) == "envoy: error: /somewhere/file: permission denied\n"
+
+
+def test_text_that_is_not_unicode_turns_saves_off_instead_of_crashing(tmp_path):
+    seats = (Seat("un_envoy", HUMAN, name="Blue \ud800"), Seat("norland_fm"), Seat("vellmark_fm"))
+    match = Match.start(RESULT.unwrap(), Source.of(RESULT), 5, seats)
+    folder = SaveFolder(tmp_path)
+    assert folder.try_autosave(match) is False
+    assert folder.problem.startswith("Saves are off: could not save autosave-")
+    assert folder.problem.endswith("the game holds text that is not Unicode")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_continue_goes_on_from_the_newest_autosave_that_reads(tmp_path):
+    folder = SaveFolder(tmp_path)
+    older = folder.autosave(a_match())
+    newer = folder.autosave(a_match())
+    newer.write_bytes(newer.read_bytes()[:100])  # a disk that lost the end of it
+    assert folder.newest_autosave() == older
+    older.write_text("{}")
+    assert folder.newest_autosave() is None

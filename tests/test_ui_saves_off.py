@@ -139,6 +139,7 @@ def test_the_load_screen_lists_hostile_saves_as_unloadable_and_never_waits(tmp_p
         text.replace('"A good one"', '"x\\u0000y"')
     )
     (saves / "folder.envoy.json").mkdir()
+    (saves / os.fsdecode(b"not-utf8-\xff.envoy.json")).write_text(text.replace(": 3", ": -3"))
     if hasattr(os, "mkfifo"):
         os.mkfifo(saves / "pipe.envoy.json")
         (saves / "zero.envoy.json").symlink_to("/dev/zero")
@@ -154,6 +155,7 @@ def test_the_load_screen_lists_hostile_saves_as_unloadable_and_never_waits(tmp_p
     assert len(unloadable) == len(by_file) - 1
     rows = [item["text"] for item in scene.list.item_list]
     assert all("\n" not in row and "\x1b" not in row for row in rows)
+    assert all(row.encode("utf-8") for row in rows)  # drawable: no lone surrogates
     for index, info in enumerate(scene.infos):
         scene.picker.select(index)
         pump(app)

@@ -327,8 +327,9 @@ class SaveFolder:
         return sorted(found, key=lambda p: p.name, reverse=True)
 
     def newest_autosave(self) -> pathlib.Path | None:
-        saves = self.autosaves()
-        return saves[0] if saves else None
+        """The newest autosave that reads as a save: Continue skips a damaged one and
+        goes on from the turn before, since several are kept for that."""
+        return next((path for path in self.autosaves() if not self.info(path).error), None)
 
     def listing(self) -> list[SaveInfo]:
         """Every save in the folder, newest first, damaged ones included with their problem."""
