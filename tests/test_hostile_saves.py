@@ -187,6 +187,12 @@ HOSTILE = [
     ),
     ("action-not-text", as_bytes(edited(**{"actions.0": 7})), "actions[0]"),
     ("action-long", as_bytes(edited(**{"actions.0": "play " + "x" * 5000})), "actions[0]"),
+    ("actions-too-many", as_bytes(edited(actions=["end un_envoy"] * 20_001)), "at most 20,000"),
+    (
+        "seats-too-many",
+        as_bytes(edited(seats=[{"envoy": f"e{i}"} for i in range(65)])),
+        "at most 64",
+    ),
     ("action-unknown", as_bytes(edited(**{"actions.0": "play nothing"})), "does not replay"),
     (
         "deep-nesting",

@@ -37,7 +37,9 @@ MAX_TURN = 10_000  # far past any crisis, however often a facilitator extends it
 MAX_DEPTH = 24  # the snapshot nests about six deep
 MAX_SEATS = 64
 MAX_LIBRARIES = 64
-MAX_ACTIONS = 1_000_000
+# A long class game logs a few thousand actions; loading replays each (about 0.1 ms),
+# so this also bounds how long a hostile save can keep the Load screen busy.
+MAX_ACTIONS = 20_000
 MAX_NOTES = 100_000  # facilitator notes, and reflections, each
 MAX_TIMER_SECONDS = 24 * 3600
 NAME_MAX_CHARS = 200  # a save's, a team's, a crisis's title
