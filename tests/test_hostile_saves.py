@@ -431,6 +431,28 @@ def test_a_mutated_save_loads_as_a_consistent_game_or_is_refused(document):
     ]
 
 
+WORDS = sorted({word for action in DOCUMENT["actions"] for word in action.split()})
+VERBS = ["facilitator", "inject", "adjust", "extend", "withdraw", "tension", "standing", "end"]
+ODD = ["0", "-1", "3", "100", "999999", "1e9", "x" * 50, "Norland", "ünïcode"]
+ACTION_WORDS = st.sampled_from([*WORDS, *VERBS, *ODD])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    keep=st.integers(0, len(DOCUMENT["actions"])),
+    extra=st.lists(st.lists(ACTION_WORDS, min_size=1, max_size=6).map(" ".join), max_size=4),
+)
+def test_an_edited_action_log_replays_or_is_refused_and_nothing_else(keep, extra):
+    document = copy.deepcopy(DOCUMENT)
+    document["actions"] = document["actions"][:keep] + extra
+    try:
+        match = load_match_bytes(as_bytes(document))
+    except SaveError as error:
+        assert "\n" not in str(error)
+    else:  # only the unedited log reaches the saved game
+        assert [str(action) for action in match.actions] == DOCUMENT["actions"]
+
+
 def load_match_bytes(data: bytes) -> Match:
     from game.session.saves import match_from_document
 

@@ -223,10 +223,11 @@ def match_from_document(document: dict[str, Any], name: str) -> Match:
             raise SaveError(
                 f"{name} is damaged: action {number} ({shown}) does not replay: {error}"
             ) from None
-    snapshot = document["snapshot"]
-    if snapshot["hash"] != state_hash(match.state) or (snapshot["turn"], snapshot["outcome"]) != (
-        match.state.turn,
-        match.state.outcome,
+    snapshot, state = document["snapshot"], match.state
+    if (snapshot["hash"], snapshot["turn"], snapshot["outcome"]) != (
+        state_hash(state),
+        state.turn,
+        state.outcome,
     ):
         raise SaveError(f"{name} is damaged: replaying its moves does not give the saved game")
     _classroom(match, document["classroom"])
