@@ -407,7 +407,7 @@ def mutated(draw):
     return document
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document=mutated())
 def test_a_mutated_save_loads_as_a_consistent_game_or_is_refused(document):
     data = json.dumps(document, ensure_ascii=False).encode()
@@ -437,7 +437,7 @@ ODD = ["0", "-1", "3", "100", "999999", "1e9", "x" * 50, "Norland", "ünïcode"]
 ACTION_WORDS = st.sampled_from([*WORDS, *VERBS, *ODD])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     keep=st.integers(0, len(DOCUMENT["actions"])),
     extra=st.lists(st.lists(ACTION_WORDS, min_size=1, max_size=6).map(" ".join), max_size=4),
