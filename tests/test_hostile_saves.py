@@ -202,6 +202,12 @@ HOSTILE = [
     ("note-turn-huge", as_bytes(edited(**{"classroom.facilitator.0.turn": 10**9})), "turn"),
     ("reflection-envoy", as_bytes(edited(**{"classroom.reflections.0.envoy": "X Y"})), "envoy"),
     ("reflection-bell", as_bytes(edited(**{"classroom.reflections.0.prompt": "\a"})), "control"),
+    ("reflection-team", as_bytes(edited(**{"classroom.reflections.0.team": ["Blue"]})), "team"),
+    ("note-text", as_bytes(edited(**{"classroom.facilitator.0.text": "t" * 20_000})), "text"),
+    ("note-reason", as_bytes(edited(**{"classroom.facilitator.0.reason": 5})), "reason"),
+    ("note-action", as_bytes(edited(**{"classroom.facilitator.0.action": "a\x00"})), "action"),
+    ("library-source", as_bytes(edited(**{"scenario.libraries.0.source": "yaml"})), "source"),
+    ("format-other", as_bytes(edited(format="envoy-save-2")), "not an Envoy save"),
     ("action-unknown", as_bytes(edited(**{"actions.0": "play nothing"})), "does not replay"),
     (
         "deep-nesting",
