@@ -28,6 +28,7 @@ from game.terminal import LIMIT, SafeStream, safe
 
 PROG = "envoy"
 USAGE_ERROR = 2
+TABLE_FILE_MAX_BYTES = 4 * 1024 * 1024  # the Markdown file simulate --write updates
 # The AI policies --policy accepts: the keys of game.ai.agents.POLICIES (a test
 # keeps them equal). Named here so that starting the game does not load the AI.
 POLICY_NAMES = ("random", "greedy", "search")
@@ -38,7 +39,15 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse, but a bad argument is one line and exit 2, with a pointer to --help."""
+    """argparse, but a bad argument is one line and exit 2, with a pointer to --help.
+
+    Every argument declared ``type=pathlib.Path``, in every command, is read by
+    :func:`_path`, so none of them takes an empty path for the current folder.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.register("type", pathlib.Path, _path)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{message} (see '{self.prog} --help')")
@@ -64,11 +73,22 @@ class _Version(argparse.Action):
         parser.exit()
 
 
-def _place(text: str) -> pathlib.Path:
-    """A file or folder argument; an empty one is refused, not read as the current folder."""
-    if not text:
-        raise argparse.ArgumentTypeError("an empty path names no file or folder")
+def _path(text: str) -> pathlib.Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "an empty path names no file or folder; write . for this folder"
+        )
+    if "\0" in text:
+        raise argparse.ArgumentTypeError("a path cannot hold a NUL character")
     return pathlib.Path(text)
+
+
+def _cannot(doing: str, path: pathlib.Path, error: OSError) -> int:
+    """Say in one line that a file could not be read or written; the exit code 1."""
+    from game.session.files import describe
+
+    print(f"{PROG}: error: cannot {doing} {safe(path)}: {describe(error)}", file=sys.stderr)
+    return 1
 
 
 def _seconds(text: str) -> float:
@@ -116,12 +136,12 @@ def _folder_options(prefix: str) -> argparse.ArgumentParser:
     keeps them as ``top_mods`` and ``top_saves``, and :func:`_merge` joins the two."""
     options = _Parser(add_help=False)
     options.add_argument(
-        "--saves", dest=f"{prefix}saves", type=_place, metavar="DIR", help=SAVES_HELP
+        "--saves", dest=f"{prefix}saves", type=pathlib.Path, metavar="DIR", help=SAVES_HELP
     )
     options.add_argument(
         "--mods",
         dest=f"{prefix}mods",
-        type=_place,
+        type=pathlib.Path,
         action="append",
         default=[],
         metavar="DIR",
@@ -138,7 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[_folder_options("top_")],
     )
     parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
-    parser.add_argument("--load", dest="top_load", type=_place, metavar="FILE", help=LOAD_HELP)
+    parser.add_argument(
+        "--load", dest="top_load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     folders = _folder_options("")
 
@@ -150,7 +172,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="open the game (the default)",
         description="Open the game window at the title screen, or straight into a saved game.",
     )
-    play.add_argument("--load", type=_place, metavar="FILE", help=LOAD_HELP)
+    play.add_argument("--load", type=pathlib.Path, metavar="FILE", help=LOAD_HELP)
 
     demo = command(
         "demo",
@@ -366,15 +388,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     files: list[pathlib.Path] = []
     for path in args.paths:
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "a folder":
             found = loader.yaml_files(path)
             if not found:
                 raise UsageError(f"no .yaml files in {path}")
             files.extend(found)
-        elif path.is_file():
+        elif kind == "a regular file":
             files.append(path)
         else:
-            raise UsageError(f"no such file or folder: {path}")
+            raise UsageError(f"{path}: {kind}" if kind else f"no such file or folder: {path}")
     errors = warnings = 0
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
@@ -389,6 +412,23 @@ def cmd_validate(args: argparse.Namespace) -> int:
     summary += _plural(warnings, "warning")
     print(summary + ("." if errors else " - ok."))
     return 1 if errors else 0
+
+
+def _kind(path: pathlib.Path) -> str:
+    """What is at a path, looked at without opening it: "a regular file", "a folder",
+    a sentence for anything else, or "" for nothing."""
+    import os
+
+    from game.session.files import describe, kind_of
+
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return ""
+    except OSError as error:
+        return f"cannot read it: {describe(error)}"
+    kind = kind_of(info)
+    return kind if kind in ("a regular file", "a folder") else f"it is {kind}, not a file or folder"
 
 
 def _plural(count: int, word: str) -> str:
@@ -471,7 +511,7 @@ def cmd_new_scenario(args: argparse.Namespace) -> int:
     except starter.StarterError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
-        return _fail(f"cannot write {safe(folder)}: {error.strerror or error}")
+        return _cannot("write into", folder, error)
     mods = "" if args.dir is None else f" --mods {_shell(folder)}"
     print(f"Wrote {safe(path)}")
     print(f"Check it after each change: {PROG} validate {_shell(path)}")
@@ -526,17 +566,22 @@ def _simulate_command(args: argparse.Namespace) -> str:
 
 def _write_table(path: pathlib.Path, table: str) -> int:
     from game.ai.simulate import replace_between_markers
-    from game.session.files import write_atomic
+    from game.session.files import describe, read_regular, write_atomic
 
     try:
-        document = path.read_text(encoding="utf-8")
+        document = read_regular(path, TABLE_FILE_MAX_BYTES).decode("utf-8")
     except OSError as error:
-        raise UsageError(f"cannot read {path}: {error.strerror or error}") from None
+        raise UsageError(f"cannot read {path}: {describe(error)}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"cannot read {path}: it is not UTF-8 text") from None
     try:
         updated = replace_between_markers(document, table)
     except ValueError as error:
         return _fail(f"{safe(path)}: {error}")
-    write_atomic(path, updated.encode("utf-8"))
+    try:
+        write_atomic(path, updated.encode("utf-8"))
+    except OSError as error:
+        return _cannot("write", path, error)
     print(f"Wrote the balance table into {path}.")
     return 0
 
@@ -626,6 +671,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     mods = _mods(args)
     if _load(args.scenario, mods) is None:  # its errors are printed
         return 1
+    if args.screenshots is not None:  # before the window opens, not at the first screen
+        from game.session.files import make_folder
+
+        try:
+            make_folder(args.screenshots)
+        except OSError as error:
+            return _cannot("write screenshots into", args.screenshots, error)
     if args.headless:
         os.environ["SDL_VIDEODRIVER"] = "dummy"
         os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -701,7 +753,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         paths = write_report(match, folder)
     except OSError as error:
-        return _fail(f"could not write to {safe(folder)}: {error.strerror or error}")
+        return _cannot("write the report into", folder, error)
     for path in paths:
         print(safe(path))
     return 0
@@ -746,6 +798,12 @@ def _main(argv: list[str]) -> int:
     except BrokenPipeError:  # e.g. `envoy schema | head`
         sys.stderr.close()
         return 0
+    except OSError as error:  # a file problem no command foresaw: still one line, not a traceback
+        from game.session.files import describe
+
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"{PROG}: error: {where}{describe(error)}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -416,7 +416,7 @@ def test_a_mod_file_name_is_found_from_any_folder(capsys, tmp_path, monkeypatch)
         (["simulate", "a" * 300], "unknown scenario 'aaa"),
         (["simulate", "../../../etc/passwd.yaml"], "no such file: ../../../etc/passwd.yaml"),
         (["demo", "--text", "--scenario", "a\x00b"], "unknown scenario 'a\\x00b'"),
-        (["--mods", "a\x00b"], "no such mods folder: a\\x00b"),
+        (["--mods", "a\x00b"], "argument --mods: a path cannot hold a NUL character"),
         (["--mods", "a" * 300], "no such mods folder: aaa"),
         (["simulate", "x", "--mods", ""], "argument --mods: an empty path"),
         (["--saves", ""], "argument --saves: an empty path"),

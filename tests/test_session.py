@@ -103,7 +103,7 @@ def rewrite(path: pathlib.Path, document: dict) -> pathlib.Path:
         (b"[1, 2, 3]", "not an Envoy save"),
         (b'{"format": "other-game", "version": 1}', "not an Envoy save"),
         (b'{"format": "envoy-save", "version": "one"}', "no valid format version"),
-        (b'{"format": "envoy-save", "version": 1}', "'scenario' is missing"),
+        (b'{"format": "envoy-save", "version": 1}', "damaged: game_version is missing"),
         (b"[" * 100_000, "not an Envoy save"),
     ],
 )

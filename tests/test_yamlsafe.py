@@ -390,7 +390,7 @@ def test_a_missing_file_is_a_content_error(tmp_path):
 def test_a_directory_is_refused(tmp_path):
     with pytest.raises(ContentError) as caught:
         read_yaml_file(tmp_path, "dir")
-    assert caught.value.diagnostics[0].message == "this is not a regular file"
+    assert caught.value.diagnostics[0].message == "cannot read the file: it is a folder, not a file"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
@@ -399,7 +399,8 @@ def test_a_named_pipe_is_refused_without_blocking(tmp_path):
     os.mkfifo(path)
     with pytest.raises(ContentError) as caught:
         read_yaml_file(path, "pipe.yaml")
-    assert caught.value.diagnostics[0].message == "this is not a regular file"
+    message = caught.value.diagnostics[0].message
+    assert message == "cannot read the file: it is a FIFO (a named pipe), not a file"
 
 
 def test_an_oversized_file_is_refused_from_its_size_alone(tmp_path):

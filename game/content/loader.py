@@ -48,10 +48,11 @@ from game.content.schema import (
     RulesDef,
     ScenarioDef,
 )
-from game.content.yamlsafe import Marks, Path, read_bytes, read_yaml
+from game.content.yamlsafe import MAX_BYTES, Marks, Path, read_bytes, read_yaml
 from game.engine import expr, model
 from game.engine.expr import ACCORD, PARTY, SEAT, Effect, ExprError, IdTables, Scope, did_you_mean
 from game.paths import PROJECT_DIR, SCENARIO_DIR
+from game.session.files import open_regular
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 LIBRARY_DIR = PACKAGE_DIR / "library"
@@ -346,7 +347,7 @@ def _library_name(found: pathlib.Path, file: str, folder: pathlib.Path | None) -
 def is_library_file(path: pathlib.Path) -> bool:
     """Whether a YAML file is a move library (it has a top-level ``library:`` key)."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, MAX_BYTES) as handle:
             head = handle.read(4096)
     except OSError:
         return False

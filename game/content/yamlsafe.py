@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import codecs
 import math
-import os
 import pathlib
 import re
-import stat
 
 import attrs
 import yaml
@@ -41,6 +39,7 @@ from yaml.events import (
 )
 
 from game.content.diagnostics import ContentError, Diagnostic
+from game.session.files import NotAFile, TooLarge, describe, read_regular
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64
@@ -125,32 +124,18 @@ def read_bytes(path: pathlib.Path, file: str | None = None) -> bytes:
     """A file's bytes, refusing huge and non-regular files before reading them."""
     file = file or str(path)
     try:
-        return _read_regular_file(pathlib.Path(path), file)
+        return read_regular(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise _too_big(file, exc.size) from None
+    except NotAFile as exc:
+        hint = "give the path of a .yaml file"
+        raise _error(file, 1, 1, f"cannot read the file: {exc.problem}", hint) from None
     except OSError as exc:
-        message = f"cannot read the file: {exc.strerror or exc}"
+        message = f"cannot read the file: {describe(exc)}"
         raise _error(file, 1, 1, message, "check that it exists and can be read") from None
 
 
 # --- reading and decoding ---------------------------------------------------
-
-
-def _read_regular_file(path: pathlib.Path, file: str) -> bytes:
-    # stat before opening: opening a FIFO blocks and opening a device can have
-    # side effects. The opened file is checked again in case it was swapped.
-    _check_regular(os.stat(path), file)
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
-    fd = os.open(path, flags)
-    with open(fd, "rb") as stream:
-        _check_regular(os.fstat(stream.fileno()), file)
-        # One byte over the limit is enough for read_yaml to refuse a file that grew.
-        return stream.read(MAX_BYTES + 1)
-
-
-def _check_regular(info: os.stat_result, file: str) -> None:
-    if not stat.S_ISREG(info.st_mode):
-        raise _error(file, 1, 1, "this is not a regular file", "give the path of a .yaml file")
-    if info.st_size > MAX_BYTES:
-        raise _too_big(file, info.st_size)
 
 
 def _decode(data: bytes, file: str) -> str:

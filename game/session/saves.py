@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 
 import game
 from game.paths import portable_name
-from game.session.files import write_atomic
+from game.session import savecheck
+from game.session.files import TooLarge, describe, read_regular, write_atomic
 
 if TYPE_CHECKING:  # the title screen lists saves without loading the rules
-    from game.session.match import Match, Seat
+    from game.session.match import Match
 
 MAGIC = "envoy-save"
 VERSION = 2
@@ -37,6 +38,7 @@ SUFFIX = ".envoy.json"
 AUTOSAVE_PREFIX = "autosave-"
 AUTOSAVES_KEPT = 5
 MAX_BYTES = 16 * 1024 * 1024
+VERSION_TEXT = re.compile(r"[0-9A-Za-z.+-]{1,40}")  # a game version a message may show
 
 
 def _upgrade_1(document: dict[str, Any]) -> dict[str, Any]:
@@ -49,7 +51,15 @@ UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _upgrade_1
 
 
 class SaveError(ValueError):
-    """A save that cannot be written or read, with a message for the player."""
+    """A save that cannot be written or read, with a message for the player.
+
+    ``reason`` is why the disk refused a write ("the disk is read-only"), for a
+    warning that names the folder rather than one file; "" for anything else.
+    """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason
 
 
 # ------------------------------------------------------------------ writing
@@ -105,11 +115,17 @@ def _text(data: bytes) -> dict[str, str]:
 
 def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path:
     """Write a match to ``path`` atomically. Raises :class:`SaveError` if the disk refuses."""
-    data = json.dumps(to_document(match, name), ensure_ascii=False, indent=1).encode()
+    try:
+        data = json.dumps(to_document(match, name), ensure_ascii=False, indent=1).encode()
+    except UnicodeEncodeError:  # a lone surrogate: no reader could take it back
+        raise SaveError(
+            f"could not save {path.name}: the game holds text that is not Unicode"
+        ) from None
     try:
         write_atomic(path, data)
     except OSError as error:
-        raise SaveError(f"could not write {path.name}: {error.strerror or error}") from None
+        reason = describe(error)
+        raise SaveError(f"could not write {path.name}: {reason}", reason) from None
     return path
 
 
@@ -117,23 +133,24 @@ def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path
 
 
 def read_document(path: pathlib.Path) -> dict[str, Any]:
-    """The parsed, upgraded document of a save file, or a :class:`SaveError`."""
+    """The parsed, upgraded and checked document of a save file, or a :class:`SaveError`."""
+    name = savecheck.printable(path.name)
     try:
-        with open(path, "rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        data = read_regular(path, MAX_BYTES)
+    except TooLarge:
+        raise SaveError(f"{name} is too large to be an Envoy save") from None
     except OSError as error:
-        raise SaveError(f"could not read {path.name}: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise SaveError(f"{path.name} is too large to be an Envoy save")
-    return parse_document(data, path.name)
+        raise SaveError(f"{name} cannot be read: {describe(error)}") from None
+    return parse_document(data, name)
 
 
 def parse_document(data: bytes, name: str) -> dict[str, Any]:
+    """The checked document of a save's bytes (see :mod:`game.session.savecheck`)."""
     try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        document = savecheck.decode_json(data)
+    except savecheck.Unreadable as error:
         if data.lstrip()[:1] == b"{" and b'"envoy-save"' in data[:200]:
-            raise SaveError(f"{name} is damaged (cut short or corrupted)") from None
+            raise SaveError(f"{name} is damaged ({error})") from None
         raise SaveError(f"{name} is not an Envoy save") from None
     if not isinstance(document, dict) or document.get("format") != MAGIC:
         raise SaveError(f"{name} is not an Envoy save")
@@ -141,70 +158,49 @@ def parse_document(data: bytes, name: str) -> dict[str, Any]:
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SaveError(f"{name} is damaged: it has no valid format version")
     if version > VERSION:
-        made_by = document.get("game_version", "a newer version")
+        made_by = document.get("game_version")
+        if not isinstance(made_by, str) or not VERSION_TEXT.fullmatch(made_by):
+            made_by = "a newer version"
         raise SaveError(
             f"{name} was made by Envoy {made_by} (save format {version}); "
             f"this Envoy reads format {VERSION} and older, so update the game to open it"
         )
-    while version < VERSION:
-        document = UPGRADES[version](document)
-        version = document["version"] = version + 1
+    try:
+        while version < VERSION:
+            document = UPGRADES[version](document)
+            version = document["version"] = version + 1
+        savecheck.check(document)
+    except savecheck.Damaged as error:
+        raise SaveError(f"{name} is damaged: {error}") from None
     return document
 
 
-def _field(document: dict, key: str, kind: type | tuple[type, ...], name: str) -> Any:
-    value = document.get(key)
-    if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise SaveError(f"{name} is damaged: '{key}' is missing or wrong")
-    return value
-
-
-def _bytes(text: Any, name: str) -> bytes:
-    if isinstance(text, dict) and isinstance(text.get("utf8"), str):
+def _bytes(text: dict[str, str], name: str) -> bytes:
+    if "utf8" in text:
         return text["utf8"].encode("utf-8")
-    if isinstance(text, dict) and isinstance(text.get("base64"), str):
-        try:
-            return base64.b64decode(text["base64"], validate=True)
-        except ValueError:
-            pass
-    raise SaveError(f"{name} is damaged: its copy of the scenario is unreadable")
-
-
-def _library(item: Any, name: str) -> tuple[str, str, bytes]:
-    if not isinstance(item, dict) or not all(
-        isinstance(item.get(key), str) for key in ("name", "file")
-    ):
-        raise SaveError(f"{name} is damaged: its copy of a move library is unreadable")
-    return item["name"], portable_name(item["file"]), _bytes(item.get("source"), name)
-
-
-def _seat(data: Any, name: str) -> Seat:
-    from game.session.match import AI, HUMAN, Seat
-
-    if not isinstance(data, dict) or not isinstance(data.get("envoy"), str):
-        raise SaveError(f"{name} is damaged: a seat is unreadable")
-    kind = data.get("kind", AI)
-    difficulty = data.get("difficulty", "normal")
-    team = data.get("name", "")
-    if kind not in (AI, HUMAN) or not isinstance(difficulty, str) or not isinstance(team, str):
-        raise SaveError(f"{name} is damaged: seat '{data['envoy']}' is unreadable")
-    return Seat(data["envoy"], kind, difficulty, team)
+    try:
+        return base64.b64decode(text["base64"], validate=True)
+    except ValueError:
+        raise SaveError(f"{name} is damaged: its copy of the scenario is unreadable") from None
 
 
 def match_from_document(document: dict[str, Any], name: str) -> Match:
-    """Rebuild a match: compile the embedded scenario, replay the log, check the snapshot."""
+    """Rebuild a match from a checked document (see :func:`parse_document`): compile
+    the embedded scenario, replay the log, check the snapshot."""
     from game.content.loader import load_scenario_bytes
     from game.engine.actions import Action, ActionSyntaxError, IllegalAction
     from game.engine.state import state_hash
-    from game.session.match import Match, Source
+    from game.session.match import Match, Seat, Source
 
-    scenario_doc = _field(document, "scenario", dict, name)
-    file = scenario_doc.get("file") if isinstance(scenario_doc.get("file"), str) else "scenario"
-    file = portable_name(file)
+    scenario_doc = document["scenario"]
+    file = portable_name(scenario_doc["file"])
     source = Source(
         file,
-        _bytes(scenario_doc.get("source"), name),
-        tuple(_library(item, name) for item in _field(scenario_doc, "libraries", list, name)),
+        _bytes(scenario_doc["source"], name),
+        tuple(
+            (lib["name"], portable_name(lib["file"]), _bytes(lib["source"], name))
+            for lib in scenario_doc["libraries"]
+        ),
     )
     embedded = {lib: (lib_file, data) for lib, lib_file, data in source.libraries}
     result = load_scenario_bytes(source.scenario, file, None, embedded)
@@ -213,76 +209,48 @@ def match_from_document(document: dict[str, Any], name: str) -> Match:
         detail = f" ({first.message})" if first else ""
         raise SaveError(f"{name}: its copy of the scenario does not load{detail}")
     scenario = result.scenario
-    if scenario.content_hash != scenario_doc.get("hash"):
+    if scenario.content_hash != scenario_doc["hash"]:
         raise SaveError(f"{name} is damaged: its scenario does not match its recorded hash")
-    seed = _field(document, "seed", int, name)
-    seats = [_seat(s, name) for s in _field(document, "seats", list, name)]
-    actions = _field(document, "actions", list, name)
+    seats = [Seat(**seat) for seat in document["seats"]]
     try:
-        match = Match.start(scenario, source, seed, seats)
+        match = Match.start(scenario, source, document["seed"], seats)
     except (ValueError, KeyError) as error:
         raise SaveError(f"{name} is damaged: its seats do not fit the scenario ({error})") from None
-    for number, text in enumerate(actions, 1):
+    for number, text in enumerate(document["actions"], 1):
         try:
-            if not isinstance(text, str):
-                raise ActionSyntaxError("not text")
             match.apply(Action.parse(text))
         except (ActionSyntaxError, IllegalAction) as error:
+            shown = savecheck.shown(text, 60)
             raise SaveError(
-                f"{name} is damaged: action {number} ('{text}') does not replay: {error}"
+                f"{name} is damaged: action {number} ({shown}) does not replay: {error}"
             ) from None
-    snapshot = _field(document, "snapshot", dict, name)
-    if snapshot.get("hash") != state_hash(match.state):
+    snapshot, state = document["snapshot"], match.state
+    if (snapshot["hash"], snapshot["turn"], snapshot["outcome"]) != (
+        state_hash(state),
+        state.turn,
+        state.outcome,
+    ):
         raise SaveError(f"{name} is damaged: replaying its moves does not give the saved game")
-    _classroom(match, _field(document, "classroom", dict, name), name)
+    _classroom(match, document["classroom"])
     return match
 
 
-def _records(cls: type, items: Any, name: str) -> list:
-    """Rebuild frozen records (facilitator notes, reflections) from their saved dicts."""
-    import attrs
-
-    fields = {field.name: field for field in attrs.fields(cls)}
-    records = []
-    for item in items if isinstance(items, list) else [None]:
-        if not isinstance(item, dict) or not item.keys() <= fields.keys():
-            raise SaveError(f"{name} is damaged: its class notes are unreadable")
-        for key, value in item.items():
-            kind = type(fields[key].default) if fields[key].default is not attrs.NOTHING else None
-            expected = kind or (int if key == "turn" else str)
-            if type(value) is not expected:
-                raise SaveError(f"{name} is damaged: its class notes are unreadable")
-        try:
-            records.append(cls(**item))
-        except TypeError:
-            raise SaveError(f"{name} is damaged: its class notes are unreadable") from None
-    return records
-
-
-def _classroom(match: Match, block: dict, name: str) -> None:
+def _classroom(match: Match, block: dict[str, Any]) -> None:
     from game.session.match import Classroom, FacilitatorNote, Reflection
 
-    timer, auto_pass, pin, reflect = (
+    match.classroom = Classroom(
         block.get("timer_seconds", 0),
         block.get("auto_pass", False),
         block.get("pin_hash", ""),
         block.get("reflect", False),
     )
-    if (
-        type(timer) is not int
-        or type(auto_pass) is not bool
-        or type(reflect) is not bool
-        or not isinstance(pin, str)
-    ):
-        raise SaveError(f"{name} is damaged: its class settings are unreadable")
-    match.classroom = Classroom(max(0, timer), auto_pass, pin, reflect)
-    match.facilitator = _records(FacilitatorNote, block.get("facilitator", []), name)
-    match.reflections = _records(Reflection, block.get("reflections", []), name)
+    match.facilitator = [FacilitatorNote(**note) for note in block.get("facilitator", [])]
+    match.reflections = [Reflection(**item) for item in block.get("reflections", [])]
 
 
 def load_match(path: pathlib.Path) -> Match:
     """Read a save and rebuild its match, or raise :class:`SaveError`."""
-    return match_from_document(read_document(path), path.name)
+    return match_from_document(read_document(path), savecheck.printable(path.name))
 
 
 # ------------------------------------------------------------------ the save folder
@@ -312,22 +280,47 @@ class SaveFolder:
 
     def __init__(self, folder: pathlib.Path):
         self.folder = pathlib.Path(folder)
+        # Why the last write failed, for a warning that saves are off ("" once one works).
+        self.problem = ""
 
     def path_for(self, name: str) -> pathlib.Path:
         return self.folder / f"{_slug(name)}{SUFFIX}"
 
     def save(self, match: Match, name: str) -> pathlib.Path:
         """Save into a named slot (the same name overwrites its slot)."""
-        return save_match(match, self.path_for(name), name.strip() or "save")
+        return self._write(match, self.path_for(name), name.strip() or "save")
 
     def autosave(self, match: Match) -> pathlib.Path:
         """Save as the newest autosave and delete all but the newest few."""
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d-%H%M%S-%f")
         path = self.folder / f"{AUTOSAVE_PREFIX}{stamp}{SUFFIX}"
-        save_match(match, path, f"Autosave, turn {match.state.turn}")
+        self._write(match, path, f"Autosave, turn {match.state.turn}")
         for old in self.autosaves()[AUTOSAVES_KEPT:]:
             with contextlib.suppress(OSError):
                 old.unlink()
+        return path
+
+    def try_autosave(self, match: Match) -> bool:
+        """Autosave if the disk lets us; False (and :attr:`problem` says why) if not.
+
+        A game goes on when its saves cannot be written, so this never raises: it
+        is what runs at each turn start, inside the move that began the turn.
+        """
+        try:
+            self.autosave(match)
+        except SaveError:
+            return False
+        return True
+
+    def _write(self, match: Match, path: pathlib.Path, name: str) -> pathlib.Path:
+        try:
+            save_match(match, path, name)
+        except SaveError as error:
+            # the reason first: where the line is cut short, the folder's name gives way
+            where = f"{error.reason} (cannot write in the folder “{self.folder.name or '.'}”)"
+            self.problem = f"Saves are off: {where if error.reason else error}"
+            raise
+        self.problem = ""
         return path
 
     def autosaves(self) -> list[pathlib.Path]:
@@ -336,8 +329,9 @@ class SaveFolder:
         return sorted(found, key=lambda p: p.name, reverse=True)
 
     def newest_autosave(self) -> pathlib.Path | None:
-        saves = self.autosaves()
-        return saves[0] if saves else None
+        """The newest autosave that reads as a save: Continue skips a damaged one and
+        goes on from the turn before, since several are kept for that."""
+        return next((path for path in self.autosaves() if not self.info(path).error), None)
 
     def listing(self) -> list[SaveInfo]:
         """Every save in the folder, newest first, damaged ones included with their problem."""
@@ -348,19 +342,18 @@ class SaveFolder:
 
     def info(self, path: pathlib.Path) -> SaveInfo:
         autosave = path.name.startswith(AUTOSAVE_PREFIX)
-        stem = path.name[: -len(SUFFIX)]
+        stem = savecheck.printable(path.name[: -len(SUFFIX)])
         try:
             document = read_document(path)
-            scenario = document.get("scenario", {})
-            snapshot = document.get("snapshot", {})
-            return SaveInfo(
-                path,
-                str(document.get("name") or stem),
-                str(scenario.get("title", "?")) if isinstance(scenario, dict) else "?",
-                int(snapshot.get("turn", 0)) if isinstance(snapshot, dict) else 0,
-                str(snapshot.get("outcome", "")) if isinstance(snapshot, dict) else "",
-                str(document.get("saved_at", "")),
-                autosave,
-            )
-        except (SaveError, ValueError, TypeError) as error:
+        except SaveError as error:
             return SaveInfo(path, stem, "?", 0, "", "", autosave, str(error))
+        snapshot = document["snapshot"]
+        return SaveInfo(
+            path,
+            document["name"] or stem,
+            savecheck.printable(document["scenario"]["title"]),
+            snapshot["turn"],
+            snapshot["outcome"],
+            document["saved_at"],
+            autosave,
+        )

@@ -17,12 +17,13 @@ from typing import Any
 
 import platformdirs
 
-from game.session.files import write_atomic
+from game.session.files import describe, read_regular, write_atomic
 from game.tunables import read_tunables
 
 APP = "envoy"
 FILE = "settings.json"
 CONFIG_ENV = "ENVOY_CONFIG_DIR"  # overrides the folder (tests, portable installs)
+MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes
 
 
 def _limits() -> dict[str, Any]:
@@ -99,11 +100,13 @@ def load_settings(folder: pathlib.Path | None = None) -> tuple[Settings, str]:
     """The saved settings (or the defaults) and a note if the file could not be used."""
     path = (folder or config_dir()) / FILE
     try:
-        data = json.loads(path.read_text("utf-8"))
+        data = json.loads(read_regular(path, MAX_BYTES).decode("utf-8"))
     except FileNotFoundError:
         return Settings(), ""
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        return Settings(), f"settings file unreadable, using defaults ({type(error).__name__})"
+    except OSError as error:
+        return Settings(), f"settings file unreadable, using defaults ({describe(error)})"
+    except (ValueError, RecursionError):  # not UTF-8, not JSON, a number of 5,000 digits
+        return Settings(), "settings file unreadable, using defaults (it is damaged)"
     if not isinstance(data, dict):
         return Settings(), "settings file unreadable, using defaults"
     fields = {field.name: field for field in dataclasses.fields(Settings)}
@@ -128,5 +131,5 @@ def save_settings(settings: Settings, folder: pathlib.Path | None = None) -> str
     try:
         write_atomic(path, json.dumps(dataclasses.asdict(settings), indent=1).encode())
     except OSError as error:
-        return f"could not save settings: {error.strerror or error}"
+        return f"could not save settings: {describe(error)}"
     return ""

@@ -20,6 +20,7 @@ import pygame
 import pygame_gui
 
 from game.lang import set_display_language
+from game.session.files import describe, make_folder
 from game.session.saves import SaveFolder
 from game.session.settings import Settings, save_settings
 from game.ui.style import Style, effective_scale, ui_manager
@@ -340,8 +341,16 @@ class App:
         key = self.scene.key_of() if self.scene else "empty"
         if key in self.shots and not force:
             return None
-        folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{len(self.shots) + 1:02d}-{key}.png"
-        pygame.image.save(self.screen, os.fspath(path))
-        self.shots[key] = path
+        self.shots[key] = path  # tried: the demo moves on through its screens even if not saved
+        try:
+            make_folder(folder)
+            pygame.image.save(self.screen, os.fspath(path))
+        except (OSError, pygame.error) as error:  # a full or read-only disk stops no game
+            reason = describe(error) if isinstance(error, OSError) else str(error)
+            self.notice = f"Screenshot not saved: {reason}"
+            toast = getattr(self.scene, "toast", None)
+            if toast is not None:
+                toast(self.notice)
+            return None
         return path

@@ -35,12 +35,11 @@ CLOCK_TICK = pygame.event.custom_type()
 
 def open_match(app, match: Match, briefing: bool = False) -> None:
     """Start showing a match: its briefing first if asked, then the board."""
-    match.on_turn_start = app.saves.autosave
+    # A save folder that refuses writes turns saves off, not the game: the board
+    # shows app.saves.problem for as long as writes fail.
+    match.on_turn_start = app.saves.try_autosave
     if match.state.step == 0 or (briefing and not match.actions):
-        try:
-            app.saves.autosave(match)
-        except Exception as error:  # a full disk must not stop a game
-            app.notice = f"Autosave failed: {error}"
+        app.saves.try_autosave(match)
     if match.over:
         from game.ui.scenes.debrief import DebriefScene
 
@@ -98,6 +97,7 @@ class BoardScene(Scene):
         self.ai_wait = 0.0
         self.toast_text = ""
         self.toast_until = 0.0
+        self.save_warning = app.saves.problem  # why saves are off; "" while they work
         self.resolving = 0  # the turn being played back, while it is
         self.shown_tension = [float(v) for v in match.state.tension]
         self.shown_trust = [float(v) for v in match.state.trust]
@@ -393,10 +393,7 @@ class BoardScene(Scene):
         self.log_index = -1
         self.refresh()
         self.sync_meters()
-        try:
-            self.app.saves.autosave(self.match)
-        except Exception as error:  # a full disk must not stop a class
-            self.toast(f"Autosave failed: {error}")
+        self.app.saves.try_autosave(self.match)
 
     # The advisory turn timer ----------------------------------------------------------
     def _tick_clock(self, dt: float) -> None:
@@ -492,6 +489,9 @@ class BoardScene(Scene):
     def update(self, dt: float) -> None:
         if self.toast_text and time.perf_counter() >= self.toast_until:
             self.toast_text = ""
+            self.dirty = True
+        if self.app.saves.problem != self.save_warning:
+            self.save_warning = self.app.saves.problem
             self.dirty = True
         if self.app.scene is not self:
             return
@@ -878,8 +878,14 @@ class BoardScene(Scene):
         style, px, scenario = self.style, self.px, self.match.scenario
         rect = self.regions["log"]
         entries = self.log_entries()
-        canvas.blit(style.text("Log", 16, "text", True), (rect.left + px(12), rect.top + px(8)))
-        hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
+        title = style.text("Log", 16, "text", True)
+        canvas.blit(title, (rect.left + px(12), rect.top + px(8)))
+        if self.save_warning:  # for as long as saves fail, where the log's hint was
+            room = rect.width - title.get_width() - px(40)
+            warning = self._fit(self.save_warning, 13, room, bold=True)
+            hint = style.text(warning, 13, "bad", True)
+        else:
+            hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
         canvas.blit(hint, (rect.right - hint.get_width() - px(12), rect.top + px(10)))
         line_h = style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)

@@ -62,13 +62,14 @@ class DebriefScene(Scene):
 
     def export(self) -> None:
         """Write the debrief pack into the save folder, and say where."""
+        from game.session.files import describe
         from game.session.report import folder_name, write_report
 
         folder = self.app.saves.folder / folder_name(self.match)
         try:
             paths = write_report(self.match, folder)
-        except OSError as error:
-            self.exported = f"Could not export: {error.strerror or error}"
+        except OSError as error:  # a read-only or full disk: say why, and the game goes on
+            self.exported = f"Could not export the report: {describe(error)}"
         else:
             where = paths[0].parent
             self.exported = f"Report written beside the saves, in {where.name}{os.sep}"
