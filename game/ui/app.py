@@ -119,7 +119,8 @@ class Scene:
     # Text fields ----------------------------------------------------------------
     def text_fields(self) -> list:
         """The screen's text fields in the order they were built: Enter and Tab follow it."""
-        return [e for e in _elements(self.root) if isinstance(e, TEXT_FIELDS)]
+        found = (e for e in _elements(self.root) if isinstance(e, TEXT_FIELDS))
+        return list(dict.fromkeys(found))  # a container may also be listed in its parent
 
     def typing_into(self):
         """The text field that has the keyboard, or None."""
@@ -153,6 +154,7 @@ class Scene:
             self.menu.blur() if field is not None else self.menu.focus(self.menu.index)
 
     def kept_fields(self) -> list[tuple[str, bool]]:
+        """Each field's text and whether it has the keyboard, to build the screen again."""
         return [(field.get_text(), field.is_focused) for field in self.text_fields()]
 
     def restore_fields(self, kept: list[tuple[str, bool]], focus: bool) -> None:
