@@ -223,7 +223,6 @@ class App:
         self.style = Style(settings.shown_palette, effective_scale(self.size, settings.shown_scale))
         self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
         self.clock = pygame.time.Clock()
-        pygame.key.stop_text_input()  # text is composed only while a field has the keyboard
 
     # Window -------------------------------------------------------------------
     def _open_window(self) -> pygame.Surface:
@@ -479,12 +478,12 @@ class App:
         if now is self.typing:
             return now
         self.typing = now
+        # Text input stays on: stopped between fields, SDL would drop the text of keys
+        # typed fast after the one that opens a field (E, then "we..." in one frame).
         if now is None:
-            pygame.key.stop_text_input()
             pygame.key.set_repeat(0)  # a field killed while focused leaves key repeat on
         else:
             pygame.key.set_text_input_rect(now.rect)  # where an input method shows its words
-            pygame.key.start_text_input()
         if self.stack:
             self.scene.typing_changed(now)
         return now
