@@ -314,6 +314,34 @@ def test_any_team_name_arrives_whole_and_changes_nothing_else(tmp_path_factory, 
     assert (setup.code.get_text(), setup.kinds, setup.row, setup.timer_minutes) == before
 
 
+_FRAMES_APP = None
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    name=st.text(alphabet=st.sampled_from("Blue Dolphins tT"), min_size=1, max_size=12),
+    breaks=st.sets(st.integers(min_value=0, max_value=60)),
+)
+def test_whichever_frames_the_key_events_fall_in_the_name_arrives_whole(
+    tmp_path_factory, name, breaks
+):
+    """T, then the name: the same text however SDL's events are split between frames."""
+    global _FRAMES_APP
+    if _FRAMES_APP is None:
+        _FRAMES_APP = setup_scene(tmp_path_factory.mktemp("frames"))
+    app, setup = _FRAMES_APP
+    events = uidrive.keystroke(pygame.K_t)
+    for char in name:
+        events += uidrive.keystroke(*uidrive.key_for(char), char)
+    for index, event in enumerate(events):
+        pygame.event.post(event)
+        if index in breaks:
+            pump(app)
+    pump(app)
+    assert setup.team_entries[0].get_text() == name and stack(app) == ["setup"]
+    press(app, pygame.K_ESCAPE)
+
+
 # ------------------------------------------------------------------ the reflection
 
 
