@@ -44,16 +44,29 @@ ANSWERS = [
     "Ask first, withdraw later: that's our plan, 100% sure.",
     "Deals fail quickly when nobody explains what they really want.",
 ]
-# Every key that does something somewhere when no field has the keyboard.
+# Every key (with its modifiers) that does something somewhere when no field has the
+# keyboard, Enter, Tab and Esc aside: they move the keyboard on or out of the field.
 SHORTCUTS = [
-    *(ord(c) for c in string.ascii_lowercase + string.digits),
-    pygame.K_SPACE,
-    *(getattr(pygame, f"K_F{n}") for n in range(1, 13)),
-    pygame.K_UP,
-    pygame.K_DOWN,
-    pygame.K_PAGEUP,
-    pygame.K_PAGEDOWN,
-    pygame.K_DELETE,
+    *((ord(c), 0) for c in string.ascii_lowercase + string.digits),
+    *((getattr(pygame, f"K_F{n}"), 0) for n in range(1, 13)),
+    *(
+        (key, 0)
+        for key in (
+            pygame.K_SPACE,
+            pygame.K_UP,
+            pygame.K_DOWN,
+            pygame.K_LEFT,
+            pygame.K_RIGHT,
+            pygame.K_PAGEUP,
+            pygame.K_PAGEDOWN,
+            pygame.K_HOME,
+            pygame.K_END,
+            pygame.K_BACKSPACE,
+            pygame.K_DELETE,
+        )
+    ),
+    (pygame.K_s, pygame.KMOD_CTRL),
+    (pygame.K_x, pygame.KMOD_SHIFT),
 ]
 
 
@@ -543,11 +556,12 @@ def test_every_text_field_takes_every_shortcut_key_and_nothing_fires(tmp_path):
         actions = list(match.actions) if match is not None else []
         app.focus(field)
         pump(app)
-        for key in SHORTCUTS:
-            press(app, key, frames=1)
+        for key, mod in SHORTCUTS:
+            press(app, key, mod, frames=1)
             assert app.stack == scenes and app.typing is field, (app.scene.name, key)
         if match is not None:
             assert match.actions == actions and match.facilitator == []
+        assert not app.settings.fullscreen and not app.shots  # F11, F12
     assert sorted(set(found)) == [
         "BrowserScene",
         "FacilitatorScene",
