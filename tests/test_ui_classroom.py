@@ -22,12 +22,14 @@ from uidrive import (
     buttons,
     click,
     click_button,
+    keystroke,
     make_app,
     press,
     pump,
     run_until,
     scene_name,
     shoot,
+    type_text,
 )
 
 from game.engine import ledger
@@ -85,12 +87,6 @@ def widget_texts(app) -> list[str]:
     return texts
 
 
-def type_text(app, text: str) -> None:
-    for char in text:
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=char))
-    pump(app, 2)
-
-
 def clear_entry(app, count: int = 30) -> None:
     press(app, pygame.K_END)
     for _ in range(count):
@@ -139,23 +135,26 @@ def set_up_three_teams(app) -> None:
         assert setup.kinds[row] == "human"
         press(app, pygame.K_t)
         assert setup.team_entries[row].is_focused
-        clear_entry(app)
-        type_text(app, TEAMS[envoy])
-        press(app, pygame.K_RETURN)
+        type_text(app, TEAMS[envoy])  # the name was selected: typing replaces it
+        press(app, pygame.K_RETURN)  # on to the next field
+        assert not setup.team_entries[row].is_focused
+        press(app, pygame.K_ESCAPE)  # out of it, back to the seats
+        assert scene_name(app) == "setup" and app.typing is None
     assert "3 human teams" in setup.status.text
     click_button(app, "Timer: off")
     assert setup.timer_minutes == 1
     click(app, setup.pin.rect.center)
     type_text(app, PIN)
-    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)  # the PIN is done: the crisis code is next, selected
     assert "Reflections: on" in [b.text for b in buttons(app)]
     shoot(app, SHOTS, "setup-three-teams")
     code = read_code(setup.code.get_text())
     assert code.matches("border_incident") and code.tag
     # The class types the crisis it was given, so this game is the same on every run.
-    press(app, pygame.K_c)
-    clear_entry(app)
+    assert setup.code.is_focused
     type_text(app, crisis_code("border_incident", SEED))
+    press(app, pygame.K_RETURN)  # the last field: Start is chosen, not pressed
+    assert scene_name(app) == "setup"
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "briefing"
     assert app.scene.match.seed == SEED
@@ -189,6 +188,7 @@ class Class:
             self.play_turn()
         elif name == "reflection":
             type_text(app, f"We chose to talk first ({app.scene.envoy}).")
+            press(app, pygame.K_RETURN)  # the answer is done: on to the Done button
             press(app, pygame.K_RETURN)
             self.reflections += 1
         elif name == "resolution":
@@ -281,8 +281,10 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     assert scene_name(app) == "pin"
     type_text(app, "1111")
     press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
     assert scene_name(app) == "pin" and "not right" in app.scene.status.text
     type_text(app, PIN)
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "facilitator"
     panel = app.scene
@@ -324,6 +326,7 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_p)
     assert scene_name(app) == "paused"
     pump(app, 30)
@@ -332,6 +335,7 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
     assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
 
@@ -339,6 +343,7 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     last_turn = match.state.last_turn
     press(app, pygame.K_F9)
     type_text(app, PIN)
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     click_button(app, "+1 turn")
     assert match.state.last_turn == last_turn + 1 and match.facilitator[-1].kind == "extend"
@@ -427,10 +432,13 @@ def test_a_crisis_code_typed_at_new_game_opens_that_crisis_with_its_seed(tmp_pat
     assert browser.code.is_focused
     type_text(app, "NBH-72DW8-K5")  # one character wrong
     press(app, pygame.K_RETURN)
+    assert not browser.code.is_focused and browser.code.get_text() == "NBH-72DW8-K5"
+    press(app, pygame.K_RETURN)  # Open
     assert scene_name(app) == "scenarios" and "mistyped" in browser.code_status.text
     click(app, browser.code.rect.center)
     clear_entry(app)
     type_text(app, crisis_code("border_incident", 424242).lower().replace("-", " "))
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup"
     assert app.scene.scenario.id == "border_incident" and app.scene.seed == 424242
@@ -448,15 +456,16 @@ def test_setup_refuses_a_short_pin_and_a_code_for_another_crisis(tmp_path):
     setup = app.scene
     click(app, setup.pin.rect.center)
     type_text(app, "12")
-    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)  # to the crisis code
+    press(app, pygame.K_RETURN)  # to Start
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup" and "PIN is 3 to 8 digits" in setup.status.text
     click(app, setup.pin.rect.center)
     clear_entry(app)
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_c)
-    clear_entry(app)
+    assert setup.code.is_focused
     type_text(app, crisis_code("tutorial", 5))
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup" and "another crisis" in setup.status.text
 
@@ -576,10 +585,9 @@ def test_advice_asked_for_by_one_team_never_reaches_the_next(tmp_path):
     )
     board = app.scene
     first = board.hand
-    for key in (pygame.K_a, pygame.K_e):  # both in one frame: the advisor has no time to answer
-        pygame.event.post(
-            pygame.event.Event(pygame.KEYDOWN, key=key, mod=0, unicode="", scancode=0)
-        )
+    # both in one frame: the advisor has no time to answer
+    for event in keystroke(pygame.K_a) + keystroke(pygame.K_e):
+        pygame.event.post(event)
     pump(app)
     assert [str(a) for a in match.actions][-1] == f"end {first}"
     run_until(

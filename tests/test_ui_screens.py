@@ -11,7 +11,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pygame_gui.elements import UITextBox
-from uidrive import ARTIFACTS, buttons, make_app, press, pump, run_until, scene_name, shoot
+from uidrive import (
+    ARTIFACTS,
+    buttons,
+    make_app,
+    press,
+    pump,
+    run_until,
+    scene_name,
+    shoot,
+    type_text,
+)
 
 from game.content import loader
 from game.session.match import AI, HUMAN, Match, Seat, Source
@@ -234,18 +244,16 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
     snap("06-board-time-is-up")
     press(app, pygame.K_F9)
     snap("07-pin")
-    for digit in "1234":
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=digit))
-    pump(app, 2)
+    type_text(app, "1234")
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "facilitator"
     snap("08-facilitator")
     press(app, pygame.K_p)
     snap("09-paused")
     press(app, pygame.K_F9)
-    for digit in "1234":
-        pygame.event.post(pygame.event.Event(pygame.TEXTINPUT, text=digit))
-    pump(app, 2)
+    type_text(app, "1234")
+    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
     press(app, pygame.K_e)

@@ -49,10 +49,70 @@ def pump(app: App, frames: int = 1) -> None:
         app.step(1 / 60)
 
 
+# What a US keyboard types with Shift held, for the keys whose character is not a letter.
+SHIFTED = dict(zip("`1234567890-=[]\\;',./", '~!@#$%^&*()_+{}|:"<>?', strict=True))
+UNSHIFTED = {shifted: plain for plain, shifted in SHIFTED.items()}
+#: Deliver a key's KEYDOWN, TEXTINPUT and KEYUP in separate frames instead of in one
+#: (a fast frame, or a slow typist); tests switch it to check both orders of arrival.
+KEYS_APART = False
+
+
+def key_text(key: int, mod: int = 0) -> str:
+    """The text SDL sends in a TEXTINPUT after this key's KEYDOWN ("" for none).
+
+    Printable keys type their character (Shift and Caps Lock as on a US layout);
+    control keys, function keys and Ctrl or Alt combinations type nothing.
+    """
+    if mod & (pygame.KMOD_CTRL | pygame.KMOD_ALT | pygame.KMOD_META) or not 32 <= key < 127:
+        return ""
+    char = chr(key)
+    if char.isalpha():
+        upper = bool(mod & pygame.KMOD_SHIFT) != bool(mod & pygame.KMOD_CAPS)
+        return char.upper() if upper else char
+    return SHIFTED.get(char, char) if mod & pygame.KMOD_SHIFT else char
+
+
+def key_for(char: str) -> tuple[int, int]:
+    """The key and modifiers that type ``char``; SDL names a key by its unshifted character."""
+    if char in UNSHIFTED:
+        return ord(UNSHIFTED[char]), pygame.KMOD_SHIFT
+    if char != char.lower():
+        return ord(char.lower()), pygame.KMOD_SHIFT
+    return ord(char), 0
+
+
+def keystroke(key: int, mod: int = 0, text: str | None = None) -> list[pygame.event.Event]:
+    """What a real keyboard sends for one key: KEYDOWN, TEXTINPUT if it types, KEYUP."""
+    text = key_text(key, mod) if text is None else text
+    fields = {"key": key, "mod": mod, "scancode": 0}
+    events = [pygame.event.Event(pygame.KEYDOWN, unicode=text, **fields)]
+    if text:
+        events.append(pygame.event.Event(pygame.TEXTINPUT, text=text))
+    events.append(pygame.event.Event(pygame.KEYUP, unicode=text, **fields))
+    return events
+
+
+def send(app: App, events: list[pygame.event.Event]) -> None:
+    """Post events; with KEYS_APART each arrives in a frame of its own."""
+    for event in events:
+        pygame.event.post(event)
+        if KEYS_APART:
+            pump(app)
+
+
 def press(app: App, key: int, mod: int = 0, frames: int = 2) -> None:
-    pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0))
-    pygame.event.post(pygame.event.Event(pygame.KEYUP, key=key, mod=mod, unicode="", scancode=0))
+    """Press and release one key, as a keyboard does, then run ``frames`` frames."""
+    send(app, keystroke(key, mod))
     pump(app, frames)
+
+
+def type_text(app: App, text: str, frames: int = 1) -> None:
+    """Type ``text`` key by key, each key with its KEYDOWN, TEXTINPUT and KEYUP."""
+    for char in text:
+        key, mod = key_for(char)
+        send(app, keystroke(key, mod, char))
+        pump(app, frames)
+    pump(app)
 
 
 def click(app: App, pos: tuple[int, int], frames: int = 2) -> None:

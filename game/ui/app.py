@@ -2,9 +2,11 @@
 
 Each frame: events go to pygame_gui first and then to the top scene; the top
 scene updates; every visible scene draws, bottom to top; pygame_gui draws on
-top. When nothing moves (no input for a moment, no animation, no AI thinking)
-the loop blocks in ``pygame.event.wait`` instead of redrawing, so an idle
-board costs next to no CPU.
+top. While a text field has the keyboard, every key goes to it and none to the
+scene, so typing never fires a shortcut (see :meth:`App.dispatch`). When
+nothing moves (no input for a moment, no animation, no AI thinking) the loop
+blocks in ``pygame.event.wait`` instead of redrawing, so an idle board costs
+next to no CPU.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from collections.abc import Callable
 
 import pygame
 import pygame_gui
+from pygame_gui.elements import UITextEntryBox, UITextEntryLine
 
 from game.lang import set_display_language
 from game.session.files import describe, make_folder
 from game.session.saves import SaveFolder
 from game.session.settings import Settings, save_settings
 from game.ui.style import Style, effective_scale, ui_manager
+from game.ui.widgets import Menu
 
 # pygame_gui warns when a text box needs a font size it has not preloaded; it then
 # loads it, which is all we want, once per size.
@@ -32,6 +36,9 @@ warnings.filterwarnings("ignore", "Finding font with id", UserWarning)
 FPS = 60
 IDLE_AFTER = 0.6  # seconds without input before the loop sleeps
 IDLE_WAIT_MS = 500
+TEXT_FIELDS = (UITextEntryLine, UITextEntryBox)
+KEYBOARD = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
+ENTER = (pygame.K_RETURN, pygame.K_KP_ENTER)
 
 
 @dataclasses.dataclass
@@ -49,6 +56,7 @@ class Scene:
     name = "scene"
     overlay = False  # True: the scene below stays visible (a dialog)
     shade = True  # an overlay darkens what is below it
+    menu: Menu | None = None  # the screen's keyboard-driven buttons, set by build
 
     def __init__(self, app: App):
         self.app = app
@@ -109,6 +117,59 @@ class Scene:
         """A name for screenshots: one picture per distinct screen."""
         return self.name
 
+    # Text fields ----------------------------------------------------------------
+    def text_fields(self) -> list:
+        """The screen's text fields in the order they were built: Enter and Tab follow it."""
+        found = (e for e in _elements(self.root) if isinstance(e, TEXT_FIELDS))
+        return list(dict.fromkeys(found))  # a container may also be listed in its parent
+
+    def typing_into(self):
+        """The text field that has the keyboard, or None."""
+        for field in self.text_fields():
+            if field.is_focused and field.visible and field.is_enabled:
+                return field
+        return None
+
+    def next_field(self, field, step: int = 1) -> None:
+        """Enter or Tab in ``field``: the keyboard goes to the next field, or after the
+        last to the button that finishes the screen (chosen, not pressed)."""
+        fields = [f for f in self.text_fields() if f.visible and f.is_enabled]
+        at = fields.index(field) + step if field in fields else len(fields)
+        if 0 <= at < len(fields):
+            self.app.focus(fields[at])
+        else:
+            self.app.focus(None)
+            self.focus_primary(field)
+
+    def focus_primary(self, field) -> None:
+        """Choose the button that finishes what ``field`` was typed for."""
+        if self.menu is not None:
+            self.menu.focus_primary()
+
+    def typing_changed(self, field) -> None:
+        """A text field took the keyboard (``field``) or gave it back (None).
+
+        While one types, no button looks chosen: Enter and Space type, they press nothing.
+        """
+        if self.menu is not None:
+            self.menu.blur() if field is not None else self.menu.focus(self.menu.index)
+
+    def kept_fields(self) -> list[tuple[str, bool]]:
+        """Each field's text and whether it has the keyboard, to build the screen again."""
+        return [(field.get_text(), field.is_focused) for field in self.text_fields()]
+
+    def restore_fields(self, kept: list[tuple[str, bool]], focus: bool) -> None:
+        """What was typed, back in the fields of the same screen built again."""
+        fields = self.text_fields()
+        if len(fields) != len(kept):
+            return
+        for field, (text, _) in zip(fields, kept, strict=True):
+            if field.get_text() != text:
+                field.set_text(text)
+        if focus:
+            focused = [field for field, (_, had) in zip(fields, kept, strict=True) if had]
+            self.app.focus(focused[0] if focused else None, select=False)
+
     # Helpers ------------------------------------------------------------------
     @property
     def style(self) -> Style:
@@ -116,6 +177,17 @@ class Scene:
 
     def px(self, value: float) -> int:
         return self.app.style.px(value)
+
+
+def _elements(container):
+    """Every element inside a container, depth first, in the order they were made."""
+    if container is None:
+        return
+    for element in list(container.elements):
+        yield element
+        inner = element.get_container() if hasattr(element, "get_container") else None
+        if inner is not None and inner is not element:
+            yield from _elements(inner)
 
 
 class App:
@@ -142,6 +214,8 @@ class App:
         self.frame_gaps: list[float] = []
         self.shots: dict[str, pathlib.Path] = {}
         self._pending_shot = False
+        self.typing = None  # the text field that has the keyboard
+        self._focus_key: int | None = None  # the key that just gave a field the keyboard
         pygame.display.init()
         pygame.font.init()
         pygame.display.set_caption("Envoy")
@@ -180,13 +254,17 @@ class App:
         self.style = Style(
             self.settings.shown_palette, effective_scale(self.size, self.settings.shown_scale)
         )
+        kept = [scene.kept_fields() for scene in self.stack]
         for scene in self.stack:
             scene.close()
         self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
-        for scene in self.stack:
+        self.typing = None
+        for scene, fields in zip(self.stack, kept, strict=True):
             scene.open()
+            scene.restore_fields(fields, focus=scene is self.stack[-1])
         for scene in self.stack[:-1]:
             scene.pause()
+        self._check_typing()
 
     def apply_settings(self, settings: Settings) -> None:
         window_changed = (settings.width, settings.height, settings.fullscreen) != (
@@ -281,6 +359,7 @@ class App:
         if not self.stack:
             return
         self.scene.update(dt)
+        self._check_typing()
         if self.demo is not None and self.stack:
             self.demo_clock += dt
             if self.demo_clock >= self.demo.seconds_per_screen and not self.scene.busy:
@@ -315,12 +394,58 @@ class App:
         if event.type == pygame.QUIT:
             self.quit(0)
             return
-        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.KEYDOWN):
+        if event.type in (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, *KEYBOARD):
             self.last_input = time.perf_counter()
         if event.type == pygame.VIDEORESIZE:
             self.last_input = time.perf_counter()
             self.resized((event.w, event.h))
             return
+        if self._typed_by_focus_key(event):
+            return
+        field = self.scene.typing_into() if self.stack else None
+        if field is not None and event.type in KEYBOARD:
+            self._to_field(field, event)
+        else:
+            self._to_scene(event)
+        now = self._check_typing()
+        if event.type == pygame.KEYDOWN and now is not None and now is not field:
+            self._focus_key = event.key
+
+    def _typed_by_focus_key(self, event: pygame.event.Event) -> bool:
+        """True for the text of the key that gave a field the keyboard (the T that opens a
+        team name, the E that ends a turn and opens the reflection): SDL sends a key's
+        TEXTINPUT after its KEYDOWN, in the same frame or the next, and it is not typing.
+        """
+        if event.type == pygame.KEYDOWN or (
+            event.type == pygame.KEYUP and event.key == self._focus_key
+        ):
+            self._focus_key = None
+        elif event.type == pygame.TEXTINPUT and self._focus_key is not None:
+            self._focus_key = None
+            return True
+        return False
+
+    def _to_field(self, field, event: pygame.event.Event) -> None:
+        """A key while ``field`` has the keyboard: it edits the field and nothing else.
+
+        Enter confirms the field and moves on (Tab too); Esc leaves the field and stays
+        on the screen. A box of several lines takes Enter as a new line.
+        """
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.focus(None)
+            return
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_TAB:
+            self.scene.next_field(field, -1 if event.mod & pygame.KMOD_SHIFT else 1)
+            return
+        self.ui.process_events(event)
+        if (
+            event.type == pygame.KEYDOWN
+            and event.key in ENTER
+            and not isinstance(field, UITextEntryBox)
+        ):
+            self.scene.next_field(field)
+
+    def _to_scene(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
             self.toggle_fullscreen()
             return
@@ -331,6 +456,38 @@ class App:
             return
         if self.stack:
             self.scene.handle(event)
+
+    def focus(self, field, select: bool = True) -> None:
+        """Give the keyboard to a text field, the cursor at the end of its text, which is
+        selected unless ``select`` is False (then typing adds to it rather than replacing
+        it); with None, to no field."""
+        for other in self.scene.text_fields() if self.stack else []:
+            if other.is_focused and other is not field:
+                other.unfocus()  # focused outside the manager, it would keep typing
+        self.ui.set_focus_set(field)
+        if isinstance(field, UITextEntryLine):
+            end = len(field.get_text())
+            field.select_range = [0, end] if select else [0, 0]
+            field.edit_position = end
+            field.cursor_has_moved_recently = True
+        # The scene hears of it after the event or the frame (_check_typing): a scene
+        # that focuses a field in build has not made its buttons yet.
+
+    def _check_typing(self):
+        """Tell the top scene when the keyboard moves into or out of a text field."""
+        now = self.scene.typing_into() if self.stack else None
+        if now is self.typing:
+            return now
+        self.typing = now
+        # Text input stays on: stopped between fields, SDL would drop the text of keys
+        # typed fast after the one that opens a field (E, then "we..." in one frame).
+        if now is None:
+            pygame.key.set_repeat(0)  # a field killed while focused leaves key repeat on
+        else:
+            pygame.key.set_text_input_rect(now.rect)  # where an input method shows its words
+        if self.stack:
+            self.scene.typing_changed(now)
+        return now
 
     # Screenshots ---------------------------------------------------------------------------
     def screenshot(self, force: bool = False) -> pathlib.Path | None:

@@ -123,6 +123,22 @@ class Menu:
             widget.select() if i == index else widget.unselect()
         self.index = index
 
+    def blur(self) -> None:
+        """Show no button as chosen (while a text field has the keyboard)."""
+        for widget, _, _ in self.items:
+            widget.unselect()
+
+    def focus_widget(self, widget: UIButton) -> None:
+        self.focus([w for w, _, _ in self.items].index(widget))
+
+    def focus_primary(self) -> None:
+        """Choose the first enabled primary button, else the first one, without pressing it."""
+        for index, (widget, _, _) in enumerate(self.items):
+            if "@primary" in widget.get_class_ids() and widget.is_enabled:
+                self.focus(index)
+                return
+        self.focus(0)
+
     def move(self, step: int) -> None:
         if not self.items:
             return

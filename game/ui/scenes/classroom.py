@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 
 import pygame
-import pygame_gui
 from pygame_gui.elements import UIPanel, UISelectionList, UITextEntryLine
 
 from game.engine.actions import Adjust, Extend, Inject
@@ -173,7 +172,7 @@ class ReflectionScene(Scene):
             placeholder_text="Type your team's answer",
         )
         self.entry.set_text_length_limit(CLASS["reflection_max_chars"])
-        self.entry.focus()
+        self.app.focus(self.entry)
         y = top + h - pad - px(46)
         self.menu = Menu(vertical=False)
         self.menu.add(
@@ -198,12 +197,6 @@ class ReflectionScene(Scene):
         board.commit_end(self.envoy)
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
-            self.done()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in ENTER:
-            self.done()
-            return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.pop()  # back to the board: the turn is not over yet
             return True
@@ -245,11 +238,11 @@ class PinScene(Scene):
         self.entry.set_allowed_characters("numbers")
         self.entry.set_text_length_limit(CLASS["pin_digits"]["max"])
         self.entry.set_text_hidden(True)
-        self.entry.focus()
+        self.app.focus(self.entry)
         self.status = label(
             self,
             pygame.Rect(left + pad, top + pad + px(100), w - 2 * pad, px(30)),
-            "Enter to open · Esc to go back",
+            "Enter twice to open · Esc twice to go back",
             "subtle",
         )
         y = top + h - pad - px(46)
@@ -268,16 +261,10 @@ class PinScene(Scene):
             self.then()
             return
         self.entry.set_text("")
-        self.entry.focus()
-        self.status.set_text("That PIN is not right. Try again, or Esc to go back.")
+        self.app.focus(self.entry)
+        self.status.set_text("That PIN is not right. Try again, or Esc twice to go back.")
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
-            self.check()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in ENTER:
-            self.check()
-            return True
         if event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_F9):
             self.app.pop()
             return True
@@ -486,6 +473,8 @@ class FacilitatorScene(Scene):
             "Apply",
             "primary",
         )
+        self.menu.add(self.fire_button, self.fire)
+        self.menu.add(self.apply_button, self.adjust)
         self.status = label(
             self, pygame.Rect(x, bottom - status_h, inner, status_h), self.message, "subtle"
         )
@@ -544,24 +533,10 @@ class FacilitatorScene(Scene):
             return
         self.relayout()
 
+    def focus_primary(self, field) -> None:
+        self.menu.focus_widget(self.apply_button)  # the value and the reason are for Apply
+
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_BUTTON_PRESSED:
-            if event.ui_element is self.fire_button:
-                self.fire()
-                return True
-            if event.ui_element is self.apply_button:
-                self.adjust()
-                return True
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.reason:
-            self.adjust()
-            return True
-        typing = self.value.is_focused or self.reason.is_focused
-        if event.type == pygame.KEYDOWN and typing:
-            if event.key == pygame.K_ESCAPE:
-                self.value.unfocus()
-                self.reason.unfocus()
-                return True
-            return False
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F9:
             self.app.pop()
             return True

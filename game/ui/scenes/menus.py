@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pygame
-import pygame_gui
 from pygame_gui.elements import UIDropDownMenu, UIPanel, UISelectionList, UITextEntryLine
 
 from game.session import settings as settings_module
@@ -377,11 +376,11 @@ class SaveDialog(Scene):
             initial_text=default,
         )
         self.entry.set_text_length_limit(48)
-        self.entry.focus()
+        self.app.focus(self.entry)
         self.status = label(
             self,
             pygame.Rect(left + pad, top + pad + self.px(98), w - 2 * pad, self.px(28)),
-            "Enter saves · Esc cancels",
+            "Enter twice saves · Esc twice cancels",
             "subtle",
         )
         y = top + h - pad - self.px(44)
@@ -408,14 +407,8 @@ class SaveDialog(Scene):
         self.app.pop()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.entry:
-            self.save()
-            return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.pop()
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.save()
             return True
         return self.menu.handle(event)
 

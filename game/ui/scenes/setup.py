@@ -20,6 +20,7 @@ from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain,
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
 CLASS = LIMITS["classroom"]
 BROWSER_HINT = "Up/Down browse · Enter choose · C code · F5 read again · Esc back"
+ENTER = (pygame.K_RETURN, pygame.K_KP_ENTER)
 
 
 def scenario_for_code(entries, text: str):
@@ -170,6 +171,7 @@ class BrowserScene(Scene):
         self.code_button = button(
             self, pygame.Rect(margin + self.px(392), code_y, self.px(120), self.px(46)), "Open"
         )
+        self.menu.add(self.code_button, self.open_code)
         # On the heading's line (the buttons leave no room at 960×540): the keys, or
         # what is wrong with a typed code.
         self.code_status = label(
@@ -190,7 +192,14 @@ class BrowserScene(Scene):
     def selected(self) -> int:
         return self.picker.selected
 
+    @property
+    def _code_chosen(self) -> bool:
+        """The Open button is chosen (after a typed code): Enter opens the code."""
+        return self.menu.items[self.menu.index][0] is self.code_button
+
     def _show(self) -> None:
+        if self._code_chosen:
+            self.menu.focus(0)  # a row moved to: Enter chooses it again
         path, result = self.entries[self.selected]
         note = mod_note(self.listed[self.selected])
         self.details.set_text(scaled(self, note + scenario_details(result, path)))
@@ -200,24 +209,19 @@ class BrowserScene(Scene):
             self.choose_button.enable()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        entered = event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and event.ui_element is self.code
-        if entered or (
-            event.type == pygame_gui.UI_BUTTON_PRESSED and event.ui_element is self.code_button
-        ):
-            self.open_code()
-            return True
-        if self.code.is_focused:
-            if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-                self.code.unfocus()
-                return True
-            return False
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F5:
             self.reload()
             return True
         if event.type == pygame.KEYDOWN and event.key == pygame.K_c:
-            self.code.focus()
+            self.app.focus(self.code)
+            return True
+        if event.type == pygame.KEYDOWN and event.key in ENTER and self._code_chosen:
+            self.open_code()
             return True
         return self.picker.handle(event) or self.menu.handle(event)
+
+    def focus_primary(self, field) -> None:
+        self.menu.focus_widget(self.code_button)
 
     def reload(self) -> None:
         """Read every crisis from disk again, keeping the selected row."""
@@ -251,6 +255,7 @@ class BrowserScene(Scene):
             self.code_status.set_text(str(problem))
             return
         self.code_status.set_text(BROWSER_HINT)
+        self.menu.focus(0)  # back from the set-up, Enter chooses a row again
         self.app.push(SetupScene(self.app, result, path, self, seed=seed))
 
     def choose(self) -> None:
@@ -421,9 +426,6 @@ class SetupScene(Scene):
             return False
         return self.humans > 1 if self.reflect is None else self.reflect
 
-    def _typing(self) -> bool:
-        return any(e.is_focused for e in (self.code, self.pin, *self.team_entries))
-
     def _read_teams(self) -> None:
         for index, entry in enumerate(self.team_entries):
             text = " ".join(entry.get_text().split())
@@ -574,7 +576,7 @@ class SetupScene(Scene):
             if element in simple:
                 simple[element]()
                 return True
-        if event.type == pygame.KEYDOWN and not self._typing():
+        if event.type == pygame.KEYDOWN:
             count = len(self.kinds)
             key = event.key
             if key in (pygame.K_UP, pygame.K_DOWN):
@@ -588,11 +590,11 @@ class SetupScene(Scene):
                 self.cycle_level(self.row)
                 return True
             if key == pygame.K_t and self.kinds[self.row] == HUMAN:
-                self.team_entries[self.row].focus()
+                self.app.focus(self.team_entries[self.row])
                 return True
             keys = {
                 pygame.K_r: self.roll_code,
-                pygame.K_c: self.code.focus,
+                pygame.K_c: lambda: self.app.focus(self.code),
                 pygame.K_f: self.shuffle_teams,
                 pygame.K_F5: self.reload,
                 pygame.K_RETURN: self.start,
@@ -601,19 +603,14 @@ class SetupScene(Scene):
             if key in keys:
                 keys[key]()
                 return True
-        if event.type == pygame.KEYDOWN and self._typing() and event.key == pygame.K_ESCAPE:
-            for entry in (self.code, self.pin, *self.team_entries):
-                entry.unfocus()
-            self._refresh()
-            return True
-        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED:
-            event.ui_element.unfocus()
-            if event.ui_element is self.code:
-                self.start()
-            else:
-                self._refresh()
-            return True
         return self.menu.handle(event)
+
+    def typing_changed(self, field) -> None:
+        """The seat cursor follows the team being named; leaving a field shows what it means."""
+        super().typing_changed(field)
+        if field in self.team_entries:
+            self.row = self.team_entries.index(field)
+        self._refresh()
 
     def reload(self) -> None:
         """Read the crisis from disk again, so a modder can edit and retry.
