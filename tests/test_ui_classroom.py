@@ -188,8 +188,7 @@ class Class:
             self.play_turn()
         elif name == "reflection":
             type_text(app, f"We chose to talk first ({app.scene.envoy}).")
-            press(app, pygame.K_RETURN)  # the answer is done: on to the Done button
-            press(app, pygame.K_RETURN)
+            press(app, pygame.K_RETURN)  # the answer is done
             self.reflections += 1
         elif name == "resolution":
             press(app, pygame.K_s, frames=1)
@@ -281,10 +280,8 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     assert scene_name(app) == "pin"
     type_text(app, "1111")
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_RETURN)
     assert scene_name(app) == "pin" and "not right" in app.scene.status.text
     type_text(app, PIN)
-    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "facilitator"
     panel = app.scene
@@ -326,7 +323,6 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_RETURN)
     press(app, pygame.K_p)
     assert scene_name(app) == "paused"
     pump(app, 30)
@@ -335,7 +331,6 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
     assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
 
@@ -343,7 +338,6 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     last_turn = match.state.last_turn
     press(app, pygame.K_F9)
     type_text(app, PIN)
-    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     click_button(app, "+1 turn")
     assert match.state.last_turn == last_turn + 1 and match.facilitator[-1].kind == "extend"
@@ -431,14 +425,12 @@ def test_a_crisis_code_typed_at_new_game_opens_that_crisis_with_its_seed(tmp_pat
     press(app, pygame.K_c)
     assert browser.code.is_focused
     type_text(app, "NBH-72DW8-K5")  # one character wrong
-    press(app, pygame.K_RETURN)
+    press(app, pygame.K_RETURN)  # opens the code, which is refused
     assert not browser.code.is_focused and browser.code.get_text() == "NBH-72DW8-K5"
-    press(app, pygame.K_RETURN)  # Open
     assert scene_name(app) == "scenarios" and "mistyped" in browser.code_status.text
     click(app, browser.code.rect.center)
     clear_entry(app)
     type_text(app, crisis_code("border_incident", 424242).lower().replace("-", " "))
-    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup"
     assert app.scene.scenario.id == "border_incident" and app.scene.seed == 424242

@@ -246,14 +246,12 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
     snap("07-pin")
     type_text(app, "1234")
     press(app, pygame.K_RETURN)
-    press(app, pygame.K_RETURN)
     assert scene_name(app) == "facilitator"
     snap("08-facilitator")
     press(app, pygame.K_p)
     snap("09-paused")
     press(app, pygame.K_F9)
     type_text(app, "1234")
-    press(app, pygame.K_RETURN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
     press(app, pygame.K_e)

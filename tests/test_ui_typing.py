@@ -192,9 +192,7 @@ def test_a_class_types_its_names_and_reflections_and_the_report_has_every_charac
             type_text(app, answers[reflection.envoy])
             assert scene_name(app) == "reflection"
             assert reflection.entry.get_text() == answers[reflection.envoy]
-            press(app, pygame.K_RETURN)
-            assert scene_name(app) == "reflection"  # the Done button is chosen, not pressed
-            press(app, pygame.K_RETURN)
+            press(app, pygame.K_RETURN)  # a one-question dialog: Enter answers it
         elif name == "resolution":
             press(app, pygame.K_s, frames=1)
         else:
@@ -369,11 +367,8 @@ def test_the_reflection_keeps_its_e_space_and_letters_and_ends_only_its_turn(tmp
     assert match.actions == []
     chosen = [w.text for w, _, _ in reflection.menu.items if w.is_selected]
     assert chosen == []  # while the team types, no button looks as if Enter pressed it
-    press(app, pygame.K_RETURN)
-    chosen = [w.text for w, _, _ in reflection.menu.items if w.is_selected]
-    assert chosen == ["Done (Enter)"] and match.actions == []
-    shoot(app, ARTIFACTS / "typing", "reflection-done-chosen")
-    press(app, pygame.K_RETURN)
+    shoot(app, ARTIFACTS / "typing", "reflection-typed")
+    press(app, pygame.K_RETURN)  # one Enter answers; the typed letters pressed nothing
     assert [str(a) for a in match.actions] == [f"end {first}"]
     assert [r.answer for r in match.reflections] == ["We ended it early"]
     assert scene_name(app) == "handoff"
@@ -445,7 +440,7 @@ def test_a_window_resized_while_typing_keeps_the_text(tmp_path):
 # ------------------------------------------------------------------ dialogs
 
 
-def test_a_save_name_with_spaces_is_typed_whole_and_saved_only_on_enter_twice(tmp_path, delivery):
+def test_a_save_name_with_spaces_is_typed_whole_and_saved_only_on_enter(tmp_path, delivery):
     app, _, _ = class_board(tmp_path)
     press(app, pygame.K_s, pygame.KMOD_CTRL)
     assert scene_name(app) == "save"
@@ -453,8 +448,6 @@ def test_a_save_name_with_spaces_is_typed_whole_and_saved_only_on_enter_twice(tm
     type_text(app, "Before the vote")  # the default name was selected: typing replaces it
     assert dialog.entry.get_text() == "Before the vote" and scene_name(app) == "save"
     assert not app.saves.listing() or all(i.autosave for i in app.saves.listing())
-    press(app, pygame.K_RETURN)
-    assert scene_name(app) == "save"
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
     assert [i.name for i in app.saves.listing() if not i.autosave] == ["Before the vote"]
@@ -468,8 +461,6 @@ def test_the_pin_takes_its_digits_and_nothing_presses_open(tmp_path, delivery):
     press(app, pygame.K_F9)  # typing: it does not close the PIN either
     assert scene_name(app) == "pin" and app.scene.entry.get_text() == "24"
     type_text(app, "68")
-    press(app, pygame.K_RETURN)
-    assert scene_name(app) == "pin"
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "facilitator"
 
@@ -509,8 +500,6 @@ def test_the_browser_code_field_keeps_c_m_and_f5(tmp_path, delivery):
     assert browser.code.get_text() == "m" and stack(app) == ["scenarios"]
     press(app, pygame.K_BACKSPACE)
     type_text(app, crisis_code("border_incident", 99))
-    press(app, pygame.K_RETURN)
-    assert scene_name(app) == "scenarios"
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "setup" and app.scene.seed == 99
 

@@ -130,16 +130,24 @@ class Scene:
                 return field
         return None
 
-    def next_field(self, field, step: int = 1) -> None:
+    #: A dialog that is one question (a save's name, the PIN, a reflection): Enter in
+    #: its field answers it, as in any dialog. On a form of several fields (the set-up)
+    #: Enter only moves on, so a team naming itself never starts the game by accident.
+    enter_submits = False
+
+    def next_field(self, field, step: int = 1, enter: bool = False) -> None:
         """Enter or Tab in ``field``: the keyboard goes to the next field, or after the
-        last to the button that finishes the screen (chosen, not pressed)."""
+        last to the button that finishes the screen: chosen, and pressed by an Enter
+        where the screen is a one-question dialog."""
         fields = [f for f in self.text_fields() if f.visible and f.is_enabled]
         at = fields.index(field) + step if field in fields else len(fields)
         if 0 <= at < len(fields):
             self.app.focus(fields[at])
-        else:
-            self.app.focus(None)
-            self.focus_primary(field)
+            return
+        self.app.focus(None)
+        self.focus_primary(field)
+        if enter and self.enter_submits and self.menu is not None:
+            self.menu.press()
 
     def focus_primary(self, field) -> None:
         """Choose the button that finishes what ``field`` was typed for."""
@@ -443,7 +451,7 @@ class App:
             and event.key in ENTER
             and not isinstance(field, UITextEntryBox)
         ):
-            self.scene.next_field(field)
+            self.scene.next_field(field, enter=True)
 
     def _to_scene(self, event: pygame.event.Event) -> None:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_F11:

@@ -139,6 +139,11 @@ class Menu:
                 return
         self.focus(0)
 
+    def press(self) -> None:
+        """Press the chosen button, as Enter on it does."""
+        if self.items and self.items[self.index][0].is_enabled:
+            self.items[self.index][1]()
+
     def move(self, step: int) -> None:
         if not self.items:
             return
@@ -168,9 +173,7 @@ class Menu:
             self.move(1)
             return True
         if event.key in (pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_SPACE) and self.items:
-            widget, action, _ = self.items[self.index]
-            if widget.is_enabled:
-                action()
+            self.press()
             return True
         for widget, action, key in self.items:
             if key is not None and event.key == key and widget.is_enabled:

@@ -139,6 +139,7 @@ class ReflectionScene(Scene):
 
     name = "reflection"
     overlay = True
+    enter_submits = True
 
     def __init__(self, app, board, envoy: str, prompt: str):
         super().__init__(app)
@@ -211,6 +212,7 @@ class PinScene(Scene):
 
     name = "pin"
     overlay = True
+    enter_submits = True
 
     def __init__(self, app, board, then):
         super().__init__(app)
@@ -242,7 +244,7 @@ class PinScene(Scene):
         self.status = label(
             self,
             pygame.Rect(left + pad, top + pad + px(100), w - 2 * pad, px(30)),
-            "Enter twice to open · Esc twice to go back",
+            "Enter opens · Esc twice goes back",
             "subtle",
         )
         y = top + h - pad - px(46)

@@ -350,6 +350,7 @@ class SaveDialog(Scene):
 
     name = "save"
     overlay = True
+    enter_submits = True
 
     def __init__(self, app, board):
         super().__init__(app)
@@ -380,7 +381,7 @@ class SaveDialog(Scene):
         self.status = label(
             self,
             pygame.Rect(left + pad, top + pad + self.px(98), w - 2 * pad, self.px(28)),
-            "Enter twice saves · Esc twice cancels",
+            "Enter saves · Esc twice cancels",
             "subtle",
         )
         y = top + h - pad - self.px(44)

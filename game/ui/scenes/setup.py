@@ -79,6 +79,7 @@ def scenario_details(result: loader.LoadResult, path) -> str:
 
 class BrowserScene(Scene):
     name = "scenarios"
+    enter_submits = True  # a typed crisis code opens on Enter
 
     def __init__(self, app):
         super().__init__(app)
