@@ -11,6 +11,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui.style import KHMER_FACE, KHMER_RUN, has_khmer
+from game.ui.text import shorten
 
 Action = Callable[[], None]
 
@@ -36,28 +37,12 @@ def plain(text: object) -> str:
 
 
 def button(scene, rect: pygame.Rect, text: str, kind: str = "", tip: str | None = None) -> UIButton:
+    """A button; its tooltip ``tip`` is text (a name in it may hold ``<`` or Khmer)."""
     object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
+    tip = None if tip is None else escape(tip)
     return UIButton(
         rect, text, scene.app.ui, container=scene.root, object_id=object_id, tool_tip_text=tip
     )
-
-
-def shorten(measure, text: str, width: int) -> str:
-    """``text``, cut at the end with an ellipsis so ``measure(text)`` is at most ``width``.
-
-    ``measure`` gives a string's width in pixels. The longest prefix that fits is
-    found by bisection, so a long text costs a handful of measurements.
-    """
-    if measure(text) <= width:
-        return text
-    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if measure(text[:middle].rstrip() + "…") <= width:
-            low = middle
-        else:
-            high = middle
-    return text[:low].rstrip() + "…"
 
 
 def fit_button_text(widget: UIButton, text: str, padding: int) -> bool:
