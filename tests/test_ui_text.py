@@ -375,3 +375,9 @@ def test_a_khmer_crisis_reads_on_every_screen(tmp_path, size, scale):
     )
     snap("6-debrief")
     assert rows > 40
+
+
+def test_initials_on_the_map_keep_their_subscripts_and_vowel_signs():
+    assert breaks.first_clusters("ប្រទេស", 2) == "ប្រទេ"  # not "ប្": a coeng with nothing below
+    assert breaks.first_clusters("Ardenia", 2) == "Ar"
+    assert breaks.first_clusters("é", 2) == "é"

@@ -44,6 +44,12 @@ def grapheme_breaks(text: str) -> tuple[int, ...]:
     return _starts(CharacterBreaker(_SURROGATE.sub("\ufffd", text), "und"))
 
 
+def first_clusters(text: str, count: int) -> str:
+    """The first ``count`` grapheme clusters of ``text``: initials that keep their marks."""
+    clusters = grapheme_breaks(text)
+    return text[: clusters[count - 1]] if len(clusters) >= count else text
+
+
 def line_breaks(text: str) -> tuple[int, ...]:
     """Where a new line may begin (UAX #14 with ICU's word dictionaries), after 0.
 
