@@ -30,7 +30,7 @@ from game.session import settings as settings_module
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.ui import text as breaks
 from game.ui.style import Style
-from game.ui.widgets import button, escape, heading, shorten, text_box
+from game.ui.widgets import button, escape, heading, label, shorten, text_box
 
 FOLDER = ARTIFACTS / "text"
 SEED = "កណ្ដូបបុកស្រូវ"  # "the grasshopper pounds the rice": two words, no space between
@@ -222,9 +222,9 @@ def _sheet(app, size: tuple[int, int], scale: int, monkeypatch) -> None:
                 text_box(self, rect, markups[(index + scale // 25) % len(markups)](sample))
             self.tip = button(
                 self,
-                pygame.Rect(width // 2, height - self.px(60), width // 3, self.px(40)),
+                pygame.Rect(width // 2, height // 2, width // 3, self.px(40)),
                 "Hover me",
-                tip=f"Effects: {SEED * 3} <b>&amp;</b> {OTHERS['url'][:60]}",
+                tip=f"Effects: {SEED} <b>&amp;</b> {OTHERS['url'][:40]}",
             )
 
     app.push(Sheet(app))
@@ -316,7 +316,7 @@ def khmer_crisis() -> dict:
 
 @pytest.mark.parametrize(
     ("size", "scale"),
-    [((1280, 720), 100), ((1920, 1080), 150), ((1920, 1080), 200)],
+    [((1280, 720), 100), ((1920, 1080), 200)],
     ids=lambda v: f"{v[0]}x{v[1]}" if isinstance(v, tuple) else f"{v}%",
 )
 def test_a_khmer_crisis_reads_on_every_screen(tmp_path, size, scale):
@@ -381,3 +381,22 @@ def test_initials_on_the_map_keep_their_subscripts_and_vowel_signs():
     assert breaks.first_clusters("ប្រទេស", 2) == "ប្រទេ"  # not "ប្": a coeng with nothing below
     assert breaks.first_clusters("Ardenia", 2) == "Ar"
     assert breaks.first_clusters("é", 2) == "é"
+
+
+def test_a_label_too_narrow_for_its_text_cuts_it_with_an_ellipsis(tmp_path):
+    """A label is one line; pygame_gui would clip it (the warning is an error here)."""
+    from game.ui.scenes.title import TitleScene
+
+    app = make_app(tmp_path / "saves")
+    app.push(TitleScene(app))
+    pump(app, 2)
+    shown = label(app.scene, pygame.Rect(0, 0, 300, 40), f"Cannot save: {OTHERS['url']}")
+    assert shown.text.startswith("Cannot save: https://") and shown.text.endswith("…")
+    assert shown.font.get_rect(shown.text).width <= 300
+    for text in (SEED * 30, "e\u0301" * 200, "Fits"):
+        shown.set_text(text)
+        assert shown.font.get_rect(shown.text).width <= 300
+        assert text.startswith(shown.text.removesuffix("…"))
+        assert not splits_a_cluster(text, len(shown.text) - 1)
+    assert shown.text == "Fits"
+    pump(app, 2)

@@ -71,6 +71,8 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
 TRANSPARENT = "#00000000"
 MEANINGFUL = ("@primary", "selection_list.#mod_item")
 SURFACES = ("dark_bg", "normal_bg", "hovered_bg", "normal_border", "hovered_border")
+# theme values in pixels, which grow with the UI scale (a tooltip's width with its font)
+SCALED = ("size", "list_item_height", "title_bar_height", "rect_width")
 
 
 def theme(scale: float, palette: str = "standard") -> dict:
@@ -97,9 +99,7 @@ def theme(scale: float, palette: str = "standard") -> dict:
     def walk(node):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("size", "list_item_height", "title_bar_height") and isinstance(
-                    value, str
-                ):
+                if key in SCALED and isinstance(value, str):
                     node[key] = str(round(int(value) * scale))
                 else:
                     walk(value)

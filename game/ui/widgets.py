@@ -53,9 +53,26 @@ def fit_button_text(widget: UIButton, text: str, padding: int) -> bool:
     return fitted != text
 
 
+class FittedLabel(UILabel):
+    """A label holds one line: text wider than the label is cut with an ellipsis
+    (between grapheme clusters) rather than clipped or wrapped out of sight."""
+
+    def fitted(self, text: str) -> str:
+        if self.font is None:
+            return text
+        return shorten(lambda line: self.font.get_rect(line).width, text, self.relative_rect.width)
+
+    def rebuild(self) -> None:
+        self.text = self.fitted(self.text)
+        super().rebuild()
+
+    def set_text(self, text: str, *, text_kwargs=None) -> None:
+        super().set_text(self.fitted(text), text_kwargs=text_kwargs)
+
+
 def label(scene, rect: pygame.Rect, text: str, kind: str = "") -> UILabel:
     object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
-    return UILabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)
+    return FittedLabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)
 
 
 # Markup font sizes (HTML's 1-7) in pixels at 100% scale, beside 17-pixel body text.
