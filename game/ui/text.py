@@ -24,8 +24,8 @@ from icu4py.breakers import CharacterBreaker, LineBreaker
 
 Measure = Callable[[str], int]
 
-# ICU takes UTF-8, which has no lone surrogates; one stands in for another code point
-# so the positions found still index the original text.
+# ICU takes UTF-8, which has no lone surrogates; a replacement character stands in for
+# each, so the positions found still index the original text.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -133,11 +133,12 @@ def teach_pygame_gui() -> None:
     """Make pygame_gui's text layout break lines where :func:`fit` does.
 
     pygame_gui 0.6 splits a text chunk only after a space; a run with none that is
-    wider than its box is cut at a guessed code point with a dash added and is never
-    measured again, so Khmer is cut inside a cluster (which then draws a dotted
-    circle) and the row can end up wider than the box: ``Row longer than layout``.
-    Its layout asks a chunk to split through one method, so that is the one
-    replaced; the chunk's own ``_perform_normal_split`` does the splitting.
+    wider than its box is cut at a code point guessed from the width, with a dash
+    added, and the piece is never checked against the box. So Khmer is cut inside a
+    cluster (which then draws a dotted circle), and the row can end up wider than the
+    box: ``RuntimeError: Row longer than layout``. Its layout asks a chunk to split
+    through this one method, so that is the one replaced; the chunk's own
+    ``_perform_normal_split`` does the splitting (pyproject pins pygame_gui 0.6).
     """
     from pygame_gui.core.text.text_line_chunk import TextLineChunkFTFont
 
