@@ -80,10 +80,14 @@ def splits_a_cluster(text: str, at: int) -> bool:
         (unicodedata.category(after) in ("Mn", "Mc", "Me") and not control)
         or after in "\u200c\u200d"
         or "\U0001f3fb" <= after <= "\U0001f3ff"  # skin tones
-        or before == "\u200d"  # a zero-width joiner
+        or (before == "\u200d" and _pictograph(after))  # an emoji sequence: 👩‍👧
         # consonant, coeng, consonant: the second consonant is written below the first
         or (before == "\u17d2" and _consonant(after) and at > 1 and _consonant(text[at - 2]))
     )
+
+
+def _pictograph(char: str) -> bool:
+    return char >= "\U0001f000" or "\u2600" <= char <= "\u27bf"
 
 
 def _consonant(char: str) -> bool:
@@ -128,7 +132,16 @@ def _measure(piece: str) -> int:
     )
 
 
-@given(MIXED, st.integers(min_value=1, max_value=300))
+# long enough that a line's breaks are looked for in a window of the text
+LONG = st.lists(
+    st.one_of(st.sampled_from([SEED, "x" * 40, " "]), st.sampled_from(PIECES)),
+    min_size=60,
+    max_size=120,
+).map("".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.one_of(MIXED, LONG), st.integers(min_value=1, max_value=300))
 def test_wrapped_lines_fit_keep_every_letter_and_break_legitimately(text, width):
     lines = breaks.wrap(text, _measure, width)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # only end spaces go

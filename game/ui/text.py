@@ -83,6 +83,19 @@ def _longest(text: str, points: Sequence[int], measure: Measure, width: int) -> 
     return points[low] if low >= 0 else 0
 
 
+def _points(text: str, breaks, measure: Measure, width: int) -> Sequence[int]:
+    """The break points ``breaks`` finds in ``text``, then its end: from a prefix just long
+    enough to hold one that does not fit, so a line of a long text costs a line's work."""
+    window = 256
+    while window < len(text):
+        # a break near the window's end may depend on what follows it, so it waits
+        points = [at for at in breaks(text[:window]) if at <= window - 32]
+        if points and measure(text[: points[-1]]) > width:
+            return points
+        window *= 4
+    return (*breaks(text), len(text))
+
+
 def fit(text: str, measure: Measure, width: int, anywhere: bool = True) -> int:
     """Where to end a line of ``text`` at most ``width`` wide: the last line break that
     fits, else (if ``anywhere``) the last grapheme boundary that does, else the first
@@ -91,10 +104,10 @@ def fit(text: str, measure: Measure, width: int, anywhere: bool = True) -> int:
 
     ``measure`` gives a piece's width in pixels, as it is drawn.
     """
-    at = _longest(text, (*line_breaks(text), len(text)), measure, width)
+    at = _longest(text, _points(text, line_breaks, measure, width), measure, width)
     if at or not anywhere:
         return at
-    clusters = grapheme_breaks(text)
+    clusters = _points(text, grapheme_breaks, measure, width)
     return _longest(text, clusters, measure, width) or (clusters[0] if clusters else 0)
 
 
