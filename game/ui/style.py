@@ -22,6 +22,7 @@ import pygame_gui
 
 from game.paths import ASSETS
 from game.tunables import read_tunables
+from game.ui import text as lines
 
 FONT_DIR = pathlib.Path(__import__("pygame_gui").__file__).parent / "data"
 FONTS = {False: FONT_DIR / "NotoSans-Regular.ttf", True: FONT_DIR / "NotoSans-Bold.ttf"}
@@ -70,6 +71,8 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
 TRANSPARENT = "#00000000"
 MEANINGFUL = ("@primary", "selection_list.#mod_item")
 SURFACES = ("dark_bg", "normal_bg", "hovered_bg", "normal_border", "hovered_border")
+# theme values in pixels, which grow with the UI scale (a tooltip's width with its font)
+SCALED = ("size", "list_item_height", "title_bar_height", "rect_width")
 
 
 def theme(scale: float, palette: str = "standard") -> dict:
@@ -96,9 +99,7 @@ def theme(scale: float, palette: str = "standard") -> dict:
     def walk(node):
         if isinstance(node, dict):
             for key, value in node.items():
-                if key in ("size", "list_item_height", "title_bar_height") and isinstance(
-                    value, str
-                ):
+                if key in SCALED and isinstance(value, str):
                     node[key] = str(round(int(value) * scale))
                 else:
                     walk(value)
@@ -111,6 +112,7 @@ def ui_manager(
     size: tuple[int, int], scale: float, palette: str = "standard"
 ) -> pygame_gui.UIManager:
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
+    lines.teach_pygame_gui()
     manager = pygame_gui.UIManager(size, theme(scale, palette))
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
     _pin_script(manager.get_theme().get_font_dictionary(), KHMER_FACE, "Khmr")
@@ -207,20 +209,8 @@ class Style:
         return surface
 
     def wrap(self, text: str, size: int, width: int, bold: bool = False) -> list[str]:
-        """Split text into lines that fit ``width`` pixels."""
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            words = paragraph.split(" ")
-            current = ""
-            for word in words:
-                trial = f"{current} {word}" if current else word
-                if self.width(trial, size, bold) <= width or not current:
-                    current = trial
-                else:
-                    lines.append(current)
-                    current = word
-            lines.append(current)
-        return lines
+        """Split text into lines that fit ``width`` pixels, at legitimate breaks."""
+        return lines.wrap(text, lambda line: self.width(line, size, bold), width)
 
     def family_colour(self, scenario, family_id: str) -> pygame.Color:
         for index, family in enumerate(scenario.families):

@@ -11,6 +11,7 @@ import pygame_gui
 from pygame_gui.elements import UIButton, UILabel, UITextBox
 
 from game.ui.style import KHMER_FACE, KHMER_RUN, has_khmer
+from game.ui.text import shorten
 
 Action = Callable[[], None]
 
@@ -36,28 +37,12 @@ def plain(text: object) -> str:
 
 
 def button(scene, rect: pygame.Rect, text: str, kind: str = "", tip: str | None = None) -> UIButton:
+    """A button; its tooltip ``tip`` is text (a name in it may hold ``<`` or Khmer)."""
     object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
+    tip = None if tip is None else escape(tip)
     return UIButton(
         rect, text, scene.app.ui, container=scene.root, object_id=object_id, tool_tip_text=tip
     )
-
-
-def shorten(measure, text: str, width: int) -> str:
-    """``text``, cut at the end with an ellipsis so ``measure(text)`` is at most ``width``.
-
-    ``measure`` gives a string's width in pixels. The longest prefix that fits is
-    found by bisection, so a long text costs a handful of measurements.
-    """
-    if measure(text) <= width:
-        return text
-    low, high = 0, len(text)  # text[:low] + "…" fits; text[:high] + "…" does not
-    while high - low > 1:
-        middle = (low + high) // 2
-        if measure(text[:middle].rstrip() + "…") <= width:
-            low = middle
-        else:
-            high = middle
-    return text[:low].rstrip() + "…"
 
 
 def fit_button_text(widget: UIButton, text: str, padding: int) -> bool:
@@ -68,9 +53,26 @@ def fit_button_text(widget: UIButton, text: str, padding: int) -> bool:
     return fitted != text
 
 
+class FittedLabel(UILabel):
+    """A label holds one line: text wider than the label is cut with an ellipsis
+    (between grapheme clusters) rather than clipped or wrapped out of sight."""
+
+    def fitted(self, text: str) -> str:
+        if self.font is None:
+            return text
+        return shorten(lambda line: self.font.get_rect(line).width, text, self.relative_rect.width)
+
+    def rebuild(self) -> None:
+        self.text = self.fitted(self.text)
+        super().rebuild()
+
+    def set_text(self, text: str, *, text_kwargs=None) -> None:
+        super().set_text(self.fitted(text), text_kwargs=text_kwargs)
+
+
 def label(scene, rect: pygame.Rect, text: str, kind: str = "") -> UILabel:
     object_id = pygame_gui.core.ObjectID(class_id=f"@{kind}") if kind else None
-    return UILabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)
+    return FittedLabel(rect, text, scene.app.ui, container=scene.root, object_id=object_id)
 
 
 # Markup font sizes (HTML's 1-7) in pixels at 100% scale, beside 17-pixel body text.

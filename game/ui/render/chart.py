@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import pygame
 
 from game.ui.style import Style
+from game.ui.text import shorten
 
 
 def draw_chart(
@@ -74,5 +75,6 @@ def draw_chart(
         pygame.draw.line(
             surface, colour, (lx, ly + px(9)), (lx + px(24), ly + px(9)), max(2, px(3))
         )
-        surface.blit(style.text(name, 14, "text"), (lx + px(32), ly))
+        shown = shorten(lambda line: style.width(line, 14), name, rect.width // 2 - px(48))
+        surface.blit(style.text(shown, 14, "text"), (lx + px(32), ly))
     surface.blit(style.text("turn", 12, "faint"), (plot.right - px(24), plot.bottom + px(18)))

@@ -15,6 +15,7 @@ import pygame
 
 from game.engine.model import Scenario
 from game.ui.style import Style
+from game.ui.text import first_clusters, shorten
 
 DANGER = 0.7  # share of the conflict line where edges turn dashed
 MIN_SPREAD = 0.3  # the narrowest spread of map positions that is stretched to fill the panel
@@ -124,9 +125,10 @@ def draw_map(
             pygame.draw.circle(surface, style["focus"], centre, radius + px(5))
         pygame.draw.circle(surface, style["background"], centre, radius + px(2))
         pygame.draw.circle(surface, pygame.Color(party.color), centre, radius)
-        initials = style.text(str(party.name)[:2].upper(), 16, "background", True)
+        initials = style.text(first_clusters(str(party.name), 2).upper(), 16, "background", True)
         surface.blit(initials, initials.get_rect(center=centre))
-        name = style.text(str(party.name), 16, "text", True)
+        shown = shorten(lambda line: style.width(line, 16, True), str(party.name), rect.width // 3)
+        name = style.text(shown, 16, "text", True)
         spot = name.get_rect(midtop=(centre[0], centre[1] + radius + px(4)))
         spot.clamp_ip(rect)
         surface.blit(name, spot)

@@ -593,11 +593,14 @@ class BoardScene(Scene):
         pygame.draw.rect(canvas, style["panel"], bar)
         pygame.draw.line(canvas, style["panel_border"], bar.bottomleft, bar.bottomright)
         x = px(16)
-        title = style.text(str(match.scenario.title), 20, "text", True)
-        canvas.blit(title, (x, bar.centery - title.get_height() // 2))
-        x += title.get_width() + px(20)
         state = match.state
         turn = style.text(f"Turn {state.turn} of {state.last_turn}", 17, "muted", True)
+        # a long title is cut so the turn, capital, track and buttons keep their places
+        room = bar.width - px(3 * 96 + 56) - turn.get_width() - px(16 + 20 * 4 + 210 + 260)
+        name = self._fit(str(match.scenario.title), 20, max(px(80), room), bold=True)
+        title = style.text(name, 20, "text", True)
+        canvas.blit(title, (x, bar.centery - title.get_height() // 2))
+        x += title.get_width() + px(20)
         canvas.blit(turn, (x, bar.centery - turn.get_height() // 2))
         x += turn.get_width() + px(20)
         if self.hand is not None and not match.over:
@@ -751,9 +754,7 @@ class BoardScene(Scene):
             pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
             canvas.blit(shown, shown.get_rect(center=box.center))
             room = box.left - rect.left - px(24)
-        bold = style.font(17, True)
-        while len(header) > 1 and bold.size(header)[0] > room:
-            header = header[:-2] + "…"
+        header = self._fit(header, 17, room, bold=True)
         canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
         y += px(28)
         if chosen:
@@ -832,7 +833,8 @@ class BoardScene(Scene):
             str(family).upper(), 12, style.family_colour(scenario, card.move.family), True
         )
         canvas.blit(small, (x, box.top + px(6)))
-        name = style.text(str(card.move.name), 17, tone, True)
+        name = self._fit(str(card.move.name), 17, box.right - px(80) - x, bold=True)
+        name = style.text(name, 17, tone, True)
         canvas.blit(name, (x, box.top + px(6) + small.get_height()))
         cost = style.text(f"{card.move.cost} capital", 14, "warn" if playable else "faint", True)
         canvas.blit(cost, (box.right - cost.get_width() - px(12), box.top + px(8)))
@@ -857,6 +859,7 @@ class BoardScene(Scene):
         if action.targets:
             target = narrate.targets(scenario, action.move, action.targets)
             arrows = f"‹ {target} ›" if len(card.plays) > 1 else target
+            arrows = self._fit(arrows, 14, box.right - px(12) - x, bold=True)
             canvas.blit(style.text(arrows, 14, "accent", True), (x, y))
             y += style.font(14, True).get_linesize()
         if seen is not None:

@@ -11,6 +11,7 @@ from game.session import narrate
 from game.session.codes import crisis_code
 from game.ui.app import Scene
 from game.ui.render.chart import draw_chart
+from game.ui.text import shorten
 from game.ui.widgets import Menu, button, escape, heading, label, text_box
 
 
@@ -139,10 +140,10 @@ class DebriefScene(Scene):
             (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 - px(8)),
         )
         code = crisis_code(scenario.id, match.seed)
-        sub = (
-            f"{scenario.title} · {match.state.turn} of {match.state.last_turn} turns"
-            f" · crisis code {code}"
-        )
+        rest = f" · {match.state.turn} of {match.state.last_turn} turns · crisis code {code}"
+        # a long title is cut, never the crisis code a class replays the crisis with
+        room = self.app.size[0] - big.get_width() - px(68) - style.width(rest, 15)
+        sub = shorten(lambda text: style.width(text, 15), str(scenario.title), room) + rest
         surface.blit(
             style.text(sub, 15, "faint"),
             (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 + px(14)),
