@@ -7,6 +7,7 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from matchplay import finish, new_match, play
 
 from game.engine import ledger
 from game.engine.actions import Adjust, Extend, IllegalAction, Inject
@@ -14,7 +15,6 @@ from game.engine.state import state_hash
 from game.session import saves
 from game.session.match import Classroom, Reflection
 from game.session.saves import SaveError, load_match, save_match
-from tests.test_session import finish, new_match, play
 
 FACILITATOR_ACTIONS = st.sampled_from(
     [

@@ -281,6 +281,7 @@ def test_signing_an_accord_always_looks_better_than_leaving_it(border, seed, pic
 # -------------------------------------------------------------- strength
 
 
+@pytest.mark.slow  # 32 searched games: about a minute of CPU
 def test_search_settles_border_incident_at_least_as_often_as_greedy(border):
     # Games 0-15 of seed 1: greedy leaves two of them in a stalemate.
     greedy = simulate(border, 16, seed=1, policy="greedy")["outcomes"]

@@ -12,37 +12,14 @@ import textwrap
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from matchplay import SEATS, finish, new_match, play
 
-from game.ai.agents import RandomAgent
-from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine.state import state_hash
 from game.session import saves
-from game.session.match import HUMAN, Match, Seat, Source
 from game.session.saves import SaveError, SaveFolder, load_match, save_match
 
-BORDER = SCENARIO_DIR / "border_incident.yaml"
-RESULT = load_scenario(BORDER)
 FIXTURE_OK = [HealthCheck.function_scoped_fixture]
 BYTE_FLIP = st.tuples(st.floats(0, 1), st.integers(0, 255))
-SEATS = (Seat("un_envoy", HUMAN), Seat("norland_fm"), Seat("vellmark_fm", difficulty="easy"))
-
-
-def new_match(seed: int = 7) -> Match:
-    return Match.start(RESULT.unwrap(), Source.of(RESULT), seed, SEATS)
-
-
-def play(match: Match, steps: int, seed: int = 1) -> None:
-    """Apply ``steps`` random legal actions (fewer if the game ends)."""
-    agent = RandomAgent(seed)
-    for _ in range(steps):
-        if match.over:
-            return
-        envoy = match.active_envoy
-        match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
-
-
-def finish(match: Match, seed: int = 2) -> None:
-    play(match, 10_000, seed)
 
 
 @settings(

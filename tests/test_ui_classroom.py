@@ -16,6 +16,7 @@ import os
 import pygame
 import pygame_gui
 import pytest
+from htmlpage import Page
 from pygame_gui.elements import UILabel, UITextBox
 from uidrive import (
     ARTIFACTS,
@@ -37,7 +38,6 @@ from game.engine.state import PUBLIC, state_hash
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
 from game.ui import style as style_module
-from tests.test_report import Page
 
 TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
 PIN = "2468"

@@ -15,6 +15,7 @@ import pytest
 import uidrive
 import yaml
 from conftest import lab_dict
+from htmlpage import Page
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from uidrive import (
@@ -34,7 +35,6 @@ from game.content.loader import load_scenario_bytes
 from game.engine.actions import End
 from game.session.match import HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import LIMITS
-from tests.test_report import Page
 
 TEAMS = ["Blue Dolphins", "Red Foxes", "Green Owls"]
 PROMPT = "What did your team want this turn?"

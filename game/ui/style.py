@@ -114,9 +114,25 @@ def ui_manager(
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
     lines.teach_pygame_gui()
     manager = pygame_gui.UIManager(size, theme(scale, palette))
+    _forget_earlier_managers(manager)
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
     _pin_script(manager.get_theme().get_font_dictionary(), KHMER_FACE, "Khmr")
     return manager
+
+
+def _forget_earlier_managers(manager: pygame_gui.UIManager) -> None:
+    """Keep nothing of the managers this one replaces.
+
+    pygame_gui makes the first manager ever created its default for good, so it and
+    everything drawn with it would live as long as the game; and each manager adds
+    its translations folder to i18n's search path once more, a path searched again for
+    every label holding a full stop. The newest manager is the default, and the path
+    holds each folder once.
+    """
+    import i18n  # pygame_gui's translations library
+
+    pygame_gui.core.utility.set_default_manager(manager)
+    i18n.load_path[:] = dict.fromkeys(i18n.load_path)
 
 
 def _pin_script(fonts, face: str, script: str) -> None:
@@ -137,6 +153,15 @@ def _pin_script(fonts, face: str, script: str) -> None:
     fonts.preload_font = preload_font
 
 
+# The text cache is bounded by its pixels, not its lines: a line across a projector's
+# screen weighs a hundred small labels. This holds several screens' worth of text.
+TEXT_CACHE_BYTES = 16 * 2**20
+
+
+def _pixel_bytes(surface: pygame.Surface) -> int:
+    return surface.get_pitch() * surface.get_height()
+
+
 def colour(value: str) -> pygame.Color:
     return pygame.Color(value)
 
@@ -152,7 +177,8 @@ class Style:
         self.lines = [colour(v) for v in data["chart_lines"]]
         self.family_fallback = [colour(v) for v in _PALETTES["family_fallback"]]
         self._fonts: dict[tuple[int, bool], pygame.font.Font] = {}
-        self._text: OrderedDict[tuple, pygame.Surface] = OrderedDict()
+        self._text: OrderedDict[tuple, pygame.Surface] = OrderedDict()  # least recent first
+        self._text_bytes = 0
 
     def __getitem__(self, name: str) -> pygame.Color:
         return self.colours[name]
@@ -202,8 +228,9 @@ class Style:
         if surface is None:
             surface = self._render(text, size, rgb, bold)
             self._text[key] = surface
-            if len(self._text) > 3000:
-                self._text.popitem(last=False)
+            self._text_bytes += _pixel_bytes(surface)
+            while self._text_bytes > TEXT_CACHE_BYTES and len(self._text) > 1:
+                self._text_bytes -= _pixel_bytes(self._text.popitem(last=False)[1])
         else:
             self._text.move_to_end(key)
         return surface

@@ -44,6 +44,18 @@ def node_positions(scenario: Scenario, rect: pygame.Rect, pad: int) -> list[tupl
     ]
 
 
+Point = tuple[int, int]
+
+
+def map_layout(
+    scenario: Scenario, rect: pygame.Rect, style: Style
+) -> tuple[list[Point], list[tuple[Point, Point]]]:
+    """Node centres, and each relation's end points, as :func:`draw_map` draws them
+    into ``rect``: what hit tests ask, so they never use the map of an earlier size."""
+    nodes = node_positions(scenario, rect, style.px(70))
+    return nodes, [(nodes[r.a], nodes[r.b]) for r in scenario.relations]
+
+
 def _dashed(surface, colour, start, end, width, dash):
     (x1, y1), (x2, y2) = start, end
     length = math.hypot(x2 - x1, y2 - y1)
@@ -71,16 +83,13 @@ def draw_map(
     trust: Sequence[float],
     hotline: Sequence[int],
     focus: tuple[str, int] | None,
-) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, int], tuple[int, int]]]]:
-    """Draw the map into ``rect``; returns node centres and edge end points for hit tests."""
+) -> None:
+    """Draw the map into ``rect`` (laid out by :func:`map_layout`)."""
     px = style.px
     radius = px(26)
-    nodes = node_positions(scenario, rect, px(70))
-    edges = []
+    nodes, edges = map_layout(scenario, rect, style)
     conflict = scenario.conflict_at
-    for index, relation in enumerate(scenario.relations):
-        start, end = nodes[relation.a], nodes[relation.b]
-        edges.append((start, end))
+    for index, (start, end) in enumerate(edges):
         value = tension[index]
         colour = style.tension_colour(value, conflict)
         width = max(2, px(2 + 10 * min(1.0, value / conflict)))
@@ -132,13 +141,12 @@ def draw_map(
         spot = name.get_rect(midtop=(centre[0], centre[1] + radius + px(4)))
         spot.clamp_ip(rect)
         surface.blit(name, spot)
-    return nodes, edges
 
 
 def hit(
-    point: tuple[int, int],
-    nodes: Sequence[tuple[int, int]],
-    edges: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    point: Point,
+    nodes: Sequence[Point],
+    edges: Sequence[tuple[Point, Point]],
     radius: int,
 ) -> tuple[str, int] | None:
     """What is under the pointer: ("party", i), ("relation", i) or None."""

@@ -23,7 +23,7 @@ from game.session import narrate
 from game.session.match import Match
 from game.session.settings import LIMITS
 from game.ui.app import Scene
-from game.ui.render.map import draw_map, hit
+from game.ui.render.map import draw_map, hit, map_layout
 from game.ui.widgets import button, shorten
 
 # Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
@@ -105,9 +105,6 @@ class BoardScene(Scene):
         self.dirty = True
         self.canvas: pygame.Surface | None = None
         self.regions: dict[str, pygame.Rect] = {}
-        self.card_rects: list[tuple[int, pygame.Rect]] = []
-        self.log_rects: list[tuple[int, pygame.Rect]] = []
-        self.nodes, self.edges = [], []
         self.refresh()
 
     # The seat being shown ------------------------------------------------------------------
@@ -563,7 +560,7 @@ class BoardScene(Scene):
         focus = self.hover or self.focus
         clip = canvas.get_clip()
         canvas.set_clip(self.regions["map"])
-        self.nodes, self.edges = draw_map(
+        draw_map(
             canvas,
             self.regions["map"],
             style,
@@ -728,10 +725,56 @@ class BoardScene(Scene):
     def _card_height(self) -> int:
         return self.px(104)
 
+    def _chosen_lines(self) -> list[str]:
+        """The lines naming the moves the shown seat has chosen this turn (at most two)."""
+        scenario = self.match.scenario
+        if not self.hand:
+            return []
+        seat = scenario.envoy_index(self.hand)
+        chosen = [c for c in self.view().pending if c.seat == seat]
+        if not chosen:
+            return []
+        names = ", ".join(str(scenario.moves[c.move].name) for c in chosen)
+        text = f"Chosen this turn: {names}  (Backspace takes back the last)"
+        return self.style.wrap(text, 14, self.regions["cards"].width - self.px(24))[:2]
+
+    def card_layout(self) -> tuple[pygame.Rect, list[tuple[int, pygame.Rect]]]:
+        """The card list's visible area, and where each card of ``self.cards`` in it is.
+
+        Drawing and clicks both ask this, so a click always finds the card drawn (or
+        about to be drawn) under it, even between a change to the cards and the frame
+        that shows it: positions kept from the last frame once pointed past the end of
+        a hand that had just shrunk.
+        """
+        px = self.px
+        rect = self.regions["cards"]
+        top = rect.top + px(10) + px(28)
+        top += len(self._chosen_lines()) * self.style.font(14).get_linesize() + px(4)
+        area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top - px(6))
+        h, gap = self._card_height(), px(8)
+        boxes = []
+        for index in range(len(self.cards)):
+            box = pygame.Rect(
+                rect.left + px(10),
+                top + index * (h + gap) - self.card_scroll,
+                rect.width - px(20),
+                h,
+            )
+            if box.bottom >= area.top and box.top <= area.bottom:
+                boxes.append((index, box))
+        return area, boxes
+
+    @property
+    def cards_area(self) -> pygame.Rect:
+        return self.card_layout()[0]
+
+    @property
+    def card_rects(self) -> list[tuple[int, pygame.Rect]]:
+        return self.card_layout()[1]
+
     def _draw_cards(self, canvas: pygame.Surface) -> None:
         style, px = self.style, self.px
         rect = self.regions["cards"]
-        self.card_rects = []
         scenario = self.match.scenario
         y = rect.top + px(10)
         hot = self.match.hot_seat and self.hand is not None
@@ -741,11 +784,6 @@ class BoardScene(Scene):
             if self.human_turn
             else (f"Moves of {narrate.envoy(scenario, self.hand)}" if self.hand else "Moves")
         )
-        chosen = [
-            c
-            for c in self.view().pending
-            if self.hand and c.seat == scenario.envoy_index(self.hand)
-        ]
         room = rect.width - px(24)
         clock, tone = self.clock_text()
         if clock:  # the advisory timer: words and a frame, never colour alone
@@ -757,35 +795,16 @@ class BoardScene(Scene):
         header = self._fit(header, 17, room, bold=True)
         canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
         y += px(28)
-        if chosen:
-            names = ", ".join(str(scenario.moves[c.move].name) for c in chosen)
-            for piece in style.wrap(
-                f"Chosen this turn: {names}  (Backspace takes back the last)",
-                14,
-                rect.width - px(24),
-            )[:2]:
-                canvas.blit(style.text(piece, 14, "good"), (rect.left + px(12), y))
-                y += style.font(14).get_linesize()
-        top = y + px(4)
+        for piece in self._chosen_lines():
+            canvas.blit(style.text(piece, 14, "good"), (rect.left + px(12), y))
+            y += style.font(14).get_linesize()
+        area, boxes = self.card_layout()
         clip = canvas.get_clip()
-        area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top - px(6))
         canvas.set_clip(area)
-        h = self._card_height()
-        gap = px(8)
-        self.cards_area = area
-        for index, card in enumerate(self.cards):
-            box = pygame.Rect(
-                rect.left + px(10),
-                top + index * (h + gap) - self.card_scroll,
-                rect.width - px(20),
-                h,
-            )
-            if box.bottom < area.top or box.top > area.bottom:
-                continue
-            self.card_rects.append((index, box))
-            self._draw_card(canvas, card, box, index == self.selected)
+        for index, box in boxes:
+            self._draw_card(canvas, self.cards[index], box, index == self.selected)
         canvas.set_clip(clip)
-        total = len(self.cards) * (h + gap)
+        total = len(self.cards) * (self._card_height() + px(8))
         if total > area.height:
             bar_h = max(px(30), area.height * area.height // total)
             bar_y = area.top + (area.height - bar_h) * self.card_scroll // max(
@@ -801,7 +820,7 @@ class BoardScene(Scene):
             text = "The crisis is over." if self.match.over else "No moves to show."
             if self.match.hot_seat and self.hand is None and not self.match.over:
                 text = "Between teams: only what everyone may see is shown."
-            canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), top))
+            canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), area.top))
 
     def _draw_card(self, canvas, card: Card, box: pygame.Rect, selected: bool) -> None:
         style, px, scenario = self.style, self.px, self.match.scenario
@@ -892,24 +911,8 @@ class BoardScene(Scene):
         canvas.blit(hint, (rect.right - hint.get_width() - px(12), rect.top + px(10)))
         line_h = style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)
-        area = pygame.Rect(
-            rect.left + px(8), rect.top + px(34), rect.width - px(16), rect.height - px(42) - why_h
-        )
-        rows = max(1, area.height // line_h)
-        selected = self.log_index if self.log_index >= 0 else len(entries) - 1
-        first = max(
-            0,
-            min(
-                selected - rows + 1 if self.log_index < 0 else selected - rows // 2,
-                len(entries) - rows,
-            ),
-        )
-        first = max(0, first)
-        self.log_rects = []
-        y = area.top
-        for index in range(first, min(len(entries), first + rows)):
+        for index, line_rect in self.log_layout(entries):
             entry = entries[index]
-            line_rect = pygame.Rect(area.left, y, area.width, line_h)
             if index == self.log_index:
                 pygame.draw.rect(canvas, style["card_selected"], line_rect, border_radius=px(4))
             text = narrate.line(scenario, entry)
@@ -917,11 +920,9 @@ class BoardScene(Scene):
             if entry.cause.kind == "turn":
                 colour = "accent"
             surface = style.text(
-                self._fit(text, 14, area.width - px(8)), 14, colour, entry.cause.kind == "turn"
+                self._fit(text, 14, line_rect.width - px(8)), 14, colour, entry.cause.kind == "turn"
             )
-            canvas.blit(surface, (area.left + px(4), y))
-            self.log_rects.append((index, line_rect))
-            y += line_h
+            canvas.blit(surface, (line_rect.left + px(4), line_rect.top))
         if 0 <= self.log_index < len(entries):
             entry = entries[self.log_index]
             why = "Why: " + narrate.why(scenario, entry)
@@ -937,6 +938,25 @@ class BoardScene(Scene):
                 canvas.blit(style.text(piece, 14, "warn"), (rect.left + px(12), y))
                 y += line_h
 
+    def log_layout(self, entries) -> list[tuple[int, pygame.Rect]]:
+        """The log lines shown, as (index in ``entries``, line): the newest ones, or
+        those around the selected entry. Drawing and clicks both ask this, with the
+        entries as they are now (a new turn, or another team at the computer)."""
+        px, rect = self.px, self.regions["log"]
+        line_h = self.style.font(14).get_linesize()
+        why_h = line_h * 2 + px(8)
+        area = pygame.Rect(
+            rect.left + px(8), rect.top + px(34), rect.width - px(16), rect.height - px(42) - why_h
+        )
+        rows = max(1, area.height // line_h)
+        selected = self.log_index if 0 <= self.log_index < len(entries) else len(entries) - 1
+        around = selected - rows // 2 if 0 <= self.log_index < len(entries) else selected - rows + 1
+        first = max(0, min(around, len(entries) - rows))
+        return [
+            (index, pygame.Rect(area.left, area.top + (index - first) * line_h, area.width, line_h))
+            for index in range(first, min(len(entries), first + rows))
+        ]
+
     def _fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text``, shortened with an ellipsis where it is wider than ``width``."""
         return shorten(lambda line: self.style.width(line, size, bold), text, width)
@@ -951,11 +971,7 @@ class BoardScene(Scene):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             return self._pressed(event.ui_element)
         if event.type == pygame.MOUSEMOTION:
-            spot = (
-                hit(event.pos, self.nodes, self.edges, self.px(30))
-                if self.regions["map"].collidepoint(event.pos)
-                else None
-            )
+            spot = self._map_hit(event.pos) if self.regions["map"].collidepoint(event.pos) else None
             if spot != self.hover:
                 self.hover = spot
                 self.dirty = True
@@ -984,8 +1000,9 @@ class BoardScene(Scene):
         return True
 
     def _click(self, pos) -> bool:
-        for index, box in self.card_rects:
-            if box.collidepoint(pos) and getattr(self, "cards_area", box).collidepoint(pos):
+        area, boxes = self.card_layout()
+        for index, box in boxes:
+            if box.collidepoint(pos) and area.collidepoint(pos):
                 card = self.cards[index]
                 if index == self.selected and len(card.plays) > 1:
                     step = -1 if pos[0] < box.centerx - box.width // 4 else 1
@@ -994,16 +1011,20 @@ class BoardScene(Scene):
                 self._buttons_state()
                 self.dirty = True
                 return True
-        for index, line_rect in self.log_rects:
+        for index, line_rect in self.log_layout(self.log_entries()):
             if line_rect.collidepoint(pos):
                 self.log_index = index
                 self.dirty = True
                 return True
         if self.regions["map"].collidepoint(pos):
-            self.focus = hit(pos, self.nodes, self.edges, self.px(30))
+            self.focus = self._map_hit(pos)
             self.dirty = True
             return True
         return False
+
+    def _map_hit(self, pos) -> tuple[str, int] | None:
+        nodes, edges = map_layout(self.match.scenario, self.regions["map"], self.style)
+        return hit(pos, nodes, edges, self.px(30))
 
     def _wheel(self, amount: int) -> bool:
         pos = pygame.mouse.get_pos()
@@ -1016,13 +1037,13 @@ class BoardScene(Scene):
         return False
 
     def _scroll_cards(self, delta: int) -> None:
-        area = getattr(self, "cards_area", self.regions["cards"])
+        area = self.cards_area
         total = len(self.cards) * (self._card_height() + self.px(8))
         self.card_scroll = max(0, min(max(0, total - area.height), self.card_scroll + delta))
         self.dirty = True
 
     def _scroll_to_selected(self) -> None:
-        area = getattr(self, "cards_area", self.regions["cards"])
+        area = self.cards_area
         step = self._card_height() + self.px(8)
         top = self.selected * step
         if top < self.card_scroll:
