@@ -402,7 +402,9 @@ class SaveDialog(Scene):
         try:
             path = self.app.saves.save(self.board.match, name)
         except SaveError as error:
-            self.status.set_text(f"Cannot save: {error}")
+            # The disk's reason, when there is one: the file name would push it out of
+            # the dialog, and the board's header names the folder.
+            self.status.set_text(f"Cannot save: {error.reason or error}")
             return
         self.board.toast(f"Saved as “{name}” ({path.name})")
         self.app.pop()
