@@ -49,6 +49,9 @@ def script_runs(text: str) -> list[tuple[str, bool]]:
     return runs
 
 
+KHMER_STACK = "ស្ត្រី"  # two subscripts and a vowel above: as tall as Khmer gets
+
+
 def has_khmer(text: str) -> bool:
     return KHMER_RUN.search(text) is not None
 
@@ -195,6 +198,14 @@ class Style:
                 font.set_script("Khmr")
             self._fonts[key] = font
         return font
+
+    def line_height(self, size: int, bold: bool = False, khmer: bool = False) -> int:
+        """One line of text: with ``khmer``, tall enough for Khmer's stacked signs, which
+        reach above and below the Latin line."""
+        height = self.font(size, bold).get_linesize()
+        if khmer:
+            height = max(height, self.text(KHMER_STACK, size, "text", bold).get_height())
+        return height
 
     def width(self, text: str, size: int = 16, bold: bool = False) -> int:
         """How wide ``text`` is drawn, Khmer runs in their own font."""

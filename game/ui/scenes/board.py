@@ -24,6 +24,7 @@ from game.session.match import Match
 from game.session.settings import LIMITS
 from game.ui.app import Scene
 from game.ui.render.map import draw_map, hit, map_layout
+from game.ui.style import has_khmer
 from game.ui.widgets import button, shorten
 
 # Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
@@ -723,7 +724,17 @@ class BoardScene(Scene):
             y += style.font(14, bold).get_linesize()
 
     def _card_height(self) -> int:
-        return self.px(104)
+        """Room for a card's lines: family, name, target and two lines of effects, each
+        as tall as the crisis's script needs."""
+        line = self._card_line
+        return self.px(6 + 2 + 6) + sum(
+            (line(12, True), line(17, True), line(14, True), line(13), line(13))
+        )
+
+    def _card_line(self, size: int, bold: bool = False) -> int:
+        scenario = self.match.scenario
+        khmer = any(has_khmer(str(party.name)) for party in scenario.parties)
+        return self.style.line_height(size, bold, khmer)
 
     def _chosen_lines(self) -> list[str]:
         """The lines naming the moves the shown seat has chosen this turn (at most two)."""
@@ -857,11 +868,11 @@ class BoardScene(Scene):
         canvas.blit(name, (x, box.top + px(6) + small.get_height()))
         cost = style.text(f"{card.move.cost} capital", 14, "warn" if playable else "faint", True)
         canvas.blit(cost, (box.right - cost.get_width() - px(12), box.top + px(8)))
-        y = box.top + px(6) + small.get_height() + name.get_height() + px(2)
+        y = box.top + px(6) + self._card_line(12, True) + self._card_line(17, True) + px(2)
         if not playable:
             for piece in style.wrap(card.reason, 14, box.width - px(32))[:2]:
                 canvas.blit(style.text(piece, 14, "warn"), (x, y))
-                y += style.font(14).get_linesize()
+                y += self._card_line(14)
             return
         seen = self.card_preview(card)
         if seen is not None:
@@ -880,7 +891,7 @@ class BoardScene(Scene):
             arrows = f"‹ {target} ›" if len(card.plays) > 1 else target
             arrows = self._fit(arrows, 14, box.right - px(12) - x, bold=True)
             canvas.blit(style.text(arrows, 14, "accent", True), (x, y))
-            y += style.font(14, True).get_linesize()
+            y += self._card_line(14, True)
         if seen is not None:
             before = self.view()
             win = narrate.differences(scenario, before, seen.success)
@@ -894,7 +905,7 @@ class BoardScene(Scene):
                 pieces = [pieces[0], self._fit(pieces[1] + " " + pieces[2], 13, width)]
             for piece in pieces:
                 canvas.blit(style.text(piece, 13, "muted"), (x, y))
-                y += style.font(13).get_linesize()
+                y += self._card_line(13)
 
     def _draw_log(self, canvas: pygame.Surface) -> None:
         style, px, scenario = self.style, self.px, self.match.scenario
