@@ -522,7 +522,12 @@ def make_converter() -> cattrs.Converter:
         dict[Id, Number]: _id_mapping(_strict_float),
     }
     for type_, hook in simple.items():
-        converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
+        if isinstance(type_, type):
+            # A class needs the direct registration: cattrs dispatches str, int,
+            # float and bool to its own coercing hooks before any predicate.
+            converter.register_structure_hook(type_, hook)
+        else:
+            converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
 
     def is_tuple(type_: Any) -> bool:
         return getattr(type_, "__origin__", None) is tuple
