@@ -1,14 +1,15 @@
-"""The scenario loader, end to end: every hostile or mistaken file is refused quickly,
-with every problem at its own file:line:col, and `envoy validate` exits 1 on it."""
+"""The scenario loader, end to end: every hostile or mistaken file is refused with
+bounded work, with every problem at its own file:line:col, and `envoy validate` exits 1 on it."""
 
 from __future__ import annotations
 
 import os
 import pathlib
-import time
 import tracemalloc
+from unittest import mock
 
 import pytest
+import yaml
 
 from game.cli import main
 from game.content.loader import (
@@ -132,20 +133,15 @@ def error(position: tuple[int, int], message: str, hint: str = "", kind: str = "
 
 
 def refuse(path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Load a bad file: refused in under a second with no scenario; `envoy validate`
-    exits 1 and prints the same diagnostics. Returns them as printed."""
-    started = time.perf_counter()
+    """Load a bad file: refused with no scenario; `envoy validate` exits 1 and prints
+    the same diagnostics. Returns them as printed."""
     result = load_scenario(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
     assert result.scenario is None
     assert not result.ok
     assert result.errors
     diagnostics = [str(d) for d in result.diagnostics]
     capsys.readouterr()
-    started = time.perf_counter()
     assert main(["validate", str(path)]) == 1
-    assert time.perf_counter() - started < 1.0
     printed = capsys.readouterr().out.splitlines()
     assert printed[:-1] == diagnostics
     assert printed[-1].startswith(f"1 file checked: {len(result.errors)} error")
@@ -340,9 +336,8 @@ def test_file_over_the_size_cap_is_refused_before_reading(workdir, capsys):
         "is this the right file?",
     )
     assert only(refuse(write(workdir, data), capsys)) == expected
-    started = time.perf_counter()
-    result = load_scenario_bytes(data, FILE)
-    assert time.perf_counter() - started < 1.0
+    with mock.patch.object(yaml, "parse", lambda *a, **k: pytest.fail("the parser ran")):
+        result = load_scenario_bytes(data, FILE)
     assert result.scenario is None
     assert [str(d) for d in result.diagnostics] == [expected]
 
@@ -433,11 +428,18 @@ def test_missing_nested_key_points_at_its_parent_key(workdir, capsys):
 def test_id_NO_stays_text_and_is_refused_as_an_id(workdir, capsys):
     # YAML 1.1 reads NO as false; here it must stay the string "NO".
     text = edit(MINIMAL, "- id: norland", "- id: NO")
-    assert only(refuse(write(workdir, text), capsys)) == error(
+    first, *rest = refuse(write(workdir, text), capsys)
+    assert first == error(
         at(text, "NO"),
         "'NO' is not a valid id",
         "ids are lower-case letters, digits and _, starting with a letter: 'no'",
     )
+    # In the same run: every place that still names the party 'norland'.
+    assert [parse(d)[:2] for d in rest] == [
+        at(text, "[norland", "norland"),
+        at(text, "(norland", "norland"),
+    ]
+    assert all("unknown party 'norland'" in d for d in rest)
 
 
 def test_format_newer_than_the_game(workdir, capsys):
@@ -646,9 +648,15 @@ def test_expression_text_is_never_evaluated(workdir, capsys, monkeypatch):
     monkeypatch.setattr(os, "system", lambda *a: pytest.fail("os.system was called"))
     effect = "__import__('os').system('touch pwned')"
     text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', f'"{effect}"')
-    assert only(refuse(write(workdir, text), capsys)) == error(
-        at(text, effect, "'"), 'unexpected character "\'"', "ids are written without quotes"
-    )
+    line, col = at(text, effect)
+    quotes = 'error: unexpected character "\'" (ids are written without quotes)'
+    dot = "error: unexpected character '.' (there is no attribute access; call a function such as"
+    # Each bad character at once; a quoted word is one mistake.
+    assert [parse(d) for d in refuse(write(workdir, text), capsys)] == [
+        (line, col + 11, quotes),
+        (line, col + 16, f"{dot} tension(a, b))"),
+        (line, col + 24, quotes),
+    ]
     text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', '"__import__(os)"')
     assert only(refuse(write(workdir, text), capsys)) == error(
         at(text, "__import__"), "unknown function '__import__'"

@@ -13,6 +13,7 @@ block gives every default, and a scenario overrides what it needs.
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any, Literal, NewType
 
 import attrs
@@ -44,8 +45,21 @@ RESERVED_IDS = frozenset({"all", "self", "target", "a", "b", "true", "false", "a
 RESERVED_MOVE_IDS = frozenset({"end", "decide", "withdraw", "facilitator"})
 
 
-def doc(text: str, **kwargs: Any) -> Any:
-    return attrs.field(metadata={"doc": text}, **kwargs)
+def doc(
+    text: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    min_items: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A field with its documentation and the bounds that both the converter and the
+    JSON Schema enforce (``minimum``/``maximum`` on a number, ``min_items`` on a list)."""
+    metadata: dict[str, Any] = {"doc": text}
+    for name, bound in (("minimum", minimum), ("maximum", maximum), ("min_items", min_items)):
+        if bound is not None:
+            metadata[name] = bound
+    return attrs.field(metadata=metadata, **kwargs)
 
 
 @attrs.frozen
@@ -152,14 +166,20 @@ class AccordDef:
 @attrs.frozen
 class DelayedDef:
     effects: tuple[Expression, ...] = doc("Effect statements, in the move's context.")
-    after: Count | None = doc("Apply once, this many turns later (written `in`).", default=None)
-    each_turn_for: Count | None = doc("Apply at each World step for this many turns.", default=None)
+    after: Count | None = doc(
+        "Apply once, this many turns later (written `in`).", minimum=1, default=None
+    )
+    each_turn_for: Count | None = doc(
+        "Apply at each World step for this many turns.", minimum=1, default=None
+    )
     text: Text | None = doc("What players read when it applies.", default=None)
 
 
 @attrs.frozen
 class JointDef:
-    min_envoys: Count = doc("How many envoys must choose this move with the same target.")
+    min_envoys: Count = doc(
+        "How many envoys must choose this move with the same target.", minimum=2
+    )
 
 
 @attrs.frozen
@@ -197,7 +217,7 @@ class OptionDef:
 class DecisionDef:
     envoy: Id = doc("The envoy who decides; skipped (first offered option) if not seated.")
     prompt: Text = doc("The question put to the envoy.")
-    options: tuple[OptionDef, ...] = doc("Two or more options.")
+    options: tuple[OptionDef, ...] = doc("Two or more options.", min_items=2)
 
 
 @attrs.frozen
@@ -243,8 +263,10 @@ class RulesDef:
     """Every tunable number of the turn sequence. All optional in a scenario."""
 
     capital_carry_max: Count | None = doc("Unspent capital kept into the next turn.", default=None)
-    capital_min: Integer | None = doc("Lowest capital (debt) an envoy can fall to.", default=None)
-    capital_max: Count | None = doc("Highest capital an envoy can hold.", default=None)
+    capital_min: Integer | None = doc(
+        "Lowest capital (debt) an envoy can fall to.", maximum=0, default=None
+    )
+    capital_max: Count | None = doc("Highest capital an envoy can hold.", minimum=1, default=None)
     standing_default: Meter | None = doc("Standing where an envoy lists none.", default=None)
     pressure_min: Integer | None = doc("Lowest pressure of a relation.", default=None)
     pressure_max: Integer | None = doc("Highest pressure of a relation.", default=None)
@@ -261,8 +283,8 @@ class RulesDef:
 
 @attrs.frozen
 class PlayersDef:
-    min: Count = doc("Fewest envoys.")
-    max: Count = doc("Most envoys.")
+    min: Count = doc("Fewest envoys.", minimum=1)
+    max: Count = doc("Most envoys.", minimum=1)
 
 
 @attrs.frozen
@@ -290,10 +312,10 @@ class ScenarioDef:
     briefing: Text = doc("The situation, read before the first turn.")
     difficulty: Literal["introductory", "standard", "hard"] = doc("How hard it is to win.")
     teacher: TeacherDef = doc("Metadata for teachers.")
-    turns: Count = doc("How many turns the crisis lasts.")
-    parties: tuple[PartyDef, ...] = doc("The states, blocs or factions in the crisis.")
-    relations: tuple[RelationDef, ...] = doc("Pairs of parties and their meters.")
-    envoys: tuple[EnvoyDef, ...] = doc("The seats, in turn order.")
+    turns: Count = doc("How many turns the crisis lasts.", minimum=1)
+    parties: tuple[PartyDef, ...] = doc("The states, blocs or factions in the crisis.", min_items=2)
+    relations: tuple[RelationDef, ...] = doc("Pairs of parties and their meters.", min_items=1)
+    envoys: tuple[EnvoyDef, ...] = doc("The seats, in turn order.", min_items=1)
     peace: Expression = doc("The peace condition, usually 'these accords are signed'.")
     inspired_by: Text | None = doc("What history inspired the scenario, if anything.", default=None)
     conflict_at: Meter = doc("Tension at which conflict breaks out.", default=100)
@@ -468,9 +490,11 @@ class KeyedErrors(ValueError):
         self.errors = errors
 
 
-def _id_mapping(value_hook):
+def _id_mapping(value_hook, forgiving: bool = False):
     def structure(value: Any, _: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
+            if forgiving:
+                return {}
             raise FieldError(f"expected a mapping, got {_describe(value)}")
         result, errors = {}, []
         for key, item in value.items():
@@ -484,7 +508,7 @@ def _id_mapping(value_hook):
                 result[key] = value_hook(item, None)
             except FieldError as error:
                 errors.append((key, error))
-        if errors:
+        if errors and not forgiving:
             raise KeyedErrors(errors)
         return result
 
@@ -499,8 +523,88 @@ def _sequence(value: Any, _: Any) -> list:
     return value
 
 
-def make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def _clamp(value: Any, low: float, high: float) -> Any:
+    return min(max(value, low), high)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _forgiven_text(value: Any) -> Text:
+    if isinstance(value, dict):
+        pairs = tuple((k, v) for k, v in value.items() if isinstance(v, str))
+        if pairs:
+            return Text(pairs if "en" in value else (("en", pairs[0][1]), *pairs))
+    return Text.of(value if isinstance(value, str) else "")
+
+
+# What the forgiving converter keeps in place of a value that is not valid: the
+# value itself where a checker can still use it (an id that breaks the pattern
+# still names its party), else something neutral.
+_FALLBACKS: dict[Any, Any] = {
+    str: lambda v: v if isinstance(v, str) else "",
+    int: lambda v: v if _is_number(v) else 0,
+    float: lambda v: v if _is_number(v) else 0.0,
+    bool: lambda v: v if isinstance(v, bool) else False,
+    Id: lambda v: v if isinstance(v, str) else "",
+    Meter: lambda v: _clamp(int(v), METER_MIN, METER_MAX) if _is_number(v) else METER_MIN,
+    Count: lambda v: max(int(v), 0) if _is_number(v) else 0,
+    Weight: lambda v: max(v, 0) if _is_number(v) else 0.0,
+    Fraction: lambda v: _clamp(v, 0, 1) if _is_number(v) else 0.0,
+    Color: lambda v: "#000000",
+    Expression: lambda v: v if isinstance(v, str) else "true",
+    Chance: lambda v: v if isinstance(v, str) else _clamp(v, 0, 1) if _is_number(v) else 1.0,
+    Number: lambda v: v if _is_number(v) else 0.0,
+    Integer: lambda v: int(v) if _is_number(v) else 0,
+    Text: _forgiven_text,
+}
+
+# A required key that the file lacks, as the forgiving converter sees it: every
+# hook refuses it, so the field gets its fallback.
+_ABSENT = object()
+
+
+def _forgiving(hook, fallback):
+    def structure(value: Any, type_: Any) -> Any:
+        try:
+            return hook(value, type_)
+        except FieldError:
+            return fallback(value)
+
+    return structure
+
+
+def _bounded(hook, field: attrs.Attribute, forgiving: bool):
+    """A field hook that also enforces the field's ``minimum`` and ``maximum``."""
+    low, high = field.metadata.get("minimum"), field.metadata.get("maximum")
+
+    def structure(value: Any, type_: Any) -> Any:
+        number = hook(value, type_)
+        if number is None:
+            return None
+        if low is not None and number < low:
+            if forgiving:
+                return low
+            raise FieldError(f"{number} is too small", f"use {low} or more")
+        if high is not None and number > high:
+            if forgiving:
+                return high
+            raise FieldError(f"{number} is too large", f"use {high} or less")
+        return number
+
+    return structure
+
+
+def make_converter(forgiving: bool = False) -> cattrs.Converter:
+    """The converter from parsed YAML to the format's classes.
+
+    The strict one (the default) refuses anything not exactly right. The forgiving
+    one never raises on a value: it drops unknown keys and keeps a fallback where a
+    value is wrong or missing, so the loader can still check the references and
+    expressions of a file whose structure has errors (reported by the strict one).
+    """
+    converter = cattrs.Converter(forbid_extra_keys=not forgiving, detailed_validation=True)
     simple = {
         str: _strict_str,
         int: _strict_int,
@@ -517,10 +621,16 @@ def make_converter() -> cattrs.Converter:
         Number: _strict_float,
         Integer: _strict_int,
         Text: _text,
-        dict[Id, Meter]: _id_mapping(lambda v, _=None: _meter(v, None)),
-        dict[Id, Integer]: _id_mapping(_strict_int),
-        dict[Id, Number]: _id_mapping(_strict_float),
     }
+    if forgiving:
+        simple = {t: _forgiving(hook, _FALLBACKS[t]) for t, hook in simple.items()}
+    mappings = {
+        dict[Id, Meter]: (simple[Meter], Meter),
+        dict[Id, Integer]: (simple[Integer], Integer),
+        dict[Id, Number]: (simple[Number], Number),
+    }
+    for type_, (hook, value_type) in mappings.items():
+        simple[type_] = _id_mapping(lambda v, _=None, h=hook, t=value_type: h(v, t), forgiving)
     for type_, hook in simple.items():
         if isinstance(type_, type):
             # A class needs the direct registration: cattrs dispatches str, int,
@@ -528,6 +638,11 @@ def make_converter() -> cattrs.Converter:
             converter.register_structure_hook(type_, hook)
         else:
             converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
+
+    def items_of(value: Any) -> list:
+        if forgiving:
+            return value if isinstance(value, list) else []
+        return _sequence(value, None)
 
     def is_tuple(type_: Any) -> bool:
         return getattr(type_, "__origin__", None) is tuple
@@ -538,7 +653,7 @@ def make_converter() -> cattrs.Converter:
             item = converter.get_structure_hook(args[0])
 
             def structure_homogeneous(value: Any, _: Any) -> tuple:
-                items = _sequence(value, None)
+                items = items_of(value)
                 return tuple(_structure_items(items, [item] * len(items), [args[0]] * len(items)))
 
             return structure_homogeneous
@@ -546,8 +661,10 @@ def make_converter() -> cattrs.Converter:
         hooks = [converter.get_structure_hook(arg) for arg in args]
 
         def structure_fixed(value: Any, _: Any) -> tuple:
-            items = _sequence(value, None)
-            if len(items) != len(args):
+            items = items_of(value)
+            if forgiving:
+                items = [*items[: len(args)], *[_ABSENT] * (len(args) - len(items))]
+            elif len(items) != len(args):
                 raise FieldError(f"expected a list of {len(args)}, got {len(items)} items")
             return tuple(_structure_items(items, hooks, args))
 
@@ -567,6 +684,8 @@ def make_converter() -> cattrs.Converter:
                 raise FieldError(f"'{value}' is not allowed here", hint)
             return value
 
+        if forgiving:
+            return _forgiving(structure_literal, lambda v: allowed[0])
         return structure_literal
 
     converter.register_structure_hook_factory(
@@ -574,16 +693,35 @@ def make_converter() -> cattrs.Converter:
     )
 
     def class_hook_factory(cls: type):
-        renames = {
-            field: override(rename=yaml)
-            for (owner, field), yaml in YAML_NAMES.items()
-            if owner is cls
-        }
-        inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **renames)
+        hints = typing.get_type_hints(cls)
+        overrides = {}
+        for field in attrs.fields(cls):
+            options: dict[str, Any] = {}
+            if (cls, field.name) in YAML_NAMES:
+                options["rename"] = YAML_NAMES[cls, field.name]
+            if "minimum" in field.metadata or "maximum" in field.metadata:
+                hook = converter.get_structure_hook(hints[field.name])
+                options["struct_hook"] = _bounded(hook, field, forgiving)
+            if options:
+                overrides[field.name] = override(**options)
+        inner = make_dict_structure_fn(
+            cls, converter, _cattrs_forbid_extra_keys=not forgiving, **overrides
+        )
+        required = [
+            YAML_NAMES.get((cls, f.name), f.name)
+            for f in attrs.fields(cls)
+            if f.default is attrs.NOTHING
+        ]
 
         def structure_class(value: Any, _: Any):
             if not isinstance(value, dict):
-                raise FieldError(f"expected a mapping, got {_describe(value)}", "write key: value")
+                if not forgiving:
+                    raise FieldError(
+                        f"expected a mapping, got {_describe(value)}", "write key: value"
+                    )
+                value = {}
+            if forgiving:
+                value = {**dict.fromkeys(required, _ABSENT), **value}
             return inner(value, cls)
 
         return structure_class
@@ -612,4 +750,11 @@ def _structure_items(items: list, hooks: list, types: tuple | list) -> list:
 #: The YAML key of each attrs field whose name differs from it.
 YAML_NAMES = {(DelayedDef, "after"): "in"}
 
+#: Fields of which exactly one must be given (and not null), by class.
+EXACTLY_ONE = {
+    EventDef: ("at_turn", "when", "pool"),
+    DelayedDef: ("after", "each_turn_for"),
+}
+
 CONVERTER = make_converter()
+FORGIVING = make_converter(forgiving=True)
