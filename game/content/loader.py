@@ -20,6 +20,7 @@ Nothing here raises on bad content: :func:`load_scenario` returns a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pathlib
 import re
@@ -33,7 +34,7 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from game.content import schema
+from game.content import languages, schema
 from game.content.diagnostics import ContentError, Diagnostic, Severity
 from game.content.schema import (
     CONVERTER,
@@ -323,15 +324,29 @@ def _read_library(
     it is then refused, but its own expressions are still checked), and its problems."""
     if file is None:
         file = display_name(path) if path is not None else "<library>"
+    if data is None:
+        assert path is not None
+        try:
+            data = read_bytes(path, file)
+        except ContentError as error:
+            return None, list(error.diagnostics)
+    library, problems = _library_from_bytes(file, data)
+    return library, list(problems)
+
+
+# Every scenario includes the standard library, so the crisis list and the checker
+# would otherwise parse the same bytes once per crisis. The result is immutable.
+@functools.lru_cache(maxsize=16)
+def _library_from_bytes(file: str, data: bytes) -> tuple[_Library | None, tuple[Diagnostic, ...]]:
     report = _Report(file, None)
-    tree, marks, raw = _read_mapping(report, path, data, file, "a move library")
+    tree, marks, raw = _read_mapping(report, None, data, file, "a move library")
     if tree is None or marks is None or not _check_format(report, tree):
-        return None, report.items
+        return None, tuple(report.items)
     definition, _ = _structure(report, tree, LibraryDef)
-    if definition is None:
-        return None, report.items
+    if definition is None:  # pragma: no cover - the forgiving converter always reads
+        return None, tuple(report.items)
     _check_library(report, definition)
-    return _Library(definition, file, marks, raw), report.items
+    return _Library(definition, file, marks, raw), tuple(report.items)
 
 
 def _check_library(report: _Report, library: LibraryDef) -> None:
@@ -466,9 +481,25 @@ def _texts(value: Any, path: Path) -> Iterable[tuple[Path, schema.Text]]:
 
 
 def _check_translations(report: _Report, definition: ScenarioDef) -> None:
-    """Warn where a text lacks a language the scenario uses elsewhere (English is shown)."""
+    """Warn where a language code is not one, and where a text lacks a language the
+    scenario uses elsewhere (English is shown)."""
+    from game.session.settings import LIMITS
+
     texts = list(_texts(definition, ()))
-    used = sorted({lang for _, text in texts for lang in text.languages()} - {"en"})
+    codes = list(dict.fromkeys(lang for _, text in texts for lang in text.languages()))
+    used = sorted(code for code in codes if code != "en" and languages.is_known(code))
+    likely = [*used, *LIMITS["language"]["choices"]]
+    for code in codes:
+        if languages.is_known(code):
+            continue
+        # Once, at its first use: every text missing it would otherwise be flagged.
+        path = next(path for path, text in texts if code in text.languages())
+        report.warn(
+            (*path, code),
+            f"unknown language '{code}'",
+            languages.suggestion(code, likely),
+            key=True,
+        )
     for path, text in texts:
         missing = [lang for lang in used if lang not in text.languages()]
         if missing:

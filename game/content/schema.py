@@ -34,6 +34,7 @@ Weight = NewType("Weight", float)
 Fraction = NewType("Fraction", float)
 Color = NewType("Color", str)
 Expression = NewType("Expression", str)
+Statement = NewType("Statement", str)  # an effect: text only (a condition may be true)
 Chance = NewType("Chance", object)
 Number = NewType("Number", float)
 Integer = NewType("Integer", int)
@@ -101,7 +102,7 @@ class BehaviourDef:
     text: Text = doc("What players read when the party acts this way.")
     weight: Weight = doc("How likely this reaction is against the party's other reactions.")
     when: Expression = doc("A condition; `self` is the party.", default="true")
-    effects: tuple[Expression, ...] = doc("Effect statements; `self` is the party.", default=())
+    effects: tuple[Statement, ...] = doc("Effect statements; `self` is the party.", default=())
 
 
 @attrs.frozen
@@ -160,12 +161,12 @@ class AccordDef:
     text: Text = doc("What the accord does, for players.")
     requires: Expression = doc("Conditions that must hold for a proposal to have a chance.")
     chance: Chance = doc("The chance a proposal succeeds once `requires` holds.", default=1)
-    effects: tuple[Expression, ...] = doc("Effects applied once, when it is signed.", default=())
+    effects: tuple[Statement, ...] = doc("Effects applied once, when it is signed.", default=())
 
 
 @attrs.frozen
 class DelayedDef:
-    effects: tuple[Expression, ...] = doc("Effect statements, in the move's context.")
+    effects: tuple[Statement, ...] = doc("Effect statements, in the move's context.")
     after: Count | None = doc(
         "Apply once, this many turns later (written `in`).", minimum=1, default=None
     )
@@ -194,8 +195,8 @@ class MoveDef:
     )
     requires: Expression = doc("A condition for the move to be legal.", default="true")
     chance: Chance = doc("The chance of success, a number or an expression, 0..1.", default=1)
-    success: tuple[Expression, ...] = doc("Effects when the roll succeeds.", default=())
-    failure: tuple[Expression, ...] = doc("Effects when the roll fails.", default=())
+    success: tuple[Statement, ...] = doc("Effects when the roll succeeds.", default=())
+    failure: tuple[Statement, ...] = doc("Effects when the roll fails.", default=())
     delayed: tuple[DelayedDef, ...] = doc("Effects later, when the move succeeded.", default=())
     visibility: Literal["public", "secret"] = doc(
         "Whether other envoys learn of the move when it resolves.", default="public"
@@ -210,7 +211,7 @@ class OptionDef:
     id: Id = doc("The option's id.")
     text: Text = doc("The option as the deciding envoy reads it.")
     when: Expression = doc("The option is offered only if this holds.", default="true")
-    effects: tuple[Expression, ...] = doc("Effects; `self` is the deciding envoy.", default=())
+    effects: tuple[Statement, ...] = doc("Effects; `self` is the deciding envoy.", default=())
 
 
 @attrs.frozen
@@ -238,7 +239,7 @@ class EventDef:
         "Fires at most once (default: true, except for pool events).", default=None
     )
     cooldown: Count = doc("Turns before it may fire again.", default=0)
-    effects: tuple[Expression, ...] = doc("Effects when it fires.", default=())
+    effects: tuple[Statement, ...] = doc("Effects when it fires.", default=())
     decision: DecisionDef | None = doc("A choice put to one envoy.", default=None)
     rare: bool = doc("Rare on purpose: the balance report does not flag it.", default=False)
 
@@ -373,6 +374,9 @@ def _strict_str(value: Any, _: Any) -> str:
 
 
 def _strict_int(value: Any, _: Any = None) -> int:
+    # 9.0 is the whole number 9, as JSON Schema (and so the editor) reads it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(f"expected a whole number, got {_describe(value)}")
     return value
@@ -450,6 +454,15 @@ def _expression(value: Any, _: Any) -> str:
         return "true" if value else "false"
     if not isinstance(value, str):
         raise FieldError(f"expected an expression, got {_describe(value)}", "write it in quotes")
+    return value
+
+
+def _statement(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(
+            f"expected an effect, got {_describe(value)}",
+            "write it in quotes, for example: 'tension(a, b) -= 5'",
+        )
     return value
 
 
@@ -554,6 +567,7 @@ _FALLBACKS: dict[Any, Any] = {
     Fraction: lambda v: _clamp(v, 0, 1) if _is_number(v) else 0.0,
     Color: lambda v: "#000000",
     Expression: lambda v: v if isinstance(v, str) else "true",
+    Statement: lambda v: v if isinstance(v, str) else "",
     Chance: lambda v: v if isinstance(v, str) else _clamp(v, 0, 1) if _is_number(v) else 1.0,
     Number: lambda v: v if _is_number(v) else 0.0,
     Integer: lambda v: int(v) if _is_number(v) else 0,
@@ -617,6 +631,7 @@ def make_converter(forgiving: bool = False) -> cattrs.Converter:
         Fraction: _fraction,
         Color: _color,
         Expression: _expression,
+        Statement: _statement,
         Chance: _chance,
         Number: _strict_float,
         Integer: _strict_int,
