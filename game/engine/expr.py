@@ -677,7 +677,7 @@ class _Parser:
             known = at_low if at_low == at_high else None
         if known is not None:
             self.warn(
-                f"{value.name}() is always from {low:g} to {high:g}, so this is always "
+                f"{value.name}() goes from {low:g} to {high:g}, so this is always "
                 f"{'true' if known else 'false'}",
                 value.offset if value is left else left.offset,
                 why,
