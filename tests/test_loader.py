@@ -1062,11 +1062,11 @@ def test_an_option_that_is_never_offered_is_flagged(workdir):
           text: Act.
         - id: never
           text: Never offered.
-          when: "false"
+          when: "turn() > 3"
 """
     text = MINIMAL + EVENT.format(when="turn() == 2") + decision
     assert warnings_of(workdir, text) == [
-        (at(text, '"false"', "false"), "this condition is never true")
+        (at(text, "turn() > 3"), "turn() goes from 1 to 3, so this is always false")
     ]
 
 

@@ -1,18 +1,25 @@
 """Scenario files to compiled, frozen :class:`~game.engine.model.Scenario` objects.
 
-Loading happens in four passes, and each pass reports every problem it finds
-before the next one runs:
+Loading happens in four passes. Each reports every problem it finds, and a
+problem in one pass does not stop the next, so a modder gets the whole list in
+one run:
 
-1. **Read** the YAML with the hardened reader (:mod:`game.content.yamlsafe`).
+1. **Read** the YAML with the hardened reader (:mod:`game.content.yamlsafe`);
+   only a file that cannot be read to its end stops here.
 2. **Structure** it into the attrs classes of :mod:`game.content.schema` with
    the strict cattrs converter; its error tree is walked back to the YAML
    positions, so a typo, a wrong type or an out-of-range meter is reported at
-   its own line and column.
+   its own line and column. On errors the forgiving converter reads the file
+   anyway, with stand-ins for what is wrong, for the passes below.
 3. **Include** the move libraries the scenario names and merge their families,
    rules and moves with the scenario's own.
 4. **Cross-reference and compile**: ids must be unique and declared, and every
    condition and effect is compiled once into a closure. An expression problem
-   points at the exact character inside the YAML value.
+   points at the exact character inside the YAML value; so does a warning about
+   what can never happen (a condition its ranges settle, an unused counter).
+
+What a later pass finds on a line where an earlier one found an error is left
+out: it is about a stand-in, not the file.
 
 Nothing here raises on bad content: :func:`load_scenario` returns a
 :class:`LoadResult` holding the scenario (or None) and every diagnostic.

@@ -482,8 +482,6 @@ class Node:
     #: Part of an expression already reported as wrong: it is checked no further,
     #: so one mistake gives one message, not one for every operator around it.
     broken: bool = False
-    #: The truth of a condition, where the value ranges decide it at load.
-    known: bool | None = None
 
 
 def _const(value: Any, type_: str, offset: int) -> Node:
@@ -592,12 +590,7 @@ class _Parser:
             self.need(left, BOOL, "or")
             self.need(right, BOOL, "or")
             lf, rf = left.fn, right.fn
-            known = True if True in (left.known, right.known) else None
-            if left.known is False and right.known is False:
-                known = False
-            left = Node(
-                BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) or rf(w, c), left.offset, known=known
-            )
+            left = Node(BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) or rf(w, c), left.offset)
         return left
 
     def conjunction(self) -> Node:
@@ -607,12 +600,7 @@ class _Parser:
             self.need(left, BOOL, "and")
             self.need(right, BOOL, "and")
             lf, rf = left.fn, right.fn
-            known = False if False in (left.known, right.known) else None
-            if left.known is True and right.known is True:
-                known = True
-            left = Node(
-                BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) and rf(w, c), left.offset, known=known
-            )
+            left = Node(BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) and rf(w, c), left.offset)
         return left
 
     def negation(self) -> Node:
@@ -621,8 +609,7 @@ class _Parser:
             inner = self.negation()
             self.need(inner, BOOL, "not")
             f = inner.fn
-            known = None if inner.known is None else not inner.known
-            return Node(BOOL, lambda w, c, f=f: not f(w, c), token.offset, known=known)
+            return Node(BOOL, lambda w, c, f=f: not f(w, c), token.offset)
         return self.comparison()
 
     _COMPARE = {
@@ -649,22 +636,22 @@ class _Parser:
             self.report("comparisons cannot be chained", self.tok.offset, "join them with 'and'")
             self.take()
             self.sum()
+        self.check_settled(token.text, left, right)
         op, lf, rf = self._COMPARE[token.text], left.fn, right.fn
-        known = self.decided(token.text, left, right)
-        return Node(BOOL, lambda w, c: op(lf(w, c), rf(w, c)), left.offset, known=known)
+        return Node(BOOL, lambda w, c: op(lf(w, c), rf(w, c)), left.offset)
 
-    def decided(self, op: str, left: Node, right: Node) -> bool | None:
-        """Whether a comparison of a value with a constant is settled by the value's range."""
+    def check_settled(self, op: str, left: Node, right: Node) -> None:
+        """Warn where a comparison of a value with a constant is settled by the value's
+        range in this scenario (``turn() > 99`` in a 9-turn crisis): it is a mistake,
+        where a plain ``false`` is a choice."""
         if left.broken or right.broken:
-            return None
-        if isinstance(left.const, int | float) and isinstance(right.const, int | float):
-            return self._COMPARE[op](left.const, right.const)
+            return
         value, const = (left, right.const) if right.const is not None else (right, left.const)
         if not isinstance(const, int | float) or isinstance(const, bool):
-            return None
+            return
         span = self.notes.ranges.get(value.name) if value.fn is not None else None
         if span is None:
-            return None
+            return
         low, high, why = span
         if value is right:  # read 'c < f()' as 'f() > c'
             op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
@@ -682,7 +669,6 @@ class _Parser:
                 value.offset if value is left else left.offset,
                 why,
             )
-        return known
 
     def sum(self) -> Node:
         left = self.product()
@@ -739,8 +725,7 @@ class _Parser:
         if token.kind == "name":
             self.take()
             if token.text in ("true", "false"):
-                node = _const(token.text == "true", BOOL, token.offset)
-                return attrs.evolve(node, known=node.const)
+                return _const(token.text == "true", BOOL, token.offset)
             if token.text in _KEYWORDS:
                 self.fatal(f"'{token.text}' needs something before it", token.offset)
             if self.tok.text == "(":
@@ -1241,8 +1226,6 @@ def compile_condition(text: str, tables: IdTables, scope: Scope, notes: Notes | 
         node = parser.expression()
         parser.done()
         parser.need(node, BOOL, "a condition")
-        if node.known is False and not parser.warnings:
-            parser.warn("this condition is never true", node.offset, "check it, or remove it")
         return node.fn
 
     return parser.run(parse)
