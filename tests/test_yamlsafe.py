@@ -487,3 +487,38 @@ json_values = st.recursive(
 def test_values_dumped_by_pyyaml_read_back_equal(value):
     dumped = yaml.safe_dump(value, sort_keys=True, allow_unicode=True)
     assert read_yaml(dumped.encode(), "round.yaml")[0] == value
+
+
+# --- text the game cannot show ------------------------------------------------
+
+SAFE_TEXT = st.text(
+    st.characters(exclude_categories=("Cc", "Cs", "Zl", "Zp"), exclude_characters='"\\'),
+    max_size=30,
+).filter(lambda s: unshowable(s) is None)
+REFUSED = st.sampled_from(
+    [
+        *["\x00", "\x01", "\x1b", "\x7f", "\x85", "\x9b"],
+        *["\ud800", "\udbff", "\udc00", "\udfff"],
+        *["\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"],
+        *["\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069"],
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(SAFE_TEXT, REFUSED, SAFE_TEXT, st.sampled_from(["key", "value", "item"]))
+def test_a_refused_character_is_found_at_its_column_wherever_it_is(before, char, after, place):
+    escape = f"\\U{ord(char):08X}"
+    quoted = f'"{before}{escape}{after}"'
+    text = {"key": f"{quoted}: 1\n", "value": f"title: {quoted}\n", "item": f"- {quoted}\n"}[place]
+    problem = refuse(text)
+    assert problem.message.startswith(f"this text holds U+{ord(char):04X} (")
+    assert where(problem) == (1, text.index(escape) + 1)
+    assert problem.message.isprintable()
+
+
+@settings(max_examples=150, deadline=None)
+@given(SAFE_TEXT)
+def test_text_without_such_characters_is_kept_as_written(text):
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    assert read(f'title: "{escaped}"\n') == {"title": text}
