@@ -322,7 +322,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
         found = (*checked.diagnostics, *clashes.get(file.resolve(), ()))
-        for diagnostic in sorted(found, key=lambda d: (d.line, d.col)):
+        for diagnostic in sorted(found, key=lambda d: (d.file, d.line, d.col)):
             print(diagnostic)
             if diagnostic.is_error:
                 errors += 1
