@@ -437,9 +437,9 @@ class Token:
     offset: int
 
 
-def tokenize(text: str, errors: list[ExprError] | None = None) -> list[Token]:
-    """The tokens of text. A character outside the language raises, or with ``errors``
-    is recorded there and skipped, so every one is reported at once."""
+def tokenize(text: str, errors: list[ExprError]) -> list[Token]:
+    """The tokens of text. A character outside the language is recorded in ``errors``
+    and skipped, so every one is reported at once."""
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -447,10 +447,7 @@ def tokenize(text: str, errors: list[ExprError] | None = None) -> list[Token]:
         if not match:
             char = text[pos]
             hint = _FORBIDDEN_HINTS.get(char, "")
-            error = ExprError(f"unexpected character {char!r}", pos, hint)
-            if errors is None:
-                raise error
-            errors.append(error)
+            errors.append(ExprError(f"unexpected character {char!r}", pos, hint))
             # A quoted word is one mistake, not two: go on after its closing quote.
             close = text.find(char, pos + 1) if char in "'\"" else -1
             pos = close + 1 if close > 0 else pos + 1
