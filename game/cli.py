@@ -385,6 +385,7 @@ def _fail(message: object) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from game.content import loader
+    from game.content.folders import reused_ids
 
     files: list[pathlib.Path] = []
     for path in args.paths:
@@ -399,9 +400,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
         else:
             raise UsageError(f"{path}: {kind}" if kind else f"no such file or folder: {path}")
     errors = warnings = 0
+    clashes = reused_ids([path for path in args.paths if path.is_dir()])
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
-        for diagnostic in checked.diagnostics:
+        found = (*checked.diagnostics, *clashes.get(file.resolve(), ()))
+        for diagnostic in sorted(found, key=lambda d: (d.file, d.line, d.col)):
             print(terminal_line(diagnostic))
             if diagnostic.is_error:
                 errors += 1

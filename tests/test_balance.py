@@ -42,6 +42,10 @@ STANDARD_MOVES = [
 ]
 
 
+# Never true in play, though no range settles it at load (that would be warned about).
+NEVER = "turn() > turns_left() + 50"
+
+
 def one_trick_crisis() -> dict:
     """A crisis won only by chanting for trust every turn, then signing: chanting dominates."""
     return {
@@ -89,12 +93,12 @@ def one_trick_crisis() -> dict:
         ],
         "events": [
             {"id": "opening", "title": "Opening", "text": "It begins.", "at_turn": 1},
-            {"id": "never", "title": "Never", "text": "Not today.", "when": "turn() > 50"},
+            {"id": "never", "title": "Never", "text": "Not today.", "when": NEVER},
             {
                 "id": "meteor",
                 "title": "Meteor",
                 "text": "Rare on purpose.",
-                "when": "turn() > 50",
+                "when": NEVER,
                 "rare": True,
             },
         ],

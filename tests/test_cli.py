@@ -142,7 +142,11 @@ def test_validate_a_bad_file_exits_1_with_file_line_col(capsys, tmp_path, monkey
 
 
 def test_validate_a_folder_with_a_bad_file_exits_1(capsys, tmp_path):
-    (tmp_path / "good.yaml").write_bytes((SCENARIO_DIR / "tutorial.yaml").read_bytes())
+    # An id of its own: a copy reusing the built-in's id would be warned about.
+    good = (
+        (SCENARIO_DIR / "tutorial.yaml").read_bytes().replace(b"\nid: tutorial\n", b"\nid: copy\n")
+    )
+    (tmp_path / "good.yaml").write_bytes(good)
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "bad.yml").write_text("- not a mapping\n", encoding="utf-8")
     code, out, _ = run(capsys, "validate", str(tmp_path))

@@ -9,9 +9,11 @@ import pytest
 from game.engine.expr import (
     ACCORD,
     FUNCTIONS,
+    MAX_ERRORS,
     PARTY,
     SEAT,
     ExprError,
+    Notes,
     Scope,
     compile_condition,
     compile_effect,
@@ -140,3 +142,178 @@ def test_no_eval_or_exec_in_the_engine_or_the_loader():
             r"\bpickle\b",
         ):
             assert not re.search(pattern, text), f"{path.name} matches {pattern}"
+
+
+# ------------------------------------------------- every problem of an expression at once
+
+
+def problems(lab, text, compile_=compile_condition, scope=MOVE):
+    with pytest.raises(ExprError) as caught:
+        compile_(text, lab.tables, scope)
+    return [(e.offset, e.message) for e in caught.value.errors]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an unknown function and an unknown id, each reported
+        (
+            "tenshun(alpha, beta) > 1 and trust(alpha, betta) > 2",
+            [(0, "unknown function 'tenshun'"), (42, "unknown party 'betta'")],
+        ),
+        # a wrong arity, then a wrong type, then an unknown name
+        (
+            "tension(a) > 1 or (1 and true) or nothing",
+            [
+                (0, "tension() takes 2 arguments, not 1"),
+                (19, "'and' needs true or false, not a number"),
+                (34, "unknown name 'nothing'"),
+            ],
+        ),
+        # every bad character; a quoted word is one mistake
+        (
+            "tension(a, b) > 3 && trust('a', b) % 2",
+            [
+                (18, "unexpected character '&'"),
+                (19, "unexpected character '&'"),
+                (27, 'unexpected character "\'"'),
+                (35, "unexpected character '%'"),
+            ],
+        ),
+        # '=' for '==' and a chained comparison, and the parse goes on
+        (
+            "tension(a, b) = 3 and 1 < 2 < 3 and signed(peace)",
+            [
+                (14, "'=' is not a comparison"),
+                (28, "comparisons cannot be chained"),
+                (43, "unknown accord 'peace'"),
+            ],
+        ),
+        # one mistake, one message: nothing around a broken part is reported again
+        ("not tenshun(a, b) and 1 + revealed(alpha, plot) > 2", None),
+    ],
+)
+def test_an_expression_reports_each_problem_in_one_pass(lab, text, expected):
+    found = problems(lab, text)
+    if expected is None:
+        assert [m for _, m in found] == [
+            "unknown function 'tenshun'",
+            "unknown hidden fact 'plot'",
+        ]
+    else:
+        assert found == expected
+
+
+def test_an_effect_reports_each_problem_in_one_pass(lab):
+    assert problems(lab, "explode(a, b) += tension(a, c)", compile_effect) == [
+        (0, "unknown function 'explode'"),
+        (28, "unknown party 'c'"),
+    ]
+    assert problems(lab, "standing(self) += trust(a, gama) + nothing", compile_effect) == [
+        (0, "standing() takes 2 arguments, not 1"),
+        (27, "unknown party 'gama'"),
+        (35, "unknown name 'nothing'"),
+    ]
+
+
+def test_the_report_of_one_expression_is_capped(lab):
+    text = " and ".join(f"signed(x{i})" for i in range(100))
+    found = problems(lab, text)
+    assert len(found) == MAX_ERRORS
+    assert found[0] == (7, "unknown accord 'x0'")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        # 'all' names every relation only as an effect's target; read, it would crash
+        ("tension(alpha, all) > 10", "'all' can only name the target of an effect"),
+        ("max(tension(all, all), 1) > 10", "'all' can only name the target of an effect"),
+        # an effect is not a value
+        ("sign(pact) > 0", "sign() is an effect, not a value"),
+        ("reveal_next(alpha) > 0", "reveal_next() is an effect, not a value"),
+    ],
+)
+def test_what_cannot_be_read_is_refused_in_a_condition(lab, text, message):
+    assert message in problems(lab, text)[0][1]
+
+
+# ------------------------------------------------------------------ warnings
+
+RANGES = {
+    "tension": (0, 100, "meters go from 0 to 100"),
+    "turn": (1, 9, "the crisis lasts 9 turns"),
+    "counter": (-5, 5, "see rules.counter_min and counter_max"),
+}
+
+
+def warnings(lab, text, compile_=compile_condition, scope=MOVE):
+    notes = Notes(RANGES)
+    compile_(text, lab.tables, scope, notes)
+    return [(w.offset, w.message) for w in notes.warnings]
+
+
+@pytest.mark.parametrize(
+    ("text", "always"),
+    [
+        ("turn() > 99", "false"),
+        ("turn() <= 99", "true"),
+        ("turn() >= 1", "true"),
+        ("99 < turn()", "false"),
+        ("tension(a, b) > 100", "false"),
+        ("tension(a, b) >= 0", "true"),
+        ("tension(a, b) < -1", "false"),
+        ("tension(a, b) == 150", "false"),
+        ("tension(a, b) != 150", "true"),
+        ("counter(fails) > 5", "false"),
+    ],
+)
+def test_a_comparison_its_range_settles_is_flagged(lab, text, always):
+    (found,) = warnings(lab, text)
+    assert found[1].endswith(f"so this is always {always}")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["turn() > 8", "turn() == 9", "tension(a, b) >= 100", "tension(a, b) + 10 > 100", "true"],
+)
+def test_a_comparison_that_can_go_either_way_is_not_flagged(lab, text):
+    assert warnings(lab, text) == []
+
+
+def test_a_plain_false_is_a_choice_and_is_not_flagged(lab):
+    # `peace: false` (a sandbox) or `when: false` (switched off) is written on purpose.
+    assert warnings(lab, "false") == []
+    assert warnings(lab, "not true") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("tension(a, b) = 150", "tension() is kept from 0 to 100, so this sets it to 100"),
+        ("tension(a, all) = -5", "tension() is kept from 0 to 100, so this sets it to 0"),
+        ("counter(fails) += 20", "a change of 20 does the same as a change of the whole"),
+        ("tension(a, b) -= 150", "a change of 150 does the same"),
+    ],
+)
+def test_an_effect_past_its_meter_range_is_flagged(lab, text, message):
+    (found,) = warnings(lab, text, compile_effect)
+    assert message in found[1]
+
+
+@pytest.mark.parametrize(
+    "text", ["tension(a, b) = 100", "tension(a, b) += 100", "trust(a, b) = 150"]
+)
+def test_an_effect_within_range_or_without_a_known_range_is_not_flagged(lab, text):
+    assert warnings(lab, text, compile_effect) == []
+
+
+def test_the_notes_list_the_ids_named_and_what_effects_change(lab):
+    notes = Notes()
+    compile_effect("counter(fails) += 1", lab.tables, MOVE, notes)
+    compile_condition("revealed(alpha, plan)", lab.tables, MOVE, notes)
+    compile_effect("reveal(alpha, plan)", lab.tables, MOVE, notes)
+    assert ("counter", "fails") in notes.used
+    assert ("fact", "plan") in notes.used
+    assert ("counter", "fails") in notes.changed
+    assert ("reveal", "alpha", "plan") in notes.changed

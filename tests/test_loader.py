@@ -1,14 +1,15 @@
-"""The scenario loader, end to end: every hostile or mistaken file is refused quickly,
-with every problem at its own file:line:col, and `envoy validate` exits 1 on it."""
+"""The scenario loader, end to end: every hostile or mistaken file is refused with
+bounded work, with every problem at its own file:line:col, and `envoy validate` exits 1 on it."""
 
 from __future__ import annotations
 
 import os
 import pathlib
-import time
 import tracemalloc
+from unittest import mock
 
 import pytest
+import yaml
 
 from game.cli import main
 from game.content.loader import (
@@ -132,20 +133,15 @@ def error(position: tuple[int, int], message: str, hint: str = "", kind: str = "
 
 
 def refuse(path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    """Load a bad file: refused in under a second with no scenario; `envoy validate`
-    exits 1 and prints the same diagnostics. Returns them as printed."""
-    started = time.perf_counter()
+    """Load a bad file: refused with no scenario; `envoy validate` exits 1 and prints
+    the same diagnostics. Returns them as printed."""
     result = load_scenario(path)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"took {elapsed:.2f} s"
     assert result.scenario is None
     assert not result.ok
     assert result.errors
     diagnostics = [str(d) for d in result.diagnostics]
     capsys.readouterr()
-    started = time.perf_counter()
     assert main(["validate", str(path)]) == 1
-    assert time.perf_counter() - started < 1.0
     printed = capsys.readouterr().out.splitlines()
     assert printed[:-1] == diagnostics
     assert printed[-1].startswith(f"1 file checked: {len(result.errors)} error")
@@ -340,9 +336,8 @@ def test_file_over_the_size_cap_is_refused_before_reading(workdir, capsys):
         "is this the right file?",
     )
     assert only(refuse(write(workdir, data), capsys)) == expected
-    started = time.perf_counter()
-    result = load_scenario_bytes(data, FILE)
-    assert time.perf_counter() - started < 1.0
+    with mock.patch.object(yaml, "parse", lambda *a, **k: pytest.fail("the parser ran")):
+        result = load_scenario_bytes(data, FILE)
     assert result.scenario is None
     assert [str(d) for d in result.diagnostics] == [expected]
 
@@ -433,11 +428,18 @@ def test_missing_nested_key_points_at_its_parent_key(workdir, capsys):
 def test_id_NO_stays_text_and_is_refused_as_an_id(workdir, capsys):
     # YAML 1.1 reads NO as false; here it must stay the string "NO".
     text = edit(MINIMAL, "- id: norland", "- id: NO")
-    assert only(refuse(write(workdir, text), capsys)) == error(
+    first, *rest = refuse(write(workdir, text), capsys)
+    assert first == error(
         at(text, "NO"),
         "'NO' is not a valid id",
         "ids are lower-case letters, digits and _, starting with a letter: 'no'",
     )
+    # In the same run: every place that still names the party 'norland'.
+    assert [parse(d)[:2] for d in rest] == [
+        at(text, "[norland", "norland"),
+        at(text, "(norland", "norland"),
+    ]
+    assert all("unknown party 'norland'" in d for d in rest)
 
 
 def test_format_newer_than_the_game(workdir, capsys):
@@ -646,9 +648,15 @@ def test_expression_text_is_never_evaluated(workdir, capsys, monkeypatch):
     monkeypatch.setattr(os, "system", lambda *a: pytest.fail("os.system was called"))
     effect = "__import__('os').system('touch pwned')"
     text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', f'"{effect}"')
-    assert only(refuse(write(workdir, text), capsys)) == error(
-        at(text, effect, "'"), 'unexpected character "\'"', "ids are written without quotes"
-    )
+    line, col = at(text, effect)
+    quotes = 'error: unexpected character "\'" (ids are written without quotes)'
+    dot = "error: unexpected character '.' (there is no attribute access; call a function such as"
+    # Each bad character at once; a quoted word is one mistake.
+    assert [parse(d) for d in refuse(write(workdir, text), capsys)] == [
+        (line, col + 11, quotes),
+        (line, col + 16, f"{dot} tension(a, b))"),
+        (line, col + 24, quotes),
+    ]
     text = MINIMAL + edit(SPY_MOVE, '"standing(self, target) += 1"', '"__import__(os)"')
     assert only(refuse(write(workdir, text), capsys)) == error(
         at(text, "__import__"), "unknown function '__import__'"
@@ -709,3 +717,415 @@ def test_cross_reference_and_expression_mistakes_come_together():
     assert result.scenario is None
     messages = [d.message for d in result.errors]
     assert messages == ["unknown party 'norlnd'", "unknown accord 'ceasfire'"]
+
+
+# ------------------------------------------------- text the game cannot show (issue 13)
+
+# Characters refused in any string, as written in a double-quoted YAML value; the
+# renderer cannot draw a NUL, a lone surrogate cannot be encoded to draw or save,
+# the others drive or spoof a terminal.
+UNSHOWABLE = {
+    "\\0": "U+0000 (a control character)",
+    "\\a": "U+0007 (a control character)",
+    "\\e": "U+001B (a control character)",
+    "\\r": "U+000D (a control character)",
+    "\\x7f": "U+007F (a control character)",
+    "\\N": "U+0085 (a control character)",
+    "\\x9b": "U+009B (a control character)",
+    "\\ud800": "U+D800 (half of a surrogate pair, not a character)",
+    "\\udfff": "U+DFFF (half of a surrogate pair, not a character)",
+    "\\ufdd0": "U+FDD0 (a noncharacter)",
+    "\\ufffe": "U+FFFE (a noncharacter)",
+    "\\uffff": "U+FFFF (a noncharacter)",
+    "\\U0010FFFF": "U+10FFFF (a noncharacter)",
+    "\\L": "U+2028 (a line or paragraph separator)",
+    "\\P": "U+2029 (a line or paragraph separator)",
+    "\\u202e": "U+202E (a bidirectional control)",
+    "\\u202a": "U+202A (a bidirectional control)",
+    "\\u2066": "U+2066 (a bidirectional control)",
+    "\\u2069": "U+2069 (a bidirectional control)",
+}
+
+
+@pytest.mark.parametrize(("escape", "named"), list(UNSHOWABLE.items()))
+def test_a_character_the_game_cannot_show_is_refused_where_it_is(workdir, capsys, escape, named):
+    text = edit(MINIMAL, "title: Mini crisis", f'title: "Border{escape}Incident"')
+    hint = "remove it"
+    if "separator" in named:
+        hint = "use an ordinary line break"
+    elif "bidirectional" in named:
+        hint = (
+            "it makes text read differently from how it is stored; "
+            "use the marks U+200E or U+200F where the direction needs help"
+        )
+    message = f"this text holds {named}, which the game cannot show"
+    printed = refuse(write(workdir, text), capsys)
+    assert printed == [error(at(text, escape), message, hint)]
+    # Printing the report never fails, whatever the character (a surrogate cannot be encoded).
+    for line in printed:
+        line.encode("utf-8")
+        assert line.isprintable()
+
+
+@pytest.mark.parametrize("raw", ["\u202e", "\ufdd0", "\U0001fffe", "\u2066"])
+def test_a_character_typed_as_it_is_is_refused_too(workdir, capsys, raw):
+    text = edit(MINIMAL, "title: Mini crisis", f"title: Mini{raw}crisis")
+    (line,) = refuse(write(workdir, text), capsys)
+    assert parse(line)[:2] == at(text, f"Mini{raw}", raw)
+    assert f"U+{ord(raw):04X}" in line
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        ("summary: Two neighbours quarrel over a river.", 'summary: {en: "Two\\0", km: x}'),
+        ("id: mini", 'id: "mi\\0ni"'),
+        ('age: "10+"', 'age: "10\\0+"'),
+        ("peace:", '"pe\\0ace": 1\npeace:'),  # a key
+        ('peace: "tension(norland, sudmark) < 20"', 'peace: "tension(norland, sudmark) <\\0 20"'),
+    ],
+)
+def test_every_kind_of_string_is_checked(workdir, capsys, where):
+    text = edit(MINIMAL, *where)
+    printed = refuse(write(workdir, text), capsys)
+    assert any("U+0000 (a control character)" in line for line in printed), printed
+    assert all("\0" not in line for line in printed)
+
+
+def test_a_character_in_a_move_library_is_refused(workdir, capsys):
+    library = (LIBRARY_DIR / "standard.yaml").read_text(encoding="utf-8")
+    library = library.replace("name: Hotline", 'name: "Hot\\0line"', 1)
+    write(workdir, library, "standard.yaml")
+    path = write(workdir, MINIMAL)
+    result = load_scenario(path)
+    assert result.scenario is None
+    assert any(d.file == "standard.yaml" and "U+0000" in d.message for d in result.errors), (
+        result.errors
+    )
+    assert main(["validate", "standard.yaml"]) == 1
+    assert "U+0000 (a control character)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "កណ្ដូបបុកស្រូវ",  # Khmer, with its coeng signs
+        "क्‍ष and ர்‌க",  # Devanagari with ZWJ, Tamil with ZWNJ
+        "ល្អ\u200bណាស់",  # a zero-width space, how Khmer marks a word break
+        "عربي\u200f and \u200eLTR and \u061c",  # the direction marks
+        "👩\u200d👩\u200d👧 family",  # an emoji ZWJ sequence
+        "tab\there and a\nnewline",
+    ],
+)
+def test_the_characters_scripts_need_are_kept(workdir, text):
+    escaped = text.replace("\t", "\\t").replace("\n", "\\n")
+    source = edit(MINIMAL, "title: Mini crisis", f'title: "{escaped}"')
+    result = load_scenario(write(workdir, source))
+    assert result.ok, result.diagnostics
+    assert str(result.scenario.title) == text
+
+
+def test_a_mod_with_such_a_character_is_listed_as_broken_never_playable(tmp_path, monkeypatch):
+    from game.content import mods
+
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "mods"
+    folder.mkdir()
+    text = edit(MINIMAL, "title: Mini crisis", 'title: "Border\\0Incident"')
+    write(folder, edit(text, "id: mini", "id: nul_mod"), "nul.yaml")
+    write(folder, edit(MINIMAL, "title: Mini crisis", 'title: "\\ud800"'), "surrogate.yaml")
+    listed = {entry.path.name: entry for entry in mods.catalogue([folder])}
+    for name in ("nul.yaml", "surrogate.yaml"):
+        assert listed[name].result.scenario is None  # the crisis list cannot start it
+        assert listed[name].result.errors
+    # and every built-in crisis is still offered
+    assert all(entry.result.ok for entry in listed.values() if not entry.is_mod)
+
+
+# ------------------------------------------------------- every problem in one run (issue 13)
+
+ELEVEN = pathlib.Path(__file__).parent / "fixtures" / "eleven_mistakes.yaml"
+
+
+def test_eleven_mistakes_of_every_kind_are_all_reported_in_one_run(capsys, monkeypatch):
+    # Before, this file took five rounds: a syntax-level problem hid the structure,
+    # structure hid the ids, the ids hid the tables, and the tables the expressions;
+    # an expression stopped at its first mistake.
+    monkeypatch.chdir(ELEVEN.parent.parent.parent)
+    assert main(["validate", str(ELEVEN.relative_to(pathlib.Path.cwd()))]) == 1
+    out = capsys.readouterr().out
+    text = ELEVEN.read_text(encoding="utf-8")
+    found = [parse(line) for line in out.splitlines()[:-1]]
+    expected_errors = [
+        (at(text, "\\0"), "U+0000 (a control character)"),  # the reader
+        (at(text, "age: 13", "13"), "expected text, got a number (13)"),  # a wrong type
+        (at(text, '"red"'), "'red' is not a colour"),  # a bad value
+        (at(text, "idle_wieght"), "unknown key 'idle_wieght'"),  # a typo
+        (at(text, "160"), "160 is out of range"),  # out of range
+        (at(text, "nordland"), "unknown party 'nordland'"),  # a reference
+        (at(text, "  - id: envoy\n    name: Second", "envoy"), "envoy 'envoy' is declared"),
+        (at(text, "comunication"), "unknown family 'comunication'"),  # the library
+        (at(text, "standing(self)"), "standing() takes 2 arguments, not 1"),  # arity
+        (at(text, "tenshun"), "unknown function 'tenshun'"),  # an expression...
+        (at(text, "sudmrak"), "unknown party 'sudmrak'"),  # ...and its second mistake
+    ]
+    expected_warnings = [
+        (at(text, "kh:"), "unknown language 'kh' (did you mean 'km'?)"),
+        (at(text, "150"), "tension() is kept from 0 to 100, so this sets it to 100"),
+        (at(text, "min_envoys: 9", "9"), "this joint move needs 9 envoys"),
+        (at(text, "turn() > 99"), "turn() goes from 1 to 9, so this is always false"),
+        (at(text, "unused"), "counter 'unused' is never used"),
+    ]
+    errors = [(line, col, rest) for line, col, rest in found if rest.startswith("error:")]
+    warnings = [(line, col, rest) for line, col, rest in found if rest.startswith("warning:")]
+    assert len(errors) == len(expected_errors) == 11
+    for ((line, col), message), got in zip(expected_errors, errors, strict=True):
+        assert got[:2] == (line, col) and message in got[2], got
+    assert len(warnings) == len(expected_warnings)
+    for ((line, col), message), got in zip(expected_warnings, warnings, strict=True):
+        assert got[:2] == (line, col) and message in got[2], got
+    assert out.splitlines()[-1] == "1 file checked: 11 errors, 5 warnings."
+
+
+def test_structure_errors_do_not_hide_the_expressions(workdir, capsys):
+    text = edit(MINIMAL, "posture: 70", "posture: 700")
+    text = edit(text, PEACE, 'peace: "tension(norland, sudmrak) < 20"')
+    messages = [parse(d)[2] for d in refuse(write(workdir, text), capsys)]
+    assert messages == [
+        "error: 700 is out of range (meters go from 0 to 100)",
+        "error: unknown party 'sudmrak' (did you mean 'sudmark'?)",
+    ]
+
+
+def test_a_reader_problem_does_not_hide_the_structure(workdir, capsys):
+    text = edit(MINIMAL, "turns: 3", "turns: 3\nturns: 4")
+    text = edit(text, "posture: 45", "posture: -1")
+    messages = [parse(d)[2] for d in refuse(write(workdir, text), capsys)]
+    assert messages == [
+        f"error: duplicate key 'turns' (first defined at line {at(text, 'turns: 3')[0]})",
+        "error: -1 is out of range (meters go from 0 to 100)",
+    ]
+
+
+def test_a_stand_in_value_raises_no_problem_of_its_own(workdir, capsys):
+    # The forgiving reading keeps a stand-in for a wrong value; nothing is reported
+    # about the stand-in (here: relations, players and the peace all lean on it).
+    text = edit(MINIMAL, "between: [norland, sudmark]", "between: [norland]")
+    text = edit(text, "players: {min: 1, max: 1}", "players: {min: 1, max: many}")
+    messages = [parse(d)[2] for d in refuse(write(workdir, text), capsys)]
+    assert messages == [
+        "error: expected a whole number, got text ('many')",
+        "error: expected a list of 2, got 1 items",
+    ]
+
+
+def test_a_missing_declaration_list_does_not_flood_the_report(workdir, capsys):
+    text = edit(MINIMAL, "relations:\n", "relation:\n")
+    messages = [parse(d)[2] for d in refuse(write(workdir, text), capsys)]
+    assert messages[0] == "error: missing key 'relations' (add 'relations:')"
+    assert not any("no relation between" in m for m in messages)
+
+
+def test_a_broken_library_still_lets_the_scenario_be_checked(workdir, capsys):
+    library = (LIBRARY_DIR / "standard.yaml").read_text(encoding="utf-8")
+    write(workdir, library.replace("cost: 2\n", "cost: two\n", 1), "standard.yaml")
+    text = edit(MINIMAL, PEACE, 'peace: "tension(norland, sudmrak) < 20"')
+    result = load_scenario(write(workdir, text))
+    assert result.scenario is None
+    assert [(d.file, d.message) for d in result.errors] == [
+        ("scenario.yaml", "library 'standard' has errors"),
+        ("scenario.yaml", "unknown party 'sudmrak'"),
+        ("standard.yaml", "expected a whole number, got text ('two')"),
+    ]
+
+
+# ------------------------------------------------------------ language codes (issue 13)
+
+
+def translated(text: str, code: str) -> str:
+    text = edit(text, "title: Mini crisis", f"title: {{en: Mini crisis, {code}: x}}")
+    return edit(text, "notes: A test scenario.", f"notes: {{en: A test., {code}: y}}")
+
+
+@pytest.mark.parametrize(
+    ("code", "hint"),
+    [
+        ("kh", "did you mean 'km'?"),
+        ("kh-KH", "did you mean 'km-KH'?"),
+        ("fe", "did you mean 'fr'?"),
+        ("qq", ""),
+    ],
+)
+def test_an_unknown_language_gets_one_warning_not_one_per_text(workdir, code, hint):
+    text = translated(MINIMAL, code)
+    result = load_scenario(write(workdir, text))
+    assert result.ok
+    (warning,) = result.warnings
+    assert warning.message == f"unknown language '{code}'"
+    assert (warning.line, warning.col) == at(text, f"{code}: x", code)
+    assert hint in warning.hint
+
+
+@pytest.mark.parametrize("code", ["de", "km", "pt-BR", "fil", "zh-Hant"])
+def test_a_real_language_is_not_flagged(workdir, code):
+    result = load_scenario(write(workdir, translated(MINIMAL, code)))
+    assert result.ok
+    assert all("unknown language" not in d.message for d in result.warnings)
+    # the usual per-text warning is there: the other texts lack that language
+    assert any(f"no '{code}' translation" in d.message for d in result.warnings)
+
+
+# ----------------------------------------------------- silently accepted mistakes (issue 13)
+
+EVENT = """\
+events:
+  - id: news
+    title: News
+    text: Something happens.
+    when: "{when}"
+"""
+
+
+def warnings_of(workdir, text: str) -> list[tuple[tuple[int, int], str]]:
+    result = load_scenario(write(workdir, text))
+    assert result.ok, result.errors
+    return [((d.line, d.col), d.message) for d in result.warnings]
+
+
+def test_a_condition_its_range_settles_is_flagged_in_the_file(workdir):
+    text = edit(MINIMAL + EVENT.format(when="turn() > 99"), "turns: 3", "turns: 9")
+    assert warnings_of(workdir, text) == [
+        (at(text, "turn() > 99"), "turn() goes from 1 to 9, so this is always false")
+    ]
+    text = MINIMAL + EVENT.format(when="trust(norland, sudmark) >= 0")
+    assert warnings_of(workdir, text) == [
+        (
+            at(text, "trust(norland, sudmark) >= 0"),
+            "trust() goes from 0 to 100, so this is always true",
+        )
+    ]
+    text = MINIMAL + EVENT.format(when="turns_left() < 5")
+    assert (
+        warnings_of(workdir, text)[0][1] == "turns_left() goes from 0 to 2, so this is always true"
+    )
+
+
+def test_a_meter_set_past_its_range_is_flagged(workdir):
+    text = MINIMAL + edit(SPY_MOVE, "standing(self, target) += 1", "standing(self, target) = 120")
+    assert warnings_of(workdir, text) == [
+        (at(text, "120"), "standing() is kept from 0 to 100, so this sets it to 100")
+    ]
+    text = MINIMAL + edit(SPY_MOVE, "standing(self, target) += 1", "capital(self) -= 50")
+    ((_, message),) = warnings_of(workdir, text)
+    assert message.startswith("capital() goes from -3 to 8, so a change of 50")
+
+
+def test_a_joint_move_for_more_envoys_than_play_is_flagged(workdir):
+    text = MINIMAL + SPY_MOVE + "    joint: {min_envoys: 9}\n"
+    assert warnings_of(workdir, text) == [
+        (
+            at(text, "min_envoys: 9", "9"),
+            "this joint move needs 9 envoys, but at most 1 play this crisis, "
+            "so it can never be made",
+        )
+    ]
+
+
+def test_a_move_costing_more_than_an_envoy_can_hold_is_flagged(workdir):
+    text = MINIMAL + edit(SPY_MOVE, "cost: 1", "cost: 12")
+    assert warnings_of(workdir, text) == [
+        (
+            at(text, "12"),
+            "this move costs 12, but an envoy holds at most 8 capital, so it can never be made",
+        )
+    ]
+
+
+def test_an_unused_counter_is_flagged_and_a_used_one_is_not(workdir):
+    text = (
+        MINIMAL
+        + "counters: {incidents: 0, spare: 0}\n"
+        + EVENT.format(when="counter(incidents) > 2")
+    )
+    assert warnings_of(workdir, text) == [
+        (at(text, "spare"), "counter 'spare' is never used in an expression")
+    ]
+
+
+def test_an_option_that_is_never_offered_is_flagged(workdir):
+    decision = """\
+    decision:
+      envoy: envoy
+      prompt: Act?
+      options:
+        - id: act
+          text: Act.
+        - id: never
+          text: Never offered.
+          when: "turn() > 3"
+"""
+    text = MINIMAL + EVENT.format(when="turn() == 2") + decision
+    assert warnings_of(workdir, text) == [
+        (at(text, "turn() > 3"), "turn() goes from 1 to 3, so this is always false")
+    ]
+
+
+def test_a_hidden_fact_nothing_reveals_is_flagged(workdir):
+    text = edit(
+        MINIMAL,
+        "    posture: 45\n",
+        "    posture: 45\n    facts:\n      - id: secret\n        text: A secret.\n",
+    )
+    # The standard library's back channel and inspectors reveal a target's next fact.
+    assert warnings_of(workdir, text) == []
+    alone = text + "disable_moves: [back_channel, inspectors]\n"
+    assert warnings_of(workdir, alone) == [
+        (at(alone, "id: secret", "secret"), "hidden fact 'secret' is never revealed")
+    ]
+    named = alone + edit(SPY_MOVE, "standing(self, target) += 1", "reveal(sudmark, secret)")
+    assert warnings_of(workdir, named) == []
+
+
+def test_an_accord_move_without_accords_is_flagged(workdir):
+    text = MINIMAL + edit(SPY_MOVE, "target: party", "target: accord").replace(
+        "standing(self, target) += 1", "capital(self) += 1"
+    )
+    assert warnings_of(workdir, text) == [
+        (
+            at(text, "target: accord", "accord"),
+            "this move is aimed at an accord, but the crisis has none",
+        )
+    ]
+
+
+def test_the_built_in_crises_raise_none_of_these_warnings():
+    for path in builtin_scenarios():
+        result = load_scenario(path)
+        assert result.ok and not result.warnings, [str(d) for d in result.warnings]
+
+
+# ---------------------------------------------------- validate FOLDER and ids (issue 13)
+
+
+def test_validate_a_folder_reports_ids_used_twice_as_the_crisis_list_does(workdir, capsys):
+    folder = workdir / "mods"
+    (folder / "river").mkdir(parents=True)
+    write(folder, MINIMAL, "first.yaml")
+    write(folder / "river", MINIMAL, "again.yaml")
+    write(folder, edit(MINIMAL, "id: mini", "id: border_incident"), "taken.yaml")
+    assert main(["validate", "mods"]) == 0  # warnings, as the list shows them
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "mods/river/again.yaml:2:5: warning: the id 'mini' is already used by mods/first.yaml; "
+        "the id keeps naming that one, and this crisis is listed as a mod "
+        "(give it an id of its own, such as 'mini_mod')",
+        "mods/taken.yaml:2:5: warning: the id 'border_incident' is already used by a built-in "
+        "crisis; the id keeps naming that one, and this crisis is listed as a mod "
+        "(give it an id of its own, such as 'border_incident_mod')",
+        "3 files checked: 0 errors, 2 warnings - ok.",
+    ]
+
+
+def test_validate_the_game_folder_finds_no_clash_of_a_crisis_with_itself(capsys):
+    assert main(["validate", str(SCENARIO_DIR)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("0 errors, 0 warnings - ok.")

@@ -47,6 +47,7 @@ _TYPE_WORDS: dict[typing.Any, str] = {
     schema.Fraction: "number, 0..1",
     schema.Color: "colour (#rrggbb)",
     schema.Expression: "[expression](#the-expression-language)",
+    schema.Statement: "[effect](#the-expression-language)",
     schema.Chance: "chance: number 0..1 or formula",
     schema.Number: "number",
     schema.Integer: "whole number",
@@ -107,6 +108,20 @@ def _type_words(type_: typing.Any) -> str:
     raise TypeError(f"no words for {type_!r}")  # pragma: no cover
 
 
+def _bound_words(words: str, metadata: typing.Mapping[str, typing.Any]) -> str:
+    """The type words with the field's own bounds, which replace its type's."""
+    low, high, items = (metadata.get(k) for k in ("minimum", "maximum", "min_items"))
+    if low is not None or high is not None:
+        words = words.replace(", 0 or more", "")
+    if low is not None:
+        words += f", {low} or more"
+    if high is not None:
+        words += f", {high} or less"
+    if items is not None:
+        words += f", at least {items}"
+    return words
+
+
 def _default_words(field: attrs.Attribute, standard_rules: schema.RulesDef | None) -> str:
     if standard_rules is not None:
         value = getattr(standard_rules, field.name)
@@ -153,6 +168,7 @@ def fields_section() -> str:
         for field in attrs.fields(cls):
             key = schema.YAML_NAMES.get((cls, field.name), field.name)
             words = _type_words(hints[field.name]) if key != "format" else "`1`"
+            words = _bound_words(words, field.metadata)
             default = _default_words(field, rules)
             doc = field.metadata.get("doc", "")
             out.append(f"| `{key}` | {_cell(words)} | {default} | {_cell(doc)} |")

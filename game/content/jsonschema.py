@@ -16,19 +16,44 @@ import attrs
 from game.content import schema
 from game.content.schema import (
     COLOR_PATTERN,
+    EXACTLY_ONE,
     FORMAT_VERSION,
     ID_PATTERN,
     LANG_PATTERN,
     METER_MAX,
     METER_MIN,
+    RESERVED_IDS,
+    RESERVED_MOVE_IDS,
     YAML_NAMES,
 )
 
 SCHEMA_URI = "https://json-schema.org/draft/2020-12/schema"
 
-_ID = {"type": "string", "pattern": f"^{ID_PATTERN.pattern}$"}
+_ID = {
+    "type": "string",
+    "pattern": f"^{ID_PATTERN.pattern}$",
+    "not": {"enum": sorted(RESERVED_IDS)},
+}
+# Text with none of the characters the reader refuses (game.content.yamlsafe), so an
+# editor flags them as they are typed. Lone surrogates and the noncharacters past
+# U+FFFF are left to the reader: a JSON Schema pattern cannot name them portably.
+_SHOWABLE = {
+    "pattern": "^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\u2028\u2029"
+    "\u202a-\u202e\u2066-\u2069\ufdd0-\ufdef\ufffe\uffff]*$"
+}
+_STRING = {"type": "string", **_SHOWABLE}
+_OUTCOMES = ["peace", "stalemate", "conflict"]
+# Constraints of single fields that their type does not carry.
+_FIELD_EXTRA: dict[tuple[type, str], dict[str, Any]] = {
+    (schema.MoveDef, "id"): {"not": {"enum": sorted(RESERVED_IDS | RESERVED_MOVE_IDS)}},
+    (schema.ScoringDef, "shared"): {"required": _OUTCOMES, "propertyNames": {"enum": _OUTCOMES}},
+    (schema.ScoringDef, "multiplier"): {
+        "required": _OUTCOMES,
+        "propertyNames": {"enum": _OUTCOMES},
+    },
+}
 _SIMPLE: dict[Any, dict[str, Any]] = {
-    str: {"type": "string"},
+    str: _STRING,
     int: {"type": "integer"},
     float: {"type": "number"},
     bool: {"type": "boolean"},
@@ -38,23 +63,28 @@ _SIMPLE: dict[Any, dict[str, Any]] = {
     schema.Weight: {"type": "number", "minimum": 0},
     schema.Fraction: {"type": "number", "minimum": 0, "maximum": 1},
     schema.Color: {"type": "string", "pattern": f"^{COLOR_PATTERN.pattern}$"},
-    schema.Expression: {"type": ["string", "boolean"], "description": "An expression."},
+    schema.Expression: {
+        "type": ["string", "boolean"],
+        **_SHOWABLE,
+        "description": "An expression.",
+    },
+    schema.Statement: {**_STRING, "description": "An effect statement."},
     schema.Chance: {
         "oneOf": [
             {"type": "number", "minimum": 0, "maximum": 1},
-            {"type": "string", "description": "An expression giving a number 0..1."},
+            {**_STRING, "description": "An expression giving a number 0..1."},
         ]
     },
     schema.Number: {"type": "number"},
     schema.Integer: {"type": "integer"},
     schema.Text: {
         "oneOf": [
-            {"type": "string"},
+            _STRING,
             {
                 "type": "object",
                 "description": "Translations: a language code to text; 'en' is required.",
                 "propertyNames": {"pattern": f"^{LANG_PATTERN.pattern}$"},
-                "additionalProperties": {"type": "string"},
+                "additionalProperties": _STRING,
                 "required": ["en"],
                 "minProperties": 1,
             },
@@ -120,6 +150,7 @@ class _Builder:
             prop = self.type(hints[field.name])
             if field.name == "format":
                 prop = {"const": FORMAT_VERSION}
+            prop = _constrained(prop, {**field.metadata, **_FIELD_EXTRA.get((cls, field.name), {})})
             doc = field.metadata.get("doc")
             if doc:
                 prop = {**prop, "description": doc}
@@ -140,7 +171,27 @@ class _Builder:
             result["description"] = " ".join(cls.__doc__.split())
         if required:
             result["required"] = required
+        if cls in EXACTLY_ONE:
+            # Exactly one alternative matches: exactly one of the keys is given and not null.
+            keys = [YAML_NAMES.get((cls, name), name) for name in EXACTLY_ONE[cls]]
+            result["oneOf"] = [
+                {"required": [key], "properties": {key: {"not": {"type": "null"}}}} for key in keys
+            ]
         return result
+
+
+_KEYWORDS = {"minimum": "minimum", "maximum": "maximum", "min_items": "minItems"}
+
+
+def _constrained(prop: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    """A field's schema with its own bounds (on the value, not on the null of an optional)."""
+    extra = {_KEYWORDS.get(key, key): value for key, value in metadata.items() if key != "doc"}
+    if not extra:
+        return prop
+    if "anyOf" in prop and prop["anyOf"][-1] == {"type": "null"}:
+        inner, null = prop["anyOf"]
+        return {**prop, "anyOf": [{**inner, **extra}, null]}
+    return {**prop, **extra}
 
 
 def scenario_schema() -> dict[str, Any]:

@@ -1,18 +1,25 @@
 """Scenario files to compiled, frozen :class:`~game.engine.model.Scenario` objects.
 
-Loading happens in four passes, and each pass reports every problem it finds
-before the next one runs:
+Loading happens in four passes. Each reports every problem it finds, and a
+problem in one pass does not stop the next, so a modder gets the whole list in
+one run:
 
-1. **Read** the YAML with the hardened reader (:mod:`game.content.yamlsafe`).
+1. **Read** the YAML with the hardened reader (:mod:`game.content.yamlsafe`);
+   only a file that cannot be read to its end stops here.
 2. **Structure** it into the attrs classes of :mod:`game.content.schema` with
    the strict cattrs converter; its error tree is walked back to the YAML
    positions, so a typo, a wrong type or an out-of-range meter is reported at
-   its own line and column.
+   its own line and column. On errors the forgiving converter reads the file
+   anyway, with stand-ins for what is wrong, for the passes below.
 3. **Include** the move libraries the scenario names and merge their families,
    rules and moves with the scenario's own.
 4. **Cross-reference and compile**: ids must be unique and declared, and every
    condition and effect is compiled once into a closure. An expression problem
-   points at the exact character inside the YAML value.
+   points at the exact character inside the YAML value; so does a warning about
+   what can never happen (a condition its ranges settle, an unused counter).
+
+What a later pass finds on a line where an earlier one found an error is left
+out: it is about a stand-in, not the file.
 
 Nothing here raises on bad content: :func:`load_scenario` returns a
 :class:`LoadResult` holding the scenario (or None) and every diagnostic.
@@ -20,6 +27,7 @@ Nothing here raises on bad content: :func:`load_scenario` returns a
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pathlib
 import posixpath
@@ -34,11 +42,14 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
-from game.content import schema
+from game.content import languages, schema
 from game.content.diagnostics import ContentError, Diagnostic, Severity
 from game.content.schema import (
     CONVERTER,
+    FORGIVING,
     FORMAT_VERSION,
+    METER_MAX,
+    METER_MIN,
     RESERVED_MOVE_IDS,
     EventDef,
     FieldError,
@@ -48,9 +59,28 @@ from game.content.schema import (
     RulesDef,
     ScenarioDef,
 )
-from game.content.yamlsafe import MAX_BYTES, Marks, Path, read_bytes, read_yaml
+from game.content.yamlsafe import (
+    MAX_BYTES,
+    Marks,
+    Path,
+    locate,
+    read_bytes,
+    read_yaml_partial,
+    source_lines,
+)
 from game.engine import expr, model
-from game.engine.expr import ACCORD, PARTY, SEAT, Effect, ExprError, IdTables, Scope, did_you_mean
+from game.engine.expr import (
+    ACCORD,
+    COUNTER,
+    PARTY,
+    SEAT,
+    Effect,
+    ExprError,
+    IdTables,
+    Notes,
+    Scope,
+    did_you_mean,
+)
 from game.paths import PROJECT_DIR, SCENARIO_DIR
 from game.session.files import open_regular
 
@@ -112,6 +142,7 @@ class _Report:
         self.marks = marks
         self.lines = lines  # the source, to place a character inside a value
         self.items: list[Diagnostic] = []
+        self.structure_paths: list[Path] = []  # where the strict structuring failed
 
     def at(
         self,
@@ -131,58 +162,22 @@ class _Report:
     def warn(self, path: Path, message: str, hint: str = "", *, key: bool = False) -> None:
         self.at(path, message, hint, key=key, severity=Severity.WARNING)
 
-    def expression(self, path: Path, error: ExprError) -> None:
-        """An expression problem, at its character inside the YAML value."""
-        if self.marks is None:
-            self.at(path, error.message, error.hint)
-            return
-        line, col = self.marks.at(path)
-        style = self.marks.styles.get(tuple(path))
-        line, col = _locate(self.lines, line, col, style, error.offset)
-        self.items.append(Diagnostic(self.file, line, col, error.message, error.hint))
+    def expression(self, path: Path, error: ExprError, severity: Severity = Severity.ERROR) -> None:
+        """Each problem of an expression, at its character inside the YAML value."""
+        for problem in error.errors:
+            if self.marks is None:
+                self.at(path, problem.message, problem.hint, severity=severity)
+                continue
+            line, col = self.marks.at(path)
+            style = self.marks.styles.get(tuple(path))
+            line, col = locate(self.lines, line, col, style, problem.offset)
+            self.items.append(
+                Diagnostic(self.file, line, col, problem.message, problem.hint, severity)
+            )
 
     @property
     def has_errors(self) -> bool:
         return any(d.is_error for d in self.items)
-
-
-_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
-
-
-def _locate(lines: Sequence[str], line: int, col: int, style: str | None, offset: int):
-    """The (line, col) of character ``offset`` of a scalar that starts at (line, col).
-
-    Walks the source as YAML folds it: a line break with the indentation around it
-    is one character of the value, and an escape (or a doubled quote) is one
-    character written as several.
-    """
-    row, at = line - 1, col - 1
-    if style in ("'", '"'):
-        at += 1
-    elif style in ("|", ">"):  # the text starts on the line after the indicator
-        row += 1
-        if row >= len(lines):
-            return line, col
-        at = len(lines[row]) - len(lines[row].lstrip(" "))
-    for _ in range(offset):
-        if row >= len(lines):
-            return line, col
-        text = lines[row]
-        if at >= len(text.rstrip(" \t")):  # a line break, folded into one character
-            row += 1
-            while row < len(lines) and not lines[row].strip():
-                row += 1
-            if row >= len(lines):
-                return line, col
-            at = len(lines[row]) - len(lines[row].lstrip(" \t"))
-            continue
-        if style == '"' and text[at] == "\\":
-            at += _ESCAPE_LENGTH.get(text[at + 1 : at + 2], 2)
-        elif style == "'" and text[at : at + 2] == "''":
-            at += 2
-        else:
-            at += 1
-    return row + 1, at + 1
 
 
 _YAML_NAME = {field: yaml for (_, field), yaml in schema.YAML_NAMES.items()}
@@ -190,6 +185,8 @@ _YAML_NAME = {field: yaml for (_, field), yaml in schema.YAML_NAMES.items()}
 
 def _report_structure(report: _Report, error: BaseException, path: Path, cls: type | None) -> None:
     """Walk a cattrs error tree into diagnostics at the right YAML positions."""
+    if isinstance(error, KeyError | FieldError):
+        report.structure_paths.append(path)
     if isinstance(error, ForbiddenExtraKeysError):
         fields = _yaml_fields(error.cl)
         for key in sorted(error.extra_fields, key=str):
@@ -226,12 +223,47 @@ def _yaml_fields(cls: type) -> list[str]:
     return [names.get(a.name, a.name) for a in attrs.fields(cls)]
 
 
-def _structure(report: _Report, data: Any, cls: type) -> Any:
+def _structure(report: _Report, data: Any, cls: type) -> tuple[Any, bool]:
+    """The structured value, and whether it is exact.
+
+    When the strict converter refuses the file (every problem is reported), the
+    forgiving one still reads it, so the later passes can check what is there.
+    """
     try:
-        return CONVERTER.structure(data, cls)
+        return CONVERTER.structure(data, cls), True
     except Exception as error:
         _report_structure(report, error, (), cls)
-        return None
+    try:
+        return FORGIVING.structure(data, cls), False
+    except Exception:  # pragma: no cover - the forgiving converter is built not to raise
+        return None, False
+
+
+# The top-level keys whose ids expressions name: when one of them could not be
+# read at all, every reference to its ids would be reported as unknown.
+_DECLARING = frozenset({"parties", "relations", "envoys", "accords", "counters", "includes"})
+
+
+def _declarations_lost(report: _Report) -> bool:
+    return any(len(path) == 1 and path[0] in _DECLARING for path in report.structure_paths)
+
+
+def _without_consequences(
+    items: list[Diagnostic], stages: Sequence[int], libraries: Sequence[Diagnostic] = ()
+) -> list[Diagnostic]:
+    """Drop what a pass found on a line where an earlier pass found an error.
+
+    After a failed step (``stages`` are where each pass's diagnostics start), the next
+    pass reads a stand-in value (a dropped key, the forgiving converter's fallback),
+    and what it finds on that line is about the stand-in, not about the file.
+    """
+    kept = list(items[: stages[0]])
+    lines = {(d.file, d.line) for d in (*kept, *libraries) if d.is_error}
+    for start, end in zip(stages, [*stages[1:], len(items)], strict=True):
+        batch = [d for d in items[start:end] if (d.file, d.line) not in lines]
+        kept += batch
+        lines |= {(d.file, d.line) for d in batch if d.is_error}
+    return kept
 
 
 # ------------------------------------------------------------------ libraries
@@ -252,15 +284,17 @@ def _read_mapping(
         if data is None:
             assert path is not None
             raw = read_bytes(path, file)
-            tree, marks = read_yaml(raw, file)
         else:
             raw = data
-            tree, marks = read_yaml(data, file)
     except ContentError as error:
         report.items.extend(error.diagnostics)
         return None, None, b""
+    tree, marks, problems = read_yaml_partial(raw, file)
+    report.items.extend(problems)
+    if marks is None:
+        return None, None, b""
     report.marks = marks
-    report.lines = _source_lines(raw)
+    report.lines = source_lines(raw)
     if not isinstance(tree, dict):
         kind = "a list" if isinstance(tree, list) else "a single value"
         report.at(
@@ -270,11 +304,6 @@ def _read_mapping(
         )
         return None, None, b""
     return tree, marks, raw
-
-
-def _source_lines(raw: bytes) -> list[str]:
-    text = raw.decode("utf-8-sig", errors="replace")
-    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _check_format(report: _Report, tree: dict) -> bool:
@@ -299,21 +328,42 @@ def load_library(
     path: pathlib.Path | None, file: str | None = None, data: bytes | None = None
 ) -> tuple[_Library | None, list]:
     """Read and structure a move library (a file, or its bytes); it compiles with each scenario."""
+    library, problems = _read_library(path, file, data)
+    if any(d.is_error for d in problems):
+        return None, problems
+    return library, problems
+
+
+def _read_library(
+    path: pathlib.Path | None, file: str | None = None, data: bytes | None = None
+) -> tuple[_Library | None, list]:
+    """A library as far as it can be read, even with errors (the scenario that includes
+    it is then refused, but its own expressions are still checked), and its problems."""
     if file is None:
         file = display_name(path) if path is not None else "<library>"
+    if data is None:
+        assert path is not None
+        try:
+            data = read_bytes(path, file)
+        except ContentError as error:
+            return None, list(error.diagnostics)
+    library, problems = _library_from_bytes(file, data)
+    return library, list(problems)
+
+
+# Every scenario includes the standard library, so the crisis list and the checker
+# would otherwise parse the same bytes once per crisis. The result is immutable.
+@functools.lru_cache(maxsize=16)
+def _library_from_bytes(file: str, data: bytes) -> tuple[_Library | None, tuple[Diagnostic, ...]]:
     report = _Report(file, None)
-    tree, marks, raw = _read_mapping(report, path, data, file, "a move library")
-    if tree is None:
-        return None, report.items
-    if not _check_format(report, tree):
-        return None, report.items
-    definition = _structure(report, tree, LibraryDef)
-    if definition is None:
-        return None, report.items
+    tree, marks, raw = _read_mapping(report, None, data, file, "a move library")
+    if tree is None or marks is None or not _check_format(report, tree):
+        return None, tuple(report.items)
+    definition, _ = _structure(report, tree, LibraryDef)
+    if definition is None:  # pragma: no cover - the forgiving converter always reads
+        return None, tuple(report.items)
     _check_library(report, definition)
-    if report.has_errors:
-        return None, report.items
-    return _Library(definition, file, marks, raw), report.items
+    return _Library(definition, file, marks, raw), tuple(report.items)
 
 
 def _check_library(report: _Report, library: LibraryDef) -> None:
@@ -398,9 +448,12 @@ def _load(
         return LoadResult(None, _sorted(report.items))
     if not _check_format(report, tree):
         return LoadResult(None, _sorted(report.items))
-    definition = _structure(report, tree, ScenarioDef)
-    if definition is None:
+    stages = [len(report.items)]
+    definition, exact = _structure(report, tree, ScenarioDef)
+    if definition is None:  # pragma: no cover - the forgiving converter always reads
         return LoadResult(None, _sorted(report.items))
+    stages.append(len(report.items))
+    exact = exact and not report.has_errors  # a problem the reader could read past
     _check_translations(report, definition)
     libraries, other = [], []
     for index, name in enumerate(definition.includes):
@@ -415,23 +468,28 @@ def _load(
         if source is None:
             report.at(("includes", index), f"unknown library '{name}'", did_you_mean(name, known))
             continue
-        library, problems = load_library(source[0], library_file, source[1])
+        library, problems = _read_library(source[0], library_file, source[1])
         other.extend(problems)
-        if library is None:
+        if any(d.is_error for d in problems):
             report.at(("includes", index), f"library '{name}' has errors", f"see {library_file}")
-        else:
+        if library is not None:
             libraries.append(library)
     scenario = None
-    if not report.has_errors:
-        scenario = _Compiler(report, definition, libraries, raw).build()
-    if report.has_errors:
+    complete = len(libraries) == len(definition.includes)
+    # Every part that could be read is checked, whatever failed elsewhere: the
+    # modder gets all the problems of the file in one run.
+    if exact or not _declarations_lost(report):
+        scenario = _Compiler(report, definition, libraries, raw, complete).build()
+    items = _without_consequences(report.items, stages, other)
+    if any(d.is_error for d in (*items, *other)):
         scenario = None
     used = tuple(
         (name, library.file, library.data)
         for name, library in zip(definition.includes, libraries, strict=False)
         if scenario is not None
     )
-    return LoadResult(scenario, _sorted(report.items + other), definition, raw, used)
+    kept = definition if exact else None
+    return LoadResult(scenario, _sorted(items + other), kept, raw, used)
 
 
 def _texts(value: Any, path: Path) -> Iterable[tuple[Path, schema.Text]]:
@@ -451,9 +509,25 @@ def _texts(value: Any, path: Path) -> Iterable[tuple[Path, schema.Text]]:
 
 
 def _check_translations(report: _Report, definition: ScenarioDef) -> None:
-    """Warn where a text lacks a language the scenario uses elsewhere (English is shown)."""
+    """Warn where a language code is not one, and where a text lacks a language the
+    scenario uses elsewhere (English is shown)."""
+    from game.session.settings import LIMITS
+
     texts = list(_texts(definition, ()))
-    used = sorted({lang for _, text in texts for lang in text.languages()} - {"en"})
+    codes = list(dict.fromkeys(lang for _, text in texts for lang in text.languages()))
+    used = sorted(code for code in codes if code != "en" and languages.is_known(code))
+    likely = [*used, *LIMITS["language"]["choices"]]
+    for code in codes:
+        if languages.is_known(code):
+            continue
+        # Once, at its first use: every text missing it would otherwise be flagged.
+        path = next(path for path, text in texts if code in text.languages())
+        report.warn(
+            (*path, code),
+            f"unknown language '{code}'",
+            languages.suggestion(code, likely),
+            key=True,
+        )
     for path, text in texts:
         missing = [lang for lang in used if lang not in text.languages()]
         if missing:
@@ -491,13 +565,22 @@ class _Compiler:
     """Cross-references a structured scenario and builds the engine's model."""
 
     def __init__(
-        self, report: _Report, scenario: ScenarioDef, libraries: list[_Library], raw: bytes
+        self,
+        report: _Report,
+        scenario: ScenarioDef,
+        libraries: list[_Library],
+        raw: bytes,
+        complete: bool = True,
     ):
         self.report = report
         self.d = scenario
         self.libraries = libraries
         self.raw = raw
+        # False when an included library could not be read: what it would have
+        # declared (families, rules, moves) is then not missing from the scenario.
+        self.complete = complete
         self.tables: IdTables | None = None
+        self.notes = Notes()
         self.library_reports: dict[str, _Report] = {}
 
     # helpers -------------------------------------------------------------------
@@ -510,7 +593,7 @@ class _Compiler:
         if owner is None:
             return self.report
         if owner.file not in self.library_reports:
-            report = _Report(owner.file, owner.marks, _source_lines(owner.data))
+            report = _Report(owner.file, owner.marks, source_lines(owner.data))
             report.items = self.report.items
             self.library_reports[owner.file] = report
         return self.library_reports[owner.file]
@@ -526,10 +609,18 @@ class _Compiler:
         """Compile one condition ('bool') or number; None (and a diagnostic) on error."""
         compiler = expr.compile_condition if kind == "bool" else expr.compile_number
         try:
-            return compiler(str(text), self.tables, scope)
+            return compiler(str(text), self.tables, scope, self.notes)
         except ExprError as error:
             self._report_for(owner).expression(path, error)
             return None
+        finally:
+            self.flush_warnings(path, owner)
+
+    def flush_warnings(self, path: Path, owner: _Library | None) -> None:
+        """Report the warnings the last expression compiled left in the notes."""
+        for warning in self.notes.warnings:
+            self._report_for(owner).expression(path, warning, Severity.WARNING)
+        self.notes.warnings.clear()
 
     def chance(self, value: Any, path: Path, scope: Scope, owner: _Library | None = None):
         if isinstance(value, int | float):
@@ -544,10 +635,12 @@ class _Compiler:
         for index, text in enumerate(texts):
             where = (*path, index)
             try:
-                run = expr.compile_effect(text, self.tables, scope)
+                run = expr.compile_effect(text, self.tables, scope, self.notes)
             except ExprError as error:
                 self._report_for(owner).expression(where, error)
                 continue
+            finally:
+                self.flush_warnings(where, owner)
             file, line, col = self._position(owner, where)
             uses_self = bool(_SELF_WORD.search(text))
             compiled.append(Effect(text, run, file, line, col, uses_self))
@@ -560,13 +653,10 @@ class _Compiler:
         families = self.merge_families()
         rules = self.merge_rules()
         moves = self.merge_moves()
-        if self.report.has_errors or rules is None:
-            return None
+        # No problem so far stops the expressions from being checked: the modder
+        # gets every kind at once. The compilers skip what is undeclared.
         self.tables = self.make_tables()
-        if self.tables is None:
-            return None
-        # Cross-reference problems do not stop the expressions from being checked:
-        # the modder gets both kinds at once. The compilers skip what is undeclared.
+        self.notes = Notes(self.ranges(rules))
         self.check_references(families, rules, moves)
         parties = self.compile_parties(rules)
         envoys = self.compile_envoys(rules)
@@ -574,7 +664,8 @@ class _Compiler:
         compiled_moves = self.compile_moves(moves)
         events = self.compile_events()
         peace = self.compile("bool", d.peace, ("peace",), Scope())
-        if self.report.has_errors:
+        self.check_use(moves, rules)
+        if self.report.has_errors or rules is None:
             return None
         rank = {family: index for index, family in enumerate(rules.resolution_order)}
         digest = hashlib.sha256(self.raw)
@@ -638,8 +729,6 @@ class _Compiler:
             report.at(("envoys",), "a scenario needs at least one envoy")
         if not d.relations:
             report.at(("relations",), "a scenario needs at least one relation")
-        if d.turns < 1:
-            report.at(("turns",), "a crisis lasts at least one turn", "use 1 or more")
 
     def merge_families(self) -> list[schema.FamilyDef]:
         """The families of every included library; the first library to name one wins."""
@@ -657,6 +746,8 @@ class _Compiler:
                 if value is not None:
                     merged[field.name] = value
         missing = [f.name for f in attrs.fields(RulesDef) if f.name not in merged]
+        if missing and not self.complete:
+            return None  # the unreadable library would have set them
         if missing:
             self.report.at(
                 ("rules",),
@@ -682,10 +773,6 @@ class _Compiler:
                         f"'{key}' is not an outcome",
                         did_you_mean(key, OUTCOMES),
                     )
-        if merged["capital_min"] > 0 or merged["capital_max"] < 1:
-            self.report.at(
-                ("rules",), "capital_min must be 0 or less and capital_max 1 or more", key=True
-            )
         for low, high in (("pressure_min", "pressure_max"), ("counter_min", "counter_max")):
             if merged[low] > merged[high]:
                 self.report.at(("rules", low), f"{low} is above {high}")
@@ -729,16 +816,17 @@ class _Compiler:
                     did_you_mean(move.id, library_ids),
                 )
             moves[move.id] = (move, None, path)
-        if not moves:
+        if not moves and self.complete:
             report.at(("moves",), "the scenario has no moves", "include the 'standard' library")
         return list(moves.values())
 
-    def make_tables(self) -> IdTables | None:
+    def make_tables(self) -> IdTables:
         d, report = self.d, self.report
         parties = tuple(p.id for p in d.parties)
         count = len(parties)
         relation_of = [[-1] * count for _ in range(count)]
         by_party: list[list[int]] = [[] for _ in range(count)]
+        complete = True  # every relation names two declared parties
         for index, relation in enumerate(d.relations):
             path = ("relations", index, "between")
             a, b = relation.between
@@ -748,6 +836,7 @@ class _Compiler:
                     report.at((*path, slot), f"unknown party '{name}'", did_you_mean(name, parties))
                     bad = True
             if bad:
+                complete = False
                 continue
             if a == b:
                 report.at(path, f"a relation needs two different parties, not '{a}' twice")
@@ -759,8 +848,6 @@ class _Compiler:
             relation_of[ia][ib] = relation_of[ib][ia] = index
             by_party[ia].append(index)
             by_party[ib].append(index)
-        if report.has_errors:
-            return None
         return IdTables(
             parties=parties,
             envoys=tuple(e.id for e in d.envoys),
@@ -770,6 +857,7 @@ class _Compiler:
             relation_of=tuple(tuple(row) for row in relation_of),
             relations_of_party=tuple(tuple(row) for row in by_party),
             relation_count=len(d.relations),
+            relations_complete=complete,
         )
 
     def relations(self) -> Iterable[model.Relation]:
@@ -786,11 +874,11 @@ class _Compiler:
                 f"{file}:{line}",
             )
 
-    def check_references(self, families, rules: model.Rules, moves) -> None:
+    def check_references(self, families, rules: model.Rules | None, moves) -> None:
         d, report = self.d, self.report
         parties = self.tables.parties
         family_ids = [f.id for f in families]
-        order = list(rules.resolution_order)
+        order = list(rules.resolution_order) if rules is not None else family_ids
         for family in family_ids:
             if family not in order:
                 report.at(
@@ -804,29 +892,17 @@ class _Compiler:
                 path = ("rules", "resolution_order", index)
                 report.at(path, f"unknown family '{name}'", did_you_mean(name, family_ids))
         for move, owner, path in moves:
-            if move.family not in family_ids:
+            if move.family not in family_ids and self.complete:
                 self._report_for(owner).at(
                     (*path, "family"),
                     f"unknown family '{move.family}'",
                     did_you_mean(move.family, family_ids),
-                )
-            if move.joint is not None and move.joint.min_envoys < 2:
-                self._report_for(owner).at(
-                    (*path, "joint", "min_envoys"),
-                    "a joint move needs at least 2 envoys",
-                    "use 2 or more",
                 )
             for d_index, delayed in enumerate(move.delayed):
                 if (delayed.after is None) == (delayed.each_turn_for is None):
                     self._report_for(owner).at(
                         (*path, "delayed", d_index),
                         "a delayed effect needs exactly one of 'in' or 'each_turn_for'",
-                    )
-                elif (delayed.after or delayed.each_turn_for) < 1:
-                    self._report_for(owner).at(
-                        (*path, "delayed", d_index),
-                        "a delayed effect waits at least 1 turn",
-                        "use 1 or more",
                     )
         for index, envoy in enumerate(d.envoys):
             path = ("envoys", index)
@@ -845,8 +921,8 @@ class _Compiler:
                         key=True,
                     )
         players = d.teacher.players
-        if players.min < 1 or players.min > players.max:
-            report.at(("teacher", "players"), "players.min must be at least 1 and at most max")
+        if players.min > players.max:
+            report.at(("teacher", "players", "min"), "players.min is above players.max")
         if players.max > len(d.envoys):
             report.at(
                 ("teacher", "players", "max"),
@@ -892,8 +968,89 @@ class _Compiler:
                 report.at((*where, "options"), "a decision needs at least two options")
             _unique(report, (*where, "options"), [o.id for o in decision.options], "option")
 
+    # warnings ------------------------------------------------------------------
+    def ranges(self, rules: model.Rules | None) -> dict[str, tuple[float, float, str]]:
+        """The values each function can give in this crisis, for the expression warnings."""
+        meter = (METER_MIN, METER_MAX, f"meters go from {METER_MIN} to {METER_MAX}")
+        names = ("tension", "trust", "standing", "posture", "resolve", "max_tension", "min_trust")
+        spans = dict.fromkeys(names, meter)
+        turns = self.d.turns
+        plural = "s" if turns != 1 else ""
+        lasts = f"the crisis lasts {turns} turn{plural}, unless the facilitator adds some"
+        spans["turn"] = (1, turns, lasts)
+        spans["turns_left"] = (0, turns - 1, lasts)
+        spans["accord_odds"] = (0, 1, "a chance goes from 0 to 1")
+        if rules is None:
+            return spans
+        spans["capital"] = (
+            rules.capital_min,
+            rules.capital_max,
+            "see rules.capital_min and capital_max",
+        )
+        spans["hotline"] = (0, rules.hotline_max, "see rules.hotline_max")
+        # A start outside the rules' range holds until an effect first changes it.
+        for name, starts in (
+            ("pressure", [r.pressure for r in self.d.relations]),
+            ("counter", list(self.d.counters.values())),
+        ):
+            low, high = getattr(rules, f"{name}_min"), getattr(rules, f"{name}_max")
+            spans[name] = (
+                min([low, *starts]),
+                max([high, *starts]),
+                f"see rules.{name}_min and {name}_max",
+            )
+        return spans
+
+    def check_use(self, moves, rules: model.Rules | None) -> None:
+        """Warn about what is declared but can never count in a game."""
+        d, report, notes = self.d, self.report, self.notes
+        seats = min(len(d.envoys), d.teacher.players.max)
+        for move, owner, path in moves:
+            if move.joint is not None and move.joint.min_envoys > seats:
+                self._report_for(owner).warn(
+                    (*path, "joint", "min_envoys"),
+                    f"this joint move needs {move.joint.min_envoys} envoys, but at most "
+                    f"{seats} play this crisis, so it can never be made",
+                    f"use {seats} or fewer" if seats >= 2 else "make it an ordinary move",
+                )
+            if rules is not None and move.cost > rules.capital_max:
+                self._report_for(owner).warn(
+                    (*path, "cost"),
+                    f"this move costs {move.cost}, but an envoy holds at most "
+                    f"{rules.capital_max} capital, so it can never be made",
+                    f"use {rules.capital_max} or less, or raise rules.capital_max",
+                )
+            if owner is None and move.target == "accord" and not d.accords:
+                report.warn(
+                    (*path, "target"),
+                    "this move is aimed at an accord, but the crisis has none",
+                    "declare the accords under 'accords:'",
+                )
+        for name in d.counters:
+            if (COUNTER, name) not in notes.used:
+                report.warn(
+                    ("counters", name),
+                    f"counter '{name}' is never used in an expression",
+                    f"count something with counter({name}) += 1, or remove it",
+                    key=True,
+                )
+        # A fact is revealed by name, or by reveal_next/disclose_next of its party
+        # (of any party, when the party is only known at run time).
+        named = {(c[1], c[2]) for c in notes.changed if c[0] in ("reveal", "disclose")}
+        next_of = {c[1] for c in notes.changed if c[0] in ("reveal_next", "disclose_next")}
+        anyone = any(p not in self.tables.parties for p in next_of)
+        for p_index, party in enumerate(d.parties):
+            for f_index, fact in enumerate(party.facts):
+                if anyone or party.id in next_of or (party.id, fact.id) in named:
+                    continue
+                report.warn(
+                    ("parties", p_index, "facts", f_index, "id"),
+                    f"hidden fact '{fact.id}' is never revealed",
+                    f"reveal it in a move or an event: reveal({party.id}, {fact.id})",
+                )
+
     # compiling -----------------------------------------------------------------
-    def compile_parties(self, rules: model.Rules) -> tuple[model.Party, ...]:
+    def compile_parties(self, rules: model.Rules | None) -> tuple[model.Party, ...]:
         result = []
         scope = Scope({"self": PARTY}, allow_random=True)
         for index, party in enumerate(self.d.parties):
@@ -904,7 +1061,9 @@ class _Compiler:
                 when = self.compile("bool", b.when, (*where, "when"), scope)
                 effects = self.effects(b.effects, (*where, "effects"), scope)
                 behaviours.append(model.Behaviour(b.id, b.text, b.weight, when, effects))
-            idle = rules.behaviour_idle_weight if party.idle_weight is None else party.idle_weight
+            idle = party.idle_weight
+            if idle is None:
+                idle = rules.behaviour_idle_weight if rules is not None else 0.0
             result.append(
                 model.Party(
                     party.id,
@@ -920,7 +1079,7 @@ class _Compiler:
             )
         return tuple(result)
 
-    def compile_envoys(self, rules: model.Rules) -> tuple[model.Envoy, ...]:
+    def compile_envoys(self, rules: model.Rules | None) -> tuple[model.Envoy, ...]:
         result = []
         scope = Scope({"self": SEAT})
         parties = self.tables.parties
@@ -931,7 +1090,8 @@ class _Compiler:
                 where = (*path, "agenda", o_index, "when")
                 when = self.compile("bool", objective.when, where, scope)
                 agenda.append(model.Objective(objective.id, objective.text, when, objective.points))
-            standing = tuple(envoy.standing.get(p, rules.standing_default) for p in parties)
+            default = rules.standing_default if rules is not None else 0
+            standing = tuple(envoy.standing.get(p, default) for p in parties)
             party = _index(parties, envoy.party)
             result.append(
                 model.Envoy(

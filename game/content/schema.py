@@ -13,6 +13,7 @@ block gives every default, and a scenario overrides what it needs.
 from __future__ import annotations
 
 import re
+import typing
 from typing import Any, Literal, NewType
 
 import attrs
@@ -33,6 +34,7 @@ Weight = NewType("Weight", float)
 Fraction = NewType("Fraction", float)
 Color = NewType("Color", str)
 Expression = NewType("Expression", str)
+Statement = NewType("Statement", str)  # an effect: text only (a condition may be true)
 Chance = NewType("Chance", object)
 Number = NewType("Number", float)
 Integer = NewType("Integer", int)
@@ -44,8 +46,21 @@ RESERVED_IDS = frozenset({"all", "self", "target", "a", "b", "true", "false", "a
 RESERVED_MOVE_IDS = frozenset({"end", "decide", "withdraw", "facilitator"})
 
 
-def doc(text: str, **kwargs: Any) -> Any:
-    return attrs.field(metadata={"doc": text}, **kwargs)
+def doc(
+    text: str,
+    *,
+    minimum: int | None = None,
+    maximum: int | None = None,
+    min_items: int | None = None,
+    **kwargs: Any,
+) -> Any:
+    """A field with its documentation and the bounds that both the converter and the
+    JSON Schema enforce (``minimum``/``maximum`` on a number, ``min_items`` on a list)."""
+    metadata: dict[str, Any] = {"doc": text}
+    for name, bound in (("minimum", minimum), ("maximum", maximum), ("min_items", min_items)):
+        if bound is not None:
+            metadata[name] = bound
+    return attrs.field(metadata=metadata, **kwargs)
 
 
 @attrs.frozen
@@ -87,7 +102,7 @@ class BehaviourDef:
     text: Text = doc("What players read when the party acts this way.")
     weight: Weight = doc("How likely this reaction is against the party's other reactions.")
     when: Expression = doc("A condition; `self` is the party.", default="true")
-    effects: tuple[Expression, ...] = doc("Effect statements; `self` is the party.", default=())
+    effects: tuple[Statement, ...] = doc("Effect statements; `self` is the party.", default=())
 
 
 @attrs.frozen
@@ -146,20 +161,26 @@ class AccordDef:
     text: Text = doc("What the accord does, for players.")
     requires: Expression = doc("Conditions that must hold for a proposal to have a chance.")
     chance: Chance = doc("The chance a proposal succeeds once `requires` holds.", default=1)
-    effects: tuple[Expression, ...] = doc("Effects applied once, when it is signed.", default=())
+    effects: tuple[Statement, ...] = doc("Effects applied once, when it is signed.", default=())
 
 
 @attrs.frozen
 class DelayedDef:
-    effects: tuple[Expression, ...] = doc("Effect statements, in the move's context.")
-    after: Count | None = doc("Apply once, this many turns later (written `in`).", default=None)
-    each_turn_for: Count | None = doc("Apply at each World step for this many turns.", default=None)
+    effects: tuple[Statement, ...] = doc("Effect statements, in the move's context.")
+    after: Count | None = doc(
+        "Apply once, this many turns later (written `in`).", minimum=1, default=None
+    )
+    each_turn_for: Count | None = doc(
+        "Apply at each World step for this many turns.", minimum=1, default=None
+    )
     text: Text | None = doc("What players read when it applies.", default=None)
 
 
 @attrs.frozen
 class JointDef:
-    min_envoys: Count = doc("How many envoys must choose this move with the same target.")
+    min_envoys: Count = doc(
+        "How many envoys must choose this move with the same target.", minimum=2
+    )
 
 
 @attrs.frozen
@@ -174,8 +195,8 @@ class MoveDef:
     )
     requires: Expression = doc("A condition for the move to be legal.", default="true")
     chance: Chance = doc("The chance of success, a number or an expression, 0..1.", default=1)
-    success: tuple[Expression, ...] = doc("Effects when the roll succeeds.", default=())
-    failure: tuple[Expression, ...] = doc("Effects when the roll fails.", default=())
+    success: tuple[Statement, ...] = doc("Effects when the roll succeeds.", default=())
+    failure: tuple[Statement, ...] = doc("Effects when the roll fails.", default=())
     delayed: tuple[DelayedDef, ...] = doc("Effects later, when the move succeeded.", default=())
     visibility: Literal["public", "secret"] = doc(
         "Whether other envoys learn of the move when it resolves.", default="public"
@@ -190,14 +211,14 @@ class OptionDef:
     id: Id = doc("The option's id.")
     text: Text = doc("The option as the deciding envoy reads it.")
     when: Expression = doc("The option is offered only if this holds.", default="true")
-    effects: tuple[Expression, ...] = doc("Effects; `self` is the deciding envoy.", default=())
+    effects: tuple[Statement, ...] = doc("Effects; `self` is the deciding envoy.", default=())
 
 
 @attrs.frozen
 class DecisionDef:
     envoy: Id = doc("The envoy who decides; skipped (first offered option) if not seated.")
     prompt: Text = doc("The question put to the envoy.")
-    options: tuple[OptionDef, ...] = doc("Two or more options.")
+    options: tuple[OptionDef, ...] = doc("Two or more options.", min_items=2)
 
 
 @attrs.frozen
@@ -218,7 +239,7 @@ class EventDef:
         "Fires at most once (default: true, except for pool events).", default=None
     )
     cooldown: Count = doc("Turns before it may fire again.", default=0)
-    effects: tuple[Expression, ...] = doc("Effects when it fires.", default=())
+    effects: tuple[Statement, ...] = doc("Effects when it fires.", default=())
     decision: DecisionDef | None = doc("A choice put to one envoy.", default=None)
     rare: bool = doc("Rare on purpose: the balance report does not flag it.", default=False)
 
@@ -243,8 +264,10 @@ class RulesDef:
     """Every tunable number of the turn sequence. All optional in a scenario."""
 
     capital_carry_max: Count | None = doc("Unspent capital kept into the next turn.", default=None)
-    capital_min: Integer | None = doc("Lowest capital (debt) an envoy can fall to.", default=None)
-    capital_max: Count | None = doc("Highest capital an envoy can hold.", default=None)
+    capital_min: Integer | None = doc(
+        "Lowest capital (debt) an envoy can fall to.", maximum=0, default=None
+    )
+    capital_max: Count | None = doc("Highest capital an envoy can hold.", minimum=1, default=None)
     standing_default: Meter | None = doc("Standing where an envoy lists none.", default=None)
     pressure_min: Integer | None = doc("Lowest pressure of a relation.", default=None)
     pressure_max: Integer | None = doc("Highest pressure of a relation.", default=None)
@@ -261,8 +284,8 @@ class RulesDef:
 
 @attrs.frozen
 class PlayersDef:
-    min: Count = doc("Fewest envoys.")
-    max: Count = doc("Most envoys.")
+    min: Count = doc("Fewest envoys.", minimum=1)
+    max: Count = doc("Most envoys.", minimum=1)
 
 
 @attrs.frozen
@@ -290,10 +313,10 @@ class ScenarioDef:
     briefing: Text = doc("The situation, read before the first turn.")
     difficulty: Literal["introductory", "standard", "hard"] = doc("How hard it is to win.")
     teacher: TeacherDef = doc("Metadata for teachers.")
-    turns: Count = doc("How many turns the crisis lasts.")
-    parties: tuple[PartyDef, ...] = doc("The states, blocs or factions in the crisis.")
-    relations: tuple[RelationDef, ...] = doc("Pairs of parties and their meters.")
-    envoys: tuple[EnvoyDef, ...] = doc("The seats, in turn order.")
+    turns: Count = doc("How many turns the crisis lasts.", minimum=1)
+    parties: tuple[PartyDef, ...] = doc("The states, blocs or factions in the crisis.", min_items=2)
+    relations: tuple[RelationDef, ...] = doc("Pairs of parties and their meters.", min_items=1)
+    envoys: tuple[EnvoyDef, ...] = doc("The seats, in turn order.", min_items=1)
     peace: Expression = doc("The peace condition, usually 'these accords are signed'.")
     inspired_by: Text | None = doc("What history inspired the scenario, if anything.", default=None)
     conflict_at: Meter = doc("Tension at which conflict breaks out.", default=100)
@@ -351,6 +374,9 @@ def _strict_str(value: Any, _: Any) -> str:
 
 
 def _strict_int(value: Any, _: Any = None) -> int:
+    # 9.0 is the whole number 9, as JSON Schema (and so the editor) reads it.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise FieldError(f"expected a whole number, got {_describe(value)}")
     return value
@@ -431,6 +457,15 @@ def _expression(value: Any, _: Any) -> str:
     return value
 
 
+def _statement(value: Any, _: Any) -> str:
+    if not isinstance(value, str):
+        raise FieldError(
+            f"expected an effect, got {_describe(value)}",
+            "write it in quotes, for example: 'tension(a, b) -= 5'",
+        )
+    return value
+
+
 def _chance(value: Any, _: Any) -> object:
     if isinstance(value, bool):
         raise FieldError("expected a chance, got a boolean", "write a number from 0 to 1")
@@ -468,9 +503,11 @@ class KeyedErrors(ValueError):
         self.errors = errors
 
 
-def _id_mapping(value_hook):
+def _id_mapping(value_hook, forgiving: bool = False):
     def structure(value: Any, _: Any) -> dict[str, Any]:
         if not isinstance(value, dict):
+            if forgiving:
+                return {}
             raise FieldError(f"expected a mapping, got {_describe(value)}")
         result, errors = {}, []
         for key, item in value.items():
@@ -484,7 +521,7 @@ def _id_mapping(value_hook):
                 result[key] = value_hook(item, None)
             except FieldError as error:
                 errors.append((key, error))
-        if errors:
+        if errors and not forgiving:
             raise KeyedErrors(errors)
         return result
 
@@ -499,8 +536,89 @@ def _sequence(value: Any, _: Any) -> list:
     return value
 
 
-def make_converter() -> cattrs.Converter:
-    converter = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+def _clamp(value: Any, low: float, high: float) -> Any:
+    return min(max(value, low), high)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _forgiven_text(value: Any) -> Text:
+    if isinstance(value, dict):
+        pairs = tuple((k, v) for k, v in value.items() if isinstance(v, str))
+        if pairs:
+            return Text(pairs if "en" in value else (("en", pairs[0][1]), *pairs))
+    return Text.of(value if isinstance(value, str) else "")
+
+
+# What the forgiving converter keeps in place of a value that is not valid: the
+# value itself where a checker can still use it (an id that breaks the pattern
+# still names its party), else something neutral.
+_FALLBACKS: dict[Any, Any] = {
+    str: lambda v: v if isinstance(v, str) else "",
+    int: lambda v: v if _is_number(v) else 0,
+    float: lambda v: v if _is_number(v) else 0.0,
+    bool: lambda v: v if isinstance(v, bool) else False,
+    Id: lambda v: v if isinstance(v, str) else "",
+    Meter: lambda v: _clamp(int(v), METER_MIN, METER_MAX) if _is_number(v) else METER_MIN,
+    Count: lambda v: max(int(v), 0) if _is_number(v) else 0,
+    Weight: lambda v: max(v, 0) if _is_number(v) else 0.0,
+    Fraction: lambda v: _clamp(v, 0, 1) if _is_number(v) else 0.0,
+    Color: lambda v: "#000000",
+    Expression: lambda v: v if isinstance(v, str) else "true",
+    Statement: lambda v: v if isinstance(v, str) else "",
+    Chance: lambda v: v if isinstance(v, str) else _clamp(v, 0, 1) if _is_number(v) else 1.0,
+    Number: lambda v: v if _is_number(v) else 0.0,
+    Integer: lambda v: int(v) if _is_number(v) else 0,
+    Text: _forgiven_text,
+}
+
+# A required key that the file lacks, as the forgiving converter sees it: every
+# hook refuses it, so the field gets its fallback.
+_ABSENT = object()
+
+
+def _forgiving(hook, fallback):
+    def structure(value: Any, type_: Any) -> Any:
+        try:
+            return hook(value, type_)
+        except FieldError:
+            return fallback(value)
+
+    return structure
+
+
+def _bounded(hook, field: attrs.Attribute, forgiving: bool):
+    """A field hook that also enforces the field's ``minimum`` and ``maximum``."""
+    low, high = field.metadata.get("minimum"), field.metadata.get("maximum")
+
+    def structure(value: Any, type_: Any) -> Any:
+        number = hook(value, type_)
+        if number is None:
+            return None
+        if low is not None and number < low:
+            if forgiving:
+                return low
+            raise FieldError(f"{number} is too small", f"use {low} or more")
+        if high is not None and number > high:
+            if forgiving:
+                return high
+            raise FieldError(f"{number} is too large", f"use {high} or less")
+        return number
+
+    return structure
+
+
+def make_converter(forgiving: bool = False) -> cattrs.Converter:
+    """The converter from parsed YAML to the format's classes.
+
+    The strict one (the default) refuses anything not exactly right. The forgiving
+    one never raises on a value: it drops unknown keys and keeps a fallback where a
+    value is wrong or missing, so the loader can still check the references and
+    expressions of a file whose structure has errors (reported by the strict one).
+    """
+    converter = cattrs.Converter(forbid_extra_keys=not forgiving, detailed_validation=True)
     simple = {
         str: _strict_str,
         int: _strict_int,
@@ -513,16 +631,33 @@ def make_converter() -> cattrs.Converter:
         Fraction: _fraction,
         Color: _color,
         Expression: _expression,
+        Statement: _statement,
         Chance: _chance,
         Number: _strict_float,
         Integer: _strict_int,
         Text: _text,
-        dict[Id, Meter]: _id_mapping(lambda v, _=None: _meter(v, None)),
-        dict[Id, Integer]: _id_mapping(_strict_int),
-        dict[Id, Number]: _id_mapping(_strict_float),
     }
+    if forgiving:
+        simple = {t: _forgiving(hook, _FALLBACKS[t]) for t, hook in simple.items()}
+    mappings = {
+        dict[Id, Meter]: (simple[Meter], Meter),
+        dict[Id, Integer]: (simple[Integer], Integer),
+        dict[Id, Number]: (simple[Number], Number),
+    }
+    for type_, (hook, value_type) in mappings.items():
+        simple[type_] = _id_mapping(lambda v, _=None, h=hook, t=value_type: h(v, t), forgiving)
     for type_, hook in simple.items():
-        converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
+        if isinstance(type_, type):
+            # A class needs the direct registration: cattrs dispatches str, int,
+            # float and bool to its own coercing hooks before any predicate.
+            converter.register_structure_hook(type_, hook)
+        else:
+            converter.register_structure_hook_func(lambda t, type_=type_: t == type_, hook)
+
+    def items_of(value: Any) -> list:
+        if forgiving:
+            return value if isinstance(value, list) else []
+        return _sequence(value, None)
 
     def is_tuple(type_: Any) -> bool:
         return getattr(type_, "__origin__", None) is tuple
@@ -533,7 +668,7 @@ def make_converter() -> cattrs.Converter:
             item = converter.get_structure_hook(args[0])
 
             def structure_homogeneous(value: Any, _: Any) -> tuple:
-                items = _sequence(value, None)
+                items = items_of(value)
                 return tuple(_structure_items(items, [item] * len(items), [args[0]] * len(items)))
 
             return structure_homogeneous
@@ -541,8 +676,10 @@ def make_converter() -> cattrs.Converter:
         hooks = [converter.get_structure_hook(arg) for arg in args]
 
         def structure_fixed(value: Any, _: Any) -> tuple:
-            items = _sequence(value, None)
-            if len(items) != len(args):
+            items = items_of(value)
+            if forgiving:
+                items = [*items[: len(args)], *[_ABSENT] * (len(args) - len(items))]
+            elif len(items) != len(args):
                 raise FieldError(f"expected a list of {len(args)}, got {len(items)} items")
             return tuple(_structure_items(items, hooks, args))
 
@@ -562,6 +699,8 @@ def make_converter() -> cattrs.Converter:
                 raise FieldError(f"'{value}' is not allowed here", hint)
             return value
 
+        if forgiving:
+            return _forgiving(structure_literal, lambda v: allowed[0])
         return structure_literal
 
     converter.register_structure_hook_factory(
@@ -569,16 +708,35 @@ def make_converter() -> cattrs.Converter:
     )
 
     def class_hook_factory(cls: type):
-        renames = {
-            field: override(rename=yaml)
-            for (owner, field), yaml in YAML_NAMES.items()
-            if owner is cls
-        }
-        inner = make_dict_structure_fn(cls, converter, _cattrs_forbid_extra_keys=True, **renames)
+        hints = typing.get_type_hints(cls)
+        overrides = {}
+        for field in attrs.fields(cls):
+            options: dict[str, Any] = {}
+            if (cls, field.name) in YAML_NAMES:
+                options["rename"] = YAML_NAMES[cls, field.name]
+            if "minimum" in field.metadata or "maximum" in field.metadata:
+                hook = converter.get_structure_hook(hints[field.name])
+                options["struct_hook"] = _bounded(hook, field, forgiving)
+            if options:
+                overrides[field.name] = override(**options)
+        inner = make_dict_structure_fn(
+            cls, converter, _cattrs_forbid_extra_keys=not forgiving, **overrides
+        )
+        required = [
+            YAML_NAMES.get((cls, f.name), f.name)
+            for f in attrs.fields(cls)
+            if f.default is attrs.NOTHING
+        ]
 
         def structure_class(value: Any, _: Any):
             if not isinstance(value, dict):
-                raise FieldError(f"expected a mapping, got {_describe(value)}", "write key: value")
+                if not forgiving:
+                    raise FieldError(
+                        f"expected a mapping, got {_describe(value)}", "write key: value"
+                    )
+                value = {}
+            if forgiving:
+                value = {**dict.fromkeys(required, _ABSENT), **value}
             return inner(value, cls)
 
         return structure_class
@@ -607,4 +765,11 @@ def _structure_items(items: list, hooks: list, types: tuple | list) -> list:
 #: The YAML key of each attrs field whose name differs from it.
 YAML_NAMES = {(DelayedDef, "after"): "in"}
 
+#: Fields of which exactly one must be given (and not null), by class.
+EXACTLY_ONE = {
+    EventDef: ("at_turn", "when", "pool"),
+    DelayedDef: ("after", "each_turn_for"),
+}
+
 CONVERTER = make_converter()
+FORGIVING = make_converter(forgiving=True)

@@ -12,7 +12,10 @@ with a file:line:col position instead of a crash, a hang or a constructed object
   nothing is ever constructed from a tag;
 * duplicate keys, non-name keys and extra documents are refused;
 * plain scalars are resolved by our own small, strict table: ``NO`` and ``on``
-  stay strings, ``true``/``false``/``null``/decimal numbers do not.
+  stay strings, ``true``/``false``/``null``/decimal numbers do not;
+* every string, key or value, is refused if it holds a character the game cannot
+  show, store or print (see :func:`unshowable`), whether it was typed or written
+  as an escape such as ``"\\0"`` or ``"\\ud800"``.
 
 Every value and key gets a position in :class:`Marks`, so later checks can
 point at the exact line a modder has to fix.
@@ -24,6 +27,7 @@ import codecs
 import math
 import pathlib
 import re
+from collections.abc import Sequence
 
 import attrs
 import yaml
@@ -64,6 +68,33 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+
 # The line breaks PyYAML counts, so our positions agree with its marks.
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x85\u2028\u2029]")
 
+# Characters no text of a crisis may hold, by what they are. The renderer cannot
+# draw a NUL, a lone surrogate cannot be encoded (so neither drawn nor saved), and
+# control characters move a terminal's cursor or change its state when a message
+# quoting them is printed. Bidirectional embeddings, overrides and isolates make
+# text read differently from how it is stored (the "Trojan Source" spoof) and are
+# never needed for a short game text: the marks U+200E, U+200F and U+061C are. Tab
+# and newline stay, and so do the joiners (U+200B..U+200D) that Khmer, Indic and
+# Arabic scripts and emoji need.
+_UNSHOWABLE_KINDS = (
+    ("\x00-\x08\x0b-\x1f\x7f-\x9f", "a control character", "remove it"),
+    ("\ud800-\udfff", "half of a surrogate pair, not a character", "remove it"),
+    (
+        "\ufdd0-\ufdef"
+        + "".join(f"{chr(p + 0xFFFE)}{chr(p + 0xFFFF)}" for p in range(0, 0x110000, 0x10000)),
+        "a noncharacter",
+        "remove it",
+    ),
+    ("\u2028\u2029", "a line or paragraph separator", "use an ordinary line break"),
+    (
+        "\u202a-\u202e\u2066-\u2069",
+        "a bidirectional control",
+        "it makes text read differently from how it is stored; use the marks "
+        "U+200E or U+200F where the direction needs help",
+    ),
+)
+_UNSHOWABLE = re.compile("[" + "".join(chars for chars, _, _ in _UNSHOWABLE_KINDS) + "]")
+
 _SYNTAX_HINTS = {
     "mapping values are not allowed here": "put quotes around a value that contains ': '",
     "could not find expected ':'": "each entry of a mapping is written 'key: value'",
@@ -100,18 +131,39 @@ def read_yaml(data: bytes, file: str) -> tuple[object, Marks]:
 
     Raises ContentError([Diagnostic, ...]) on any problem and never anything else.
     """
-    text = _decode(data, file)
-    builder = _TreeBuilder(file)
+    tree, marks, problems = read_yaml_partial(data, file)
+    if problems:
+        raise ContentError(problems)
+    assert marks is not None
+    return tree, marks
+
+
+def read_yaml_partial(
+    data: bytes, file: str
+) -> tuple[object, Marks | None, tuple[Diagnostic, ...]]:
+    """Like :func:`read_yaml`, but a file whose problems left its tree whole is still returned.
+
+    A duplicate key, a tag, an anchor or a string with a character the game cannot show
+    is reported, and the rest of the file is kept (the offending key is dropped, the
+    character replaced by U+FFFD), so a checker can go on to find the file's other
+    problems in the same run. When the file cannot be read to its end (a syntax error,
+    a limit) the tree and marks are None. Never raises.
+    """
     try:
-        for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            builder.feed(event)
-    except yaml.YAMLError as exc:
-        builder.fail(_syntax_problem(exc, text, file))
-    except RecursionError:  # not expected (nothing here recurses), but never let it escape
-        builder.fail(Diagnostic(file, 1, 1, "the file is nested too deeply to read"))
-    except MemoryError:
-        builder.fail(Diagnostic(file, 1, 1, "the file is too large to read"))
-    return builder.finish()
+        text = _decode(data, file)
+        builder = _TreeBuilder(file, text)
+        try:
+            for event in yaml.parse(text, Loader=yaml.SafeLoader):
+                builder.feed(event)
+        except yaml.YAMLError as exc:
+            builder.fail(_syntax_problem(exc, text, file))
+        except RecursionError:  # not expected (nothing here recurses), but never let it escape
+            builder.fail(Diagnostic(file, 1, 1, "the file is nested too deeply to read"))
+        except MemoryError:
+            builder.fail(Diagnostic(file, 1, 1, "the file is too large to read"))
+        return builder.finish()
+    except ContentError as error:
+        return None, None, error.diagnostics
 
 
 def read_yaml_file(path: pathlib.Path, display_name: str | None = None) -> tuple[object, Marks]:
@@ -133,6 +185,70 @@ def read_bytes(path: pathlib.Path, file: str | None = None) -> bytes:
     except OSError as exc:
         message = f"cannot read the file: {describe(exc)}"
         raise _error(file, 1, 1, message, "check that it exists and can be read") from None
+
+
+def unshowable(text: str) -> tuple[int, str, str] | None:
+    """The first character of text the game cannot show, store or print, if any.
+
+    Returns its index, a message naming it and a hint.
+    """
+    match = _UNSHOWABLE.search(text)
+    if match is None:
+        return None
+    char = match.group()
+    for chars, kind, hint in _UNSHOWABLE_KINDS:
+        if re.fullmatch(f"[{chars}]", char):
+            message = f"this text holds U+{ord(char):04X} ({kind}), which the game cannot show"
+            return match.start(), message, hint
+    raise AssertionError(char)  # pragma: no cover - every class is listed
+
+
+def source_lines(raw: bytes) -> list[str]:
+    """The lines of a file as :func:`locate` walks them."""
+    return _split_lines(raw.decode("utf-8-sig", errors="replace"))
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+_ESCAPE_LENGTH = {"x": 4, "u": 6, "U": 10}
+
+
+def locate(lines: Sequence[str], line: int, col: int, style: str | None, offset: int) -> Position:
+    """The (line, col) of character ``offset`` of a scalar that starts at (line, col).
+
+    Walks the source as YAML folds it: a line break with the indentation around it
+    is one character of the value, and an escape (or a doubled quote) is one
+    character written as several.
+    """
+    row, at = line - 1, col - 1
+    if style in ("'", '"'):
+        at += 1
+    elif style in ("|", ">"):  # the text starts on the line after the indicator
+        row += 1
+        if row >= len(lines):
+            return line, col
+        at = len(lines[row]) - len(lines[row].lstrip(" "))
+    for _ in range(offset):
+        if row >= len(lines):
+            return line, col
+        text = lines[row]
+        if at >= len(text.rstrip(" \t")):  # a line break, folded into one character
+            row += 1
+            while row < len(lines) and not lines[row].strip():
+                row += 1
+            if row >= len(lines):
+                return line, col
+            at = len(lines[row]) - len(lines[row].lstrip(" \t"))
+            continue
+        if style == '"' and text[at] == "\\":
+            at += _ESCAPE_LENGTH.get(text[at + 1 : at + 2], 2)
+        elif style == "'" and text[at : at + 2] == "''":
+            at += 2
+        else:
+            at += 1
+    return row + 1, at + 1
 
 
 # --- reading and decoding ---------------------------------------------------
@@ -238,8 +354,10 @@ class _TooLarge(ValueError):
 class _TreeBuilder:
     """Turns PyYAML events into plain values and marks, without recursion."""
 
-    def __init__(self, file: str):
+    def __init__(self, file: str, text: str = ""):
         self.file = file
+        self.text = text
+        self._lines: list[str] | None = None
         self.marks = Marks(file, {}, {}, {})
         self.problems: list[Diagnostic] = []
         self.stack: list[_Open] = []
@@ -264,13 +382,11 @@ class _TreeBuilder:
                     )
                 )
 
-    def finish(self) -> tuple[object, Marks]:
-        if self.problems:
-            raise ContentError(self.problems)
+    def finish(self) -> tuple[object, Marks, tuple[Diagnostic, ...]]:
         if self.root is _MISSING:
             hint = "write at least one 'key: value' line"
-            raise ContentError([Diagnostic(self.file, 1, 1, "the file is empty", hint)])
-        return self.root, self.marks
+            self.fail(Diagnostic(self.file, 1, 1, "the file is empty", hint))
+        return self.root, self.marks, tuple(self.problems)
 
     def fail(self, diagnostic: Diagnostic) -> None:
         raise ContentError([*self.problems, diagnostic])
@@ -283,6 +399,21 @@ class _TreeBuilder:
     def _diagnostic(self, mark: yaml.Mark, message: str, hint: str = "") -> Diagnostic:
         line, col = _mark_position(mark)
         return Diagnostic(self.file, line, col, message, hint)
+
+    def _showable(self, event: ScalarEvent) -> str:
+        """The scalar's text, after reporting (and replacing) what cannot be shown."""
+        text = event.value
+        found = unshowable(text)
+        if found is None:
+            return text
+        index, message, hint = found
+        if self._lines is None:
+            self._lines = _split_lines(self.text)
+        line, col = locate(self._lines, *_mark_position(event.start_mark), event.style, index)
+        self.problems.append(Diagnostic(self.file, line, col, message, hint))
+        if len(self.problems) >= _MAX_PROBLEMS:
+            raise ContentError(self.problems)
+        return _UNSHOWABLE.sub("\ufffd", text)
 
     def _node(self, event: NodeEvent) -> None:
         self.values += 1
@@ -333,6 +464,9 @@ class _TreeBuilder:
             return
         if not isinstance(event, ScalarEvent):  # an alias, already reported
             return
+        if unshowable(event.value) is not None:
+            self._showable(event)
+            return
         name = event.value
         if name == "" or (event.style is None and name in _NULLS):
             hint = "write a name before the ':'"
@@ -380,10 +514,11 @@ class _TreeBuilder:
         if not isinstance(event, ScalarEvent):  # an alias, already reported
             return None
         self.marks.styles[path] = event.style
+        text = self._showable(event)
         if event.style is not None or event.tag is not None:
-            return event.value
+            return text
         try:
-            return _resolve_plain(event.value)
+            return _resolve_plain(text)
         except _TooLarge:
             message = f"the number {_shorten(event.value)} is too large"
             self._problem(event.start_mark, message, "quote it if it is meant as text")

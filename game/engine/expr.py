@@ -27,7 +27,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 
@@ -74,6 +74,41 @@ class ExprError(ValueError):
         self.offset = offset
         self.hint = hint
 
+    @property
+    def errors(self) -> tuple[ExprError, ...]:
+        """Every problem this error stands for (itself, unless it is :class:`ExprErrors`)."""
+        return (self,)
+
+
+class ExprErrors(ExprError):
+    """Every problem found in one expression; it reads as the first of them."""
+
+    def __init__(self, errors: Sequence[ExprError]):
+        first = errors[0]
+        super().__init__(first.message, first.offset, first.hint)
+        self._errors = tuple(errors)
+
+    @property
+    def errors(self) -> tuple[ExprError, ...]:
+        return self._errors
+
+
+@attrs.define
+class Notes:
+    """What compiling noticed besides errors, for a checker: warnings, and the ids named.
+
+    ``ranges`` gives, by function name, the (low, high, why) of the values it can
+    return in this scenario, so that a comparison its range settles, or an effect
+    that sets a meter past its range, is flagged.
+    """
+
+    ranges: Mapping[str, tuple[float, float, str]] = attrs.field(factory=dict)
+    warnings: list[ExprError] = attrs.field(factory=list)
+    #: (kind, id) of every declared id an expression named.
+    used: set[tuple[str, str]] = attrs.field(factory=set)
+    #: what effects change or do: (function, the names of its arguments).
+    changed: set[tuple[str, ...]] = attrs.field(factory=set)
+
 
 # --------------------------------------------------------------------------- ids
 
@@ -94,6 +129,9 @@ class IdTables:
     relations_of_party: tuple[tuple[int, ...], ...]
     #: how many parties and relations, for the wildcard.
     relation_count: int
+    #: False when some declared relation could not be read: a pair without one
+    #: may then be that relation, so it is not reported.
+    relations_complete: bool = True
 
     def names(self, kind: str) -> tuple[str, ...]:
         if kind == PARTY:
@@ -399,7 +437,9 @@ class Token:
     offset: int
 
 
-def tokenize(text: str) -> list[Token]:
+def tokenize(text: str, errors: list[ExprError]) -> list[Token]:
+    """The tokens of text. A character outside the language is recorded in ``errors``
+    and skipped, so every one is reported at once."""
     tokens: list[Token] = []
     pos = 0
     while pos < len(text):
@@ -407,7 +447,11 @@ def tokenize(text: str) -> list[Token]:
         if not match:
             char = text[pos]
             hint = _FORBIDDEN_HINTS.get(char, "")
-            raise ExprError(f"unexpected character {char!r}", pos, hint)
+            errors.append(ExprError(f"unexpected character {char!r}", pos, hint))
+            # A quoted word is one mistake, not two: go on after its closing quote.
+            close = text.find(char, pos + 1) if char in "'\"" else -1
+            pos = close + 1 if close > 0 else pos + 1
+            continue
         kind = match.lastgroup
         if kind != "ws":
             tokens.append(Token(kind, match.group(), pos))
@@ -417,6 +461,9 @@ def tokenize(text: str) -> list[Token]:
 
 
 # ----------------------------------------------------------------------- parser
+
+#: Most problems reported for one expression; past this the rest is noise.
+MAX_ERRORS = 20
 
 
 @attrs.frozen
@@ -429,19 +476,66 @@ class Node:
     const: Any = None  # the value, when known at compile time
     name: str = ""  # the id or function name, for messages
     is_all: bool = False
+    #: Part of an expression already reported as wrong: it is checked no further,
+    #: so one mistake gives one message, not one for every operator around it.
+    broken: bool = False
 
 
 def _const(value: Any, type_: str, offset: int) -> Node:
     return Node(type_, lambda w, c, v=value: v, offset, const=value)
 
 
+def _broken(type_: str, offset: int) -> Node:
+    return Node(type_, None, offset, broken=True)
+
+
+class _Fatal(Exception):
+    """The parser cannot go on: the expression's problems so far are final."""
+
+
 class _Parser:
-    def __init__(self, text: str, tables: IdTables, scope: Scope):
+    def __init__(self, text: str, tables: IdTables, scope: Scope, notes: Notes | None = None):
         self.text = text
-        self.tokens = tokenize(text)
+        self.errors: list[ExprError] = []
+        self.tokens = tokenize(text, self.errors)
         self.pos = 0
         self.tables = tables
         self.scope = scope
+        self.notes = notes if notes is not None else Notes()
+        self.warnings: list[ExprError] = []
+        if self.errors:  # the text is not made of the language's tokens: parsing it is noise
+            raise self.failure()
+
+    def failure(self) -> ExprErrors:
+        return ExprErrors(self.errors[:MAX_ERRORS])
+
+    def report(self, message: str, offset: int, hint: str = "") -> None:
+        """Record a problem the parser can read past."""
+        self.errors.append(ExprError(message, offset, hint))
+        if len(self.errors) >= MAX_ERRORS:
+            raise _Fatal
+
+    def fatal(self, message: str, offset: int, hint: str = "") -> NoReturn:
+        """Record a problem the parser cannot read past, and stop."""
+        self.errors.append(ExprError(message, offset, hint))
+        raise _Fatal
+
+    def warn(self, message: str, offset: int, hint: str = "") -> None:
+        self.warnings.append(ExprError(message, offset, hint))
+
+    def finish(self) -> None:
+        """Raise every problem found; else hand the warnings to the notes."""
+        if self.errors:
+            raise self.failure()
+        self.notes.warnings.extend(self.warnings)
+
+    def run(self, parse: Callable[[], Any]) -> Any:
+        try:
+            result = parse()
+        except _Fatal:
+            raise self.failure() from None
+        self.finish()
+        return result
 
     # token helpers
     @property
@@ -462,7 +556,7 @@ class _Parser:
         token = self.accept(text)
         if token is None:
             got = self.tok.text or "the end"
-            raise ExprError(f"expected '{text}' but found '{got}'", self.tok.offset)
+            self.fatal(f"expected '{text}' but found '{got}'", self.tok.offset)
         return token
 
     def done(self) -> None:
@@ -470,7 +564,17 @@ class _Parser:
             hint = ""
             if self.tok.text in ("+=", "-=", "="):
                 hint = "changes like '+=' belong in effects, not in conditions"
-            raise ExprError(f"unexpected '{self.tok.text}'", self.tok.offset, hint)
+            self.fatal(f"unexpected '{self.tok.text}'", self.tok.offset, hint)
+
+    def skip_arguments(self) -> None:
+        """Read past a call's parenthesised arguments without checking them."""
+        self.expect("(")
+        depth = 1
+        while depth:
+            token = self.take()
+            if token.kind == "end":
+                self.fatal("expected ')' but found 'the end'", token.offset)
+            depth += {"(": 1, ")": -1}.get(token.text, 0) if token.kind == "op" else 0
 
     # grammar
     def expression(self) -> Node:
@@ -478,13 +582,12 @@ class _Parser:
 
     def disjunction(self) -> Node:
         left = self.conjunction()
-        while token := self.accept("or"):
+        while self.accept("or"):
             right = self.conjunction()
             self.need(left, BOOL, "or")
             self.need(right, BOOL, "or")
             lf, rf = left.fn, right.fn
             left = Node(BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) or rf(w, c), left.offset)
-            del token
         return left
 
     def conjunction(self) -> Node:
@@ -519,18 +622,50 @@ class _Parser:
         left = self.sum()
         token = self.accept(*self._COMPARE)
         if token is None:
-            if self.tok.text == "=":
-                raise ExprError("'=' is not a comparison", self.tok.offset, "write '=='")
-            return left
+            if self.tok.text != "=":
+                return left
+            self.report("'=' is not a comparison", self.tok.offset, "write '=='")
+            token = Token("op", "==", self.take().offset)
         right = self.sum()
         self.need(left, NUMBER, token.text)
         self.need(right, NUMBER, token.text)
-        if self.tok.text in self._COMPARE:
-            raise ExprError(
-                "comparisons cannot be chained", self.tok.offset, "join them with 'and'"
-            )
+        while self.tok.text in self._COMPARE:
+            self.report("comparisons cannot be chained", self.tok.offset, "join them with 'and'")
+            self.take()
+            self.sum()
+        self.check_settled(token.text, left, right)
         op, lf, rf = self._COMPARE[token.text], left.fn, right.fn
         return Node(BOOL, lambda w, c: op(lf(w, c), rf(w, c)), left.offset)
+
+    def check_settled(self, op: str, left: Node, right: Node) -> None:
+        """Warn where a comparison of a value with a constant is settled by the value's
+        range in this scenario (``turn() > 99`` in a 9-turn crisis): it is a mistake,
+        where a plain ``false`` is a choice."""
+        if left.broken or right.broken:
+            return
+        value, const = (left, right.const) if right.const is not None else (right, left.const)
+        if not isinstance(const, int | float) or isinstance(const, bool):
+            return
+        span = self.notes.ranges.get(value.name) if value.fn is not None else None
+        if span is None:
+            return
+        low, high, why = span
+        if value is right:  # read 'c < f()' as 'f() > c'
+            op = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}.get(op, op)
+        compare = self._COMPARE[op]
+        if op in ("==", "!="):
+            outside = not low <= const <= high
+            known = (op == "!=") if outside else None
+        else:
+            at_low, at_high = compare(low, const), compare(high, const)
+            known = at_low if at_low == at_high else None
+        if known is not None:
+            self.warn(
+                f"{value.name}() goes from {low:g} to {high:g}, so this is always "
+                f"{'true' if known else 'false'}",
+                value.offset if value is left else left.offset,
+                why,
+            )
 
     def sum(self) -> Node:
         left = self.product()
@@ -567,7 +702,7 @@ class _Parser:
             self.need(inner, NUMBER, token.text)
             if token.text == "+":
                 return inner
-            if inner.const is not None:
+            if isinstance(inner.const, int | float):
                 return _const(-inner.const, NUMBER, token.offset)
             f = inner.fn
             return Node(NUMBER, lambda w, c, f=f: -f(w, c), token.offset)
@@ -589,24 +724,48 @@ class _Parser:
             if token.text in ("true", "false"):
                 return _const(token.text == "true", BOOL, token.offset)
             if token.text in _KEYWORDS:
-                raise ExprError(f"'{token.text}' needs something before it", token.offset)
+                self.fatal(f"'{token.text}' needs something before it", token.offset)
             if self.tok.text == "(":
                 return self.call(token)
             return self.name(token)
         got = token.text or "the end"
-        raise ExprError(f"expected a value but found '{got}'", token.offset)
+        self.fatal(f"expected a value but found '{got}'", token.offset)
 
     def call(self, token: Token) -> Node:
         fn = FUNCTIONS.get(token.text)
         if fn is None:
             hint = did_you_mean(token.text, FUNCTIONS)
-            raise ExprError(f"unknown function '{token.text}'", token.offset, hint)
+            self.report(f"unknown function '{token.text}'", token.offset, hint)
+            self.skip_arguments()
+            return _broken("?", token.offset)
         if fn.random and not self.scope.allow_random:
-            raise ExprError(
+            self.report(
                 "chance() rolls dice, so it can only be used in events and behaviours",
                 token.offset,
                 "give a move a 'chance:' instead",
             )
+        args = self.arguments(fn)
+        if not self.check_arity(fn, args, token):
+            return _broken(fn.returns, token.offset)
+        for arg in args:
+            if arg.is_all:
+                self.report(
+                    "'all' can only name the target of an effect",
+                    arg.offset,
+                    "to read every relation, use max_tension() or min_trust()",
+                )
+                return _broken(fn.returns, token.offset)
+        if fn.action:
+            self.report(
+                f"{fn.name}() is an effect, not a value", token.offset, "write it as an effect"
+            )
+            return _broken(fn.returns, token.offset)
+        if self.errors or any(a.broken for a in args):
+            return _broken(fn.returns, token.offset)  # never run, so not compiled
+        compiled = _compile_call(fn, args, self.tables, self.scope)
+        return Node(fn.returns, compiled, token.offset, name=fn.name)
+
+    def arguments(self, fn: Function) -> list[Node]:
         self.expect("(")
         args: list[Node] = []
         if not self.accept(")"):
@@ -615,9 +774,7 @@ class _Parser:
                 if self.accept(")"):
                     break
                 self.expect(",")
-        self.check_arity(fn, args, token)
-        compiled = _compile_call(fn, args, self.tables, self.scope)
-        return Node(fn.returns, compiled, token.offset, name=fn.name)
+        return args
 
     def argument(self, fn: Function, index: int) -> Node:
         kind = fn.params[min(index, len(fn.params) - 1)] if fn.params else NUMBER
@@ -627,11 +784,12 @@ class _Parser:
             return self.identifier(token, kind, fn)
         node = self.expression()
         if kind in ID_KINDS:
-            raise ExprError(
+            self.report(
                 f"{fn.name}() needs {_a(KIND_WORDS[kind])} here",
                 node.offset,
                 f"write an id such as {self.example_id(kind)}",
             )
+            return _broken(kind, node.offset)
         return node
 
     def example_id(self, kind: str) -> str:
@@ -645,55 +803,65 @@ class _Parser:
         if name in self.scope.names:
             bound = self.scope.names[name]
             if bound != kind:
-                raise ExprError(
+                self.report(
                     f"'{name}' is {_a(KIND_WORDS.get(bound, bound))} here, but {fn.name}() "
                     f"needs {_a(KIND_WORDS[kind])}",
                     token.offset,
                 )
+                return _broken(kind, token.offset)
             slot = self.scope.slot(name)
             return Node(kind, lambda w, c, s=slot: c[s], token.offset, name=name)
         names = self.tables.names(kind)
         if name in names:
+            self.notes.used.add((kind, name))
             if kind == FACT:
                 return Node(kind, None, token.offset, const=name, name=name)
             index = names.index(name)
             return Node(kind, lambda w, c, i=index: i, token.offset, const=index, name=name)
         hint = did_you_mean(name, [*names, *(n for n, k in self.scope.names.items() if k == kind)])
-        raise ExprError(f"unknown {KIND_WORDS[kind]} '{name}'", token.offset, hint)
+        self.report(f"unknown {KIND_WORDS[kind]} '{name}'", token.offset, hint)
+        return _broken(kind, token.offset)
 
     def name(self, token: Token) -> Node:
         if token.text in self.scope.names or any(
             token.text in self.tables.names(kind) for kind in ID_KINDS
         ):
-            raise ExprError(
+            self.report(
                 f"'{token.text}' is an id, not a value",
                 token.offset,
                 "ids go inside a function call, such as tension(a, b)",
             )
-        raise ExprError(
-            f"unknown name '{token.text}'",
-            token.offset,
-            did_you_mean(token.text, [*FUNCTIONS, "true", "false", *self.scope.names]),
-        )
+        else:
+            self.report(
+                f"unknown name '{token.text}'",
+                token.offset,
+                did_you_mean(token.text, [*FUNCTIONS, "true", "false", *self.scope.names]),
+            )
+        return _broken("?", token.offset)
 
-    def check_arity(self, fn: Function, args: list[Node], token: Token) -> None:
+    def check_arity(self, fn: Function, args: list[Node], token: Token) -> bool:
+        """Check a call's arguments; False when they are too wrong to check further."""
         count = len(fn.params)
         if fn.variadic:
             if len(args) < count:
-                raise ExprError(f"{fn.name}() needs at least {count} values", token.offset)
+                self.report(f"{fn.name}() needs at least {count} values", token.offset)
+                return False
         elif len(args) != count:
             plural = "s" if count != 1 else ""
-            raise ExprError(
+            self.report(
                 f"{fn.name}() takes {count} argument{plural}, not {len(args)}",
                 token.offset,
                 f"for example: {fn.example}" if fn.example else "",
             )
+            return False
         for index, arg in enumerate(args):
             kind = fn.params[min(index, count - 1)]
             if kind not in ID_KINDS:
                 self.need(arg, kind, f"{fn.name}()")
-        self.check_facts(fn, args)
-        self.check_relation(fn, args)
+        if not any(a.broken for a in args):
+            self.check_facts(fn, args)
+            self.check_relation(fn, args)
+        return True
 
     def check_facts(self, fn: Function, args: list[Node]) -> None:
         if FACT not in fn.params:
@@ -701,7 +869,7 @@ class _Parser:
         party, fact = args[0], args[1]
         if isinstance(party.const, int) and self.tables.fact_index(party.const, fact.name) < 0:
             known = [f for p, f in self.tables.facts if p == party.const]
-            raise ExprError(
+            self.report(
                 f"party '{party.name}' has no hidden fact '{fact.name}'",
                 fact.offset,
                 did_you_mean(fact.name, known) or "declare it under the party's 'facts'",
@@ -712,20 +880,27 @@ class _Parser:
             return
         a, b = args
         known = isinstance(a.const, int) and isinstance(b.const, int)
-        if known and self.tables.relation_of[a.const][b.const] < 0:
-            raise ExprError(
+        if (
+            known
+            and self.tables.relation_of[a.const][b.const] < 0
+            and self.tables.relations_complete
+        ):
+            self.report(
                 f"there is no relation between '{a.name}' and '{b.name}'",
                 a.offset,
                 "declare it under 'relations'",
             )
 
     def need(self, node: Node, type_: str, where: str) -> None:
+        if node.broken:
+            return
         if node.is_all:
-            raise ExprError(
+            self.report(
                 "'all' can only name the target of an effect",
                 node.offset,
                 "for example: tension(target, all) -= 3",
             )
+            return
         if node.type == type_:
             return
         words = {NUMBER: "a number", BOOL: "true or false"}
@@ -733,7 +908,7 @@ class _Parser:
         hint = ""
         if type_ == BOOL and node.type == NUMBER:
             hint = "compare it, for example: ... >= 50"
-        raise ExprError(f"'{where}' needs {words.get(type_, type_)}, not {got}", node.offset, hint)
+        self.report(f"'{where}' needs {words.get(type_, type_)}, not {got}", node.offset, hint)
 
 
 def _a(word: str) -> str:
@@ -917,48 +1092,54 @@ def _meter_keys(fn: Function, args: list[Node], t: IdTables) -> Callable[[Any, t
 _ASSIGN = ("+=", "-=", "=")
 
 
-def compile_effect(text: str, tables: IdTables, scope: Scope) -> Callable[[Any, tuple], None]:
+def compile_effect(
+    text: str, tables: IdTables, scope: Scope, notes: Notes | None = None
+) -> Callable[[Any, tuple], None]:
     """Compile one effect statement into ``run(world, ctx)``."""
-    parser = _Parser(text, tables, scope)
+    parser = _Parser(text, tables, scope, notes)
+    return parser.run(lambda: _effect(parser))
+
+
+def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
+    tables, scope = parser.tables, parser.scope
     start = parser.tok
     if start.kind != "name" or parser.tokens[1].text != "(":
-        raise ExprError(
+        parser.fatal(
             "an effect starts with a function call",
             start.offset,
             "for example: tension(a, b) -= 5, or sign(ceasefire)",
         )
     parser.take()
     fn = FUNCTIONS.get(start.text)
-    if fn is None or not (fn.meter or fn.action):
-        changeable = [n for n, f in FUNCTIONS.items() if f.meter or f.action]
-        if fn is None:
-            raise ExprError(
-                f"unknown function '{start.text}'",
-                start.offset,
-                did_you_mean(start.text, changeable),
-            )
-        raise ExprError(
+    changeable = [n for n, f in FUNCTIONS.items() if f.meter or f.action]
+    if fn is None:
+        parser.report(
+            f"unknown function '{start.text}'", start.offset, did_you_mean(start.text, changeable)
+        )
+        parser.skip_arguments()
+        if parser.accept(*_ASSIGN):
+            parser.expression()
+        parser.done()
+        return _nothing
+    if not (fn.meter or fn.action):
+        parser.report(
             f"{fn.name}() cannot be changed by an effect",
             start.offset,
             "effects change: " + ", ".join(changeable),
         )
-    parser.expect("(")
-    args: list[Node] = []
-    if not parser.accept(")"):
-        while True:
-            args.append(parser.argument(fn, len(args)))
-            if parser.accept(")"):
-                break
-            parser.expect(",")
+    args = parser.arguments(fn)
     parser.check_arity(fn, args, start)
     if fn.action:
         if any(a.is_all for a in args):
-            raise ExprError("'all' can only name the target of a meter", start.offset)
+            parser.report("'all' can only name the target of a meter", start.offset)
         parser.done()
+        if parser.errors:
+            return _nothing
+        parser.notes.changed.add((fn.name, *(a.name for a in args)))
         return _compile_action(fn, args, tables, scope)
     op = parser.accept(*_ASSIGN)
     if op is None:
-        raise ExprError(
+        parser.fatal(
             f"what should happen to {fn.name}()?",
             parser.tok.offset,
             f"write '{fn.name}(...) += N', '-= N' or '= N'",
@@ -966,6 +1147,10 @@ def compile_effect(text: str, tables: IdTables, scope: Scope) -> Callable[[Any, 
     value = parser.expression()
     parser.need(value, NUMBER, op.text)
     parser.done()
+    if parser.errors or any(a.broken for a in args):
+        return _nothing
+    _check_change(parser, fn, op.text, value)
+    parser.notes.changed.add((fn.name, *(a.name for a in args)))
     keys, amount, meter, mode = _meter_keys(fn, args, tables), value.fn, fn.name, op.text
 
     def run(w, c):
@@ -976,6 +1161,35 @@ def compile_effect(text: str, tables: IdTables, scope: Scope) -> Callable[[Any, 
             w.set(meter, key, new)
 
     return run
+
+
+def _nothing(w, c) -> None:
+    """The effect an expression with errors compiles to; it never runs."""
+
+
+def _check_change(parser: _Parser, fn: Function, mode: str, value: Node) -> None:
+    """Warn where an effect's constant change cannot work as written: the meter is kept
+    in its range, so setting it past the range, or moving it by more than the whole
+    range, does less than it says."""
+    span = parser.notes.ranges.get(fn.name)
+    if span is None or not isinstance(value.const, int | float):
+        return
+    low, high, why = span
+    amount = value.const
+    if mode == "=" and not low <= amount <= high:
+        kept = low if amount < low else high
+        parser.warn(
+            f"{fn.name}() is kept from {low:g} to {high:g}, so this sets it to {kept:g}",
+            value.offset,
+            why,
+        )
+    elif mode != "=" and abs(amount) > high - low:
+        parser.warn(
+            f"{fn.name}() goes from {low:g} to {high:g}, so a change of {abs(amount):g} "
+            "does the same as a change of the whole range",
+            value.offset,
+            why,
+        )
 
 
 def _compile_action(
@@ -1001,20 +1215,27 @@ def _compile_action(
     return lambda w, c: w.reveal(fact(w, c), seat(c))
 
 
-def compile_condition(text: str, tables: IdTables, scope: Scope) -> Fn:
+def compile_condition(text: str, tables: IdTables, scope: Scope, notes: Notes | None = None) -> Fn:
     """Compile a condition (true or false)."""
-    parser = _Parser(text, tables, scope)
-    node = parser.expression()
-    parser.done()
-    if node.type != BOOL:
+    parser = _Parser(text, tables, scope, notes)
+
+    def parse() -> Fn:
+        node = parser.expression()
+        parser.done()
         parser.need(node, BOOL, "a condition")
-    return node.fn
+        return node.fn
+
+    return parser.run(parse)
 
 
-def compile_number(text: str, tables: IdTables, scope: Scope) -> Fn:
+def compile_number(text: str, tables: IdTables, scope: Scope, notes: Notes | None = None) -> Fn:
     """Compile a number, such as a move's chance."""
-    parser = _Parser(text, tables, scope)
-    node = parser.expression()
-    parser.done()
-    parser.need(node, NUMBER, "this")
-    return node.fn
+    parser = _Parser(text, tables, scope, notes)
+
+    def parse() -> Fn:
+        node = parser.expression()
+        parser.done()
+        parser.need(node, NUMBER, "this")
+        return node.fn
+
+    return parser.run(parse)
