@@ -384,6 +384,8 @@ def _fail(message: object) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    import attrs
+
     from game.content import loader
     from game.content.folders import reused_ids
 
@@ -403,7 +405,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     clashes = reused_ids([path for path in args.paths if path.is_dir()])
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
-        found = (*checked.diagnostics, *clashes.get(file.resolve(), ()))
+        # The crisis list names a mod from its mods folder; here it is the path as typed.
+        clash = (attrs.evolve(d, file=str(file)) for d in clashes.get(file.resolve(), ()))
+        found = (*checked.diagnostics, *clash)
         for diagnostic in sorted(found, key=lambda d: (d.file, d.line, d.col)):
             print(terminal_line(diagnostic))
             if diagnostic.is_error:
@@ -639,9 +643,10 @@ def _print_balance(entry: dict) -> None:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from game.content.jsonschema import library_schema, scenario_schema
+    from game.content.starter import schema_json
 
     document = library_schema() if args.library else scenario_schema()
-    print(json.dumps(document, indent=2, ensure_ascii=False))
+    print(schema_json(document), end="")
     return 0
 
 

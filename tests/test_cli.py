@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 
@@ -458,3 +459,15 @@ def test_a_mistyped_crisis_gets_a_did_you_mean(capsys, tmp_path):
     assert err.startswith(
         "envoy: error: unknown scenario 'river_dispte', did you mean 'river_dispute'? ("
     )
+
+
+def test_the_shipped_schemas_hold_no_invisible_character(capsys):
+    # The schema lists the characters validate refuses; written raw, a bidi override in
+    # it would reorder the lines an editor or a terminal shows.
+    for path in SCENARIO_DIR.glob("*.schema.json"):
+        text = path.read_text("utf-8")
+        invisible = {c for c in text if unicodedata.category(c)[0] == "C" and c != "\n"}
+        assert not invisible, (path.name, sorted(map(hex, map(ord, invisible))))
+        json.loads(text)
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out)["$defs"]

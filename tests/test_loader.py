@@ -1116,7 +1116,7 @@ def test_validate_a_folder_reports_ids_used_twice_as_the_crisis_list_does(workdi
     assert main(["validate", "mods"]) == 0  # warnings, as the list shows them
     out = capsys.readouterr().out.splitlines()
     assert out == [
-        "mods/river/again.yaml:2:5: warning: the id 'mini' is already used by mods/first.yaml; "
+        "mods/river/again.yaml:2:5: warning: the id 'mini' is already used by first.yaml; "
         "the id keeps naming that one, and this crisis is listed as a mod "
         "(give it an id of its own, such as 'mini_mod')",
         "mods/taken.yaml:2:5: warning: the id 'border_incident' is already used by a built-in "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import re
 import string
 from importlib import resources
 
@@ -60,6 +61,14 @@ def write_starter(name: str, folder: pathlib.Path) -> pathlib.Path:
     return path
 
 
+# Characters that print as nothing or reorder a line (the schema's own list of refused
+# characters holds them): written as \u escapes, so the file and the terminal show them.
+_INVISIBLE = re.compile(
+    "[\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufdd0-\ufdef\ufeff\ufff0-\uffff]"
+)
+
+
 def schema_json(document: dict) -> str:
-    """A schema document as the shipped files hold it."""
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    """A schema document as the shipped files hold it: readable text, nothing invisible."""
+    text = json.dumps(document, indent=2, ensure_ascii=False)
+    return _INVISIBLE.sub(lambda found: f"\\u{ord(found.group()):04x}", text) + "\n"
