@@ -33,11 +33,8 @@ def collect(*python_flags: str) -> subprocess.CompletedProcess:
 def test_a_bare_pytest_collects_every_test_module():
     # -P leaves the current folder off the import path, as the ``pytest`` script does
     # (``python -m pytest`` puts it on, so ``tests.x`` imports worked only that way).
-    bare, module = collect("-P"), collect()
+    bare = collect("-P")
     assert bare.returncode == 0, bare.stdout[-3000:] + bare.stderr[-3000:]
-    assert module.returncode == 0, module.stdout[-3000:] + module.stderr[-3000:]
     # With the project's -q, one line per module: "tests/test_x.py: N".
     found = {line.split(":")[0] for line in bare.stdout.splitlines() if line.startswith("tests/")}
-    on_disk = {f"tests/{p.name}" for p in (PROJECT / "tests").glob("test_*.py")}
-    assert found == on_disk
-    assert bare.stdout == module.stdout
+    assert found == {f"tests/{p.name}" for p in (PROJECT / "tests").glob("test_*.py")}

@@ -20,9 +20,10 @@ from hypothesis import strategies as st
 from uidrive import make_app, pump
 
 from game.session.settings import Settings
+from game.ui import app as app_module
 from game.ui.scenes.menus import HowToPlayScene
 from game.ui.scenes.title import TitleScene
-from game.ui.style import TEXT_CACHE_BYTES, Style
+from game.ui.style import TEXT_CACHE_BYTES, Style, ui_manager
 
 
 def managers() -> list[pygame_gui.UIManager]:
@@ -50,13 +51,23 @@ def test_a_screen_closed_is_freed_by_the_next_frame(tmp_path):
         gc.enable()
 
 
-def test_a_restyle_leaves_one_ui_manager_and_no_repeated_translation_paths(tmp_path):
+def test_a_restyle_leaves_one_ui_manager_and_no_repeated_translation_paths(tmp_path, monkeypatch):
     app = make_app(tmp_path / "saves")
     app.push(TitleScene(app))
+    app.push(HowToPlayScene(app))  # a screen below another is rebuilt too
     pump(app)
+    alive_when_built = []
+
+    def counting(*args):
+        alive_when_built.append(len(managers()))
+        return ui_manager(*args)
+
+    monkeypatch.setattr(app_module, "ui_manager", counting)
     for width, height in [(1600, 900), (960, 540), (1280, 720)] * 3:
         app.apply_settings(Settings(width=width, height=height))
         pump(app)
+    # The old manager and its screens were gone before the new ones were built.
+    assert alive_when_built == [0] * 9
     alive = managers()
     assert alive == [app.ui]
     assert pygame_gui.core.utility.get_default_manager() is app.ui

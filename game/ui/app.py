@@ -22,13 +22,14 @@ from collections.abc import Callable
 
 import pygame
 import pygame_gui
+from pygame_gui.core import UIElement
 from pygame_gui.elements import UITextEntryBox, UITextEntryLine
 
 from game.lang import set_display_language
 from game.session.files import describe, make_folder
 from game.session.saves import SaveFolder
 from game.session.settings import Settings, save_settings
-from game.ui.style import Style, effective_scale, ui_manager
+from game.ui.style import Style, effective_scale, forget_ui_manager, ui_manager
 from game.ui.widgets import Menu
 
 # pygame_gui warns when a text box needs a font size it has not preloaded; it then
@@ -96,7 +97,27 @@ class Scene:
         if self.root is not None:
             self.root.kill()
             self.root = None
+            self._forget_widgets()
             self.app.released = True
+
+    def _forget_widgets(self) -> None:
+        """Let go of the widgets just killed, as ``build`` makes them anew.
+
+        A killed widget kept in an attribute keeps its surfaces and its UI manager,
+        fonts and all; a restyle would then build every screen beside the old ones
+        (at 2560×1440 and 200 %, 160 MB more for a moment, and the old manager kept).
+        """
+        from game.ui.widgets import Menu, Picker
+
+        for name, value in list(vars(self).items()):
+            if isinstance(value, UIElement | Menu | Picker):
+                setattr(self, name, None)
+            elif (
+                isinstance(value, list | tuple)
+                and value
+                and all(isinstance(item, UIElement) for item in value)
+            ):
+                setattr(self, name, type(value)())
 
     def relayout(self) -> None:
         self.close()
@@ -290,9 +311,12 @@ class App:
         kept = [scene.kept_fields() for scene in self.stack]
         for scene in self.stack:
             scene.close()
+        # The old manager and screens go before the new ones are built, not beside them.
+        self.ui = None
+        forget_ui_manager()
+        self.collect()
         self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
         self.typing = None
-        self.released = True
         for scene, fields in zip(self.stack, kept, strict=True):
             scene.open()
             scene.restore_fields(fields, focus=scene is self.stack[-1])

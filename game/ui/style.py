@@ -138,6 +138,11 @@ def _forget_earlier_managers(manager: pygame_gui.UIManager) -> None:
     i18n.load_path[:] = dict.fromkeys(i18n.load_path)
 
 
+def forget_ui_manager() -> None:
+    """Let the current manager go: pygame_gui's default would hold it while the next is built."""
+    pygame_gui.core.utility.set_default_manager(None)
+
+
 def _pin_script(fonts, face: str, script: str) -> None:
     """Load every size of ``face`` shaped for ``script``.
 
