@@ -7,6 +7,8 @@ import pathlib
 import subprocess
 import sys
 
+import pytest
+
 PROJECT = pathlib.Path(__file__).resolve().parent.parent
 
 
@@ -30,6 +32,7 @@ def collect(*python_flags: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a second pytest process collects the whole suite
 def test_a_bare_pytest_collects_every_test_module():
     # -P leaves the current folder off the import path, as the ``pytest`` script does
     # (``python -m pytest`` puts it on, so ``tests.x`` imports worked only that way).

@@ -80,6 +80,7 @@ def test_every_family_is_open_to_some_envoy_on_the_first_turn(name):
     assert families == FAMILIES
 
 
+@pytest.mark.slow  # 80 greedy games
 def test_ping_pong_thaw_hard_power_backfires():
     """Aurelia sanctioning Hanlan in the first turns wrecks the thaw that the same
     envoys otherwise reach: a proud, isolated government digs in."""
@@ -110,6 +111,7 @@ def test_ping_pong_thaw_hard_power_backfires():
     assert peace(hawk=True) <= peace(hawk=False) - 0.4
 
 
+@pytest.mark.slow  # a whole game through the real screens, per crisis
 @pytest.mark.parametrize("name", LIBRARY)
 def test_each_crisis_plays_to_the_debrief_in_the_headless_demo(name, tmp_path):
     result, names = run_demo(tmp_path, "--scenario", name)

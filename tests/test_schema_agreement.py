@@ -297,6 +297,7 @@ def test_the_base_scenario_is_valid_for_both():
     assert schema_ok(tree), [e.message for e in VALIDATOR.iter_errors(tree)]
 
 
+@pytest.mark.slow  # about 1,500 mutated crises through both checkers
 def test_validate_and_the_schema_agree_on_every_mutation():
     tree = base_tree()
     disagreements = []

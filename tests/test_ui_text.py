@@ -327,6 +327,7 @@ def khmer_crisis() -> dict:
     return copy.deepcopy(data)
 
 
+@pytest.mark.slow  # a long-Khmer crisis played through every screen
 @pytest.mark.parametrize(
     ("size", "scale"),
     [((1280, 720), 100), ((1920, 1080), 200)],
