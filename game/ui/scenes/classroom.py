@@ -432,7 +432,7 @@ class FacilitatorScene(Scene):
         self.events = [e for e in match.scenario.events]
         self.event_list = UISelectionList(
             pygame.Rect(x, y + px(34), column, list_h),
-            [str(e.title) for e in self.events],
+            self.event_rows(),
             self.app.ui,
             container=self.root,
         )
@@ -490,9 +490,18 @@ class FacilitatorScene(Scene):
         self.app.pop()
         self.app.push(PausedScene(self.app, self.board))
 
+    def event_rows(self) -> list[str]:
+        """One row per event of the deck; a title two events share is told apart by the
+        event's id, since the list reports the chosen row by its text."""
+        titles = [str(e.title) for e in self.events]
+        return [
+            title if titles.count(title) == 1 else f"{title} ({event.id})"
+            for title, event in zip(titles, self.events, strict=True)
+        ]
+
     def fire(self) -> None:
         chosen = self.event_list.get_single_selection()
-        titles = [str(e.title) for e in self.events]
+        titles = self.event_rows()
         if chosen not in titles:
             self._say("Choose an event in the list first.")
             return

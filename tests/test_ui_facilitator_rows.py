@@ -1,0 +1,42 @@
+"""The facilitator's lists report the chosen row by its text: two events that share a
+title must still be two rows, each firing its own event."""
+
+from __future__ import annotations
+
+import pygame
+from uidrive import click, make_app, press, pump, scene_name
+
+from game.content.loader import SCENARIO_DIR, load_scenario_bytes
+from game.engine.actions import Inject
+from game.session.match import HUMAN, Match, Seat, Source
+from game.ui.scenes.board import BoardScene
+
+
+def twin_titles_match() -> Match:
+    data = (SCENARIO_DIR / "border_incident.yaml").read_bytes()
+    data = data.replace(b"title: A friendly match", b"title: A radar misreading", 1)
+    result = load_scenario_bytes(data, "twins.yaml")
+    scenario = result.unwrap()
+    seats = [Seat(e.id, HUMAN, name=f"Team {i + 1}") for i, e in enumerate(scenario.envoys)]
+    return Match.start(scenario, Source("twins.yaml", data, result.library_bytes), 3, seats)
+
+
+def test_two_events_with_one_title_are_two_rows_and_each_fires_itself(tmp_path):
+    match = twin_titles_match()
+    app = make_app(tmp_path / "saves")
+    board = BoardScene(app, match)
+    app.push(board)
+    board.take_seat(match.active_envoy)
+    pump(app)
+    press(app, pygame.K_F9)
+    panel = app.scene
+    assert scene_name(app) == "facilitator"
+    rows = [item["text"] for item in panel.event_list.item_list]
+    assert len(rows) == len(set(rows)) == len(match.scenario.events)
+    assert "A radar misreading (misunderstanding)" in rows
+    assert "A radar misreading (football_match)" in rows
+    second = rows.index("A radar misreading (football_match)")
+    click(app, panel.event_list.item_list_container.elements[second].rect.center)
+    panel.fire()
+    fired = [a for a in match.actions if isinstance(a, Inject)]
+    assert [a.event for a in fired] == ["football_match"]
