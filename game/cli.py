@@ -388,20 +388,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     from game.content import loader
     from game.content.folders import reused_ids
+    from game.content.mods import walk
 
     files: list[pathlib.Path] = []
+    skipped: list[str] = []
     for path in args.paths:
         kind = _kind(path)
         if kind == "a folder":
-            found = loader.yaml_files(path)
-            if not found:
-                raise UsageError(f"no .yaml files in {path}")
-            files.extend(found)
+            found = walk(path)  # as the game reads a mods folder: links, loops, pipes
+            if not found.files and not found.skipped:
+                raise UsageError(f"no .yaml files in {safe(path)}")
+            files.extend(found.files)
+            skipped.extend(
+                f"{safe(item.path)}:1:1: warning: not read: {item.why}" for item in found.skipped
+            )
         elif kind == "a regular file":
             files.append(path)
         else:
             raise UsageError(f"{path}: {kind}" if kind else f"no such file or folder: {path}")
-    errors = warnings = 0
+    errors, warnings = 0, len(skipped)
+    for line in skipped:
+        print(line)
     clashes = reused_ids([path for path in args.paths if path.is_dir()])
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)

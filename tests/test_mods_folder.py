@@ -192,3 +192,40 @@ def test_the_first_crisis_to_take_an_id_keeps_it(tmp_path):
     crisis(tmp_path / "b", "two", "shared_id")
     assert mods.find("shared_id", [tmp_path / "a", tmp_path / "b"]) == first
     assert mods.find("tutorial", [tmp_path / "a"]).parent.name == "scenarios"
+
+
+def test_a_crisis_reached_twice_through_links_is_one_crisis(tmp_path):
+    folder = tmp_path / "mods"
+    crisis(folder, "river", "river_dispute")
+    (folder / "again").symlink_to(folder)  # a link back up: the folder is read once
+    (folder / "copy.yaml").symlink_to(folder / "river.yaml")  # the same file twice
+    walked = mods.walk(folder)
+    assert [p.name for p in walked.files] == ["copy.yaml"]
+    assert skipped(folder)["river.yaml"] == "the same file as copy.yaml, reached through a link"
+    assert [e.notes for e in mod_rows(folder)] == [()]  # no id clash of a file with itself
+
+
+def test_validate_a_folder_reads_it_as_the_game_does_and_names_what_it_skips(
+    tmp_path, monkeypatch, capsys
+):
+    from game.cli import main
+
+    folder = tmp_path / "mods"
+    crisis(folder, "river", "river_dispute")
+    (folder / "copy.yaml").symlink_to(folder / "river.yaml")
+    (folder / "dangling.yaml").symlink_to(folder / "nowhere.yaml")
+    (folder / "loop.yaml").symlink_to(folder / "loop.yaml")
+    (folder / "up").symlink_to(tmp_path)
+    os.mkfifo(folder / "pipe.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "mods"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == [
+        "mods/dangling.yaml:1:1: warning: not read: a link to something that does not exist",
+        "mods/loop.yaml:1:1: warning: not read: a link that loops back on itself",
+        "mods/pipe.yaml:1:1: warning: not read: a pipe (FIFO), not a file",
+        "mods/river.yaml:1:1: warning: not read: the same file as copy.yaml, reached through"
+        " a link",
+        "mods/up/mods:1:1: warning: not read: a link back to a folder already read",
+        "1 file checked: 0 errors, 5 warnings - ok.",
+    ]

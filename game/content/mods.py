@@ -70,6 +70,7 @@ def walk(folder: pathlib.Path) -> Walk:
     files: list[pathlib.Path] = []
     skipped: list[Skipped] = []
     seen: set[tuple[int, int]] = set()
+    read: dict[tuple[int, int], str] = {}  # each file read, by device and inode
     stack: list[tuple[pathlib.Path, tuple[str, ...]]] = [(pathlib.Path(folder), ())]
     while stack:
         directory, parts = stack.pop()
@@ -93,15 +94,22 @@ def walk(folder: pathlib.Path) -> Walk:
             path, relative = pathlib.Path(entry.path), (*parts, entry.name)
             is_yaml = entry.name.endswith(SUFFIXES)
             try:
-                mode = os.stat(entry.path).st_mode  # through a link, to what it names
+                info = os.stat(entry.path)  # through a link, to what it names
             except OSError as error:
                 if is_yaml or entry.is_symlink():
                     why = _broken_link(error) if entry.is_symlink() else _reason(error)
                     skipped.append(Skipped(path, "/".join(relative), why))
                 continue
+            mode = info.st_mode
             if stat.S_ISDIR(mode):
                 folders.append((path, relative))
             elif is_yaml and stat.S_ISREG(mode):
+                file_key = (info.st_dev, info.st_ino)
+                if file_key in read:  # reached again through a link: one file, one crisis
+                    why = f"the same file as {read[file_key]}, reached through a link"
+                    skipped.append(Skipped(path, "/".join(relative), why))
+                    continue
+                read[file_key] = "/".join(relative)
                 files.append(path)
             elif is_yaml:
                 why = f"{_kind(mode)}, not a file"
