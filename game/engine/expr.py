@@ -1217,25 +1217,23 @@ def _compile_action(
 
 def compile_condition(text: str, tables: IdTables, scope: Scope, notes: Notes | None = None) -> Fn:
     """Compile a condition (true or false)."""
-    parser = _Parser(text, tables, scope, notes)
-
-    def parse() -> Fn:
-        node = parser.expression()
-        parser.done()
-        parser.need(node, BOOL, "a condition")
-        return node.fn
-
-    return parser.run(parse)
+    return _compile_value(text, tables, scope, notes, BOOL, "a condition")
 
 
 def compile_number(text: str, tables: IdTables, scope: Scope, notes: Notes | None = None) -> Fn:
     """Compile a number, such as a move's chance."""
+    return _compile_value(text, tables, scope, notes, NUMBER, "this")
+
+
+def _compile_value(
+    text: str, tables: IdTables, scope: Scope, notes: Notes | None, kind: str, what: str
+) -> Fn:
     parser = _Parser(text, tables, scope, notes)
 
     def parse() -> Fn:
         node = parser.expression()
         parser.done()
-        parser.need(node, NUMBER, "this")
+        parser.need(node, kind, what)
         return node.fn
 
     return parser.run(parse)
