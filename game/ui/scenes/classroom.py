@@ -155,12 +155,11 @@ class ReflectionScene(Scene):
         pad = px(24)
         UIPanel(pygame.Rect(left, top, w, h), manager=self.app.ui, container=self.root)
         team = self.board.match.team(self.envoy)
-        label(
-            self,
-            pygame.Rect(left + pad, top + pad, w - 2 * pad, px(42)),
-            f"{team}: a moment to reflect",
-            "heading",
-        )
+        title = f"{team}: a moment to reflect"
+        place = pygame.Rect(left + pad, top + pad, w - 2 * pad, px(42))
+        shown = label(self, place, title, "heading")
+        if shown.text != title:  # a long envoy's name: the name whole, rather than both cut
+            shown.set_text(team)
         text_box(
             self,
             pygame.Rect(left + pad, top + pad + px(48), w - 2 * pad, px(96)),

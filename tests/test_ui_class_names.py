@@ -1,5 +1,6 @@
-"""The facilitator's lists report the chosen row by its text: two events that share a
-title must still be two rows, each firing its own event."""
+"""Names in class play: the facilitator's lists report the chosen row by its text, so
+two events that share a title must still be two rows; a long team name heads its
+reflection whole."""
 
 from __future__ import annotations
 
@@ -40,3 +41,26 @@ def test_two_events_with_one_title_are_two_rows_and_each_fires_itself(tmp_path):
     panel.fire()
     fired = [a for a in match.actions if isinstance(a, Inject)]
     assert [a.event for a in fired] == ["football_match"]
+
+
+def test_a_long_team_name_heads_its_reflection_whole(tmp_path):
+    from game.content.loader import load_scenario
+    from game.session.match import Classroom
+
+    border = load_scenario(SCENARIO_DIR / "border_incident.yaml")
+    scenario = border.unwrap()
+    long_name = "The Delegation of the Federated Northern Provinces"
+    seats = [
+        Seat(e.id, HUMAN, name=long_name if i == 0 else "") for i, e in enumerate(scenario.envoys)
+    ]
+    match = Match.start(scenario, Source.of(border), 3, seats)
+    match.classroom = Classroom(timer_seconds=0, reflect=True)
+    app = make_app(tmp_path / "saves", (1280, 720), ui_scale=200)
+    board = BoardScene(app, match)
+    app.push(board)
+    board.take_seat(match.active_envoy)
+    pump(app)
+    press(app, pygame.K_e)
+    assert scene_name(app) == "reflection"
+    texts = [getattr(e, "text", "") for e in app.scene.root.elements]
+    assert long_name in texts  # not "The Delegation of the Federated Northern Prov…: a mo…"
