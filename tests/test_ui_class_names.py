@@ -64,3 +64,27 @@ def test_a_long_team_name_heads_its_reflection_whole(tmp_path):
     assert scene_name(app) == "reflection"
     texts = [getattr(e, "text", "") for e in app.scene.root.elements]
     assert long_name in texts  # not "The Delegation of the Federated Northern Prov…: a mo…"
+
+
+def test_the_projector_header_says_whose_turn_it_is_whole(tmp_path):
+    """At 1280x720 in projector mode the header is short: the crisis title gives way,
+    never the status that tells the class whose turn it is."""
+    match = twin_titles_match()
+    app = make_app(tmp_path / "saves", (1280, 720), projector=True)
+    board = BoardScene(app, match)
+    app.push(board)
+    board.take_seat(match.active_envoy)
+    pump(app)
+    status = board._status()
+    assert status.startswith("Team 1: ")
+    assert board.style.scale > 1  # projector mode enlarges everything
+    _, _, status_room = board._bar_widths(*header(board))
+    assert board._fit(status, 16, status_room, bold=True) == status
+
+
+def header(board):
+    style, state = board.style, board.match.state
+    turn = style.text(f"Turn {state.turn} of {state.last_turn}", 17, "muted", True)
+    cap = style.text(f"Capital {state.capital[0]}", 17, "warn", True)
+    label = style.text("Escalation 64/100", 15, "muted")
+    return turn, cap, label

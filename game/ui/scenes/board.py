@@ -590,33 +590,67 @@ class BoardScene(Scene):
         bar = self.regions["bar"]
         pygame.draw.rect(canvas, style["panel"], bar)
         pygame.draw.line(canvas, style["panel_border"], bar.bottomleft, bar.bottomright)
-        x = px(16)
         state = match.state
         turn = style.text(f"Turn {state.turn} of {state.last_turn}", 17, "muted", True)
-        # a long title is cut so the turn, capital, track and buttons keep their places
-        room = bar.width - px(3 * 96 + 56) - turn.get_width() - px(16 + 20 * 4 + 210 + 260)
-        name = self._fit(str(match.scenario.title), 20, max(px(80), room), bold=True)
-        title = style.text(name, 20, "text", True)
-        canvas.blit(title, (x, bar.centery - title.get_height() // 2))
-        x += title.get_width() + px(20)
-        canvas.blit(turn, (x, bar.centery - turn.get_height() // 2))
-        x += turn.get_width() + px(20)
+        cap = None
         if self.hand is not None and not match.over:
-            envoy = match.scenario.envoy_index(self.hand)
-            capital = state.capital[envoy]
+            capital = state.capital[match.scenario.envoy_index(self.hand)]
             cap = style.text(f"Capital {capital}", 17, "warn", True)
-            canvas.blit(cap, (x, bar.centery - cap.get_height() // 2))
-            x += cap.get_width() + px(20)
-        # the escalation track: the worst tension against the conflict line
-        track_w = px(210)
         worst = max(self.shown_tension) if self.shown_tension else 0
         label = style.text(f"Escalation {round(worst)}/{match.scenario.conflict_at}", 15, "muted")
+        title_w, track_w, status_w = self._bar_widths(turn, cap, label)
+        x = px(16)
+        if title_w:
+            name = self._fit(str(match.scenario.title), 20, title_w, bold=True)
+            title = style.text(name, 20, "text", True)
+            canvas.blit(title, (x, bar.centery - title.get_height() // 2))
+            x += title.get_width() + px(20)
+        for shown in (turn, cap) if cap is not None else (turn,):
+            canvas.blit(shown, (x, bar.centery - shown.get_height() // 2))
+            x += shown.get_width() + px(20)
+        self._draw_track(canvas, x, label, track_w, worst)
+        x += max(track_w, label.get_width()) + px(20)
+        if status_w:
+            status = self._fit(self._status(), 16, status_w, bold=True)
+            text = style.text(status, 16, "accent", True)
+            canvas.blit(text, (x, bar.centery - text.get_height() // 2))
+
+    def _bar_widths(self, turn, cap, label) -> tuple[int, int, int]:
+        """How wide the title, the escalation track and the status may be in the header.
+
+        The turn and the capital always show. Where room is short the track narrows
+        first, then the title gives way to the status, which says whose turn it is:
+        the title is cut, and where too little of it would be left to read, it goes.
+        """
+        style, px = self.style, self.px
+        gap = px(20)
+        room = self.regions["bar"].width - px(3 * 96 + 56) - px(16) - turn.get_width() - gap
+        if cap is not None:
+            room -= cap.get_width() + gap
+        title = style.width(str(self.match.scenario.title), 20, True)
+        status = style.width(self._status(), 16, True)
+        track = px(210)
+        short = title + gap + max(track, label.get_width()) + gap + status - room
+        if short > 0:
+            track = max(px(110), track - short)
+        room -= max(track, label.get_width()) + gap
+        if title + gap + status <= room:
+            return title, track, status
+        title_room = room - gap - status
+        if title_room < px(80):  # too little of the title to read: the status takes it all
+            return 0, track, max(0, room)
+        return title_room, track, status
+
+    def _draw_track(self, canvas, x: int, label, track_w: int, worst: float) -> None:
+        """The escalation track: the worst tension against the conflict line."""
+        style, px, scenario = self.style, self.px, self.match.scenario
+        bar = self.regions["bar"]
         canvas.blit(label, (x, bar.top + px(6)))
         track = pygame.Rect(x, bar.top + px(6) + label.get_height() + px(2), track_w, px(12))
         pygame.draw.rect(canvas, style["card"], track, border_radius=px(4))
         segments = 10
         for i in range(segments):
-            lit = worst >= (i + 1) * match.scenario.conflict_at / segments - 1e-9
+            lit = worst >= (i + 1) * scenario.conflict_at / segments - 1e-9
             seg = pygame.Rect(
                 track.left + i * track_w // segments + 1,
                 track.top + 1,
@@ -624,17 +658,11 @@ class BoardScene(Scene):
                 track.height - 2,
             )
             colour = style.tension_colour(
-                (i + 0.5) * match.scenario.conflict_at / segments, match.scenario.conflict_at
+                (i + 0.5) * scenario.conflict_at / segments, scenario.conflict_at
             )
             pygame.draw.rect(
                 canvas, colour if lit else style["card_disabled"], seg, border_radius=px(2)
             )
-        x += track_w + px(20)
-        limit = self.regions["bar"].right - px(3 * 96 + 56) - x
-        if limit > px(40):  # a narrow window keeps the header for the turn and the track
-            status = self._fit(self._status(), 16, limit, bold=True)
-            text = style.text(status, 16, "accent", True)
-            canvas.blit(text, (x, bar.centery - text.get_height() // 2))
 
     def _status(self) -> str:
         match = self.match
