@@ -56,6 +56,7 @@ def run_seed(
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
             "ENVOY_CONFIG_DIR": str(Path(folder) / "config"),
             "ENVOY_MODS_DIR": str(Path(folder) / "mods"),
+            "PYTHONPATH": str(ROOT),  # this checkout's game, not the one installed
         }
         command = [
             *(sys.executable, str(MONKEY), "--inputs", str(inputs), "--seed", str(seed)),
