@@ -114,7 +114,7 @@ def held_bytes(shape) -> int:
     return sum(s.get_pitch() * s.get_height() for s in unique)
 
 
-def test_rounded_buttons_hold_only_the_states_shown_and_no_drawing_tools(tmp_path):
+def test_widgets_hold_only_the_states_shown_and_no_drawing_tools(tmp_path):
     # The largest window and UI scale, where each button's four-times drawing tools
     # weighed 12.8 MB and the title's buttons held 75 MB beside 4 MB of pixels shown.
     app = make_app(tmp_path / "saves", size=(2560, 1440), ui_scale=200)
@@ -147,3 +147,10 @@ def test_rounded_buttons_hold_only_the_states_shown_and_no_drawing_tools(tmp_pat
     button.set_text("Quit now")
     pump(app)
     assert not disabled.generated  # drawn again, with the new text, when next entered
+
+    # Square widgets too: the settings' drop-downs drew five states each, ahead.
+    app.scene.settings()
+    pump(app, 8)
+    shapes = [getattr(e, "drawable_shape", None) for e in app.ui.get_sprite_group().sprites()]
+    drawn = [sum(s.generated for s in shape.states.values()) for shape in shapes if shape]
+    assert len(drawn) > 20 and max(drawn) <= 2
