@@ -139,7 +139,8 @@ def main() -> int:
         failed |= not flat
         print(
             f"  {'FLAT' if flat else 'GROWING'}: {words}; peak {report['peak_mb']:.0f} MB; "
-            f"{report['cpu_seconds']:.0f} s of CPU"
+            f"{report['cpu_seconds']:.0f} s of CPU\n"
+            f"  the peak was reached at input {report['peak_at'].lstrip('#')}"
         )
     return 1 if failed else 0
 
