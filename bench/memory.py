@@ -56,6 +56,7 @@ def run_seed(
             "PYGAME_HIDE_SUPPORT_PROMPT": "1",
             "ENVOY_CONFIG_DIR": str(Path(folder) / "config"),
             "ENVOY_MODS_DIR": str(Path(folder) / "mods"),
+            "PYTHONPATH": str(ROOT),  # this checkout's game, not the one installed
         }
         command = [
             *(sys.executable, str(MONKEY), "--inputs", str(inputs), "--seed", str(seed)),
@@ -138,7 +139,8 @@ def main() -> int:
         failed |= not flat
         print(
             f"  {'FLAT' if flat else 'GROWING'}: {words}; peak {report['peak_mb']:.0f} MB; "
-            f"{report['cpu_seconds']:.0f} s of CPU"
+            f"{report['cpu_seconds']:.0f} s of CPU\n"
+            f"  the peak was reached at input {report['peak_at'].lstrip('#')}"
         )
     return 1 if failed else 0
 

@@ -430,9 +430,12 @@ class Report:
     poked: dict[str, int] = dataclasses.field(default_factory=dict)
     curve: list[tuple[int, float]] = dataclasses.field(default_factory=list)
     peak_mb: float | None = None
+    peak_at: str = ""  # the input that raised the peak last
 
     def summary(self) -> str:
         peak = f"peak {self.peak_mb:.0f} MB" if self.peak_mb is not None else "peak unknown"
+        if self.peak_at:
+            peak += f" ({self.peak_at})"
         return (
             f"seed {self.seed}: {self.inputs} inputs, {self.frames} frames, {self.starts} starts, "
             f"{self.forced} forced screens, {self.cpu_seconds:.1f} s of CPU, {peak}; "
@@ -453,6 +456,7 @@ def run(inputs: int, seed: int, saves: pathlib.Path, sample_every: int = 0, on_s
     order = sorted(SCREENS - {"title"})
     random.Random(seed).shuffle(order)
     report = Report(seed, inputs)
+    peak = 0.0
     with hang_alarm(HANG) as rearm, clear_queue_after():
         for number in range(inputs):
             if number and number % FORCE_EVERY == 0:
@@ -478,6 +482,14 @@ def run(inputs: int, seed: int, saves: pathlib.Path, sample_every: int = 0, on_s
                 ) from error
             monkey.poked[scene] += 1
             monkey.recent.append(f"#{number} {scene}: {what}")
+            now = memory_mb()[1] or 0.0
+            if now > peak + 1:  # a megabyte: the last input that raised it much
+                peak = now
+                app = monkey.app
+                report.peak_at = (
+                    f"#{number} {what} on {scene}, now {monkey.scene_name()}, "
+                    f"window {app.size[0]}×{app.size[1]}, layout scale {app.style.scale:.2f}"
+                )
     report.frames, report.starts = monkey.steps, monkey.starts
     report.cpu_seconds = time.process_time() - began
     report.slowest, report.poked = monkey.slowest, dict(monkey.poked)

@@ -17,6 +17,7 @@ import pygame
 import pygame_gui
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pygame_gui.core.drawable_shapes import RoundedRectangleShape
 from uidrive import make_app, pump
 
 from game.session.settings import Settings
@@ -98,3 +99,58 @@ def test_the_text_cache_holds_at_most_its_pixel_budget(lines):
     # The newest line is always there, so the screen being drawn never renders twice.
     text, size, bold = lines[-1]
     assert style.text(text, size, "muted", bold) is style.text(text, size, "muted", bold)
+
+
+def held_bytes(shape) -> int:
+    """The pixels a widget's shape holds: its states' surfaces and its drawing tools."""
+    surfaces = [
+        getattr(state, name, None)
+        for state in shape.states.values()
+        for name in ("surface", "pre_text_surface", "text_surface")
+    ]
+    surfaces += [shape.temp_additive_shape, shape.temp_subtractive_shape]
+    surfaces += [shape.temp_shadow_subtractive_shape]
+    unique = {id(s): s for s in surfaces if s is not None}.values()
+    return sum(s.get_pitch() * s.get_height() for s in unique)
+
+
+def test_widgets_hold_only_the_states_shown_and_no_drawing_tools(tmp_path):
+    # The largest window and UI scale, where each button's four-times drawing tools
+    # weighed 12.8 MB and the title's buttons held 75 MB beside 4 MB of pixels shown.
+    app = make_app(tmp_path / "saves", size=(2560, 1440), ui_scale=200)
+    app.push(TitleScene(app))
+    pump(app, 8)  # pygame_gui drew the other states one a frame
+    buttons = [
+        e
+        for e in app.ui.get_sprite_group().sprites()
+        if isinstance(getattr(e, "drawable_shape", None), RoundedRectangleShape)
+    ]
+    assert len(buttons) >= 5
+    for button in buttons:
+        shape = button.drawable_shape
+        assert shape.temp_additive_shape is shape.temp_subtractive_shape is None
+        shown = {name for name, state in shape.states.items() if state.generated}
+        # normal, and the look it has now (the keyboard's choice, Continue without saves)
+        assert len(shown) <= 2 and "normal" in shown and "active" not in shown
+        width, height = button.rect.size
+        # each state drawn: its surface, and the same before and after its text
+        assert held_bytes(shape) <= len(shown) * 3 * width * height * 4
+
+    # A state never drawn is drawn when the button enters it, with the button's text.
+    button = buttons[-1]
+    button.disable()
+    pump(app)
+    disabled = button.drawable_shape.states["disabled"]
+    assert disabled.generated and button.image.get_size() == button.rect.size
+    assert button.drawable_shape.temp_additive_shape is None
+    button.enable()
+    button.set_text("Quit now")
+    pump(app)
+    assert not disabled.generated  # drawn again, with the new text, when next entered
+
+    # Square widgets too: the settings' drop-downs drew five states each, ahead.
+    app.scene.settings()
+    pump(app, 8)
+    shapes = [getattr(e, "drawable_shape", None) for e in app.ui.get_sprite_group().sprites()]
+    drawn = [sum(s.generated for s in shape.states.values()) for shape in shapes if shape]
+    assert len(drawn) > 20 and max(drawn) <= 2

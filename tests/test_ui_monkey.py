@@ -16,6 +16,7 @@ import pytest
 from monkey import EVENTS, SCREENS, SEED, SLOW_STEP
 
 MONKEY = os.path.join(os.path.dirname(__file__), "monkey.py")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PEAK_MB = 300  # the whole game process, at its peak
 
 
@@ -27,7 +28,9 @@ def run_monkey(tmp_path, inputs: int, seed: int) -> dict:
         ],
         capture_output=True,
         text=True,
-        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config")},
+        # A script's folder is its import path: the project's root makes its game the
+        # one measured, not whichever checkout the environment has installed.
+        env={**os.environ, "ENVOY_CONFIG_DIR": str(tmp_path / "config"), "PYTHONPATH": ROOT},
         timeout=900,
     )
     assert result.returncode == 0, result.stderr[-6000:]

@@ -19,6 +19,7 @@ from collections import OrderedDict
 
 import pygame
 import pygame_gui
+from pygame_gui.core.drawable_shapes import DrawableShape, RoundedRectangleShape
 
 from game.paths import ASSETS
 from game.tunables import read_tunables
@@ -116,11 +117,61 @@ def ui_manager(
 ) -> pygame_gui.UIManager:
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
     lines.teach_pygame_gui()
+    _draw_shapes_lean()
     manager = pygame_gui.UIManager(size, theme(scale, palette))
     _forget_earlier_managers(manager)
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
     _pin_script(manager.get_theme().get_font_dictionary(), KHMER_FACE, "Khmr")
     return manager
+
+
+def _draw_shapes_lean() -> None:
+    """A widget draws a state when it first takes it, and keeps no drawing tools.
+
+    pygame_gui draws each widget's five states (normal, hovered, pressed, selected,
+    disabled) ahead, one a frame, three surfaces each, though most widgets only ever
+    show one or two; and it draws a rounded rectangle at four times its size and
+    scales it down (its anti-aliasing), keeping the large shapes it drew with for
+    the next states, and after the first time for good. Each button so held two
+    surfaces sixteen times its own: at 2560×1440 and 200 % the title's six buttons
+    held 75 MB, a wide one on the decision screen 48 MB, and a screen being built
+    held them for every button at once; the settings' drop-downs held 52 MB of
+    states never shown. Here a rebuild draws the state shown, a state not yet drawn
+    is drawn when the widget enters it (pygame_gui does so for a state it was not
+    asked to draw ahead), and the large shapes go as soon as a state is drawn. The
+    pixels drawn are the same.
+    """
+    shape, rounded = DrawableShape, RoundedRectangleShape
+    if getattr(shape, "lean", False):
+        return
+    draw_all, surface_of, draw_rounded = (
+        shape.redraw_all_states,
+        shape.get_surface,
+        rounded.redraw_state,
+    )
+
+    def redraw_rounded(self, state_str: str, add_text: bool = True):
+        draw_rounded(self, state_str, add_text)
+        self.clean_up_temp_shapes()
+
+    def redraw_all_states(self, force_full_redraw: bool = False):
+        draw_all(self, force_full_redraw)
+        queued = self.states_to_redraw_queue
+        shown = self.active_state.state_id
+        if shown in queued:
+            queued.remove(shown)
+            self.redraw_state(shown)
+        for state in queued:
+            self.states[state].generated = False
+        queued.clear()
+
+    def get_surface(self, state_name: str) -> pygame.Surface:
+        if state_name in self.states and not self.states[state_name].generated:
+            self.redraw_state(state_name)
+        return surface_of(self, state_name)
+
+    rounded.redraw_state = redraw_rounded
+    shape.redraw_all_states, shape.get_surface, shape.lean = redraw_all_states, get_surface, True
 
 
 def _forget_earlier_managers(manager: pygame_gui.UIManager) -> None:
