@@ -85,7 +85,7 @@ def _path(text: str) -> pathlib.Path:
 
 def _cannot(doing: str, path: pathlib.Path, error: OSError) -> int:
     """Say in one line that a file could not be read or written; the exit code 1."""
-    from game.session.files import describe
+    from game.files import describe
 
     print(f"{PROG}: error: cannot {doing} {safe(path)}: {describe(error)}", file=sys.stderr)
     return 1
@@ -433,7 +433,7 @@ def _kind(path: pathlib.Path) -> str:
     a sentence for anything else, or "" for nothing."""
     import os
 
-    from game.session.files import describe, kind_of
+    from game.files import describe, kind_of
 
     try:
         info = os.stat(path)
@@ -580,7 +580,7 @@ def _simulate_command(args: argparse.Namespace) -> str:
 
 def _write_table(path: pathlib.Path, table: str) -> int:
     from game.ai.simulate import replace_between_markers
-    from game.session.files import describe, read_regular, write_atomic
+    from game.files import describe, read_regular, write_atomic
 
     try:
         document = read_regular(path, TABLE_FILE_MAX_BYTES).decode("utf-8")
@@ -687,7 +687,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if _load(args.scenario, mods) is None:  # its errors are printed
         return 1
     if args.screenshots is not None:  # before the window opens, not at the first screen
-        from game.session.files import make_folder
+        from game.files import make_folder
 
         try:
             make_folder(args.screenshots)
@@ -814,7 +814,7 @@ def _main(argv: list[str]) -> int:
         sys.stderr.close()
         return 0
     except OSError as error:  # a file problem no command foresaw: still one line, not a traceback
-        from game.session.files import describe
+        from game.files import describe
 
         where = f"{error.filename}: " if error.filename else ""
         print(f"{PROG}: error: {where}{describe(error)}", file=sys.stderr)

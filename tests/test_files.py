@@ -11,10 +11,9 @@ import time
 
 import pytest
 
-from game import cli
+from game import cli, files
 from game.content.loader import SCENARIO_DIR, load_scenario
-from game.session import files
-from game.session.files import NotAFile, TooLarge, describe, read_regular, write_atomic
+from game.files import NotAFile, TooLarge, describe, read_regular, write_atomic
 from game.session.match import HUMAN, Match, Seat, Source
 from game.session.saves import SaveFolder, save_match
 from game.session.settings import Settings, load_settings, save_settings

@@ -162,7 +162,8 @@ def test_seats_that_do_not_fit_are_refused(tmp_path):
 KILLED_WRITER = textwrap.dedent(
     """
     import os, pathlib, sys, time
-    from game.session import files, saves
+    from game import files
+    from game.session import saves
     real_fsync = os.fsync
     def slow_fsync(fd):
         print("writing", flush=True)

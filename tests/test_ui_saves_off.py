@@ -9,8 +9,8 @@ import pygame
 import pytest
 from uidrive import ARTIFACTS, click_button, make_app, press, pump, run_until, scene_name, shoot
 
+from game import files
 from game.content.loader import SCENARIO_DIR, load_scenario
-from game.session import files
 from game.session.match import HUMAN, Match, Seat, Source
 from game.ui.scenes.board import open_match
 from game.ui.scenes.title import TitleScene

@@ -333,7 +333,7 @@ def stale_files() -> list[pathlib.Path]:
 
 def write_all() -> list[pathlib.Path]:
     """Rewrite the stale generated files; returns the ones written."""
-    from game.session.files import write_atomic
+    from game.files import write_atomic
 
     written = []
     for path in stale_files():

@@ -81,8 +81,8 @@ from game.engine.expr import (
     Scope,
     did_you_mean,
 )
+from game.files import open_regular
 from game.paths import PROJECT_DIR, SCENARIO_DIR
-from game.session.files import open_regular
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 LIBRARY_DIR = PACKAGE_DIR / "library"

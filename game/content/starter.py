@@ -15,7 +15,7 @@ import string
 from importlib import resources
 
 from game.content.schema import ID_PATTERN, RESERVED_IDS
-from game.session.files import write_atomic
+from game.files import write_atomic
 
 SCHEMA_FILE = "scenario.schema.json"
 

@@ -43,7 +43,7 @@ from yaml.events import (
 )
 
 from game.content.diagnostics import ContentError, Diagnostic
-from game.session.files import NotAFile, TooLarge, describe, read_regular
+from game.files import NotAFile, TooLarge, describe, read_regular
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 64

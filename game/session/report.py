@@ -33,9 +33,9 @@ import attrs
 import game
 from game.engine import ledger
 from game.engine.outcome import scores
+from game.files import write_atomic
 from game.session import narrate
 from game.session.codes import crisis_code
-from game.session.files import write_atomic
 from game.session.match import Match
 
 FILES = ("report.html", "meters.csv", "log.json")

@@ -25,9 +25,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import game
+from game.files import TooLarge, describe, read_regular, write_atomic
 from game.paths import portable_name
 from game.session import savecheck
-from game.session.files import TooLarge, describe, read_regular, write_atomic
 
 if TYPE_CHECKING:  # the title screen lists saves without loading the rules
     from game.session.match import Match

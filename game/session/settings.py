@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 
-from game.session.files import describe, read_regular, write_atomic
+from game.files import describe, read_regular, write_atomic
 from game.tunables import read_tunables
 
 APP = "envoy"

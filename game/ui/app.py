@@ -25,8 +25,8 @@ import pygame_gui
 from pygame_gui.core import UIElement
 from pygame_gui.elements import UITextEntryBox, UITextEntryLine
 
+from game.files import describe, make_folder
 from game.lang import set_display_language
-from game.session.files import describe, make_folder
 from game.session.saves import SaveFolder
 from game.session.settings import Settings, save_settings
 from game.ui.style import Style, effective_scale, forget_ui_manager, ui_manager

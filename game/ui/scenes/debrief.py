@@ -63,7 +63,7 @@ class DebriefScene(Scene):
 
     def export(self) -> None:
         """Write the debrief pack into the save folder, and say where."""
-        from game.session.files import describe
+        from game.files import describe
         from game.session.report import folder_name, write_report
 
         folder = self.app.saves.folder / folder_name(self.match)
