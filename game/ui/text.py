@@ -17,10 +17,9 @@ is taught to break the same way by :func:`teach_pygame_gui`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
-
-from icu4py.breakers import CharacterBreaker, LineBreaker
 
 Measure = Callable[[str], int]
 
@@ -38,10 +37,18 @@ def _starts(pieces) -> tuple[int, ...]:
     return tuple(positions[:-1])
 
 
+@functools.cache
+def _icu():
+    """ICU's breakers, loaded the first time text needs breaking, not at start-up."""
+    from icu4py import breakers
+
+    return breakers
+
+
 def grapheme_breaks(text: str) -> tuple[int, ...]:
     """Where a grapheme cluster begins, after the first: the places text may be cut."""
     # icu4py's segments() counts UTF-16 units; the pieces it yields index the text right.
-    return _starts(CharacterBreaker(_SURROGATE.sub("\ufffd", text), "und"))
+    return _starts(_icu().CharacterBreaker(_SURROGATE.sub("\ufffd", text), "und"))
 
 
 def first_clusters(text: str, count: int) -> str:
@@ -57,7 +64,7 @@ def line_breaks(text: str) -> tuple[int, ...]:
     line breaker can offer a break inside what its cluster rules keep together.
     """
     clusters = set(grapheme_breaks(text))
-    found = _starts(LineBreaker(_SURROGATE.sub("\ufffd", text), "und"))
+    found = _starts(_icu().LineBreaker(_SURROGATE.sub("\ufffd", text), "und"))
     return tuple(at for at in found if at in clusters)
 
 
