@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from game.engine import ledger, rng
+from game.engine import ledger, meters, rng
 from game.engine.actions import (
     Action,
     Adjust,
@@ -63,7 +63,7 @@ __all__ = [
     "why_illegal",
 ]
 
-METER_FIELD = {"counter": "counters"}
+METER_FIELD = {m.name: m.field for m in meters.METERS}
 _TURN = Cause(ledger.TURN)  # causes are frozen, so every world can start from this one
 
 
@@ -100,16 +100,7 @@ class World:
         self.cause = _TURN
         self.source = ""
         self.viewer = state.viewer
-        self.ranges = self.scenario.memo("meter ranges", self._ranges)
-
-    def _ranges(self) -> dict[str, tuple[int, int]]:
-        rules = self.scenario.rules
-        return {
-            "capital": (rules.capital_min, rules.capital_max),
-            "pressure": (rules.pressure_min, rules.pressure_max),
-            "hotline": (0, rules.hotline_max),
-            "counter": (rules.counter_min, rules.counter_max),
-        }
+        self.ranges = self.scenario.memo("meter ranges", lambda: meters.ranges(self.scenario.rules))
 
     # dice -----------------------------------------------------------------
     def roll(self) -> float:
@@ -118,12 +109,12 @@ class World:
 
     # meters ---------------------------------------------------------------
     def get(self, meter: str, key: int) -> int:
-        return getattr(self, METER_FIELD.get(meter, meter))[key]
+        return getattr(self, METER_FIELD[meter])[key]
 
     def set(self, meter: str, key: int, value: float) -> None:
-        low, high = self.ranges.get(meter, (0, 100))
+        low, high = self.ranges[meter]
         new = min(high, max(low, math.floor(value + 0.5)))
-        values = getattr(self, METER_FIELD.get(meter, meter))
+        values = getattr(self, METER_FIELD[meter])
         old = values[key]
         if new == old:
             return
@@ -144,15 +135,16 @@ class World:
 
     def subject(self, meter: str, key: int) -> tuple[str, ...]:
         t = self.scenario.tables
-        if meter in ("tension", "trust", "pressure", "hotline"):
+        kind = meters.BY_NAME[meter].subject
+        if kind == "relation":
             relation = self.scenario.relations[key]
             return (t.parties[relation.a], t.parties[relation.b])
-        if meter == "standing":
+        if kind == "standing":
             envoy, party = divmod(key, len(t.parties))
             return (t.envoys[envoy], t.parties[party])
-        if meter == "capital":
+        if kind == "envoy":
             return (t.envoys[key],)
-        if meter == "counter":
+        if kind == "counter":
             return (t.counters[key],)
         return (t.parties[key],)
 
@@ -831,17 +823,7 @@ def _after_news(world: World, state: GameState):
 # -------------------------------------------------------------- facilitator
 
 #: Meters a facilitator may set, with what names their subject.
-ADJUSTABLE = {
-    "tension": "relation",
-    "trust": "relation",
-    "pressure": "relation",
-    "hotline": "relation",
-    "standing": "standing",
-    "capital": "envoy",
-    "posture": "party",
-    "resolve": "party",
-    "counter": "counter",
-}
+ADJUSTABLE = {m.name: m.subject for m in meters.METERS}
 MAX_EXTEND = 99  # a bound on the text form, not a tunable: the panel offers far fewer
 
 
@@ -851,7 +833,7 @@ def _meter_key(state: GameState, action: Adjust) -> int | str:
     if kind is None:
         return f"unknown meter '{action.meter}': choose from {', '.join(ADJUSTABLE)}"
     t, subject = state.scenario.tables, action.subject
-    want = 2 if kind in ("relation", "standing") else 1
+    want = meters.SUBJECT_IDS[kind]
     if len(subject) != want:
         return f"{action.meter} names {want} id{'s' if want > 1 else ''}"
     if kind == "relation":

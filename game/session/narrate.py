@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from game.engine import ledger
+from game.engine import ledger, meters
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.state import GameState
@@ -24,17 +24,7 @@ VERDICTS = {
     "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
 }
 
-METERS = {
-    "tension": "Tension",
-    "trust": "Trust",
-    "pressure": "Pressure",
-    "hotline": "Hotline",
-    "standing": "Standing",
-    "capital": "Capital",
-    "posture": "Posture",
-    "resolve": "Resolve",
-    "counter": "Counter",
-}
+METERS = {m.name: m.label for m in meters.METERS}
 
 
 def _by_id(items, wanted: str) -> str:
