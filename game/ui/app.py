@@ -19,6 +19,7 @@ import pathlib
 import time
 import warnings
 from collections.abc import Callable
+from typing import Any
 
 import pygame
 import pygame_gui
@@ -380,7 +381,22 @@ class App:
     def depth(self) -> int:
         return 1 + 10 * len(self.stack)
 
-    def push(self, scene: Scene) -> None:
+    def build(self, scene: Scene | str, *args: Any) -> Scene:
+        """A scene, or the screen called ``scene`` built with ``args`` (see game.ui.scenes)."""
+        if isinstance(scene, str):
+            from game.ui import scenes
+
+            return scenes.screen(scene)(self, *args)
+        return scene
+
+    def open(self, route: str, *args: Any) -> None:
+        """Follow the route called ``route`` (see game.ui.scenes): it shows what it decides."""
+        from game.ui import scenes
+
+        scenes.route(route)(self, *args)
+
+    def push(self, scene: Scene | str, *args: Any) -> None:
+        scene = self.build(scene, *args)
         self.stack.append(scene)
         scene.open()
         for below in self.stack[:-1]:
@@ -394,12 +410,14 @@ class App:
             self.stack[-1].resume()
             self._entered()
 
-    def replace(self, scene: Scene) -> None:
+    def replace(self, scene: Scene | str, *args: Any) -> None:
+        scene = self.build(scene, *args)
         if self.stack:
             self.stack.pop().close()
         self.push(scene)
 
-    def reset(self, scene: Scene) -> None:
+    def reset(self, scene: Scene | str, *args: Any) -> None:
+        scene = self.build(scene, *args)
         while self.stack:
             self.stack.pop().close()
         self.push(scene)
@@ -413,11 +431,11 @@ class App:
         self.running = False
 
     # The loop --------------------------------------------------------------------------
-    def run(self, first: Callable[[App], Scene] | None = None) -> int:
-        """Loop until quit; ``first`` builds the first screen unless scenes are already pushed."""
+    def run(self, first: Callable[[App], Scene] | str | None = None) -> int:
+        """Loop until quit; ``first`` (a factory or a screen's name) builds the first screen."""
         self.running = True
         if first is not None:
-            self.push(first(self))
+            self.push(first if isinstance(first, str) else first(self))
         self.last_input = time.perf_counter()
         last_frame = time.perf_counter()
         while self.running and self.stack:

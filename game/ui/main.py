@@ -71,15 +71,11 @@ def run(
         return _fail(f"could not open the window: {safe(error)} ({HINT})")
     app.notice = note
     app.mods = list(mods or [])
-    from game.ui.scenes.title import TitleScene
-
     if match is not None:
-        from game.ui.scenes.board import open_match
-
-        app.push(TitleScene(app))
-        open_match(app, match)
+        app.push("title")
+        app.open("open-match", match)
         return app.run()
-    return app.run(TitleScene)
+    return app.run("title")
 
 
 def _fail(message: str) -> int:

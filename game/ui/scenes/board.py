@@ -42,17 +42,13 @@ def open_match(app, match: Match, briefing: bool = False) -> None:
     if match.state.step == 0 or (briefing and not match.actions):
         app.saves.try_autosave(match)
     if match.over:
-        from game.ui.scenes.debrief import DebriefScene
-
-        app.reset(DebriefScene(app, match))
+        app.reset("debrief", match)
         return
     if briefing:
-        from game.ui.scenes.setup import BriefingScene
-
         humans = [seat.envoy for seat in match.seats if seat.is_human]
         # A class reads the situation together; each team's agenda comes after its hand-off.
         private = humans[0] if humans and not match.hot_seat else None
-        app.push(BriefingScene(app, match, private))
+        app.push("briefing", match, private)
         return
     app.reset(BoardScene(app, match))
 
@@ -315,9 +311,7 @@ class BoardScene(Scene):
         resolved = self.match.state.turn != before_turn or self.match.over
         self.refresh()
         if resolved:
-            from game.ui.scenes.play import ResolutionScene
-
-            self.app.push(ResolutionScene(self.app, self, entries))
+            self.app.push("resolution", self, entries)
         else:
             self.sync_meters()
 
@@ -346,9 +340,7 @@ class BoardScene(Scene):
         envoy = self.hand
         prompt = self.match.reflection_prompt(self.match.state.turn) if ask else ""
         if prompt and not self.match.has_reflected(envoy):
-            from game.ui.scenes.classroom import ReflectionScene
-
-            self.app.push(ReflectionScene(self.app, self, envoy, prompt))
+            self.app.push("reflection", self, envoy, prompt)
             return
         self.commit_end(envoy)
 
@@ -359,9 +351,7 @@ class BoardScene(Scene):
 
     # The facilitator ----------------------------------------------------------------
     def open_facilitator(self) -> None:
-        from game.ui.scenes.classroom import open_facilitator
-
-        open_facilitator(self.app, self)
+        self.app.open("open-facilitator", self)
 
     def facilitate(self, action) -> str:
         """Apply a facilitator's action; returns a problem to show, or ""."""
@@ -495,9 +485,7 @@ class BoardScene(Scene):
             return
         handoff = self.handing_off
         if handoff is not None:
-            from game.ui.scenes.classroom import HandoffScene
-
-            self.app.push(HandoffScene(self.app, self, handoff))
+            self.app.push("handoff", self, handoff)
             return
         self._tick_clock(dt)
         if self.app.scene is not self:
@@ -505,9 +493,7 @@ class BoardScene(Scene):
         if self.match.state.phase == DECISION and not self.match.over:
             active = self.match.active
             if active is not None and active.is_human:
-                from game.ui.scenes.play import DecisionScene
-
-                self.app.push(DecisionScene(self.app, self))
+                self.app.push("decision", self)
                 return
         if self.thinking is None and self._ai_to_move():
             self.ai_wait += dt
@@ -1163,19 +1149,13 @@ class BoardScene(Scene):
         self.dirty = True
 
     def open_menu(self) -> None:
-        from game.ui.scenes.menus import PauseScene
-
-        self.app.push(PauseScene(self.app, self))
+        self.app.push("menu", self)
 
     def open_save(self) -> None:
-        from game.ui.scenes.menus import SaveDialog
-
-        self.app.push(SaveDialog(self.app, self))
+        self.app.push("save", self)
 
     def open_help(self) -> None:
-        from game.ui.scenes.menus import HowToPlayScene
-
-        self.app.push(HowToPlayScene(self.app))
+        self.app.push("howto")
 
     def resume(self) -> None:
         super().resume()

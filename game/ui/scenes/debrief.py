@@ -166,17 +166,13 @@ class DebriefScene(Scene):
         return self.menu.handle(event)
 
     def to_title(self) -> None:
-        from game.ui.scenes.title import TitleScene
-
         if self.app.demo is not None and self.app.demo.exit_when_done:
             self.app.quit(0)
             return
-        self.app.reset(TitleScene(self.app))
+        self.app.reset("title")
 
     def again(self) -> None:
-        from game.ui.scenes.title import TitleScene
-
-        self.app.reset(TitleScene(self.app))
+        self.app.reset("title")
         self.app.scene.new_game()
 
     def demo_step(self) -> None:

@@ -286,9 +286,7 @@ class LoadScene(Scene):
         except SaveError as error:
             self.detail.set_text(f"Cannot load: {error}")
             return
-        from game.ui.scenes.board import open_match
-
-        open_match(self.app, match)
+        self.app.open("open-match", match)
 
     def demo_step(self) -> None:
         self.app.pop()
@@ -334,9 +332,7 @@ class PauseScene(Scene):
         self.app.replace(SaveDialog(self.app, self.board))
 
     def quit_to_title(self) -> None:
-        from game.ui.scenes.title import TitleScene
-
-        self.app.reset(TitleScene(self.app))
+        self.app.reset("title")
 
     def handle(self, event: pygame.event.Event) -> bool:
         return self.menu.handle(event)

@@ -73,9 +73,7 @@ class ResolutionScene(Scene):
         if self in app.stack:
             app.pop()
         if board.match.over:
-            from game.ui.scenes.debrief import DebriefScene
-
-            app.reset(DebriefScene(app, board.match))
+            app.reset("debrief", board.match)
 
     def skip(self) -> None:
         self.index = len(self.beats)

@@ -237,9 +237,7 @@ class BrowserScene(Scene):
             self._show()  # a crisis read again at set-up shows its new text here too
 
     def check_mods(self) -> None:
-        from game.ui.scenes.mods import ModCheckerScene
-
-        self.app.push(ModCheckerScene(self.app, self.listed))
+        self.app.push("mod-checker", self.listed)
 
     def replace_entry(self, path, result: loader.LoadResult) -> None:
         """A crisis read again at set-up: the list shows the new version."""
@@ -553,9 +551,7 @@ class SetupScene(Scene):
             pin_hash=Classroom.hash_pin(self.pin.get_text().strip()),
             reflect=self.reflecting,
         )
-        from game.ui.scenes.board import open_match
-
-        open_match(self.app, match, briefing=True)
+        self.app.open("open-match", match, True)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
@@ -630,9 +626,7 @@ class SetupScene(Scene):
                 "the last good version stays."
             )
             self._refresh()
-            from game.ui.scenes.mods import ModCheckerScene
-
-            self.app.push(ModCheckerScene.for_file(self.app, self.path, result))
+            self.app.push("mod-checker-file", self.path, result)
             return
         self._read_teams()
         code, pin = self.code.get_text(), self.pin.get_text()
@@ -730,9 +724,7 @@ class BriefingScene(Scene):
         )
 
     def begin(self) -> None:
-        from game.ui.scenes.board import BoardScene
-
-        self.app.reset(BoardScene(self.app, self.match))
+        self.app.reset("board", self.match)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:

@@ -101,35 +101,25 @@ class TitleScene(Scene):
         newest = self.app.saves.newest_autosave()
         if newest is None:
             return
-        from game.ui.scenes.board import open_match
-
         try:
             match = load_match(newest)
         except SaveError as error:
             self.app.notice = str(error)
             self.relayout()
             return
-        open_match(self.app, match)
+        self.app.open("open-match", match)
 
     def new_game(self) -> None:
-        from game.ui.scenes.setup import BrowserScene
-
-        self.app.push(BrowserScene(self.app))
+        self.app.push("scenarios")
 
     def load(self) -> None:
-        from game.ui.scenes.menus import LoadScene
-
-        self.app.push(LoadScene(self.app))
+        self.app.push("load")
 
     def settings(self) -> None:
-        from game.ui.scenes.menus import SettingsScene
-
-        self.app.push(SettingsScene(self.app))
+        self.app.push("settings")
 
     def how_to_play(self) -> None:
-        from game.ui.scenes.menus import HowToPlayScene
-
-        self.app.push(HowToPlayScene(self.app))
+        self.app.push("howto")
 
     def demo_step(self) -> None:
         demo = self.app.demo
