@@ -6,6 +6,10 @@ translation, else English. Only words depend on it: the rules never read text.
 
 from __future__ import annotations
 
+#: The languages the game offers a player (the Settings screen's choices, and the
+#: codes the mod checker suggests first for a mistyped one).
+LANGUAGES = ("en", "fr", "es", "km")
+
 _display = ["en"]
 
 

@@ -82,6 +82,7 @@ from game.engine.expr import (
     did_you_mean,
 )
 from game.files import open_regular
+from game.lang import LANGUAGES
 from game.paths import PROJECT_DIR, SCENARIO_DIR
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
@@ -511,12 +512,10 @@ def _texts(value: Any, path: Path) -> Iterable[tuple[Path, schema.Text]]:
 def _check_translations(report: _Report, definition: ScenarioDef) -> None:
     """Warn where a language code is not one, and where a text lacks a language the
     scenario uses elsewhere (English is shown)."""
-    from game.session.settings import LIMITS
-
     texts = list(_texts(definition, ()))
     codes = list(dict.fromkeys(lang for _, text in texts for lang in text.languages()))
     used = sorted(code for code in codes if code != "en" and languages.is_known(code))
-    likely = [*used, *LIMITS["language"]["choices"]]
+    likely = [*used, *LANGUAGES]
     for code in codes:
         if languages.is_known(code):
             continue

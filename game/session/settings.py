@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from game.files import describe, read_regular, write_atomic
+from game.lang import LANGUAGES
 from game.tunables import read_tunables
 
 APP = "envoy"
@@ -28,7 +29,9 @@ MAX_BYTES = 64 * 1024  # a settings file is a few hundred bytes
 
 def _limits() -> dict[str, Any]:
     text = resources.files("game.session").joinpath("settings.yaml").read_text("utf-8")
-    return read_tunables(text)
+    limits = read_tunables(text)
+    limits["language"]["choices"] = list(LANGUAGES)
+    return limits
 
 
 LIMITS = _limits()
