@@ -22,10 +22,11 @@ from cattrs.errors import IterableValidationError, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, override
 
 from game.engine.expr import did_you_mean
+from game.engine.meters import SCALE
 from game.lang import display_language
 
 FORMAT_VERSION = 1
-METER_MIN, METER_MAX = 0, 100
+METER_MIN, METER_MAX = SCALE  # the meters module writes the range once
 
 Id = NewType("Id", str)
 Meter = NewType("Meter", int)

@@ -863,7 +863,7 @@ def _facilitator_problem(state: GameState, action: FacilitatorAction) -> str:
         key = _meter_key(state, action)
         if isinstance(key, str):
             return key
-        low, high = World(state).ranges.get(action.meter, (0, 100))
+        low, high = meters.ranges(state.scenario.rules)[action.meter]
         if not low <= action.value <= high:
             return f"{action.meter} goes from {low} to {high}"
         return ""
