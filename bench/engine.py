@@ -3,7 +3,9 @@
 Each engine runs in its own worker process, whose ``sys.path`` starts at its own
 project folder, so two ``game`` packages never mix. Both workers are pinned to
 the same core and take turns: the parent asks one, waits, then asks the other,
-so machine noise falls on both alike. The stages, in order:
+so machine noise falls on both alike. Times are CPU times of the worker
+(``time.process_time``), so other programs on the machine slow neither side's
+figures much. The stages, in order:
 
   1. with ``--baseline REV``: check REV out into a temporary git worktree
      (``git worktree add --detach``), removed at the end even on error;
@@ -70,33 +72,33 @@ def serve(root: str) -> None:
 
     def games(file: str, seeds: list[int]) -> dict:
         scenario = scenarios[file]
-        start = time.perf_counter()
+        start = time.process_time()
         records = [play_game(scenario, seed, "random") for seed in seeds]
-        elapsed = time.perf_counter() - start
+        elapsed = time.process_time() - start
         recorded[file] = [(r.state.seed, r.actions) for r in records]
         actions = sum(len(r.actions) for r in records)
         return {"seconds": elapsed, "actions": actions}
 
     def replay(file: str) -> dict:
         scenario = scenarios[file]
-        start = time.perf_counter()
+        start = time.process_time()
         applied = 0
         for seed, actions in recorded[file]:
             state, _ = new_game(scenario, seed)
             for action in actions:
                 state, _ = apply(state, action)
             applied += len(actions)
-        return {"seconds": time.perf_counter() - start, "actions": applied}
+        return {"seconds": time.process_time() - start, "actions": applied}
 
     def floors() -> dict:
         state, _ = new_game(scenarios["border_incident"], 1)
         loops = 50_000
         result = {}
         for name, copy in (("evolve", attrs.evolve), ("replace", replace)):
-            start = time.perf_counter()
+            start = time.process_time()
             for _ in range(loops):
                 copy(state, step=1)
-            result[name] = (time.perf_counter() - start) / loops * 1e6
+            result[name] = (time.process_time() - start) / loops * 1e6
         return result
 
     handlers = {"games": games, "replay": replay, "floors": floors}
