@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import operator
 from typing import Any
 
 import attrs
@@ -51,7 +50,10 @@ class Scheduled:
     left: int  # how many applications remain
 
 
-@attrs.frozen
+# Not slotted: a state's attributes live in its ``__dict__``, so :func:`replace`
+# copies one dict instead of setting 29 slots one by one through the frozen
+# class's ``object.__setattr__`` (3x cheaper), and reading a field costs the same.
+@attrs.frozen(slots=False)
 class GameState:
     scenario: Scenario = attrs.field(eq=False, repr=False)
     seed: int
@@ -103,26 +105,24 @@ class GameState:
         return self.phase == OVER
 
 
-_FIELDS = tuple(field.name for field in attrs.fields(GameState))
-_INDEX = {name: index for index, name in enumerate(_FIELDS)}
-_values = operator.attrgetter(*_FIELDS)
+_FIELDS = frozenset(field.name for field in attrs.fields(GameState))
+_new = object.__new__
+_set = object.__setattr__
 
 
 def replace(state: GameState, **changes: Any) -> GameState:
-    """A copy of ``state`` with some fields changed: ``attrs.evolve``, but faster.
+    """A copy of ``state`` with some fields changed: ``attrs.evolve``, but several times faster.
 
     The engine makes a new state for every action (and the AI for every move it
     weighs), so this matters. GameState has no validators or converters, so the
-    copy reads every field in one call and hands them to ``__init__`` by position,
-    several times faster than ``attrs.evolve``.
+    copy is its attribute dict, updated, on an instance made without ``__init__``.
     """
-    values = list(_values(state))
-    for name, value in changes.items():
-        index = _INDEX.get(name)
-        if index is None:
-            raise TypeError(f"GameState has no field {name}")
-        values[index] = value
-    return GameState(*values)
+    if not _FIELDS.issuperset(changes):
+        unknown = sorted(set(changes) - _FIELDS)[0]
+        raise TypeError(f"GameState has no field {unknown}")
+    new = _new(GameState)
+    _set(new, "__dict__", {**state.__dict__, **changes})
+    return new
 
 
 def to_dict(state: GameState) -> dict[str, Any]:
