@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import compress, repeat
 
 import attrs
 
@@ -100,7 +101,16 @@ class World:
         self.cause = _TURN
         self.source = ""
         self.viewer = state.viewer
-        self.ranges = self.scenario.memo("meter ranges", lambda: meters.ranges(self.scenario.rules))
+        self.meters = _meter_table(self.scenario)
+        self.ranges = self.meters.ranges
+
+    def carry_on(self, state: GameState) -> None:
+        """Go on from ``state``, frozen from this world, without copying its meters again."""
+        self.state = state
+        self.turn = state.turn
+        self.last_turn = state.last_turn
+        self.cause = _TURN
+        self.source = ""
 
     # dice -----------------------------------------------------------------
     def roll(self) -> float:
@@ -112,9 +122,10 @@ class World:
         return getattr(self, METER_FIELD[meter])[key]
 
     def set(self, meter: str, key: int, value: float) -> None:
-        low, high = self.ranges[meter]
-        new = min(high, max(low, math.floor(value + 0.5)))
-        values = getattr(self, METER_FIELD[meter])
+        field, low, high, subjects = self.meters.by_name[meter]
+        new = math.floor(value + 0.5)
+        new = high if new > high else low if new < low else new
+        values = getattr(self, field)
         old = values[key]
         if new == old:
             return
@@ -126,27 +137,12 @@ class World:
                 self.turn,
                 self.cause,
                 meter=meter,
-                subject=self.subject(meter, key),
+                subject=subjects[key],
                 before=old,
                 after=new,
                 source=self.source,
             )
         )
-
-    def subject(self, meter: str, key: int) -> tuple[str, ...]:
-        t = self.scenario.tables
-        kind = meters.BY_NAME[meter].subject
-        if kind == "relation":
-            relation = self.scenario.relations[key]
-            return (t.parties[relation.a], t.parties[relation.b])
-        if kind == "standing":
-            envoy, party = divmod(key, len(t.parties))
-            return (t.envoys[envoy], t.parties[party])
-        if kind == "envoy":
-            return (t.envoys[key],)
-        if kind == "counter":
-            return (t.counters[key],)
-        return (t.parties[key],)
 
     def note(self, text: str, cause: Cause | None = None) -> None:
         if self.record:
@@ -200,6 +196,49 @@ class World:
             revealed=frozenset(self.revealed),
             **changes,
         )
+
+
+@attrs.frozen
+class _MeterTable:
+    """Per meter of a scenario: the World field, the range, and the ledger subject of each key."""
+
+    ranges: dict[str, tuple[int, int]]
+    by_name: dict[str, tuple[str, int, int, tuple[tuple[str, ...], ...]]]
+
+
+def _meter_table(scenario: Scenario) -> _MeterTable:
+    def build() -> _MeterTable:
+        ranges = meters.ranges(scenario.rules)
+        sizes = {
+            "relation": len(scenario.relations),
+            "standing": len(scenario.envoys) * len(scenario.parties),
+            "envoy": len(scenario.envoys),
+            "party": len(scenario.parties),
+            "counter": len(scenario.counters),
+        }
+        by_name = {}
+        for m in meters.METERS:
+            subjects = tuple(_subject(scenario, m.subject, key) for key in range(sizes[m.subject]))
+            by_name[m.name] = (m.field, *ranges[m.name], subjects)
+        return _MeterTable(ranges, by_name)
+
+    return scenario.memo("meter table", build)
+
+
+def _subject(scenario: Scenario, kind: str, key: int) -> tuple[str, ...]:
+    """The ids a meter's key stands for in the ledger: two parties, an envoy and a party, ..."""
+    t = scenario.tables
+    if kind == "relation":
+        relation = scenario.relations[key]
+        return (t.parties[relation.a], t.parties[relation.b])
+    if kind == "standing":
+        envoy, party = divmod(key, len(t.parties))
+        return (t.envoys[envoy], t.parties[party])
+    if kind == "envoy":
+        return (t.envoys[key],)
+    if kind == "counter":
+        return (t.counters[key],)
+    return (t.parties[key],)
 
 
 # ------------------------------------------------------------------ new game
@@ -404,16 +443,14 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
     capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    for index, move, candidates in _candidates(scenario, envoy):
+    for index, move, contexts, plays in _candidates(scenario, envoy):
         if move.cost > capital or index in chosen or index in cooling:
             continue
-        accord = move.target == "accord"
-        requires = move.requires
-        for ctx, action in candidates:
-            if accord and signed[ctx[1]]:
-                continue
-            if requires(state, ctx):
-                actions.append(action)
+        if move.target == "accord":
+            contexts, plays = _unsigned(signed, contexts, plays)
+        # map and compress ask every candidate's requirement in C, not in a Python
+        # loop: this loop is most of what legal_actions costs besides the asking.
+        actions.extend(compress(plays, map(move.requires, repeat(state), contexts)))
     actions.extend(
         Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
     )
@@ -421,8 +458,13 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     return actions
 
 
+def _unsigned(signed, contexts, plays):
+    kept = [i for i, ctx in enumerate(contexts) if not signed[ctx[1]]]
+    return [contexts[i] for i in kept], [plays[i] for i in kept]
+
+
 def _candidates(scenario: Scenario, envoy: int):
-    """Every (move index, move, [(context, Play)]) an envoy could ever choose; built once."""
+    """Every (move index, move, contexts, Plays) an envoy could ever choose; built once."""
 
     def build():
         seat = scenario.tables.envoys[envoy]
@@ -436,14 +478,12 @@ def _candidates(scenario: Scenario, envoy: int):
                 options = [(a,) for a in range(len(scenario.accords))]
             else:
                 options = [(r.a, r.b) for r in scenario.relations]
-            candidates = [
-                (
-                    move_context(envoy, targets),
-                    Play(seat, move.id, _target_names(scenario.tables, move, targets)),
-                )
+            contexts = [move_context(envoy, targets) for targets in options]
+            plays = [
+                Play(seat, move.id, _target_names(scenario.tables, move, targets))
                 for targets in options
             ]
-            table.append((index, move, candidates))
+            table.append((index, move, contexts, plays))
         return table
 
     return scenario.memo(("candidates", envoy), build)
@@ -539,12 +579,18 @@ def _end_turn(state: GameState, envoy: int):
     world = World(state)
     _resolve(world)
     _world_step(world)
-    new = world.freeze(step=state.step + 1, pending=(), active=0)
-    new = replace(new, cooldowns=_cooldowns_after(state), delayed=world.delayed)
+    new = world.freeze(
+        step=state.step + 1,
+        pending=(),
+        active=0,
+        cooldowns=_cooldowns_after(state),
+        delayed=world.delayed,
+    )
     outcome = _end_check(new)
     if outcome:
         return _finish(world, new, outcome)
-    return _start_turn(World(new), new, new.turn + 1, world.entries)
+    world.carry_on(new)
+    return _start_turn(world, new, new.turn + 1, world.entries)
 
 
 def _on(scenario: Scenario, move: Move, targets: tuple[int, ...]) -> str:
@@ -676,7 +722,9 @@ def _world_step(world: World) -> None:
             world.note(str(delayed.text))
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
-            remaining.append(attrs.evolve(item, due=item.due + 1, left=item.left - 1))
+            remaining.append(
+                Scheduled(item.move, item.delayed, item.seat, item.ctx, item.due + 1, item.left - 1)
+            )
     world.delayed = tuple(remaining)
     # Parties react.
     for index, party in enumerate(scenario.parties):
