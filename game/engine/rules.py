@@ -18,7 +18,7 @@ Everything after the last seat ends its turn runs inside that one ``apply``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import compress, repeat
 
 import attrs
@@ -61,6 +61,7 @@ __all__ = [
     "move_chance",
     "new_game",
     "preview",
+    "preview_value",
     "why_illegal",
 ]
 
@@ -978,23 +979,62 @@ def preview(state: GameState, action: Play, entries: bool = True) -> Preview:
 
     With ``entries=False`` the ledger entries are left out (empty), which an AI
     weighing many moves does not read: the states are the same, and faster.
+    An outcome with no effects (most failures) is ``state`` itself.
     Raises :class:`IllegalAction` when the move is not legal now.
     """
+    move, ctx, chance = _previewed(state, action)
+    win, win_entries = _outcome(state, move, action.seat, ctx, True, entries)
+    lose, lose_entries = _outcome(state, move, action.seat, ctx, False, entries)
+    return Preview(chance, win, lose, win_entries, lose_entries)
+
+
+def preview_value(
+    state: GameState,
+    action: Play,
+    value: Callable[[GameState], float],
+    unchanged: float | None = None,
+) -> float:
+    """``chance * value(success) + (1 - chance) * value(failure)`` of a legal move's preview.
+
+    What an AI weighing every legal move needs from :func:`preview`, at less cost:
+    no ledger, no :class:`Preview`, and an outcome with no effects is valued as
+    ``state`` without being built (``unchanged`` is ``value(state)`` when the
+    caller knows it already), while an outcome its odds rule out is not valued.
+    Raises :class:`IllegalAction` when the move is not legal now.
+    """
+    move, ctx, chance = _previewed(state, action)
+
+    def worth(success: bool) -> float:
+        changes = (move.success or move.delayed) if success else move.failure
+        if not changes:
+            return value(state) if unchanged is None else unchanged
+        return value(_outcome(state, move, action.seat, ctx, success, False)[0])
+
+    win = worth(True) if chance > 0 else 0.0
+    lose = worth(False) if chance < 1 else 0.0
+    return chance * win + (1 - chance) * lose
+
+
+def _previewed(state: GameState, action: Play) -> tuple[Move, tuple[int, ...], float]:
     problem, envoy, index, targets = _play_problem(state, action)
     if problem:
         raise IllegalAction(f"{action}: {problem}")
     move = state.scenario.moves[index]
-    ctx = move_context(envoy, targets)
-    outcomes = []
-    for effects, delayed in ((move.success, move.delayed), (move.failure, ())):
-        world = World(state, record=entries)
-        world.cause = Cause(ledger.MOVE, move.id, action.seat)
-        world.run(effects, ctx)
-        for item in delayed:
-            world.cause = Cause(ledger.DELAYED, move.id, action.seat)
-            for _ in range(item.each_turn_for or 1):
-                world.run(item.effects, ctx)
-        outcomes.append((world.freeze(), tuple(world.entries)))
-    (win, win_entries), (lose, lose_entries) = outcomes
-    chance = move_chance(state, envoy, move, targets)
-    return Preview(chance, win, lose, win_entries, lose_entries)
+    return move, move_context(envoy, targets), move_chance(state, envoy, move, targets)
+
+
+def _outcome(
+    state: GameState, move: Move, seat: str, ctx: tuple[int, ...], success: bool, entries: bool
+) -> tuple[GameState, tuple[Entry, ...]]:
+    """The state after the move succeeds (with its delayed effects, each time) or fails."""
+    effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
+    if not effects and not delayed:
+        return state, ()
+    world = World(state, record=entries)
+    world.cause = Cause(ledger.MOVE, move.id, seat)
+    world.run(effects, ctx)
+    for item in delayed:
+        world.cause = Cause(ledger.DELAYED, move.id, seat)
+        for _ in range(item.each_turn_for or 1):
+            world.run(item.effects, ctx)
+    return world.freeze(), tuple(world.entries)
