@@ -43,9 +43,9 @@ from game.engine.state import (
     CONFLICT,
     DECISION,
     DIPLOMACY,
+    EVERYONE,
     OVER,
     PEACE,
-    PUBLIC,
     STALEMATE,
     Chosen,
     GameState,
@@ -162,7 +162,7 @@ class World:
         self.cause = outer
 
     def reveal(self, fact: int, seat: int) -> None:
-        if fact < 0 or (fact, seat) in self.revealed or (fact, PUBLIC) in self.revealed:
+        if fact < 0 or (fact, seat) in self.revealed or (fact, EVERYONE) in self.revealed:
             return
         self.revealed.add((fact, seat))
         spec = self.scenario.facts[fact]
@@ -172,7 +172,7 @@ class World:
         self.note(f"Revealed about {party}: {spec.text}", cause)
 
     def knows(self, fact: int, seat: int) -> bool:
-        return (fact, PUBLIC) in self.revealed or (fact, seat) in self.revealed
+        return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
 
     def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
         for effect in effects:

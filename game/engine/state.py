@@ -24,7 +24,16 @@ PEACE = "peace"
 STALEMATE = "stalemate"
 CONFLICT = "conflict"
 
-PUBLIC = -1  # the "seat" of a fact revealed to everyone
+#: The "seat" of a fact revealed to everyone: ``(fact, EVERYONE)`` in ``revealed``.
+EVERYONE = -1
+
+# Whose eyes a state is seen through (``GameState.viewer``): an envoy index for a
+# seat's player_view, or one of these two, so that the full state and the
+# room's public view (no seat's secrets) can be told apart.
+#: The full state, every secret in it: what the engine plays and saves.
+ALL_SEEING = -1
+#: public_view: what everyone in the room may see, no seat's secrets.
+ROOM = -2
 
 
 @attrs.frozen
@@ -74,7 +83,7 @@ class GameState:
     hotline: tuple[int, ...]
     signed: tuple[int, ...]  # per accord: the turn it was signed, 0 if not
     counters: tuple[int, ...]
-    revealed: frozenset[tuple[int, int]]  # (fact, seat or PUBLIC)
+    revealed: frozenset[tuple[int, int]]  # (fact, seat or EVERYONE)
     pending: tuple[Chosen, ...]
     cooldowns: tuple[tuple[int, int, int], ...]  # (envoy, move, first turn it is free again)
     delayed: tuple[Scheduled, ...]
@@ -82,11 +91,16 @@ class GameState:
     fire_count: tuple[int, ...]
     decisions: tuple[tuple[int, int], ...]  # queue of (event, envoy)
     outcome: str  # "" until the game is over
-    viewer: int = -1  # the envoy whose view this is, -1 for the full state
+    viewer: int = ALL_SEEING  # the envoy whose view this is, or ALL_SEEING, or ROOM
 
     # Reading helpers used by expressions and the UI -------------------------
     def knows(self, fact: int, seat: int) -> bool:
-        return (fact, PUBLIC) in self.revealed or (fact, seat) in self.revealed
+        return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
+
+    @property
+    def all_seeing(self) -> bool:
+        """Whether this is the full state, not a seat's view or the room's."""
+        return self.viewer == ALL_SEEING
 
     @property
     def active_seat(self) -> int:

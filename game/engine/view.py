@@ -23,7 +23,7 @@ import attrs
 from game.engine import rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import PUBLIC, GameState, replace
+from game.engine.state import EVERYONE, ROOM, GameState, replace
 
 SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
@@ -63,7 +63,7 @@ def _known(
     key = (scenario, envoy, revealed)
     found = kept.get(key)
     if found is None:
-        known = frozenset((fact, who) for fact, who in revealed if who in (PUBLIC, envoy))
+        known = frozenset((fact, who) for fact, who in revealed if who in (EVERYONE, envoy))
         public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
         if len(kept) >= _KNOWN_KEPT:
             kept.clear()
@@ -84,18 +84,18 @@ def public_view(state: GameState) -> GameState:
     seats thinking), so nothing one team chose or learned is on the shared screen.
     """
     scenario = state.scenario
-    known = frozenset((fact, who) for fact, who in state.revealed if who == PUBLIC)
-    public = _public_scenario(scenario, PUBLIC, frozenset(fact for fact, _ in known))
+    known = frozenset((fact, who) for fact, who in state.revealed if who == EVERYONE)
+    public = _public_scenario(scenario, ROOM, frozenset(fact for fact, _ in known))
     secret = _secret_moves(scenario)
     return replace(
         state,
         scenario=public,
-        rng=rng.derive(state.rng, _VIEW_SALT - 1),
+        rng=rng.derive(state.rng, _VIEW_SALT + EVERYONE),
         revealed=known,
         pending=(),
         cooldowns=tuple(c for c in state.cooldowns if c[1] not in secret),
         delayed=tuple(d for d in state.delayed if d.move not in secret),
-        viewer=PUBLIC,
+        viewer=ROOM,
     )
 
 
