@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from itertools import compress, repeat
 
 import attrs
 
@@ -444,14 +443,18 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
     capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    for index, move, contexts, plays in _candidates(scenario, envoy):
+    for index, move, allowed, asked in _requirements(state, envoy):
         if move.cost > capital or index in chosen or index in cooling:
             continue
-        if move.target == "accord":
-            contexts, plays = _unsigned(signed, contexts, plays)
-        # map and compress ask every candidate's requirement in C, not in a Python
-        # loop: this loop is most of what legal_actions costs besides the asking.
-        actions.extend(compress(plays, map(move.requires, repeat(state), contexts)))
+        if asked is None:
+            actions.extend(allowed)
+            continue
+        accord, requires = move.target == "accord", move.requires
+        for ctx, action, holds in asked:
+            if accord and signed[ctx[1]]:
+                continue
+            if holds or requires(state, ctx):
+                actions.append(action)
     actions.extend(
         Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
     )
@@ -459,9 +462,61 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     return actions
 
 
-def _unsigned(signed, contexts, plays):
-    kept = [i for i, ctx in enumerate(contexts) if not signed[ctx[1]]]
-    return [contexts[i] for i in kept], [plays[i] for i in kept]
+class _Unread:
+    """Stands in for every field of a state but its scenario: any use of it raises."""
+
+    def _refuse(self, *_args):
+        raise LookupError("a requirement read the state")
+
+    __getattr__ = __getitem__ = __len__ = __iter__ = __contains__ = __bool__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
+    __index__ = __int__ = __float__ = __neg__ = __abs__ = __round__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = _refuse
+
+
+_UNREAD = {field.name: _Unread() for field in attrs.fields(GameState) if field.name != "scenario"}
+
+
+def _requirements(state: GameState, envoy: int) -> list:
+    """Per move of the envoy: (index, move, allowed, asked), found once per scenario.
+
+    Asking requirements is most of what legal_actions costs, and many never look
+    at the state: ``not represents(self, target)``, or none at all. Each is asked
+    once on a state whose every field but the scenario refuses to be read; one
+    that answers anyway answers so in every state. A move whose requirements all
+    answered has ``asked`` None and its allowed Plays in ``allowed``; any other
+    has ``asked``, its candidates in order as (context, Play, holds), where
+    ``holds`` is True for an answer already known and False for one to ask.
+    Candidates known to fail are left out of both.
+    """
+    scenario = state.scenario
+
+    def build():
+        probe = replace(state, **_UNREAD)
+        table = []
+        for index, move, contexts, plays in _candidates(scenario, envoy):
+            known = []
+            for ctx in contexts:
+                try:
+                    known.append(bool(move.requires(probe, ctx)))
+                except Exception:  # it read the state (or fails on it): ask each time
+                    known.append(None)
+            if move.target != "accord" and None not in known:
+                allowed = [play for play, holds in zip(plays, known, strict=True) if holds]
+                table.append((index, move, allowed, None))
+            else:
+                asked = [
+                    (ctx, play, bool(holds))
+                    for ctx, play, holds in zip(contexts, plays, known, strict=True)
+                    if holds is not False
+                ]
+                table.append((index, move, [], asked))
+        return table
+
+    # Per scenario object: a seat's view has its own, and what a requirement may
+    # read of it is the view's to say.
+    return scenario.memo(("requirements", scenario, envoy), build)
 
 
 def _candidates(scenario: Scenario, envoy: int):
