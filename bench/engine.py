@@ -25,8 +25,10 @@ figures much. The stages, in order:
      project's own ``replace`` (cheaper than ``evolve``, so the honest floor
      for "one new state per action").
 
-The defaults (5 rounds of 100 games) take about a minute with a baseline (the
-baseline's games are most of it) and about 15 s without one.
+The defaults (5 rounds of 100 games a crisis) take about 30 s of CPU with
+``--baseline 997fad7`` (the baseline's games are most of it), which was 50 to
+90 s of wall time on a 2-core machine shared with other work; without a
+baseline, about 10 s of CPU (20 to 30 s of wall time).
 
 Target (issue 14): at least 3× the games per second of ``997fad7`` on both crises.
 
