@@ -23,7 +23,7 @@ from game.engine.actions import (
     Withdraw,
 )
 from game.engine.rules import ADJUSTABLE, apply, legal_actions, new_game, why_illegal
-from game.engine.state import DECISION, DIPLOMACY, OVER, PUBLIC, state_hash
+from game.engine.state import DECISION, DIPLOMACY, EVERYONE, OVER, state_hash
 from game.engine.view import ledger_view, public_view
 
 PROFILE = settings(
@@ -194,10 +194,10 @@ def test_the_public_view_holds_no_seat_s_secrets(border):
             view = public_view(state)
             assert view.pending == ()
             assert all(not envoy.agenda for envoy in view.scenario.envoys)
-            assert all(who == PUBLIC for _, who in view.revealed)
-            hidden = [i for i in range(len(border.facts)) if not view.knows(i, PUBLIC)]
+            assert all(who == EVERYONE for _, who in view.revealed)
+            hidden = [i for i in range(len(border.facts)) if not view.knows(i, EVERYONE)]
             assert all(view.scenario.facts[i].text is None for i in hidden)
-            seen_private |= any(who != PUBLIC for _, who in state.revealed)
+            seen_private |= any(who != EVERYONE for _, who in state.revealed)
             seen_pending |= bool(state.pending)
             seat = border.envoys[state.active_seat].id
             legal = [a for a in legal_actions(state, seat) if not isinstance(a, Withdraw)]

@@ -34,7 +34,7 @@ from uidrive import (
 )
 
 from game.engine import ledger
-from game.engine.state import PUBLIC, state_hash
+from game.engine.state import EVERYONE, state_hash
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
 from game.ui import style as style_module
@@ -102,7 +102,7 @@ def private_strings(match, envoy: str) -> list[str]:
         if entry.cause.private_to == envoy and not entry.is_change and entry.turn == state.turn:
             strings.append(entry.text)
     for fact, who in state.revealed:
-        if who == index and (fact, PUBLIC) not in state.revealed:
+        if who == index and (fact, EVERYONE) not in state.revealed:
             strings.append(str(scenario.facts[fact].text))
     for chosen in state.pending:
         if chosen.seat == index:

@@ -209,7 +209,9 @@ class Scenario:
     #: The party each envoy speaks for (-1 for none), by envoy index.
     envoy_party: tuple[int, ...] = ()
     _views: dict = attrs.field(factory=dict, repr=False)
-    #: Derived tables that depend only on ids (shared with player views).
+    #: Derived tables the engine builds once: shared with the player views'
+    #: scenarios, so a table that depends on what a view hides has the view's
+    #: scenario in its key.
     _memo: dict = attrs.field(factory=dict, repr=False)
 
     # lookups -------------------------------------------------------------
@@ -236,7 +238,7 @@ class Scenario:
         return clamp01(spec.chance(world, ()))
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
-        """A value derived once from the scenario's ids, such as every candidate action."""
+        """A value derived once from the scenario, such as every candidate action."""
         try:
             return self._memo[key]
         except KeyError:

@@ -18,7 +18,7 @@ Everything after the last seat ends its turn runs inside that one ``apply``.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
@@ -42,9 +42,9 @@ from game.engine.state import (
     CONFLICT,
     DECISION,
     DIPLOMACY,
+    EVERYONE,
     OVER,
     PEACE,
-    PUBLIC,
     STALEMATE,
     Chosen,
     GameState,
@@ -60,6 +60,7 @@ __all__ = [
     "move_chance",
     "new_game",
     "preview",
+    "preview_value",
     "why_illegal",
 ]
 
@@ -100,7 +101,16 @@ class World:
         self.cause = _TURN
         self.source = ""
         self.viewer = state.viewer
-        self.ranges = self.scenario.memo("meter ranges", lambda: meters.ranges(self.scenario.rules))
+        self.meters = _meter_table(self.scenario)
+        self.ranges = self.meters.ranges
+
+    def carry_on(self, state: GameState) -> None:
+        """Go on from ``state``, frozen from this world, without copying its meters again."""
+        self.state = state
+        self.turn = state.turn
+        self.last_turn = state.last_turn
+        self.cause = _TURN
+        self.source = ""
 
     # dice -----------------------------------------------------------------
     def roll(self) -> float:
@@ -112,9 +122,10 @@ class World:
         return getattr(self, METER_FIELD[meter])[key]
 
     def set(self, meter: str, key: int, value: float) -> None:
-        low, high = self.ranges[meter]
-        new = min(high, max(low, math.floor(value + 0.5)))
-        values = getattr(self, METER_FIELD[meter])
+        field, low, high, subjects = self.meters.by_name[meter]
+        new = math.floor(value + 0.5)
+        new = high if new > high else low if new < low else new
+        values = getattr(self, field)
         old = values[key]
         if new == old:
             return
@@ -126,27 +137,12 @@ class World:
                 self.turn,
                 self.cause,
                 meter=meter,
-                subject=self.subject(meter, key),
+                subject=subjects[key],
                 before=old,
                 after=new,
                 source=self.source,
             )
         )
-
-    def subject(self, meter: str, key: int) -> tuple[str, ...]:
-        t = self.scenario.tables
-        kind = meters.BY_NAME[meter].subject
-        if kind == "relation":
-            relation = self.scenario.relations[key]
-            return (t.parties[relation.a], t.parties[relation.b])
-        if kind == "standing":
-            envoy, party = divmod(key, len(t.parties))
-            return (t.envoys[envoy], t.parties[party])
-        if kind == "envoy":
-            return (t.envoys[key],)
-        if kind == "counter":
-            return (t.counters[key],)
-        return (t.parties[key],)
 
     def note(self, text: str, cause: Cause | None = None) -> None:
         if self.record:
@@ -165,7 +161,7 @@ class World:
         self.cause = outer
 
     def reveal(self, fact: int, seat: int) -> None:
-        if fact < 0 or (fact, seat) in self.revealed or (fact, PUBLIC) in self.revealed:
+        if fact < 0 or (fact, seat) in self.revealed or (fact, EVERYONE) in self.revealed:
             return
         self.revealed.add((fact, seat))
         spec = self.scenario.facts[fact]
@@ -175,7 +171,7 @@ class World:
         self.note(f"Revealed about {party}: {spec.text}", cause)
 
     def knows(self, fact: int, seat: int) -> bool:
-        return (fact, PUBLIC) in self.revealed or (fact, seat) in self.revealed
+        return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
 
     def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
         for effect in effects:
@@ -200,6 +196,49 @@ class World:
             revealed=frozenset(self.revealed),
             **changes,
         )
+
+
+@attrs.frozen
+class _MeterTable:
+    """Per meter of a scenario: the World field, the range, and the ledger subject of each key."""
+
+    ranges: dict[str, tuple[int, int]]
+    by_name: dict[str, tuple[str, int, int, tuple[tuple[str, ...], ...]]]
+
+
+def _meter_table(scenario: Scenario) -> _MeterTable:
+    def build() -> _MeterTable:
+        ranges = meters.ranges(scenario.rules)
+        sizes = {
+            "relation": len(scenario.relations),
+            "standing": len(scenario.envoys) * len(scenario.parties),
+            "envoy": len(scenario.envoys),
+            "party": len(scenario.parties),
+            "counter": len(scenario.counters),
+        }
+        by_name = {}
+        for m in meters.METERS:
+            subjects = tuple(_subject(scenario, m.subject, key) for key in range(sizes[m.subject]))
+            by_name[m.name] = (m.field, *ranges[m.name], subjects)
+        return _MeterTable(ranges, by_name)
+
+    return scenario.memo("meter table", build)
+
+
+def _subject(scenario: Scenario, kind: str, key: int) -> tuple[str, ...]:
+    """The ids a meter's key stands for in the ledger: two parties, an envoy and a party, ..."""
+    t = scenario.tables
+    if kind == "relation":
+        relation = scenario.relations[key]
+        return (t.parties[relation.a], t.parties[relation.b])
+    if kind == "standing":
+        envoy, party = divmod(key, len(t.parties))
+        return (t.envoys[envoy], t.parties[party])
+    if kind == "envoy":
+        return (t.envoys[key],)
+    if kind == "counter":
+        return (t.counters[key],)
+    return (t.parties[key],)
 
 
 # ------------------------------------------------------------------ new game
@@ -404,15 +443,17 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
     capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    for index, move, candidates in _candidates(scenario, envoy):
+    for index, move, allowed, asked in _requirements(state, envoy):
         if move.cost > capital or index in chosen or index in cooling:
             continue
-        accord = move.target == "accord"
-        requires = move.requires
-        for ctx, action in candidates:
+        if asked is None:
+            actions.extend(allowed)
+            continue
+        accord, requires = move.target == "accord", move.requires
+        for ctx, action, holds in asked:
             if accord and signed[ctx[1]]:
                 continue
-            if requires(state, ctx):
+            if holds or requires(state, ctx):
                 actions.append(action)
     actions.extend(
         Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
@@ -421,8 +462,65 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     return actions
 
 
+class _Unread:
+    """Stands in for every field of a state but its scenario: any use of it raises."""
+
+    def _refuse(self, *_args):
+        raise LookupError("a requirement read the state")
+
+    __getattr__ = __getitem__ = __len__ = __iter__ = __contains__ = __bool__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = _refuse
+    __index__ = __int__ = __float__ = __neg__ = __abs__ = __round__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = _refuse
+
+
+_UNREAD = {field.name: _Unread() for field in attrs.fields(GameState) if field.name != "scenario"}
+
+
+def _requirements(state: GameState, envoy: int) -> list:
+    """Per move of the envoy: (index, move, allowed, asked), found once per scenario.
+
+    Asking requirements is most of what legal_actions costs, and many never look
+    at the state: ``not represents(self, target)``, or none at all. Each is asked
+    once on a state whose every field but the scenario refuses to be read; one
+    that answers anyway answers so in every state. A move whose requirements all
+    answered has ``asked`` None and its allowed Plays in ``allowed``; any other
+    has ``asked``, its candidates in order as (context, Play, holds), where
+    ``holds`` is True for an answer already known and False for one to ask.
+    Candidates known to fail are left out of both.
+    """
+    scenario = state.scenario
+
+    def build():
+        probe = replace(state, **_UNREAD)
+        table = []
+        for index, move, contexts, plays in _candidates(scenario, envoy):
+            known = []
+            for ctx in contexts:
+                try:
+                    known.append(bool(move.requires(probe, ctx)))
+                except Exception:  # it read the state (or fails on it): ask each time
+                    known.append(None)
+            if move.target != "accord" and None not in known:
+                allowed = [play for play, holds in zip(plays, known, strict=True) if holds]
+                table.append((index, move, allowed, None))
+            else:
+                asked = [
+                    (ctx, play, bool(holds))
+                    for ctx, play, holds in zip(contexts, plays, known, strict=True)
+                    if holds is not False
+                ]
+                table.append((index, move, [], asked))
+        return table
+
+    # Per scenario object: a seat's view has its own, and what a requirement may
+    # read of it is the view's to say.
+    return scenario.memo(("requirements", scenario, envoy), build)
+
+
 def _candidates(scenario: Scenario, envoy: int):
-    """Every (move index, move, [(context, Play)]) an envoy could ever choose; built once."""
+    """Every (move index, move, contexts, Plays) an envoy could ever choose; built once."""
 
     def build():
         seat = scenario.tables.envoys[envoy]
@@ -436,14 +534,12 @@ def _candidates(scenario: Scenario, envoy: int):
                 options = [(a,) for a in range(len(scenario.accords))]
             else:
                 options = [(r.a, r.b) for r in scenario.relations]
-            candidates = [
-                (
-                    move_context(envoy, targets),
-                    Play(seat, move.id, _target_names(scenario.tables, move, targets)),
-                )
+            contexts = [move_context(envoy, targets) for targets in options]
+            plays = [
+                Play(seat, move.id, _target_names(scenario.tables, move, targets))
                 for targets in options
             ]
-            table.append((index, move, candidates))
+            table.append((index, move, contexts, plays))
         return table
 
     return scenario.memo(("candidates", envoy), build)
@@ -539,12 +635,18 @@ def _end_turn(state: GameState, envoy: int):
     world = World(state)
     _resolve(world)
     _world_step(world)
-    new = world.freeze(step=state.step + 1, pending=(), active=0)
-    new = replace(new, cooldowns=_cooldowns_after(state), delayed=world.delayed)
+    new = world.freeze(
+        step=state.step + 1,
+        pending=(),
+        active=0,
+        cooldowns=_cooldowns_after(state),
+        delayed=world.delayed,
+    )
     outcome = _end_check(new)
     if outcome:
         return _finish(world, new, outcome)
-    return _start_turn(World(new), new, new.turn + 1, world.entries)
+    world.carry_on(new)
+    return _start_turn(world, new, new.turn + 1, world.entries)
 
 
 def _on(scenario: Scenario, move: Move, targets: tuple[int, ...]) -> str:
@@ -676,7 +778,9 @@ def _world_step(world: World) -> None:
             world.note(str(delayed.text))
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
-            remaining.append(attrs.evolve(item, due=item.due + 1, left=item.left - 1))
+            remaining.append(
+                Scheduled(item.move, item.delayed, item.seat, item.ctx, item.due + 1, item.left - 1)
+            )
     world.delayed = tuple(remaining)
     # Parties react.
     for index, party in enumerate(scenario.parties):
@@ -930,23 +1034,62 @@ def preview(state: GameState, action: Play, entries: bool = True) -> Preview:
 
     With ``entries=False`` the ledger entries are left out (empty), which an AI
     weighing many moves does not read: the states are the same, and faster.
+    An outcome with no effects (most failures) is ``state`` itself.
     Raises :class:`IllegalAction` when the move is not legal now.
     """
+    move, ctx, chance = _previewed(state, action)
+    win, win_entries = _outcome(state, move, action.seat, ctx, True, entries)
+    lose, lose_entries = _outcome(state, move, action.seat, ctx, False, entries)
+    return Preview(chance, win, lose, win_entries, lose_entries)
+
+
+def preview_value(
+    state: GameState,
+    action: Play,
+    value: Callable[[GameState], float],
+    unchanged: float | None = None,
+) -> float:
+    """``chance * value(success) + (1 - chance) * value(failure)`` of a legal move's preview.
+
+    What an AI weighing every legal move needs from :func:`preview`, at less cost:
+    no ledger, no :class:`Preview`, and an outcome with no effects is valued as
+    ``state`` without being built (``unchanged`` is ``value(state)`` when the
+    caller knows it already), while an outcome its odds rule out is not valued.
+    Raises :class:`IllegalAction` when the move is not legal now.
+    """
+    move, ctx, chance = _previewed(state, action)
+
+    def worth(success: bool) -> float:
+        changes = (move.success or move.delayed) if success else move.failure
+        if not changes:
+            return value(state) if unchanged is None else unchanged
+        return value(_outcome(state, move, action.seat, ctx, success, False)[0])
+
+    win = worth(True) if chance > 0 else 0.0
+    lose = worth(False) if chance < 1 else 0.0
+    return chance * win + (1 - chance) * lose
+
+
+def _previewed(state: GameState, action: Play) -> tuple[Move, tuple[int, ...], float]:
     problem, envoy, index, targets = _play_problem(state, action)
     if problem:
         raise IllegalAction(f"{action}: {problem}")
     move = state.scenario.moves[index]
-    ctx = move_context(envoy, targets)
-    outcomes = []
-    for effects, delayed in ((move.success, move.delayed), (move.failure, ())):
-        world = World(state, record=entries)
-        world.cause = Cause(ledger.MOVE, move.id, action.seat)
-        world.run(effects, ctx)
-        for item in delayed:
-            world.cause = Cause(ledger.DELAYED, move.id, action.seat)
-            for _ in range(item.each_turn_for or 1):
-                world.run(item.effects, ctx)
-        outcomes.append((world.freeze(), tuple(world.entries)))
-    (win, win_entries), (lose, lose_entries) = outcomes
-    chance = move_chance(state, envoy, move, targets)
-    return Preview(chance, win, lose, win_entries, lose_entries)
+    return move, move_context(envoy, targets), move_chance(state, envoy, move, targets)
+
+
+def _outcome(
+    state: GameState, move: Move, seat: str, ctx: tuple[int, ...], success: bool, entries: bool
+) -> tuple[GameState, tuple[Entry, ...]]:
+    """The state after the move succeeds (with its delayed effects, each time) or fails."""
+    effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
+    if not effects and not delayed:
+        return state, ()
+    world = World(state, record=entries)
+    world.cause = Cause(ledger.MOVE, move.id, seat)
+    world.run(effects, ctx)
+    for item in delayed:
+        world.cause = Cause(ledger.DELAYED, move.id, seat)
+        for _ in range(item.each_turn_for or 1):
+            world.run(item.effects, ctx)
+    return world.freeze(), tuple(world.entries)

@@ -23,7 +23,7 @@ import attrs
 from game.engine import rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import PUBLIC, GameState, replace
+from game.engine.state import EVERYONE, ROOM, GameState, replace
 
 SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
@@ -33,18 +33,47 @@ def player_view(state: GameState, seat: str) -> GameState:
     """The state as the envoy ``seat`` may see it."""
     scenario = state.scenario
     envoy = scenario.envoy_index(seat)
-    known = frozenset((fact, who) for fact, who in state.revealed if who in (PUBLIC, envoy))
-    public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
-    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
+    known, public = _known(scenario, envoy, state.revealed)
+    secret = _secret_moves(scenario)
     return replace(
         state,
         scenario=public,
         rng=rng.derive(state.rng, _VIEW_SALT + envoy),
         revealed=known,
-        pending=tuple(c for c in state.pending if c.seat == envoy),
-        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
-        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret),
+        pending=tuple(c for c in state.pending if c.seat == envoy) if state.pending else (),
+        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret)
+        if secret
+        else state.cooldowns,
+        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret)
+        if secret
+        else state.delayed,
         viewer=envoy,
+    )
+
+
+_KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
+
+
+def _known(
+    scenario: Scenario, envoy: int, revealed: frozenset[tuple[int, int]]
+) -> tuple[frozenset[tuple[int, int]], Scenario]:
+    """What ``envoy`` knows of ``revealed``, and the scenario as it sees it; kept, as
+    a seat's view is asked for on every action and the revealed facts rarely change."""
+    kept = scenario.memo("known facts", dict)  # shared with the views' scenarios, hence the key
+    key = (scenario, envoy, revealed)
+    found = kept.get(key)
+    if found is None:
+        known = frozenset((fact, who) for fact, who in revealed if who in (EVERYONE, envoy))
+        public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
+        if len(kept) >= _KNOWN_KEPT:
+            kept.clear()
+        found = kept[key] = (known, public)
+    return found
+
+
+def _secret_moves(scenario: Scenario) -> frozenset[int]:
+    return scenario.memo(
+        "secret moves", lambda: frozenset(i for i, m in enumerate(scenario.moves) if m.secret)
     )
 
 
@@ -55,18 +84,18 @@ def public_view(state: GameState) -> GameState:
     seats thinking), so nothing one team chose or learned is on the shared screen.
     """
     scenario = state.scenario
-    known = frozenset((fact, who) for fact, who in state.revealed if who == PUBLIC)
-    public = _public_scenario(scenario, PUBLIC, frozenset(fact for fact, _ in known))
-    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
+    known = frozenset((fact, who) for fact, who in state.revealed if who == EVERYONE)
+    public = _public_scenario(scenario, ROOM, frozenset(fact for fact, _ in known))
+    secret = _secret_moves(scenario)
     return replace(
         state,
         scenario=public,
-        rng=rng.derive(state.rng, _VIEW_SALT - 1),
+        rng=rng.derive(state.rng, _VIEW_SALT + EVERYONE),
         revealed=known,
         pending=(),
         cooldowns=tuple(c for c in state.cooldowns if c[1] not in secret),
         delayed=tuple(d for d in state.delayed if d.move not in secret),
-        viewer=PUBLIC,
+        viewer=ROOM,
     )
 
 

@@ -1,0 +1,210 @@
+"""The faster engine plays the same games: same states, meter changes and outcomes.
+
+The recorded digests below were made by the engine before it was made faster
+(the same seeds and policies, the same crises); a change that alters play shows
+here first. The properties check each shortcut against the plain way it stands
+for: ``replace`` against ``attrs.evolve``, ``legal_actions`` against
+``why_illegal``, ``preview_value`` against ``preview``, and the kept views
+against views built from nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import all_actions, play_out, seatings
+
+from game.ai.agents import evaluate
+from game.ai.play import play_game
+from game.content.loader import SCENARIO_DIR, load_scenario
+from game.engine.actions import Action, Play
+from game.engine.rules import apply, legal_actions, new_game, preview, preview_value, why_illegal
+from game.engine.state import ALL_SEEING, EVERYONE, ROOM, GameState, replace, state_hash, to_dict
+from game.engine.view import _public_scenario, player_view, public_view
+
+PROFILE = settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+seeds = st.integers(min_value=0, max_value=2**63 - 1)
+choices = st.lists(st.integers(min_value=0, max_value=10_000), max_size=120)
+
+#: (crisis file, policy, seed): (digest of actions, meter changes and final state; outcome; actions)
+RECORDED = {
+    ("border_incident", "random", 1): ("afb5c1e34e7618b3b603", "conflict", 29),
+    ("border_incident", "random", 2): ("853ade2260b5dbecf066", "stalemate", 78),
+    ("border_incident", "random", 3): ("dbf91e49b4f6b1773ea2", "stalemate", 79),
+    ("border_incident", "greedy", 4): ("a75a0d6231968da897db", "stalemate", 70),
+    ("long_peace", "random", 1): ("83961568f495ab738477", "stalemate", 126),
+    ("long_peace", "random", 2): ("0667dc09f50c09db89d0", "conflict", 62),
+    ("long_peace", "random", 3): ("f0c6f917abbe2be3712c", "conflict", 39),
+    ("long_peace", "greedy", 4): ("9d7893b8038fe24167c8", "peace", 69),
+    ("middle_power_at_sea", "random", 1): ("a1efbf5cdce814e5aba6", "conflict", 87),
+    ("middle_power_at_sea", "random", 2): ("86cd7114e0b00d45bf0e", "conflict", 113),
+    ("middle_power_at_sea", "random", 3): ("c1ccf75fb80107ac8acd", "conflict", 108),
+    ("middle_power_at_sea", "greedy", 4): ("a1860a40a73b6c1cbdad", "peace", 127),
+    ("ping_pong_thaw", "random", 1): ("41d937334fc97af679af", "stalemate", 74),
+    ("ping_pong_thaw", "random", 2): ("c2ca590a4dac553b1502", "conflict", 59),
+    ("ping_pong_thaw", "random", 3): ("db5d715d8fc9c9de039c", "conflict", 67),
+    ("ping_pong_thaw", "greedy", 4): ("86a1c8f97cc1313aa4be", "peace", 53),
+    ("summit_on_the_brink", "random", 1): ("d4f421dff167325a04ec", "stalemate", 118),
+    ("summit_on_the_brink", "random", 2): ("9e267fc67846568658cd", "conflict", 97),
+    ("summit_on_the_brink", "random", 3): ("38eb1b43421014423121", "stalemate", 126),
+    ("summit_on_the_brink", "greedy", 4): ("2c797f69c1e281d8bfd8", "peace", 71),
+    ("tutorial", "random", 1): ("1b9968afe3c318ba87c9", "stalemate", 24),
+    ("tutorial", "random", 2): ("3463309fd6ff19ff486d", "stalemate", 19),
+    ("tutorial", "random", 3): ("fedcc17aa4c5d0bb782a", "stalemate", 17),
+    ("tutorial", "greedy", 4): ("4ad9d9e81a12c66e032e", "peace", 12),
+}
+
+_crises: dict[str, object] = {}
+
+
+def crisis(file: str):
+    if file not in _crises:
+        _crises[file] = load_scenario(SCENARIO_DIR / f"{file}.yaml").unwrap()
+    return _crises[file]
+
+
+def digest(record) -> str:
+    """The game's substance: its actions, every meter change, and the final state.
+
+    Note texts are left out: their wording may change without changing the game.
+    """
+    changes = [
+        (e.turn, e.meter, list(e.subject), e.before, e.after) for e in record.entries if e.is_change
+    ]
+    text = json.dumps([[str(a) for a in record.actions], changes, state_hash(record.state)])
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+@pytest.mark.parametrize(("file", "policy", "seed"), sorted(RECORDED))
+def test_the_built_in_crises_play_the_games_they_played_before(file, policy, seed):
+    record = play_game(crisis(file), seed, policy, keep_ledger=True)
+    assert (digest(record), record.state.outcome, len(record.actions)) == RECORDED[
+        file, policy, seed
+    ]
+    # A save replays its actions from the seed: the same state, to the hash.
+    state, _ = new_game(crisis(file), seed)
+    for action in record.actions:
+        state, _ = apply(state, Action.parse(str(action)))
+    assert state_hash(state) == state_hash(record.state)
+
+
+@pytest.fixture(params=["border", "tutorial"])
+def scenario(request):
+    return request.getfixturevalue(request.param)
+
+
+FIELDS = [f.name for f in attrs.fields(GameState) if f.name != "scenario"]
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_replace_makes_what_attrs_evolve_makes(scenario, data, seed, picks):
+    state, _ = play_out(scenario, seed, None, picks)
+    names = data.draw(st.lists(st.sampled_from(FIELDS), unique=True, max_size=6))
+    other, _ = new_game(scenario, seed + 1)
+    changes = {name: getattr(other, name) for name in names}
+    copy = replace(state, **changes)
+    assert copy == attrs.evolve(state, **changes)
+    assert to_dict(copy) == to_dict(attrs.evolve(state, **changes))
+    assert copy.scenario is state.scenario
+    assert state == replace(state)  # the original is untouched
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        copy.turn = 99
+
+
+def test_replace_refuses_a_field_the_state_does_not_have(border):
+    state, _ = new_game(border, 1)
+    with pytest.raises(TypeError, match="no field colour"):
+        replace(state, colour=1)
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_legal_actions_are_exactly_the_plays_the_rules_allow(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, seats, picks)
+    for seat in seats:
+        for seen in (state, player_view(state, seat)):
+            legal = legal_actions(seen, seat)
+            allowed = [a for a in all_actions(scenario, seat) if not why_illegal(seen, a)]
+            assert {a for a in legal if isinstance(a, Play)} == {
+                a for a in allowed if isinstance(a, Play)
+            }
+            assert len(set(legal)) == len(legal)
+
+
+@PROFILE
+@given(seed=seeds, picks=choices)
+def test_preview_value_is_the_odds_weighted_value_of_the_preview(scenario, seed, picks):
+    state, _ = play_out(scenario, seed, None, picks)
+    if state.is_over:
+        return
+    seat = scenario.envoys[state.active_seat].id
+    envoy = state.active_seat
+    view = player_view(state, seat)
+    now = evaluate(view, envoy)
+    for action in legal_actions(view, seat):
+        if not isinstance(action, Play):
+            continue
+        seen = preview(view, action, entries=False)
+        expected = seen.chance * evaluate(seen.success, envoy) + (1 - seen.chance) * evaluate(
+            seen.failure, envoy
+        )
+        value = preview_value(view, action, lambda s: evaluate(s, envoy))
+        assert value == expected
+        assert preview_value(view, action, lambda s: evaluate(s, envoy), now) == expected
+        move = scenario.moves[scenario.move_index(action.move)]
+        if not move.failure:  # nothing happens on failure: no copy is made
+            assert seen.failure is view and preview(view, action).failure_entries == ()
+
+
+def reference_view(state, seat: str):
+    """player_view built from nothing each time, as it was before views were kept."""
+    scenario = state.scenario
+    envoy = scenario.envoy_index(seat)
+    known = frozenset((f, who) for f, who in state.revealed if who in (EVERYONE, envoy))
+    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
+    return attrs.evolve(
+        state,
+        scenario=_public_scenario(scenario, envoy, frozenset(f for f, _ in known)),
+        revealed=known,
+        pending=tuple(c for c in state.pending if c.seat == envoy),
+        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
+        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret),
+        viewer=envoy,
+        rng=player_view(state, seat).rng,
+    )
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_a_kept_view_is_the_view_built_from_nothing(scenario, data, seed, picks):
+    seats = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, seats, picks)
+    for seat in seats:
+        view, expected = player_view(state, seat), reference_view(state, seat)
+        assert view == expected
+        assert view.scenario.envoys == expected.scenario.envoys
+        assert view.scenario.facts == expected.scenario.facts
+        # A view of a view knows no more than the view it was made from.
+        for other in seats:
+            again = player_view(view, other)
+            for index, spec in enumerate(again.scenario.envoys):
+                if index != scenario.envoy_index(seat):
+                    assert spec.agenda == ()
+
+
+def test_the_full_state_and_the_room_s_view_can_be_told_apart(border):
+    state, _ = new_game(border, 1)
+    room = public_view(state)
+    seat = player_view(state, border.envoys[state.active_seat].id)
+    assert (state.viewer, room.viewer, seat.viewer) == (ALL_SEEING, ROOM, state.active_seat)
+    assert state.all_seeing and not room.all_seeing and not seat.all_seeing
+    assert to_dict(state)["viewer"] == -1  # saves and their hashes are as before
