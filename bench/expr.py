@@ -11,8 +11,10 @@ Prints, per kind (conditions, numbers, effects): nanoseconds per evaluation for
 the closures, for the generated code, and for the floor, a bare Python lambda
 written by hand (``lambda w, c: w.tension[0] >= 60``, or one that sets a meter
 for the effects) called the same way; then the speed-up, and the time each
-compiler takes for all the expressions.
-The whole run takes about 5 seconds.
+compiler takes for all the expressions. Last, random complete games of Border
+Incident and Middle Power at Sea played with each compiler's expressions, in
+interleaved rounds (the games must come out the same), and the speed-up.
+The whole run takes about 30 seconds.
 
     python bench/expr.py [--baseline REV] [--rounds 5]
 """
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The last revision whose expressions compiled to closures.
 CLOSURES = "8153379"
 KINDS = ("condition", "number", "effect")
+PLAYOUTS = ("border_incident", "middle_power_at_sea")
 #: What each kind of expression would be at best: one hand-written Python lambda.
 FLOORS = {
     "condition": lambda w, c: w.tension[0] >= 60,
@@ -99,6 +102,60 @@ def recorded_expressions():
     return scenarios, found
 
 
+def with_closures(old, path: Path):
+    """The crisis at ``path``, every expression compiled by the closure compiler ``old``."""
+    originals = {k: getattr(expr, f"compile_{k}") for k in KINDS}
+    fields = {f.name for f in attrs.fields(old.IdTables)}
+
+    def through_closures(kind):
+        def compile_(text, tables, scope, notes=None):
+            originals[kind](text, tables, scope, notes)  # the same checks and warnings
+            kept = attrs.asdict(tables, recurse=False)
+            old_tables = old.IdTables(**{k: v for k, v in kept.items() if k in fields})
+            old_scope = old.Scope(dict(scope.names), scope.allow_random)
+            return getattr(old, f"compile_{kind}")(text, old_tables, old_scope)
+
+        return compile_
+
+    try:
+        for kind in KINDS:
+            setattr(expr, f"compile_{kind}", through_closures(kind))
+        return load_scenario(path).unwrap()
+    finally:
+        for kind in KINDS:
+            setattr(expr, f"compile_{kind}", originals[kind])
+
+
+def playouts(old, names: tuple[str, ...], games: int, rounds: int) -> list[str]:
+    """Random complete games with each compiler, interleaved round by round, so that a
+    busy machine slows both alike; the games must be the same games."""
+    lines = []
+    for name in names:
+        path = SCENARIO_DIR / f"{name}.yaml"
+        scenarios = {
+            "closures": with_closures(old, path),
+            "generated": load_scenario(path).unwrap(),
+        }
+        best = dict.fromkeys(scenarios, float("inf"))
+        for round_ in range(rounds):
+            for label, scenario in scenarios.items():
+                start = time.perf_counter()
+                records = [play_game(scenario, seed, "random") for seed in range(games)]
+                best[label] = min(best[label], time.perf_counter() - start)
+                if round_ == 0:
+                    actions = [r.actions for r in records]
+                    if label == "closures":
+                        expected = actions
+                    elif actions != expected:
+                        return [f"  {name}: the two compilers played different games"]
+        per_game = {k: v / games * 1e3 for k, v in best.items()}
+        lines.append(
+            f"  {name:22} closures {per_game['closures']:6.2f} ms a game, generated "
+            f"{per_game['generated']:6.2f} ms: {per_game['closures'] / per_game['generated']:.2f}×"
+        )
+    return lines
+
+
 def states_of(scenario, seed: int, count: int):
     """``count`` states spread over one random game of the crisis."""
     record = play_game(scenario, seed, "random")
@@ -144,6 +201,7 @@ def main() -> int:
     parser.add_argument("--baseline", default=CLOSURES, help="the revision of the closures")
     parser.add_argument("--rounds", type=int, default=5, help="passes timed, best kept")
     parser.add_argument("--repeat", type=int, default=20, help="evaluations per pass")
+    parser.add_argument("--games", type=int, default=40, help="random games per round")
     args = parser.parse_args()
 
     pinned = pin_to_one_core()
@@ -217,6 +275,9 @@ def main() -> int:
         f"\n  compiling all of them: closures {old_ms:.0f} ms, generated code {new_ms:.0f} ms "
         "(a cold cache)"
     )
+    print(f"\n  random complete games, {args.games} a round, best of {args.rounds} rounds:")
+    for line in playouts(old, PLAYOUTS, args.games, args.rounds):
+        print(line)
     return 0
 
 
