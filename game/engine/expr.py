@@ -221,7 +221,8 @@ def function(
     ``params`` and ``returns``, the compiler calls the emitter, and the modding
     reference prints its ``doc`` and ``example``. The emitter writes Python from
     the arguments' generated ``code`` (never from scenario text), and reads any
-    table it needs through :meth:`Code.bind`.
+    table it needs through :meth:`Code.bind`. ``meter`` is for the rows of the
+    meter table, which registers them below; a new meter is a row there.
     """
 
     def register(emit: Emit) -> Emit:
