@@ -328,6 +328,41 @@ def test_compiled_effects_agree_with_a_plain_interpreter(effect, world, ctx):
         assert getattr(world, m.field) == getattr(reference, m.field), written
 
 
+actions = st.one_of(
+    st.tuples(
+        st.sampled_from(["reveal", "disclose"]),
+        st.sampled_from(["alpha", "a"]),
+        st.sampled_from(["plan", "broke"]),
+    ),
+    st.tuples(st.sampled_from(["reveal_next", "disclose_next"]), party_ids),
+    st.just(("sign", "pact")),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(action=actions, world=worlds(), ctx=contexts)
+def test_compiled_actions_agree_with_a_plain_interpreter(action, world, ctx):
+    name, *names = action
+    run = expr.compile_effect(f"{name}({', '.join(names)})", T, MOVE)
+    reference = World(world.state, record=False)
+    reference.revealed, reference.signed = set(world.revealed), list(world.signed)
+    reference.turn = world.turn
+    # the acting envoy learns, outside a move or with disclose everyone does
+    seat = -1 if name.startswith("disclose") else seat_of(ctx)
+    if name == "sign":
+        reference.sign(0)
+    elif name.endswith("_next"):
+        party = index(("id", PARTY, names[0]), ctx)
+        mine = [i for i, (p, _) in enumerate(T.facts) if p == party]
+        unknown = [f for f in mine if not reference.knows(f, seat)]
+        if unknown:
+            reference.reveal(unknown[0], seat)
+    else:
+        reference.reveal(fact(index(("id", PARTY, names[0]), ctx), names[1]), seat)
+    run(world, ctx)
+    assert world.revealed == reference.revealed and world.signed == reference.signed
+
+
 # -------------------------------------------------------------------- registry
 
 
@@ -353,9 +388,37 @@ def test_registering_a_function_is_all_it_takes(monkeypatch):
     assert caught.value.hint == "did you mean 'double'?"
     with pytest.raises(ExprError, match=r"double\(\) cannot be changed by an effect"):
         expr.compile_effect("double(2) += 1", T, MOVE)
+
+    # an action, which is a statement of its own
+    @expr.function(
+        "disclose_all",
+        (PARTY,),
+        NUMBER,
+        "Every secret of a party, to all.",
+        example="x",
+        action=True,
+    )
+    def _disclose_all(code, args):
+        fact = code.temp()
+        return [
+            f"for {fact} in {code.facts_by_party()}[{args[0].code}]:",
+            f"    w.reveal({fact}, -1)",
+        ]
+
+    world = World(state)
+    expr.compile_effect("disclose_all(a)", T, MOVE)(world, (0, 0, 1))
+    assert world.revealed == {(0, -1), (1, -1)}
+    with pytest.raises(ExprError, match=r"disclose_all\(\) is an effect, not a value"):
+        expr.compile_condition("disclose_all(a) > 0", T, MOVE)
     # the modding reference
-    row = "| `double(number)` | number | Twice a number. | `double(trust(a, b)) > 90` |"
-    assert row in docs.functions_section()
+    reference = docs.functions_section()
+    assert (
+        "| `double(number)` | number | Twice a number. | `double(trust(a, b)) > 90` |" in reference
+    )
+    assert (
+        "| `disclose_all(party)` | (an effect) | Every secret of a party, to all. | `x` |"
+        in reference
+    )
 
 
 def test_the_meter_functions_are_the_meter_table():
