@@ -421,6 +421,13 @@ def test_registering_a_function_is_all_it_takes(monkeypatch):
     )
 
 
+def test_a_function_cannot_be_registered_twice(monkeypatch):
+    monkeypatch.setattr(expr, "FUNCTIONS", dict(expr.FUNCTIONS))
+    with pytest.raises(ValueError, match=r"turn\(\) is registered twice"):
+        expr.function("turn", (), NUMBER, "Again.", example="turn()")(lambda code, args: "0")
+    assert expr.FUNCTIONS["turn"].doc == "The current turn, from 1."
+
+
 def test_the_meter_functions_are_the_meter_table():
     readable = [f for f in expr.FUNCTIONS.values() if f.meter]
     assert [f.name for f in readable] == [m.name for m in meters.METERS]

@@ -226,6 +226,8 @@ def function(
     """
 
     def register(emit: Emit) -> Emit:
+        if name in FUNCTIONS:  # a second emitter would silently replace the first
+            raise ValueError(f"the function {name}() is registered twice")
         FUNCTIONS[name] = Function(
             name, tuple(params), returns, doc, emit, meter, action, variadic, random, example
         )
