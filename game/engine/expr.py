@@ -6,8 +6,9 @@ Modders write short expressions::
     tension(north, south) += 10
     reveal(north, red_line)
 
-Each one is parsed **once, at load**, by the small recursive-descent parser below,
-checked, and compiled into a Python function ``fn(world, ctx)``. The parser accepts
+Each one is parsed and checked **once, at load**, by the small recursive-descent
+parser below, and becomes a Python function ``fn(world, ctx)``, generated from the
+checked expression and compiled the first time it runs. The parser accepts
 only numbers, ``true``/``false``, comparisons, ``and``/``or``/``not``, ``+ - * /``,
 parentheses, calls of the functions in :data:`FUNCTIONS`, and the ids that the
 scenario declares. Nothing else: there is no attribute access, no indexing, and
@@ -1095,8 +1096,8 @@ def _divide(a: float, b: float) -> float:
 #   the world's fields and methods, one of five builtins, or a made-up name. Even a
 #   bug in a template cannot import, call eval or open, touch a dunder or a string.
 # * The function runs with a namespace of its own tables and those five builtins,
-#   not the interpreter's, and it is made from the code object with
-#   types.FunctionType: nothing is handed to eval or exec.
+#   not the interpreter's. It is made with types.FunctionType and given its
+#   verified code object at its first call: nothing is handed to eval or exec.
 
 _BUILTINS: dict[str, Any] = {"abs": abs, "max": max, "min": min, "range": range, "sum": sum}
 _ATTRIBUTES = frozenset(
@@ -1138,9 +1139,29 @@ def _code_object(source: str) -> types.CodeType:
 
 
 def _assemble(lines: Sequence[str], code: Code) -> Callable[[Any, tuple], Any]:
-    """The Python function ``(w, c)`` whose body is ``lines``, reading ``code``'s names."""
+    """The Python function ``(w, c)`` whose body is ``lines``, reading ``code``'s names.
+
+    It is compiled the first time it runs, not now: a crisis loaded to be listed in
+    the catalogue or checked by ``envoy validate`` never pays for compiling its
+    expressions, and one that is played pays once for each expression it reaches.
+    """
     source = "def expression(w, c):\n" + "".join(f"    {line}\n" for line in lines)
-    return types.FunctionType(_code_object(source), {"__builtins__": _BUILTINS, **code.names})
+    names = {"__builtins__": _BUILTINS, **code.names, "_source": source}
+    names["_compile_first"] = _compile_first
+    function = types.FunctionType(_first_call.__code__, names, "expression")
+    names["_self"] = function
+    return function
+
+
+def _first_call(w, c):
+    # The code of every generated function until its first call; _self is the function.
+    return _compile_first(_self, w, c)  # noqa: F821 (names of the function's own namespace)
+
+
+def _compile_first(function: types.FunctionType, w: Any, c: tuple) -> Any:
+    """Give the function its generated code, then run it."""
+    function.__code__ = _code_object(function.__globals__["_source"])
+    return function(w, c)
 
 
 # ------------------------------------------------------------------- effects
@@ -1245,10 +1266,11 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         )
     parser.take()
     fn = FUNCTIONS.get(start.text)
-    changeable = [n for n, f in FUNCTIONS.items() if f.meter or f.action]
     if fn is None:
         parser.report(
-            f"unknown function '{start.text}'", start.offset, did_you_mean(start.text, changeable)
+            f"unknown function '{start.text}'",
+            start.offset,
+            did_you_mean(start.text, _changeable()),
         )
         parser.skip_arguments()
         if parser.accept(*_ASSIGN):
@@ -1259,7 +1281,7 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         parser.report(
             f"{fn.name}() cannot be changed by an effect",
             start.offset,
-            "effects change: " + ", ".join(changeable),
+            "effects change: " + ", ".join(_changeable()),
         )
     args = parser.arguments(fn)
     parser.check_arity(fn, args, start)
@@ -1293,6 +1315,11 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
     _check_change(parser, fn, op.text, value)
     parser.notes.changed.add((fn.name, *(a.name for a in args)))
     return _assemble(_meter_change(parser.code, fn, args, op.text, value), parser.code)
+
+
+def _changeable() -> list[str]:
+    """The functions an effect may name, for hints."""
+    return [name for name, f in FUNCTIONS.items() if f.meter or f.action]
 
 
 def _nothing(w, c) -> None:
