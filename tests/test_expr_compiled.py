@@ -449,3 +449,16 @@ def test_generated_code_that_reaches_further_than_the_templates_is_refused(sourc
     expr._code_object.cache_clear()
     with pytest.raises(AssertionError, match="generated code"):
         expr._code_object(source)
+
+
+def test_loading_a_crisis_compiles_nothing_until_an_expression_runs():
+    expr._code_object.cache_clear()
+    scenario = compile_dict(lab_dict())
+    assert expr._code_object.cache_info().currsize == 0  # listing or validating is cheap
+    state, _ = new_game(scenario, seed=1)
+    info = expr._code_object.cache_info()
+    assert scenario.peace(state, ()) is False
+    assert scenario.peace(state, ()) is False
+    # compiled once, at the first call, and kept
+    after = expr._code_object.cache_info()
+    assert (after.currsize, after.hits) == (info.currsize + 1, info.hits)
