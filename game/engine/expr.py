@@ -6,30 +6,36 @@ Modders write short expressions::
     tension(north, south) += 10
     reveal(north, red_line)
 
-Each one is parsed **once, at load**, by the small recursive-descent parser below
-and compiled into a Python closure ``fn(world, ctx)``. The parser accepts only
-numbers, ``true``/``false``, comparisons, ``and``/``or``/``not``, ``+ - * /``,
+Each one is parsed and checked **once, at load**, by the small recursive-descent
+parser below, and becomes a Python function ``fn(world, ctx)``, generated from the
+checked expression and compiled the first time it runs. The parser accepts
+only numbers, ``true``/``false``, comparisons, ``and``/``or``/``not``, ``+ - * /``,
 parentheses, calls of the functions in :data:`FUNCTIONS`, and the ids that the
 scenario declares. Nothing else: there is no attribute access, no indexing, and
-scenario text never reaches ``eval`` or ``exec``.
+scenario text never reaches ``eval``, ``exec`` or ``compile`` (see
+:func:`_assemble` for how the function is built from the checked expression).
 
 ``world`` is anything with the game's meters as indexable sequences
 (:class:`~game.engine.state.GameState` for reading, the resolver's scratch world
 for writing). ``ctx`` is a tuple of indices bound to the names of a
 :class:`Scope`, such as ``self`` (the acting envoy) or ``target``.
 
-The function registry is the one place where a function is added; MODDING.md's
-language reference is generated from it.
+The function registry is the one place where a function is added (see
+:func:`function`); MODDING.md's language reference is generated from it.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import re
+import types
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NoReturn
 
 import attrs
+
+from game.engine import meters
 
 NUMBER = "number"
 BOOL = "bool"
@@ -144,9 +150,6 @@ class IdTables:
             return self.counters
         return tuple(dict.fromkeys(fact for _, fact in self.facts))
 
-    def index(self, kind: str, name: str) -> int:
-        return self.names(kind).index(name)
-
     def fact_index(self, party: int, fact: str) -> int:
         for i, (p, f) in enumerate(self.facts):
             if p == party and f == fact:
@@ -172,20 +175,25 @@ class Scope:
 
 # --------------------------------------------------------------------- registry
 
+#: Writes the Python of one checked call from the :class:`Code` being generated and
+#: the call's checked arguments: an expression for a reading, statements for an action.
+Emit = Callable[["Code", Sequence["Node"]], "str | list[str]"]
+
 
 @attrs.frozen
 class Function:
-    """One function of the language.
+    """One function of the language, and the code a call of it compiles to.
 
     ``meter`` functions name a value that effects may change with ``+=``, ``-=``
-    or ``=``; ``action`` functions are effects on their own; the rest are read
-    only.
+    or ``=``: there is one for each row of :data:`game.engine.meters.METERS`.
+    ``action`` functions are effects on their own; the rest are read only.
     """
 
     name: str
     params: tuple[str, ...]
     returns: str
     doc: str
+    emit: Emit = attrs.field(eq=False, repr=False)
     meter: bool = False
     action: bool = False
     variadic: bool = False
@@ -196,215 +204,349 @@ class Function:
 FUNCTIONS: dict[str, Function] = {}
 
 
-def _register(fn: Function) -> None:
-    FUNCTIONS[fn.name] = fn
+def function(
+    name: str,
+    params: Sequence[str],
+    returns: str,
+    doc: str,
+    *,
+    example: str,
+    meter: bool = False,
+    action: bool = False,
+    variadic: bool = False,
+    random: bool = False,
+) -> Callable[[Emit], Emit]:
+    """Register the decorated emitter as the function ``name`` of the language.
+
+    This is all it takes to add a function: the parser and the checker read its
+    ``params`` and ``returns``, the compiler calls the emitter, and the modding
+    reference prints its ``doc`` and ``example``. The emitter writes Python from
+    the arguments' generated ``code`` (never from scenario text), and reads any
+    table it needs through :meth:`Code.bind`. ``meter`` is for the rows of the
+    meter table, which registers them below; a new meter is a row there.
+    """
+
+    def register(emit: Emit) -> Emit:
+        if name in FUNCTIONS:  # a second emitter would silently replace the first
+            raise ValueError(f"the function {name}() is registered twice")
+        FUNCTIONS[name] = Function(
+            name, tuple(params), returns, doc, emit, meter, action, variadic, random, example
+        )
+        return emit
+
+    return register
 
 
-for _fn in (
-    Function(
-        "tension",
-        (PARTY, PARTY),
-        NUMBER,
-        "How close two parties are to armed conflict, 0..100.",
-        meter=True,
-        example="tension(norland, sudmark) >= 60",
-    ),
-    Function(
-        "trust",
-        (PARTY, PARTY),
-        NUMBER,
-        "How much two parties believe each other, 0..100.",
-        meter=True,
-        example="trust(norland, sudmark) += 5",
-    ),
-    Function(
-        "pressure",
-        (PARTY, PARTY),
-        NUMBER,
-        "How much tension drifts up each turn on a relation.",
-        meter=True,
-        example="pressure(norland, sudmark) -= 1",
-    ),
-    Function(
-        "hotline",
-        (PARTY, PARTY),
-        NUMBER,
-        "Turns left on an open hotline between two parties (0 when closed). Set it to open one.",
-        meter=True,
-        example="hotline(a, b) = 3",
-    ),
-    Function(
-        "standing",
-        (SEAT, PARTY),
-        NUMBER,
-        "How far a party trusts an envoy, 0..100.",
-        meter=True,
-        example="standing(self, target) += 4",
-    ),
-    Function(
-        "capital",
-        (SEAT,),
-        NUMBER,
-        "An envoy's political capital left this turn.",
-        meter=True,
-        example="capital(self) -= 2",
-    ),
-    Function(
-        "posture",
-        (PARTY,),
-        NUMBER,
-        "A party's posture, 0 dove .. 100 hawk.",
-        meter=True,
-        example="posture(norland) >= 70",
-    ),
-    Function(
-        "resolve",
-        (PARTY,),
-        NUMBER,
-        "A party's resolve to hold out; sanctions wear it down, and accords come "
-        "easier when it is low.",
-        meter=True,
-        example="resolve(target) -= 8",
-    ),
-    Function(
-        "counter",
-        (COUNTER,),
-        NUMBER,
-        "A number the scenario declares under `counters` and keeps itself.",
-        meter=True,
-        example="counter(incidents) += 1",
-    ),
-    Function("turn", (), NUMBER, "The current turn, from 1.", example="turn() >= 4"),
-    Function("turns_left", (), NUMBER, "Turns left after this one.", example="turns_left() <= 1"),
-    Function(
-        "signed", (ACCORD,), BOOL, "Whether an accord has been signed.", example="signed(ceasefire)"
-    ),
-    Function(
-        "accord_odds",
-        (ACCORD,),
-        NUMBER,
-        "The chance a proposal of this accord succeeds now: 0 unless its "
-        "`requires` holds, else its `chance`.",
-        example="accord_odds(target)",
-    ),
-    Function(
-        "revealed",
-        (PARTY, FACT),
-        BOOL,
-        "Whether a hidden fact is known: to everyone, or to the acting envoy.",
-        example="revealed(norland, red_line)",
-    ),
-    Function(
-        "represents",
-        (SEAT, PARTY),
-        BOOL,
-        "Whether an envoy speaks for a party.",
-        example="not represents(self, a)",
-    ),
-    Function(
-        "playing",
-        (SEAT,),
-        BOOL,
-        "Whether an envoy has a seat in this game.",
-        example="playing(kestrel_fm)",
-    ),
-    Function(
-        "max_tension",
-        (),
-        NUMBER,
-        "The highest tension of any relation.",
-        example="max_tension() >= 80",
-    ),
-    Function(
-        "min_trust", (), NUMBER, "The lowest trust of any relation.", example="min_trust() < 20"
-    ),
-    Function(
-        "min",
-        (NUMBER, NUMBER),
-        NUMBER,
-        "The smallest of two or more numbers.",
-        variadic=True,
-        example="min(standing(self, a), standing(self, b))",
-    ),
-    Function(
-        "max",
-        (NUMBER, NUMBER),
-        NUMBER,
-        "The largest of two or more numbers.",
-        variadic=True,
-        example="max(0, 40 - trust(a, b))",
-    ),
-    Function(
-        "abs",
-        (NUMBER,),
-        NUMBER,
-        "A number without its sign.",
-        example="abs(posture(a) - posture(b)) > 30",
-    ),
-    Function(
-        "chance",
-        (NUMBER,),
-        BOOL,
-        "True with probability p (0..1), drawn from the game's seeded dice. "
-        "Only in events and behaviours.",
-        random=True,
-        example="chance(0.25)",
-    ),
-    Function(
-        "sign",
-        (ACCORD,),
-        NUMBER,
-        "Sign an accord now, and apply its effects.",
-        action=True,
-        example="sign(ceasefire)",
-    ),
-    Function(
-        "reveal",
-        (PARTY, FACT),
-        NUMBER,
-        "Reveal a hidden fact to the acting envoy (to everyone outside a move).",
-        action=True,
-        example="reveal(target, red_line)",
-    ),
-    Function(
-        "disclose",
-        (PARTY, FACT),
-        NUMBER,
-        "Reveal a hidden fact to everyone.",
-        action=True,
-        example="disclose(norland, red_line)",
-    ),
-    Function(
-        "secrets",
-        (PARTY,),
-        NUMBER,
-        "How many of a party's hidden facts the acting envoy has not learned "
-        "(outside a move: that are not public).",
-        example="secrets(target) > 0",
-    ),
-    Function(
-        "reveal_next",
-        (PARTY,),
-        NUMBER,
-        "Reveal the first of a party's hidden facts the acting envoy has not learned "
-        "(to everyone outside a move).",
-        action=True,
-        example="reveal_next(target)",
-    ),
-    Function(
-        "disclose_next",
-        (PARTY,),
-        NUMBER,
-        "Reveal the first of a party's hidden facts that is not public yet, to everyone.",
-        action=True,
-        example="disclose_next(target)",
-    ),
-):
-    _register(_fn)
+class Code:
+    """The Python being generated for one expression, and the names it may read.
 
-# Meter ranges other than the 0..100 of every meter are tunable in YAML rules;
-# the resolver clamps, the language only names.
-METERS = tuple(name for name, fn in FUNCTIONS.items() if fn.meter)
+    Besides ``w`` (the world) and ``c`` (the context tuple), generated code reads
+    only what :meth:`bind` names: tables of indices computed from the scenario's ids.
+    """
+
+    def __init__(self, tables: IdTables, scope: Scope):
+        self.tables = tables
+        self.scope = scope
+        self.names: dict[str, Any] = {}
+        self._temps = 0
+
+    def bind(self, value: Any, stem: str) -> str:
+        """The name under which the generated code reads ``value``."""
+        for name, bound in self.names.items():
+            if bound is value:
+                return name
+        name = f"_{stem}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def temp(self) -> str:
+        """A fresh local variable of the generated function."""
+        self._temps += 1
+        return f"_t{self._temps}"
+
+    @property
+    def seat(self) -> str:
+        """The acting envoy in this scope, or -1 (the public) where there is none."""
+        if self.scope.names.get("self") != SEAT:
+            return "-1"
+        return f"c[{self.scope.slot('self')}]"
+
+    def facts_by_party(self) -> str:
+        t = self.tables
+        by_party = tuple(
+            tuple(i for i, (p, _) in enumerate(t.facts) if p == party)
+            for party in range(len(t.parties))
+        )
+        return self.bind(by_party, "facts")
+
+    def fact(self, party: Node, fact: Node) -> str:
+        """The index of a party's fact, or -1 where a party named at run time has none."""
+        if isinstance(party.const, int):
+            return str(self.tables.fact_index(party.const, fact.const))
+        index = {p: i for i, (p, f) in enumerate(self.tables.facts) if f == fact.const}
+        return f"{self.bind(index, 'fact')}.get({party.code}, -1)"
+
+    def standing_key(self, seat: str, party: str) -> str:
+        return f"{seat} * {len(self.tables.parties)} + {party}"
+
+
+# The meters, from the one meter table: a meter of each subject is named by these ids.
+_SUBJECT_PARAMS: dict[str, tuple[str, ...]] = {
+    "relation": (PARTY, PARTY),
+    "standing": (SEAT, PARTY),
+    "envoy": (SEAT,),
+    "party": (PARTY,),
+    "counter": (COUNTER,),
+}
+
+
+def _meter_reader(meter: meters.Meter) -> Emit:
+    field = meter.field
+    if meter.subject == "relation":
+
+        def read(code: Code, args: Sequence[Node]) -> str:
+            a, b = args
+            if isinstance(a.const, int) and isinstance(b.const, int):
+                return f"w.{field}[{code.tables.relation_of[a.const][b.const]}]"
+            index, table = code.temp(), code.bind(code.tables.relation_of, "relation")
+            pair = f"{table}[{a.code}][{b.code}]"
+            return f"(w.{field}[{index}] if ({index} := {pair}) >= 0 else 0)"
+
+    elif meter.subject == "standing":
+
+        def read(code: Code, args: Sequence[Node]) -> str:
+            return f"w.{field}[{code.standing_key(args[0].code, args[1].code)}]"
+
+    else:
+
+        def read(code: Code, args: Sequence[Node]) -> str:
+            return f"w.{field}[{args[0].code}]"
+
+    return read
+
+
+for _meter in meters.METERS:
+    function(
+        _meter.name,
+        _SUBJECT_PARAMS[_meter.subject],
+        NUMBER,
+        _meter.description,
+        example=_meter.example,
+        meter=True,
+    )(_meter_reader(_meter))
+
+
+@function("turn", (), NUMBER, "The current turn, from 1.", example="turn() >= 4")
+def _turn(code: Code, args: Sequence[Node]) -> str:
+    return "w.turn"
+
+
+@function("turns_left", (), NUMBER, "Turns left after this one.", example="turns_left() <= 1")
+def _turns_left(code: Code, args: Sequence[Node]) -> str:
+    return "(w.last_turn - w.turn)"
+
+
+@function(
+    "signed", (ACCORD,), BOOL, "Whether an accord has been signed.", example="signed(ceasefire)"
+)
+def _signed(code: Code, args: Sequence[Node]) -> str:
+    return f"(w.signed[{args[0].code}] > 0)"
+
+
+@function(
+    "accord_odds",
+    (ACCORD,),
+    NUMBER,
+    "The chance a proposal of this accord succeeds now: 0 unless its "
+    "`requires` holds, else its `chance`.",
+    example="accord_odds(target)",
+)
+def _accord_odds(code: Code, args: Sequence[Node]) -> str:
+    return f"w.scenario.accord_odds(w, {args[0].code})"
+
+
+@function(
+    "revealed",
+    (PARTY, FACT),
+    BOOL,
+    "Whether a hidden fact is known: to everyone, or to the acting envoy.",
+    example="revealed(norland, red_line)",
+)
+def _revealed(code: Code, args: Sequence[Node]) -> str:
+    return f"w.knows({code.fact(*args)}, {code.seat})"
+
+
+@function(
+    "represents",
+    (SEAT, PARTY),
+    BOOL,
+    "Whether an envoy speaks for a party.",
+    example="not represents(self, a)",
+)
+def _represents(code: Code, args: Sequence[Node]) -> str:
+    return f"(w.scenario.envoy_party[{args[0].code}] == {args[1].code})"
+
+
+@function(
+    "playing",
+    (SEAT,),
+    BOOL,
+    "Whether an envoy has a seat in this game.",
+    example="playing(kestrel_fm)",
+)
+def _playing(code: Code, args: Sequence[Node]) -> str:
+    return f"({args[0].code} in w.seats)"
+
+
+@function(
+    "max_tension",
+    (),
+    NUMBER,
+    "The highest tension of any relation.",
+    example="max_tension() >= 80",
+)
+def _max_tension(code: Code, args: Sequence[Node]) -> str:
+    return "max(w.tension, default=0)"
+
+
+@function("min_trust", (), NUMBER, "The lowest trust of any relation.", example="min_trust() < 20")
+def _min_trust(code: Code, args: Sequence[Node]) -> str:
+    return "min(w.trust, default=0)"
+
+
+@function(
+    "min",
+    (NUMBER, NUMBER),
+    NUMBER,
+    "The smallest of two or more numbers.",
+    variadic=True,
+    example="min(standing(self, a), standing(self, b))",
+)
+def _min(code: Code, args: Sequence[Node]) -> str:
+    return f"min({', '.join(a.code for a in args)})"
+
+
+@function(
+    "max",
+    (NUMBER, NUMBER),
+    NUMBER,
+    "The largest of two or more numbers.",
+    variadic=True,
+    example="max(0, 40 - trust(a, b))",
+)
+def _max(code: Code, args: Sequence[Node]) -> str:
+    return f"max({', '.join(a.code for a in args)})"
+
+
+@function(
+    "abs",
+    (NUMBER,),
+    NUMBER,
+    "A number without its sign.",
+    example="abs(posture(a) - posture(b)) > 30",
+)
+def _abs(code: Code, args: Sequence[Node]) -> str:
+    return f"abs({args[0].code})"
+
+
+@function(
+    "chance",
+    (NUMBER,),
+    BOOL,
+    "True with probability p (0..1), drawn from the game's seeded dice. "
+    "Only in events and behaviours.",
+    random=True,
+    example="chance(0.25)",
+)
+def _chance(code: Code, args: Sequence[Node]) -> str:
+    return f"(w.roll() < {args[0].code})"
+
+
+@function(
+    "sign",
+    (ACCORD,),
+    NUMBER,
+    "Sign an accord now, and apply its effects.",
+    action=True,
+    example="sign(ceasefire)",
+)
+def _sign(code: Code, args: Sequence[Node]) -> list[str]:
+    return [f"w.sign({args[0].code})"]
+
+
+@function(
+    "reveal",
+    (PARTY, FACT),
+    NUMBER,
+    "Reveal a hidden fact to the acting envoy (to everyone outside a move).",
+    action=True,
+    example="reveal(target, red_line)",
+)
+def _reveal(code: Code, args: Sequence[Node]) -> list[str]:
+    return [f"w.reveal({code.fact(*args)}, {code.seat})"]
+
+
+@function(
+    "disclose",
+    (PARTY, FACT),
+    NUMBER,
+    "Reveal a hidden fact to everyone.",
+    action=True,
+    example="disclose(norland, red_line)",
+)
+def _disclose(code: Code, args: Sequence[Node]) -> list[str]:
+    return [f"w.reveal({code.fact(*args)}, -1)"]
+
+
+@function(
+    "secrets",
+    (PARTY,),
+    NUMBER,
+    "How many of a party's hidden facts the acting envoy has not learned "
+    "(outside a move: that are not public).",
+    example="secrets(target) > 0",
+)
+def _secrets(code: Code, args: Sequence[Node]) -> str:
+    facts, fact = code.facts_by_party(), code.temp()
+    return f"sum(1 for {fact} in {facts}[{args[0].code}] if not w.knows({fact}, {code.seat}))"
+
+
+def _reveal_first(code: Code, party: str, seat: str) -> list[str]:
+    """Reveal the first fact of a party that ``seat`` does not know."""
+    fact, who = code.temp(), code.temp()
+    return [
+        f"{who} = {seat}",
+        f"for {fact} in {code.facts_by_party()}[{party}]:",
+        f"    if not w.knows({fact}, {who}):",
+        f"        w.reveal({fact}, {who})",
+        "        break",
+    ]
+
+
+@function(
+    "reveal_next",
+    (PARTY,),
+    NUMBER,
+    "Reveal the first of a party's hidden facts the acting envoy has not learned "
+    "(to everyone outside a move).",
+    action=True,
+    example="reveal_next(target)",
+)
+def _reveal_next(code: Code, args: Sequence[Node]) -> list[str]:
+    return _reveal_first(code, args[0].code, code.seat)
+
+
+@function(
+    "disclose_next",
+    (PARTY,),
+    NUMBER,
+    "Reveal the first of a party's hidden facts that is not public yet, to everyone.",
+    action=True,
+    example="disclose_next(target)",
+)
+def _disclose_next(code: Code, args: Sequence[Node]) -> list[str]:
+    return _reveal_first(code, args[0].code, "-1")
+
 
 # ------------------------------------------------------------------------ lexer
 
@@ -464,14 +606,21 @@ def tokenize(text: str, errors: list[ExprError]) -> list[Token]:
 
 #: Most problems reported for one expression; past this the rest is noise.
 MAX_ERRORS = 20
+#: The longest number, in characters; the meters go from 0 to 100.
+MAX_DIGITS = 20
 
 
 @attrs.frozen
 class Node:
-    """A parsed expression: its type, its compiled closure and where it starts."""
+    """A parsed and checked expression: its type, its Python and where it starts.
+
+    ``code`` is a Python expression over ``w`` and ``c`` and the names bound in
+    the expression's :class:`Code`; None where there is nothing to run (a fact,
+    ``all``, or a part with errors).
+    """
 
     type: str  # number, bool, or an id kind
-    fn: Fn | None
+    code: str | None
     offset: int
     const: Any = None  # the value, when known at compile time
     name: str = ""  # the id or function name, for messages
@@ -481,8 +630,17 @@ class Node:
     broken: bool = False
 
 
-def _const(value: Any, type_: str, offset: int) -> Node:
-    return Node(type_, lambda w, c, v=value: v, offset, const=value)
+def _const(value: bool | int | float, type_: str, offset: int) -> Node:
+    # repr of a bool, an int or a finite float is a Python literal of the same value.
+    return Node(type_, f"({value!r})", offset, const=value)
+
+
+def _join(type_: str, template: str, left: Node, right: Node) -> Node:
+    """An operator's node, its code made from its operands' (None if either has none)."""
+    code = None
+    if left.code is not None and right.code is not None:
+        code = template.format(left.code, right.code)
+    return Node(type_, code, left.offset)
 
 
 def _broken(type_: str, offset: int) -> Node:
@@ -502,6 +660,7 @@ class _Parser:
         self.tables = tables
         self.scope = scope
         self.notes = notes if notes is not None else Notes()
+        self.code = Code(tables, scope)
         self.warnings: list[ExprError] = []
         if self.errors:  # the text is not made of the language's tokens: parsing it is noise
             raise self.failure()
@@ -586,8 +745,7 @@ class _Parser:
             right = self.conjunction()
             self.need(left, BOOL, "or")
             self.need(right, BOOL, "or")
-            lf, rf = left.fn, right.fn
-            left = Node(BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) or rf(w, c), left.offset)
+            left = _join(BOOL, "({} or {})", left, right)
         return left
 
     def conjunction(self) -> Node:
@@ -596,8 +754,7 @@ class _Parser:
             right = self.negation()
             self.need(left, BOOL, "and")
             self.need(right, BOOL, "and")
-            lf, rf = left.fn, right.fn
-            left = Node(BOOL, lambda w, c, lf=lf, rf=rf: lf(w, c) and rf(w, c), left.offset)
+            left = _join(BOOL, "({} and {})", left, right)
         return left
 
     def negation(self) -> Node:
@@ -605,8 +762,8 @@ class _Parser:
         if token:
             inner = self.negation()
             self.need(inner, BOOL, "not")
-            f = inner.fn
-            return Node(BOOL, lambda w, c, f=f: not f(w, c), token.offset)
+            code = None if inner.code is None else f"(not {inner.code})"
+            return Node(BOOL, code, token.offset)
         return self.comparison()
 
     _COMPARE = {
@@ -634,8 +791,8 @@ class _Parser:
             self.take()
             self.sum()
         self.check_settled(token.text, left, right)
-        op, lf, rf = self._COMPARE[token.text], left.fn, right.fn
-        return Node(BOOL, lambda w, c: op(lf(w, c), rf(w, c)), left.offset)
+        # Each side is parenthesised, so Python never chains two comparisons.
+        return _join(BOOL, f"({{}} {token.text} {{}})", left, right)
 
     def check_settled(self, op: str, left: Node, right: Node) -> None:
         """Warn where a comparison of a value with a constant is settled by the value's
@@ -646,7 +803,7 @@ class _Parser:
         value, const = (left, right.const) if right.const is not None else (right, left.const)
         if not isinstance(const, int | float) or isinstance(const, bool):
             return
-        span = self.notes.ranges.get(value.name) if value.fn is not None else None
+        span = self.notes.ranges.get(value.name) if value.code is not None else None
         if span is None:
             return
         low, high, why = span
@@ -673,11 +830,7 @@ class _Parser:
             right = self.product()
             self.need(left, NUMBER, token.text)
             self.need(right, NUMBER, token.text)
-            lf, rf = left.fn, right.fn
-            if token.text == "+":
-                left = Node(NUMBER, lambda w, c, lf=lf, rf=rf: lf(w, c) + rf(w, c), left.offset)
-            else:
-                left = Node(NUMBER, lambda w, c, lf=lf, rf=rf: lf(w, c) - rf(w, c), left.offset)
+            left = _join(NUMBER, f"({{}} {token.text} {{}})", left, right)
         return left
 
     def product(self) -> Node:
@@ -686,13 +839,12 @@ class _Parser:
             right = self.unary()
             self.need(left, NUMBER, token.text)
             self.need(right, NUMBER, token.text)
-            lf, rf = left.fn, right.fn
             if token.text == "*":
-                left = Node(NUMBER, lambda w, c, lf=lf, rf=rf: lf(w, c) * rf(w, c), left.offset)
+                left = _join(NUMBER, "({} * {})", left, right)
+            elif isinstance(right.const, int | float) and right.const:
+                left = _join(NUMBER, "({} / {})", left, right)
             else:
-                left = Node(
-                    NUMBER, lambda w, c, lf=lf, rf=rf: _divide(lf(w, c), rf(w, c)), left.offset
-                )
+                left = _join(NUMBER, self.code.bind(_divide, "divide") + "({}, {})", left, right)
         return left
 
     def unary(self) -> Node:
@@ -704,14 +856,20 @@ class _Parser:
                 return inner
             if isinstance(inner.const, int | float):
                 return _const(-inner.const, NUMBER, token.offset)
-            f = inner.fn
-            return Node(NUMBER, lambda w, c, f=f: -f(w, c), token.offset)
+            code = None if inner.code is None else f"(-{inner.code})"
+            return Node(NUMBER, code, token.offset)
         return self.atom()
 
     def atom(self) -> Node:
         token = self.tok
         if token.kind == "num":
             self.take()
+            if len(token.text) > MAX_DIGITS:
+                # Past this, int() refuses the text and float() gives infinity.
+                self.report(
+                    "this number is too long", token.offset, f"write at most {MAX_DIGITS} digits"
+                )
+                return _broken(NUMBER, token.offset)
             value = float(token.text) if "." in token.text else int(token.text)
             return _const(value, NUMBER, token.offset)
         if token.kind == "op" and token.text == "(":
@@ -762,8 +920,7 @@ class _Parser:
             return _broken(fn.returns, token.offset)
         if self.errors or any(a.broken for a in args):
             return _broken(fn.returns, token.offset)  # never run, so not compiled
-        compiled = _compile_call(fn, args, self.tables, self.scope)
-        return Node(fn.returns, compiled, token.offset, name=fn.name)
+        return Node(fn.returns, fn.emit(self.code, args), token.offset, name=fn.name)
 
     def arguments(self, fn: Function) -> list[Node]:
         self.expect("(")
@@ -809,15 +966,14 @@ class _Parser:
                     token.offset,
                 )
                 return _broken(kind, token.offset)
-            slot = self.scope.slot(name)
-            return Node(kind, lambda w, c, s=slot: c[s], token.offset, name=name)
+            return Node(kind, f"c[{self.scope.slot(name)}]", token.offset, name=name)
         names = self.tables.names(kind)
         if name in names:
             self.notes.used.add((kind, name))
             if kind == FACT:
                 return Node(kind, None, token.offset, const=name, name=name)
             index = names.index(name)
-            return Node(kind, lambda w, c, i=index: i, token.offset, const=index, name=name)
+            return Node(kind, str(index), token.offset, const=index, name=name)
         hint = did_you_mean(name, [*names, *(n for n, k in self.scope.names.items() if k == kind)])
         self.report(f"unknown {KIND_WORDS[kind]} '{name}'", token.offset, hint)
         return _broken(kind, token.offset)
@@ -921,111 +1077,91 @@ def _divide(a: float, b: float) -> float:
     return a / b if b else 0
 
 
-# ------------------------------------------------------------ compiled calls
+# ------------------------------------------------------------ generated code
+
+# Why turning a scenario's expressions into Python is safe:
+#
+# * Scenario text never reaches the generated source. The source is this module's
+#   fixed templates, filled in with the Python literals of the numbers the
+#   tokenizer read as digits (the repr of an int or a finite float), the indices
+#   that declared ids were resolved to while checking, the fields of the meter
+#   table, and names this module makes up (_t1, _relation0...). An id becomes an
+#   integer; a fact's name is only a key of a table that the code reads by a
+#   made-up name.
+# * Only an expression that parsed and checked without a single error is built.
+# * Compiling runs nothing. Before the code can run, _verify inspects what it can
+#   reach: a function reaches the world only through its arguments, its constants
+#   and the names it looks up (globals, builtins, attributes, methods), so every
+#   constant must be a number or a boolean and every name one of a fixed list of
+#   the world's fields and methods, one of five builtins, or a made-up name. Even a
+#   bug in a template cannot import, call eval or open, touch a dunder or a string.
+# * The function runs with a namespace of its own tables and those five builtins,
+#   not the interpreter's. It is made with types.FunctionType and given its
+#   verified code object at its first call: nothing is handed to eval or exec.
+
+_BUILTINS: dict[str, Any] = {"abs": abs, "max": max, "min": min, "range": range, "sum": sum}
+_ATTRIBUTES = frozenset(
+    {m.field for m in meters.METERS}
+    | {"turn", "last_turn", "seats", "signed", "scenario", "envoy_party", "accord_odds"}
+    | {"knows", "roll", "set", "sign", "reveal", "get"}
+)
+#: The names Code makes up: temporaries and bound tables.
+_MADE_UP = re.compile(r"_[a-z]+[0-9]+")
+#: The names of keyword arguments (max(..., default=0)), which CPython keeps as constants.
+_KEYWORDS_USED = (("default",),)
 
 
-def _ids(args: Sequence[Node]) -> list[Fn]:
-    return [a.fn for a in args]
+def _verify(code: types.CodeType) -> None:
+    """Refuse compiled code that reaches beyond what the templates write (see above)."""
+    for name in code.co_names:
+        if not (name in _ATTRIBUTES or name in _BUILTINS or _MADE_UP.fullmatch(name)):
+            raise AssertionError(f"generated code reads {name!r}")
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            _verify(const)  # a generator expression
+        elif not (_is_number(const) or const is None or const in _KEYWORDS_USED):
+            raise AssertionError(f"generated code holds {const!r}")
 
 
-def _compile_call(fn: Function, args: list[Node], t: IdTables, scope: Scope) -> Fn:
-    name = fn.name
-    if name in ("tension", "trust", "pressure", "hotline"):
-        return _relation_reader(name, args, t)
-    if name == "standing":
-        (ga, gb) = _ids(args)
-        parties = len(t.parties)
-        return lambda w, c: w.standing[ga(w, c) * parties + gb(w, c)]
-    if name in ("capital", "posture", "resolve"):
-        (g,) = _ids(args)
-        return lambda w, c: getattr(w, name)[g(w, c)]
-    if name == "counter":
-        (g,) = _ids(args)
-        return lambda w, c: w.counters[g(w, c)]
-    if name == "turn":
-        return lambda w, c: w.turn
-    if name == "turns_left":
-        return lambda w, c: w.last_turn - w.turn
-    if name == "signed":
-        (g,) = _ids(args)
-        return lambda w, c: w.signed[g(w, c)] > 0
-    if name == "accord_odds":
-        (g,) = _ids(args)
-        return lambda w, c: w.scenario.accord_odds(w, g(w, c))
-    if name == "revealed":
-        return _revealed(args, t, scope)
-    if name == "secrets":
-        (g,) = _ids(args)
-        by_party, seat = _facts_by_party(t), _seat_reader(scope)
-        return lambda w, c: sum(1 for f in by_party[g(w, c)] if not w.knows(f, seat(c)))
-    if name == "represents":
-        (ga, gb) = _ids(args)
-        return lambda w, c: w.scenario.envoy_party[ga(w, c)] == gb(w, c)
-    if name == "playing":
-        (g,) = _ids(args)
-        return lambda w, c: g(w, c) in w.seats
-    if name == "max_tension":
-        return lambda w, c: max(w.tension, default=0)
-    if name == "min_trust":
-        return lambda w, c: min(w.trust, default=0)
-    if name in ("min", "max"):
-        fns = _ids(args)
-        pick = min if name == "min" else max
-        return lambda w, c: pick(f(w, c) for f in fns)
-    if name == "abs":
-        (f,) = _ids(args)
-        return lambda w, c: abs(f(w, c))
-    if name == "chance":
-        (f,) = _ids(args)
-        return lambda w, c: w.roll() < f(w, c)
-    raise AssertionError(f"{name} is an effect, not a value")  # pragma: no cover
+def _is_number(value: Any) -> bool:
+    if isinstance(value, tuple):  # CPython folds (3,) into one constant
+        return all(_is_number(v) for v in value)
+    return type(value) in (int, float, bool)
 
 
-def _relation_reader(meter: str, args: list[Node], t: IdTables) -> Fn:
-    a, b = args
-    if isinstance(a.const, int) and isinstance(b.const, int):
-        index = t.relation_of[a.const][b.const]
-        return lambda w, c: getattr(w, meter)[index]
-    ga, gb, table = a.fn, b.fn, t.relation_of
-
-    def read(w, c):
-        index = table[ga(w, c)][gb(w, c)]
-        return getattr(w, meter)[index] if index >= 0 else 0
-
-    return read
+@functools.lru_cache(maxsize=4096)
+def _code_object(source: str) -> types.CodeType:
+    """The verified code of one generated function; expressions written alike share it."""
+    module = compile(source, "<expression>", "exec")
+    function = next(k for k in module.co_consts if isinstance(k, types.CodeType))
+    _verify(function)
+    return function
 
 
-def _fact_getter(args: list[Node], t: IdTables) -> Fn:
-    party, fact = args
-    if isinstance(party.const, int):
-        index = t.fact_index(party.const, fact.name)
-        return lambda w, c: index
-    gp, fact_name = party.fn, fact.name
-    lookup = {(p, f): i for i, (p, f) in enumerate(t.facts)}
-    return lambda w, c: lookup.get((gp(w, c), fact_name), -1)
+def _assemble(lines: Sequence[str], code: Code) -> Callable[[Any, tuple], Any]:
+    """The Python function ``(w, c)`` whose body is ``lines``, reading ``code``'s names.
+
+    It is compiled the first time it runs, not now: a crisis loaded to be listed in
+    the catalogue or checked by ``envoy validate`` never pays for compiling its
+    expressions, and one that is played pays once for each expression it reaches.
+    """
+    source = "def expression(w, c):\n" + "".join(f"    {line}\n" for line in lines)
+    names = {"__builtins__": _BUILTINS, **code.names, "_source": source}
+    names["_compile_first"] = _compile_first
+    function = types.FunctionType(_first_call.__code__, names, "expression")
+    names["_self"] = function
+    return function
 
 
-def _facts_by_party(t: IdTables) -> tuple[tuple[int, ...], ...]:
-    return tuple(
-        tuple(i for i, (p, _) in enumerate(t.facts) if p == party)
-        for party in range(len(t.parties))
-    )
+def _first_call(w, c):
+    # The code of every generated function until its first call; _self is the function.
+    return _compile_first(_self, w, c)  # noqa: F821 (names of the function's own namespace)
 
 
-def _seat_reader(scope: Scope) -> Callable[[tuple], int]:
-    """The acting envoy in this scope, or -1 (the public) where there is none."""
-    if scope.names.get("self") != SEAT:
-        return lambda c: -1
-    slot = scope.slot("self")
-    return lambda c: c[slot]
-
-
-def _revealed(args: list[Node], t: IdTables, scope: Scope) -> Fn:
-    fact = _fact_getter(args, t)
-    if scope.names.get("self") != SEAT:
-        return lambda w, c: w.knows(fact(w, c), -1)
-    slot = scope.slot("self")
-    return lambda w, c: w.knows(fact(w, c), c[slot])
+def _compile_first(function: types.FunctionType, w: Any, c: tuple) -> Any:
+    """Give the function its generated code, then run it."""
+    function.__code__ = _code_object(function.__globals__["_source"])
+    return function(w, c)
 
 
 # ------------------------------------------------------------------- effects
@@ -1048,45 +1184,65 @@ class Effect:
         return f"{self.file}:{self.line}" if self.file else ""
 
 
-def _targets(node: Node, kind: str, t: IdTables) -> Callable[[Any, tuple], Sequence[int]]:
-    """The indices an effect target names: one, or every one for ``all``."""
-    if node.is_all:
-        if kind == SEAT:
-            return lambda w, c: w.seats
-        count = len(t.parties)
-        return lambda w, c: range(count)
-    f = node.fn
-    return lambda w, c: (f(w, c),)
+def _meter_change(
+    code: Code, fn: Function, args: Sequence[Node], mode: str, value: Node
+) -> list[str]:
+    """The statements of a meter effect: the amount first, then each key it changes."""
+    meter = meters.BY_NAME[fn.name]
+    field, name = meter.field, code.bind(meter.name, "meter")
+    if value.const is None:
+        delta = code.temp()
+        amount = [f"{delta} = {value.code}"]
+    else:
+        delta, amount = value.code, []
+
+    def change(key: str) -> str:
+        new = delta if mode == "=" else f"w.{field}[{key}] {mode[0]} {delta}"
+        return f"w.set({name}, {key}, {new})"
+
+    return [*amount, *_each_key(code, meter, args, change)]
 
 
-def _meter_keys(fn: Function, args: list[Node], t: IdTables) -> Callable[[Any, tuple], list[int]]:
-    """Compile the target of a meter effect into the meter keys it touches."""
-    name = fn.name
-    if fn.params == (PARTY, PARTY):
+def _each_key(
+    code: Code, meter: meters.Meter, args: Sequence[Node], change: Callable[[str], str]
+) -> list[str]:
+    """Statements that apply ``change`` to each key of the meter that ``args`` name, in
+    the order of the ids (``all`` is every relation of a party, every seat, every party)."""
+    t = code.tables
+    parties = len(t.parties)
+
+    def each(keys: str) -> list[str]:
+        key = code.temp()
+        return [f"for {key} in {keys}:", "    " + change(key)]
+
+    if meter.subject == "relation":
         a, b = args
         if a.is_all and b.is_all:
-            every = list(range(t.relation_count))
-            return lambda w, c: every
+            return each(f"range({t.relation_count})")
         if a.is_all or b.is_all:
             one = b if a.is_all else a
-            f, by_party = one.fn, t.relations_of_party
-            return lambda w, c: by_party[f(w, c)]
-        ga, gb, table = a.fn, b.fn, t.relation_of
-
-        def one_relation(w, c):
-            index = table[ga(w, c)][gb(w, c)]
-            return (index,) if index >= 0 else ()
-
-        return one_relation
-    if name == "standing":
-        seats, parties, count = (
-            _targets(args[0], SEAT, t),
-            _targets(args[1], PARTY, t),
-            len(t.parties),
-        )
-        return lambda w, c: [s * count + p for s in seats(w, c) for p in parties(w, c)]
-    kind = fn.params[0]
-    return _targets(args[0], kind, t)
+            return each(f"{code.bind(t.relations_of_party, 'touching')}[{one.code}]")
+        if isinstance(a.const, int) and isinstance(b.const, int):
+            index = t.relation_of[a.const][b.const]
+            return [change(str(index))] if index >= 0 else ["pass"]
+        key, table = code.temp(), code.bind(t.relation_of, "relation")
+        return [f"{key} = {table}[{a.code}][{b.code}]", f"if {key} >= 0:", "    " + change(key)]
+    if meter.subject == "standing":
+        seat, party = args
+        if not (seat.is_all or party.is_all):
+            return [change(code.standing_key(seat.code, party.code))]
+        s, p = code.temp(), code.temp()
+        seats = "w.seats" if seat.is_all else f"({seat.code},)"
+        of = f"range({parties})" if party.is_all else f"({party.code},)"
+        return [
+            f"for {s} in {seats}:",
+            f"    for {p} in {of}:",
+            "        " + change(code.standing_key(s, p)),
+        ]
+    (one,) = args
+    if one.is_all:
+        return each("w.seats" if meter.subject == "envoy" else f"range({parties})")
+    return [change(one.code)]
 
 
 _ASSIGN = ("+=", "-=", "=")
@@ -1101,7 +1257,6 @@ def compile_effect(
 
 
 def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
-    tables, scope = parser.tables, parser.scope
     start = parser.tok
     if start.kind != "name" or parser.tokens[1].text != "(":
         parser.fatal(
@@ -1111,10 +1266,11 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         )
     parser.take()
     fn = FUNCTIONS.get(start.text)
-    changeable = [n for n, f in FUNCTIONS.items() if f.meter or f.action]
     if fn is None:
         parser.report(
-            f"unknown function '{start.text}'", start.offset, did_you_mean(start.text, changeable)
+            f"unknown function '{start.text}'",
+            start.offset,
+            did_you_mean(start.text, _changeable()),
         )
         parser.skip_arguments()
         if parser.accept(*_ASSIGN):
@@ -1125,7 +1281,7 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         parser.report(
             f"{fn.name}() cannot be changed by an effect",
             start.offset,
-            "effects change: " + ", ".join(changeable),
+            "effects change: " + ", ".join(_changeable()),
         )
     args = parser.arguments(fn)
     parser.check_arity(fn, args, start)
@@ -1136,7 +1292,14 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         if parser.errors:
             return _nothing
         parser.notes.changed.add((fn.name, *(a.name for a in args)))
-        return _compile_action(fn, args, tables, scope)
+        return _assemble(fn.emit(parser.code, args), parser.code)
+    for arg, kind in zip(args, fn.params, strict=False):
+        if arg.is_all and kind not in (PARTY, SEAT):
+            parser.report(
+                f"'all' names every party or envoy, not every {KIND_WORDS[kind]}",
+                arg.offset,
+                f"name one, for example: {fn.example}",
+            )
     op = parser.accept(*_ASSIGN)
     if op is None:
         parser.fatal(
@@ -1151,16 +1314,12 @@ def _effect(parser: _Parser) -> Callable[[Any, tuple], None]:
         return _nothing
     _check_change(parser, fn, op.text, value)
     parser.notes.changed.add((fn.name, *(a.name for a in args)))
-    keys, amount, meter, mode = _meter_keys(fn, args, tables), value.fn, fn.name, op.text
+    return _assemble(_meter_change(parser.code, fn, args, op.text, value), parser.code)
 
-    def run(w, c):
-        delta = amount(w, c)
-        for key in keys(w, c):
-            current = w.get(meter, key)
-            new = delta if mode == "=" else current + delta if mode == "+=" else current - delta
-            w.set(meter, key, new)
 
-    return run
+def _changeable() -> list[str]:
+    """The functions an effect may name, for hints."""
+    return [name for name, f in FUNCTIONS.items() if f.meter or f.action]
 
 
 def _nothing(w, c) -> None:
@@ -1192,29 +1351,6 @@ def _check_change(parser: _Parser, fn: Function, mode: str, value: Node) -> None
         )
 
 
-def _compile_action(
-    fn: Function, args: list[Node], t: IdTables, scope: Scope
-) -> Callable[[Any, tuple], None]:
-    if fn.name == "sign":
-        (g,) = _ids(args)
-        return lambda w, c: w.sign(g(w, c))
-    seat = _seat_reader(scope) if fn.name.startswith("reveal") else (lambda c: -1)
-    if fn.name in ("reveal_next", "disclose_next"):
-        (g,) = _ids(args)
-        by_party = _facts_by_party(t)
-
-        def reveal_next(w, c):
-            who = seat(c)
-            for fact in by_party[g(w, c)]:
-                if not w.knows(fact, who):
-                    w.reveal(fact, who)
-                    return
-
-        return reveal_next
-    fact = _fact_getter(args, t)
-    return lambda w, c: w.reveal(fact(w, c), seat(c))
-
-
 def compile_condition(text: str, tables: IdTables, scope: Scope, notes: Notes | None = None) -> Fn:
     """Compile a condition (true or false)."""
     return _compile_value(text, tables, scope, notes, BOOL, "a condition")
@@ -1230,10 +1366,12 @@ def _compile_value(
 ) -> Fn:
     parser = _Parser(text, tables, scope, notes)
 
-    def parse() -> Fn:
+    def parse() -> Fn | None:
         node = parser.expression()
         parser.done()
         parser.need(node, kind, what)
-        return node.fn
+        if parser.errors:
+            return None  # never returned: run() raises them
+        return _assemble([f"return {node.code}"], parser.code)
 
     return parser.run(parse)

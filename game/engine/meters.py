@@ -36,7 +36,9 @@ class Meter:
     better: int
     #: The names of the ``Rules`` fields that bound it, or () for :data:`SCALE`.
     bounds: tuple[str, str] | tuple[()] = ()
+    #: What the modding reference says of it, and a line of the language that uses it.
     description: str = ""
+    example: str = ""
 
 
 METERS: tuple[Meter, ...] = (
@@ -47,6 +49,7 @@ METERS: tuple[Meter, ...] = (
         "Tension",
         -1,
         description="How close two parties are to armed conflict, 0..100.",
+        example="tension(norland, sudmark) >= 60",
     ),
     Meter(
         "trust",
@@ -55,6 +58,7 @@ METERS: tuple[Meter, ...] = (
         "Trust",
         +1,
         description="How much two parties believe each other, 0..100.",
+        example="trust(norland, sudmark) += 5",
     ),
     Meter(
         "pressure",
@@ -64,6 +68,7 @@ METERS: tuple[Meter, ...] = (
         -1,
         ("pressure_min", "pressure_max"),
         "How much tension drifts up each turn on a relation.",
+        example="pressure(norland, sudmark) -= 1",
     ),
     Meter(
         "hotline",
@@ -73,6 +78,7 @@ METERS: tuple[Meter, ...] = (
         +1,
         ("", "hotline_max"),
         "Turns left on an open hotline between two parties (0 when closed). Set it to open one.",
+        example="hotline(a, b) = 3",
     ),
     Meter(
         "standing",
@@ -81,6 +87,7 @@ METERS: tuple[Meter, ...] = (
         "Standing",
         +1,
         description="How far a party trusts an envoy, 0..100.",
+        example="standing(self, target) += 4",
     ),
     Meter(
         "capital",
@@ -90,6 +97,7 @@ METERS: tuple[Meter, ...] = (
         +1,
         ("capital_min", "capital_max"),
         "An envoy's political capital left this turn.",
+        example="capital(self) -= 2",
     ),
     Meter(
         "posture",
@@ -98,6 +106,7 @@ METERS: tuple[Meter, ...] = (
         "Posture",
         0,
         description="A party's posture, 0 dove .. 100 hawk.",
+        example="posture(norland) >= 70",
     ),
     Meter(
         "resolve",
@@ -107,6 +116,7 @@ METERS: tuple[Meter, ...] = (
         -1,
         description="A party's resolve to hold out; sanctions wear it down, and accords come "
         "easier when it is low.",
+        example="resolve(target) -= 8",
     ),
     Meter(
         "counter",
@@ -116,6 +126,7 @@ METERS: tuple[Meter, ...] = (
         0,
         ("counter_min", "counter_max"),
         "A number the scenario declares under `counters` and keeps itself.",
+        example="counter(incidents) += 1",
     ),
 )
 
