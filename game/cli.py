@@ -710,8 +710,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_text_demo(args: argparse.Namespace) -> int:
-    from game.ai.agents import make_agent
     from game.ai.play import agent_seed
+    from game.ai.policies import make_agent
     from game.engine.outcome import scores
     from game.engine.rules import apply, legal_actions, new_game
     from game.engine.view import player_view
