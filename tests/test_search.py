@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+import attrs
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -308,6 +309,41 @@ def test_the_reason_for_a_decision_reads_its_option(border):
             assert thinking.reason.startswith(head[thinking.result.option])
             return
     raise AssertionError("Border Incident puts the sanctions vote to the UN envoy on turn 3")
+
+
+@pytest.mark.parametrize(
+    ("factor", "words"),
+    [
+        (0.5, "halves how fast tension rises"),
+        (0.25, "slows how fast tension rises to 25% of its pace"),
+        (0.0, "stops tension rising"),
+    ],
+)
+def test_a_hotline_is_explained_by_the_crisis_own_factor(border, factor, words):
+    crisis = attrs.evolve(border, rules=attrs.evolve(border.rules, hotline_drift_factor=factor))
+    state, _ = new_game(crisis, 1)
+    # The full state: a player's view of a changed crisis is cached with the original's.
+    view = replace(state, pressure=(3,) * len(state.pressure))
+    after = replace(view, hotline=(3, *view.hotline[1:]))
+    gains, costs = search._consequences(view, after, 0, End("un_envoy"), "en")
+    assert [phrase for _, phrase in gains if "tension" in phrase] == [
+        f"{words} where tension is highest for 3 turns"
+        if view.tension[0] == max(view.tension)
+        else f"{words} between {crisis.parties[crisis.relations[0].a].name} and "
+        f"{crisis.parties[crisis.relations[0].b].name} for 3 turns"
+    ]
+    assert not costs
+
+
+def test_the_advisor_tells_a_student_what_the_tries_showed(border):
+    _, view, legal = opening(border)
+    thinking = think_through(SearchAgent(8), view, "un_envoy", legal)
+    reason = thinking.reason
+    assert " looks best: " in reason
+    tries = max(thinking.counts)
+    assert tries > 1 and set(thinking.counts) == {tries}
+    assert f"; played out {tries} times to the next turn, it did better than " in reason
+    assert reason == search.explain(thinking, "en")
 
 
 # ----------------------------------------------------------------- judging

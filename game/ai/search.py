@@ -52,6 +52,7 @@ class SearchTuning:
     accord_progress: float  # points per accord, times how far along it is
     margin: float  # how much a playout result must beat the quick look's favourite by
     frame_budget_ms: float  # thinking a board does in one frame
+    playout_work: int  # units of playout work one choice may take, in whole rounds
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SearchTuning:
@@ -69,10 +70,11 @@ class SearchTuning:
                 accord_progress=float(data["accord_progress"]),
                 margin=float(data["margin"]),
                 frame_budget_ms=float(data["frame_budget_ms"]),
+                playout_work=int(data["playout_work"]),
             )
         except (TypeError, ValueError) as error:
             raise TuningError(f"search: every entry must be a number ({error})") from None
-        for name in ("candidates", "depth"):
+        for name in ("candidates", "depth", "playout_work"):
             if getattr(tuning, name) < 1:
                 raise TuningError(f"search.{name} must be 1 or more")
         if tuning.rollouts < 0:
@@ -169,6 +171,7 @@ class SearchThinking(Thinking):
         self.totals: list[float] = []
         self.counts: list[int] = []
         self.actions = 0  # playout actions applied so far
+        self.work = 0  # units of playout work done so far
         self._jobs: list[tuple[int, int]] = []
         self._next_job = 0
         self._playout: _Playout | None = None
@@ -188,12 +191,17 @@ class SearchThinking(Thinking):
         if not self.candidates:
             self._look()
         elif self._playout is None:
-            self._start(*self._jobs[self._next_job])
-            self._next_job += 1
+            if self._over_budget():
+                del self._jobs[self._next_job :]
+            else:
+                self._start(*self._jobs[self._next_job])
+                self._next_job += 1
+                self.work += 1
         else:
             before = self._playout.actions
             self._playout.advance()
             self.actions += self._playout.actions - before
+            self.work += 1
         if self._playout is not None and self._playout.finished:
             self._finish()
         if self.candidates and self._playout is None and self._next_job >= len(self._jobs):
@@ -257,6 +265,19 @@ class SearchThinking(Thinking):
         self._job = (candidate, rollout)
         self._playout = _Playout(start, self.view.turn + self.tuning.depth, agents)
         self.actions += 1
+
+    def _over_budget(self) -> bool:
+        """Whether one more round of playouts would take the work past ``playout_work``.
+
+        Checked between rounds (a playout of every candidate, on the same dice),
+        so the candidates are always compared on as many tries each. The budget
+        counts units of work, never time, so it chooses the same on any machine.
+        """
+        per_round = len(self.candidates)
+        if self._next_job == 0 or self._next_job % per_round:
+            return False
+        rounds = self._next_job // per_round
+        return self.work * (rounds + 1) > self.tuning.playout_work * rounds
 
     def _finish(self) -> None:
         candidate, _ = self._job
@@ -424,7 +445,8 @@ def _consequences(
             where = " where tension is highest" if index == hottest else pair
             saved = turns * view.pressure[index] * (1 - hotline) * urgency * w.hotline
             words = f"{_drift_words(hotline)}{where} for {after.hotline[index]} turns"
-            (gains if saved > 0 else costs).append((abs(saved), words))
+            if saved:
+                (gains if saved > 0 else costs).append((abs(saved), words))
         if after.pressure[index] < view.pressure[index]:
             gains.append((w.slows_drift, f"slows how fast tension rises{pair}"))
     for index in range(len(scenario.parties)):
