@@ -413,7 +413,7 @@ def _consequences(
     for index, accord in enumerate(scenario.accords):
         name = _text(accord.name, lang)
         if after.signed[index] and not view.signed[index]:
-            signs = "signs it" if index == accord_aimed else f"signs the {name}"
+            signs = "gets it signed" if index == accord_aimed else f"gets the {name} signed"
             if scenario.peace(after, ()):
                 signs += " and settles the crisis"
             gains.append((w.signs, signs))
@@ -499,7 +499,7 @@ def _tries(thinking: SearchThinking, action: Action) -> str:
     means = dict(zip(thinking.candidates, thinking.means, strict=True))
     rival = max(others, key=lambda c: means[c])
     tries = max(thinking.counts)
-    ahead = "played out" if tries == 1 else f"played out {tries} times"
+    ahead = "played out " + {1: "once", 2: "twice"}.get(tries, f"{tries} times")
     turns = "the next turn" if thinking.tuning.depth == 1 else f"{thinking.tuning.depth} turns on"
     if means[action] >= means[rival]:
         return f"{ahead} to {turns}, it did better than {title(view, rival, lang)}"
