@@ -18,10 +18,12 @@ from game.ai.agents import evaluate
 from game.ai.policies import DIFFICULTIES, POLICIES, read_difficulties
 from game.ai.search import SearchAgent, SearchTuning
 from game.ai.tuning import TUNING, WEIGHTS, TuningError, read_weights
+from game.content.loader import load_scenario
 from game.engine.drift import drifts
 from game.engine.rules import legal_actions, new_game
 from game.engine.state import replace
 from game.engine.view import player_view
+from game.paths import SCENARIO_DIR
 from game.session import savecheck
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -187,3 +189,20 @@ def test_the_agents_do_not_import_each_other_nor_the_registry():
 def test_the_simulator_does_not_import_the_content_layer():
     used = imports(ROOT / "game" / "ai" / "simulate.py")
     assert not [name for name in used if name.startswith("game.content")]
+
+
+def test_the_hard_ai_on_a_crowded_crisis_stays_near_its_work_budget():
+    """Middle Power at Sea's first envoy plays before five others: the worst case."""
+    crisis = load_scenario(SCENARIO_DIR / "middle_power_at_sea.yaml").unwrap()
+    budget = search.DEFAULT_TUNING.playout_work
+    for seed in range(3):
+        state, _ = new_game(crisis, seed)
+        seat = crisis.envoys[state.active_seat].id
+        view = player_view(state, seat)
+        thinking = SearchAgent(seed).think(view, seat, legal_actions(view, seat))
+        thinking.finish()
+        rounds = max(thinking.counts)
+        assert set(thinking.counts) == {rounds}
+        # One round of playouts there is about the whole budget: no second one starts.
+        assert rounds == 1 < search.DEFAULT_TUNING.rollouts
+        assert budget / 2 < thinking.work < 2 * budget
