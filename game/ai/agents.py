@@ -20,6 +20,7 @@ from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
+from game.engine.model import Scenario
 from game.engine.rules import apply, preview
 from game.engine.state import GameState
 
@@ -59,6 +60,14 @@ class RandomAgent:
 
 
 # ------------------------------------------------------------------- greedy
+
+
+def quiet_failures(scenario: Scenario) -> frozenset[str]:
+    """The moves whose failure changes nothing (so a preview's failure is the view itself)."""
+    return scenario.memo(
+        "ai: moves that fail quietly",
+        lambda: frozenset(m.id for m in scenario.moves if not m.failure),
+    )
 
 
 def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
@@ -120,18 +129,22 @@ class GreedyAgent:
         return GreedyThinking(self, view, seat, legal)
 
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
-        return self.think(view, seat, legal).finish()
+        # The same units as GreedyThinking's, in one go: greedy envoys choose
+        # thousands of times in every search and simulation.
+        _needs_choice(seat, legal)
+        envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        now = evaluate(view, envoy, self.weights)
+        return self.pick(legal, [self.gain(view, envoy, a, now) for a in legal])
 
     def gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
         """The expected gain of an action over ``now``, the view's own value."""
         if isinstance(action, Play):
             seen = preview(view, action, entries=False)
             win = evaluate(seen.success, envoy, self.weights)
-            scenario = view.scenario
-            if scenario.moves[scenario.move_index(action.move)].failure:
-                lose = evaluate(seen.failure, envoy, self.weights)
-            else:
+            if action.move in quiet_failures(view.scenario):
                 lose = now  # a failure that does nothing leaves the view as it is
+            else:
+                lose = evaluate(seen.failure, envoy, self.weights)
             return seen.chance * win + (1 - seen.chance) * lose - now
         if isinstance(action, Decide):
             after, _ = apply(view, action)

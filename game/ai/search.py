@@ -32,7 +32,7 @@ from typing import Any
 
 import attrs
 
-from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
+from game.ai.agents import GreedyAgent, GreedyThinking, evaluate, quiet_failures
 from game.ai.thinking import Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
@@ -227,11 +227,10 @@ class SearchThinking(Thinking):
         if isinstance(action, Play):
             seen = preview(view, action, entries=False)
             win = judge(seen.success, envoy, tuning)
-            scenario = view.scenario
-            if scenario.moves[scenario.move_index(action.move)].failure:
-                lose = judge(seen.failure, envoy, tuning)
-            else:
+            if action.move in quiet_failures(view.scenario):
                 lose = self._here  # a failure that does nothing leaves the view as it is
+            else:
+                lose = judge(seen.failure, envoy, tuning)
             return seen.chance * win + (1 - seen.chance) * lose
         if isinstance(action, Decide):
             return judge(apply(view, action)[0], envoy, tuning)
