@@ -16,6 +16,7 @@ A bad argument gets one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import pathlib
@@ -466,10 +467,11 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         scenario = _load(name, folders)
         if scenario is None:
             return 1
-        path = find(name, folders)  # where worker processes read it again
+        # Worker processes that cannot start as copies of this one read it again.
+        load = functools.partial(_scenario_at, str(find(name, folders)))
         balances.append(
             sim.balance(
-                scenario, args.games, args.seed, policies, args.jobs, path, args.search_games
+                scenario, args.games, args.seed, policies, args.jobs, load, args.search_games
             )
         )
     if args.json:
@@ -485,6 +487,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 print()
             _print_balance(entry)
     return 0
+
+
+def _scenario_at(path: str):
+    """The scenario compiled from one file, or None (how a simulation's workers build it)."""
+    from game.content.loader import load_scenario
+
+    return load_scenario(path).scenario
 
 
 def _mods(args: argparse.Namespace) -> list[pathlib.Path]:
@@ -710,8 +719,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_text_demo(args: argparse.Namespace) -> int:
-    from game.ai.agents import make_agent
     from game.ai.play import agent_seed
+    from game.ai.policies import make_agent
     from game.engine.outcome import scores
     from game.engine.rules import apply, legal_actions, new_game
     from game.engine.view import player_view

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from game.ai.agents import GreedyAgent, RandomAgent, evaluate, make_agent
+from game.ai.agents import GreedyAgent, RandomAgent, evaluate
 from game.ai.play import play_game
+from game.ai.policies import make_agent
 from game.ai.simulate import simulate
 from game.engine.actions import Withdraw
 from game.engine.state import state_hash

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -10,6 +11,7 @@ from conftest import TEACHER, party
 from hypothesis import given
 from hypothesis import strategies as st
 
+from game.ai import simulate as simulate_module
 from game.ai.simulate import (
     BEGIN,
     END,
@@ -20,7 +22,7 @@ from game.ai.simulate import (
     spread,
     warnings,
 )
-from game.cli import main
+from game.cli import _scenario_at, main
 from game.content.loader import load_scenario
 from game.engine.rules import new_game
 from game.paths import SCENARIO_DIR
@@ -260,18 +262,38 @@ def test_the_targets_at_their_edges(tutorial):
     ]
 
 
+def untimed(report):
+    """A balance report without its timings, the one part that changes from run to run."""
+    for policy in report["policies"].values():
+        del policy["timing"]
+    return report
+
+
 def test_jobs_change_nothing_but_the_timing():
     path = SCENARIO_DIR / "border_incident.yaml"
     scenario = load_scenario(path).unwrap()
     alone = simulate(scenario, 20, seed=3, policy="random")
-    shared = simulate(scenario, 20, seed=3, policy="random", jobs=2, path=path)
+    shared = simulate(scenario, 20, seed=3, policy="random", jobs=2)
     del alone["timing"], shared["timing"]
     assert alone == shared
+    # Every policy's games share one pool, cut into tasks of different sizes.
+    policies = ("random", "greedy")
+    one = balance(scenario, 9, seed=2, policies=policies, search_games=3)
+    two = balance(scenario, 9, seed=2, policies=policies, jobs=2, search_games=3)
+    assert untimed(one) == untimed(two)
 
 
-def test_jobs_need_the_scenario_file(border):
-    with pytest.raises(ValueError, match="needs the scenario's file"):
-        simulate(border, 20, seed=3, policy="random", jobs=2)
+def test_workers_that_cannot_fork_build_the_scenario_with_the_loader(monkeypatch):
+    path = SCENARIO_DIR / "tutorial.yaml"
+    scenario = load_scenario(path).unwrap()
+    monkeypatch.setattr(simulate_module, "_can_fork", lambda: False)
+    with pytest.raises(ValueError, match="needs a loader of the scenario"):
+        simulate(scenario, 6, seed=3, policy="random", jobs=2)
+    load = functools.partial(_scenario_at, str(path))
+    spawned = simulate(scenario, 6, seed=3, policy="random", jobs=2, load=load)
+    alone = simulate(scenario, 6, seed=3, policy="random")
+    del alone["timing"], spawned["timing"]
+    assert alone == spawned
 
 
 # ------------------------------------------------------------------ markdown

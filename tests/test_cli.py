@@ -251,7 +251,7 @@ def test_text_demo_accepts_a_scenario_file(capsys):
 
 def test_policy_names_match_the_agents():
     """--policy lists its choices without loading the AI; they must be the real ones."""
-    from game.ai.agents import POLICIES
+    from game.ai.policies import POLICIES
     from game.cli import POLICY_NAMES
 
     assert set(POLICY_NAMES) == set(POLICIES)

@@ -20,7 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game import cli
-from game.ai.agents import DIFFICULTIES, RandomAgent
+from game.ai.agents import RandomAgent
+from game.ai.policies import DIFFICULTIES
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.content.schema import ID_PATTERN
 from game.engine.state import state_hash

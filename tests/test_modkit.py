@@ -13,8 +13,8 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from game.ai.agents import make_agent
 from game.ai.play import agent_seed
+from game.ai.policies import make_agent
 from game.cli import main
 from game.content import docs, mods, starter
 from game.content.jsonschema import library_schema, scenario_schema

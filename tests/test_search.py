@@ -6,22 +6,16 @@ from __future__ import annotations
 import re
 from importlib import resources
 
+import attrs
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.ai import search
-from game.ai.agents import (
-    DIFFICULTIES,
-    POLICIES,
-    GreedyAgent,
-    RandomAgent,
-    evaluate,
-    make_agent,
-    make_agent_for,
-)
+from game.ai import agents, search
+from game.ai.agents import GreedyAgent, RandomAgent, evaluate
 from game.ai.play import play_game
+from game.ai.policies import DIFFICULTIES, POLICIES, make_agent, make_agent_for
 from game.ai.search import DEFAULT_TUNING, SearchAgent, SearchTuning, judge, title
 from game.ai.simulate import simulate
 from game.engine.actions import Decide, End, Play
@@ -91,8 +85,12 @@ def test_the_search_numbers_come_from_the_yaml_file():
     data = yaml.safe_load(text)
     assert SearchTuning.from_dict(data["search"]) == DEFAULT_TUNING
     assert {d["policy"] for d in data["difficulties"].values()} <= set(POLICIES)
-    with pytest.raises(ValueError, match=r"search\.chunk must be 1 or more"):
-        SearchTuning.from_dict({**data["search"], "chunk": 0})
+    with pytest.raises(ValueError, match=r"search\.depth must be 1 or more"):
+        SearchTuning.from_dict({**data["search"], "depth": 0})
+    with pytest.raises(ValueError, match=r"search\.chunk: not a known entry"):
+        SearchTuning.from_dict({**data["search"], "chunk": 8})
+    with pytest.raises(ValueError, match=r"search\.margin: missing"):
+        SearchTuning.from_dict({k: v for k, v in data["search"].items() if k != "margin"})
 
 
 # ---------------------------------------------------------------- legality
@@ -152,9 +150,11 @@ def test_a_whole_search_game_repeats_exactly(border):
 # --------------------------------------------------------------- thinking
 
 
-def test_one_step_of_thinking_is_bounded(border, monkeypatch):
+def test_one_step_of_thinking_is_one_small_unit(border, monkeypatch):
+    """A step without a deadline is one unit: one preview of a move, or one playout action."""
     applied, previews = [], []
     real_apply, real_preview = search.apply, search.preview
+    real_agent_preview = agents.preview
 
     def counting_apply(state, action):
         applied.append(action)
@@ -164,8 +164,13 @@ def test_one_step_of_thinking_is_bounded(border, monkeypatch):
         previews.append(action)
         return real_preview(state, action, **options)
 
+    def counting_agent_preview(state, action, **options):
+        previews.append(action)
+        return real_agent_preview(state, action, **options)
+
     monkeypatch.setattr(search, "apply", counting_apply)
     monkeypatch.setattr(search, "preview", counting_preview)
+    monkeypatch.setattr(agents, "preview", counting_agent_preview)
     _, view, legal = opening(border)
     thinking = SearchAgent(2).think(view, "un_envoy", legal)
     per_step = []
@@ -176,13 +181,72 @@ def test_one_step_of_thinking_is_bounded(border, monkeypatch):
         per_step.append((len(applied), len(previews)))
         if finished:
             break
-    chunk = DEFAULT_TUNING.chunk
     plays = sum(isinstance(a, Play) for a in legal)
-    assert per_step[0] == (0, plays)  # the quick look: one preview per move, nothing applied
-    assert len(per_step) > 2
-    assert all(count <= chunk and not seen for count, seen in per_step[1:])
-    assert sum(count for count, _ in per_step) == thinking.actions
-    assert thinking.actions > chunk  # so the bound above was tested, not idle
+    look = per_step[: plays + 1]
+    assert all(count == (0, 1) for count in look[:plays])  # the quick look: a preview a step
+    assert all(moved + seen <= 1 for moved, seen in per_step)
+    assert sum(moved for moved, _ in per_step) == thinking.actions
+    assert thinking.actions > 10 and len(per_step) > thinking.actions
+
+
+class FakeClock:
+    """A clock that moves on by a set amount each time it is read."""
+
+    def __init__(self, ticks):
+        self.now = 0.0
+        self.ticks = ticks
+        self.reads = 0
+
+    def __call__(self):
+        self.now += self.ticks[self.reads % len(self.ticks)]
+        self.reads += 1
+        return self.now
+
+
+@PROFILE
+@given(
+    budgets=st.lists(st.floats(min_value=-1.0, max_value=50.0), min_size=1, max_size=20),
+    ticks=st.lists(st.floats(min_value=0.0, max_value=5.0), min_size=1, max_size=8),
+    policy=st.sampled_from(["random", "greedy", "search"]),
+    seed=st.integers(min_value=0, max_value=2**32),
+    at=st.integers(min_value=0, max_value=40),
+)
+def test_slicing_by_any_deadlines_gives_the_same_choice(border, budgets, ticks, policy, seed, at):
+    seen = positions(border, 4)
+    _, seat, view, legal = seen[at % len(seen)]
+    alone = make_agent(policy, seed).choose(view, seat, legal)
+    thinking = make_agent(policy, seed).think(view, seat, legal)
+    clock = FakeClock(ticks)
+    steps = 0
+    while not thinking.step(clock.now + budgets[steps % len(budgets)], clock):
+        steps += 1
+        assert steps < 100_000
+    assert thinking.result == alone
+    assert thinking.step(clock.now + 10.0, clock)  # done stays done, with no more work
+
+
+def test_a_step_works_until_its_deadline_and_stops_at_the_first_unit_past_it(border):
+    _, view, legal = opening(border)
+    clock = FakeClock([1.0])  # each unit of work is one clock read apart
+    thinking = SearchAgent(4).think(view, "un_envoy", legal)
+    assert not thinking.step(clock.now + 5.5, clock)
+    assert clock.reads == 6  # a unit, then one after each of the five reads before 5.5
+    units = clock.reads
+    assert not thinking.step(clock.now - 1.0, clock)  # a deadline gone: still one unit
+    assert clock.reads == units + 1
+
+
+def test_every_policy_thinks_through_the_same_interface(border):
+    _, view, legal = opening(border)
+    for policy in POLICIES:
+        thinking = make_agent(policy, 3).think(view, "un_envoy", legal)
+        assert not thinking.done and thinking.progress == 0.0
+        result = thinking.finish()
+        assert thinking.done and thinking.progress == 1.0 and result in legal
+        assert result == make_agent(policy, 3).choose(view, "un_envoy", legal)
+    for policy in POLICIES:
+        with pytest.raises(ValueError, match="nothing to choose"):
+            make_agent(policy, 1).think(view, "un_envoy", [])
 
 
 def test_progress_runs_from_nothing_to_done(border):
@@ -218,7 +282,8 @@ def test_the_reason_names_the_chosen_move_its_targets_and_its_odds(border):
     for _, seat, view, legal in positions(border, 6):
         thinking = think_through(SearchAgent(3), view, seat, legal)
         action, reason = thinking.result, thinking.reason
-        assert reason.startswith(title(view, action) + ": ") and "\n" not in reason
+        assert reason.startswith(title(view, action)) and "\n" not in reason
+        assert "playout" not in reason  # a student reads it
         if isinstance(action, Play):
             move = border.moves[border.move_index(action.move)]
             assert str(move.name) in reason
@@ -226,9 +291,9 @@ def test_the_reason_names_the_chosen_move_its_targets_and_its_odds(border):
                 names = [str(p.name) for p in border.parties if p.id == target]
                 names += [str(a.name) for a in border.accords if a.id == target]
                 assert names and names[0] in reason
-            assert re.search(r"\(\d+% odds\)$", reason)
+            assert re.search(r" looks best: it .* \(\d+% chance it works\)(;|$)", reason)
         elif isinstance(action, End):
-            assert reason.startswith("End the turn: ")
+            assert reason.startswith(("End the turn: ", "End the turn looks best: it keeps"))
         checked.add(type(action))
     assert {Play, End} <= checked
 
@@ -244,6 +309,41 @@ def test_the_reason_for_a_decision_reads_its_option(border):
             assert thinking.reason.startswith(head[thinking.result.option])
             return
     raise AssertionError("Border Incident puts the sanctions vote to the UN envoy on turn 3")
+
+
+@pytest.mark.parametrize(
+    ("factor", "words"),
+    [
+        (0.5, "halves how fast tension rises"),
+        (0.25, "slows how fast tension rises to 25% of its pace"),
+        (0.0, "stops tension rising"),
+    ],
+)
+def test_a_hotline_is_explained_by_the_crisis_own_factor(border, factor, words):
+    crisis = attrs.evolve(border, rules=attrs.evolve(border.rules, hotline_drift_factor=factor))
+    state, _ = new_game(crisis, 1)
+    # The full state: a player's view of a changed crisis is cached with the original's.
+    view = replace(state, pressure=(3,) * len(state.pressure))
+    after = replace(view, hotline=(3, *view.hotline[1:]))
+    gains, costs = search._consequences(view, after, 0, End("un_envoy"), "en")
+    assert [phrase for _, phrase in gains if "tension" in phrase] == [
+        f"{words} where tension is highest for 3 turns"
+        if view.tension[0] == max(view.tension)
+        else f"{words} between {crisis.parties[crisis.relations[0].a].name} and "
+        f"{crisis.parties[crisis.relations[0].b].name} for 3 turns"
+    ]
+    assert not costs
+
+
+def test_the_advisor_tells_a_student_what_the_tries_showed(border):
+    _, view, legal = opening(border)
+    thinking = think_through(SearchAgent(8), view, "un_envoy", legal)
+    reason = thinking.reason
+    assert " looks best: " in reason
+    tries = max(thinking.counts)
+    assert tries > 1 and set(thinking.counts) == {tries}
+    assert f"; played out {tries} times to the next turn, it did better than " in reason
+    assert reason == search.explain(thinking, "en")
 
 
 # ----------------------------------------------------------------- judging

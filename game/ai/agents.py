@@ -1,30 +1,41 @@
 """AI envoys. Each sees only ``player_view`` and ``legal_actions``, and each is seeded.
 
-An agent is anything with ``choose(view, seat, legal) -> Action``. A human seat
-is the same interface fed by the UI, so the session code never asks who is
-playing. The engine's own preview (the odds and both outcomes of a move) is the
-only look-ahead the baseline agents use.
+An agent has ``think(view, seat, legal) -> Thinking``, stepped in slices of time
+(see :mod:`game.ai.thinking`), and ``choose(view, seat, legal) -> Action``,
+which thinks to the end at once. A human seat is the same interface fed by the
+UI, so the session code never asks who is playing. The engine's own preview
+(the odds and both outcomes of a move) is the only look-ahead the baseline
+agents use. Their weights are in ``weights.yaml``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from importlib import resources
-from typing import Any, Protocol
+from typing import Protocol
 
-import attrs
+from game.ai.thinking import Decided, Thinking
 
+# The board reads the difficulty file's numbers (its frame budget) from here.
+from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
+from game.engine.drift import drifts
+from game.engine.model import Scenario
 from game.engine.rules import apply, preview
 from game.engine.state import GameState
-from game.tunables import read_tunables
 
 
 class Agent(Protocol):
     name: str
 
+    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking: ...
+
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action: ...
+
+
+def _needs_choice(seat: str, legal: Sequence[Action]) -> None:
+    if not legal:
+        raise ValueError(f"'{seat}' has nothing to choose now")
 
 
 class RandomAgent:
@@ -35,7 +46,14 @@ class RandomAgent:
     def __init__(self, seed: int):
         self._rng = rng.seed_state(seed)
 
+    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking:
+        _needs_choice(seat, legal)
+        return Decided(lambda: self._pick(legal))
+
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
+        return self.think(view, seat, legal).finish()
+
+    def _pick(self, legal: Sequence[Action]) -> Action:
         options = [a for a in legal if not isinstance(a, Withdraw)]
         value, self._rng = rng.random(self._rng)
         return options[min(int(value * len(options)), len(options) - 1)]
@@ -44,7 +62,15 @@ class RandomAgent:
 # ------------------------------------------------------------------- greedy
 
 
-def evaluate(state: GameState, envoy: int) -> float:
+def quiet_failures(scenario: Scenario) -> frozenset[str]:
+    """The moves whose failure changes nothing (so a preview's failure is the view itself)."""
+    return scenario.memo(
+        "ai: moves that fail quietly",
+        lambda: frozenset(m.id for m in scenario.moves if not m.failure),
+    )
+
+
+def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
     """How good a state looks to one envoy: the crisis first, its own agenda second.
 
     Tension is projected a few turns ahead with the drift it will suffer (so
@@ -52,29 +78,29 @@ def evaluate(state: GameState, envoy: int) -> float:
     to conflict. Trust, signed accords, the odds of the unsigned ones and peace
     count for everyone; the agenda and standing count for this envoy.
     """
-    scenario = state.scenario
-    rules = scenario.rules
+    w = weights
     if state.is_over:
-        return {"peace": 1000.0, "stalemate": 0.0, "conflict": -1000.0}[state.outcome]
-    signed = sum(1 for s in state.signed if s)
-    damping = rules.accord_drift_factor**signed
-    horizon = min(3, state.last_turn - state.turn + 1)
+        return w.outcome[state.outcome]
+    scenario = state.scenario
+    horizon = min(w.horizon, state.last_turn - state.turn + 1)
     conflict_at = scenario.conflict_at
+    gains = drifts(scenario.rules, state.pressure, state.hotline, state.signed)
     value = 0.0
-    for index in range(len(state.tension)):
-        factor = damping * (rules.hotline_drift_factor if state.hotline[index] else 1.0)
-        projected = state.tension[index] + state.pressure[index] * factor * horizon
+    for tension, trust, drift in zip(state.tension, state.trust, gains, strict=True):
+        projected = tension + drift * horizon
         ratio = projected / conflict_at
-        value -= 90.0 * ratio**4 + (400.0 if projected >= conflict_at else 0.0)
-        value += 0.3 * state.trust[index]
-    for index in range(len(scenario.accords)):
-        value += 40.0 if state.signed[index] else 15.0 * scenario.accord_odds(state, index)
+        value -= w.tension_weight * ratio**w.tension_power + (
+            w.brink if projected >= conflict_at else 0.0
+        )
+        value += w.trust * trust
+    for index, signed in enumerate(state.signed):
+        value += w.accord_signed if signed else w.accord_odds * scenario.accord_odds(state, index)
     if scenario.peace(state, ()):
-        value += 100.0
+        value += w.peace_reached
     spec = scenario.envoys[envoy]
-    value += 2.0 * sum(o.points for o in spec.agenda if o.when(state, (envoy,)))
+    value += w.agenda * sum(o.points for o in spec.agenda if o.when(state, (envoy,)))
     parties = len(scenario.parties)
-    value += 0.05 * sum(state.standing[envoy * parties : (envoy + 1) * parties]) / parties
+    value += w.standing * sum(state.standing[envoy * parties : (envoy + 1) * parties]) / parties
     return value
 
 
@@ -88,92 +114,81 @@ class GreedyAgent:
     """
 
     name = "greedy"
-    threshold = 0.5  # smallest gain worth a move
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, weights: Weights = WEIGHTS):
         self._rng = rng.seed_state(seed)
+        self.weights = weights
+
+    @property
+    def threshold(self) -> float:
+        """The smallest expected gain worth a move."""
+        return self.weights.threshold
+
+    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> GreedyThinking:
+        _needs_choice(seat, legal)
+        return GreedyThinking(self, view, seat, legal)
 
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
+        # The same units as GreedyThinking's, in one go: greedy envoys choose
+        # thousands of times in every search and simulation.
+        _needs_choice(seat, legal)
         envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
-        now = evaluate(view, envoy)
+        now = evaluate(view, envoy, self.weights)
+        return self.pick(legal, [self.gain(view, envoy, a, now) for a in legal])
+
+    def gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
+        """The expected gain of an action over ``now``, the view's own value."""
+        if isinstance(action, Play):
+            seen = preview(view, action, entries=False)
+            win = evaluate(seen.success, envoy, self.weights)
+            if action.move in quiet_failures(view.scenario):
+                lose = now  # a failure that does nothing leaves the view as it is
+            else:
+                lose = evaluate(seen.failure, envoy, self.weights)
+            return seen.chance * win + (1 - seen.chance) * lose - now
+        if isinstance(action, Decide):
+            after, _ = apply(view, action)
+            return evaluate(after, envoy, self.weights) - now
+        return float("-inf")
+
+    def pick(self, legal: Sequence[Action], gains: Sequence[float]) -> Action:
+        """The choice, given each legal action's gain (the dice break ties)."""
         best: list[Action] = []
         best_gain = self.threshold
-        for action in legal:
-            gain = self._gain(view, envoy, action, now)
+        for action, gain in zip(legal, gains, strict=True):
             if gain > best_gain + 1e-9:
                 best, best_gain = [action], gain
             elif abs(gain - best_gain) <= 1e-9:
                 best.append(action)
         if not best:
-            decisions = [a for a in legal if isinstance(a, Decide)]
+            decisions = [(g, a) for a, g in zip(legal, gains, strict=True) if isinstance(a, Decide)]
             if decisions:
-                return max(decisions, key=lambda a: self._gain(view, envoy, a, now))
+                return max(decisions, key=lambda pair: pair[0])[1]
             ends = [a for a in legal if isinstance(a, End)]
             return ends[0] if ends else legal[0]
         value, self._rng = rng.random(self._rng)
         return best[min(int(value * len(best)), len(best) - 1)]
 
-    def _gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
-        if isinstance(action, Play):
-            seen = preview(view, action, entries=False)
-            win = evaluate(seen.success, envoy)
-            lose = evaluate(seen.failure, envoy)
-            return seen.chance * win + (1 - seen.chance) * lose - now
-        if isinstance(action, Decide):
-            after, _ = apply(view, action)
-            return evaluate(after, envoy) - now
-        return float("-inf")
 
+class GreedyThinking(Thinking):
+    """The greedy choice worked out one legal action (one preview) at a time."""
 
-POLICIES = {"random": RandomAgent, "greedy": GreedyAgent}
+    def __init__(self, agent: GreedyAgent, view: GameState, seat: str, legal: Sequence[Action]):
+        self.agent = agent
+        self.view = view
+        self.legal = tuple(legal)
+        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        self.now: float | None = None  # the view's own value, from the first unit on
+        self.gains: list[float] = []
 
+    @property
+    def progress(self) -> float:
+        return 1.0 if self.done else len(self.gains) / len(self.legal)
 
-def make_agent(policy: str, seed: int) -> Agent:
-    """An agent by policy name (see :data:`POLICIES`)."""
-    try:
-        return POLICIES[policy](seed)
-    except KeyError:
-        raise ValueError(f"unknown policy '{policy}': choose from {', '.join(POLICIES)}") from None
-
-
-# --------------------------------------------------------------- difficulty
-
-
-def _tuning() -> dict[str, Any]:
-    text = resources.files("game.ai").joinpath("difficulty.yaml").read_text("utf-8")
-    return read_tunables(text)
-
-
-#: The AI tunables from ``difficulty.yaml``: the difficulty table and the search's numbers.
-TUNING = _tuning()
-
-
-@attrs.frozen
-class Difficulty:
-    """A level a player picks in setup: the policy behind it, and one line about it."""
-
-    id: str
-    policy: str
-    text: str
-
-
-#: The difficulties in the order setup lists them (easy, normal, hard).
-DIFFICULTIES: dict[str, Difficulty] = {
-    key: Difficulty(key, entry["policy"], entry["text"])
-    for key, entry in TUNING["difficulties"].items()
-}
-
-
-def make_agent_for(difficulty: str, seed: int) -> Agent:
-    """The agent a difficulty plays with (see :data:`DIFFICULTIES`)."""
-    try:
-        policy = DIFFICULTIES[difficulty].policy
-    except KeyError:
-        choices = ", ".join(DIFFICULTIES)
-        raise ValueError(f"unknown difficulty '{difficulty}': choose from {choices}") from None
-    return make_agent(policy, seed)
-
-
-# The search agent is built on this module (greedy playouts, ``evaluate``), so it
-# is imported last and adds itself to POLICIES.
-from game.ai import search  # noqa: E402, F401
+    def _unit(self) -> None:
+        if self.now is None:
+            self.now = evaluate(self.view, self.envoy, self.agent.weights)
+        action = self.legal[len(self.gains)]
+        self.gains.append(self.agent.gain(self.view, self.envoy, action, self.now))
+        if len(self.gains) == len(self.legal):
+            self.result = self.agent.pick(self.legal, self.gains)

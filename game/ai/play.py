@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from game.ai.agents import Agent, make_agent
+from game.ai.agents import Agent
+from game.ai.policies import make_agent
 from game.engine import rng
 from game.engine.actions import Action
 from game.engine.ledger import Entry

@@ -17,10 +17,12 @@ The agent sees what every agent sees: its ``player_view`` and ``legal_actions``.
    its conditions hold, or all of them once signed. So wearing down a
    hard-liner's resolve counts before the accord can be put on the table.
 
-The work comes in small steps (:meth:`Thinking.step`, a bounded number of
-playout actions each), so the desktop UI thinks between frames and never
-freezes, as boardgame.io's MCTS bot does. The numbers are in ``difficulty.yaml``.
-The same seed and the same view always give the same choice.
+The work comes in small units (one preview of a move, one action of a
+playout), stepped in slices of time through :class:`~game.ai.thinking.Thinking`,
+so the desktop UI thinks between frames and never freezes, as boardgame.io's
+MCTS bot does. The amount of work is set by counts, not by time (the numbers
+are in ``difficulty.yaml``), so the same seed and the same view always give the
+same choice, however the work is sliced.
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ from typing import Any
 
 import attrs
 
-from game.ai.agents import POLICIES, TUNING, GreedyAgent, evaluate
+from game.ai.agents import GreedyAgent, GreedyThinking, evaluate, quiet_failures
+from game.ai.thinking import Thinking
+from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.model import clamp01
@@ -45,26 +49,38 @@ class SearchTuning:
     candidates: int  # moves kept after the quick look, besides ending the turn
     rollouts: int  # playouts of each candidate
     depth: int  # turns a playout runs ahead
-    chunk: int  # playout actions in one step of thinking
     accord_progress: float  # points per accord, times how far along it is
     margin: float  # how much a playout result must beat the quick look's favourite by
+    frame_budget_ms: float  # thinking a board does in one frame
+    playout_work: int  # units of playout work one choice may take, in whole rounds
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SearchTuning:
-        """The tuning from ``difficulty.yaml``'s ``search`` table; ValueError if a number is off."""
-        tuning = cls(
-            candidates=int(data["candidates"]),
-            rollouts=int(data["rollouts"]),
-            depth=int(data["depth"]),
-            chunk=int(data["chunk"]),
-            accord_progress=float(data["accord_progress"]),
-            margin=float(data["margin"]),
-        )
-        for name in ("candidates", "depth", "chunk"):
+        """The tuning from ``difficulty.yaml``'s ``search`` table; TuningError if it is off."""
+        names = [f.name for f in attrs.fields(cls)]
+        problems = [f"search.{name}: missing" for name in names if name not in data]
+        problems += [f"search.{name}: not a known entry" for name in data if name not in names]
+        if problems:
+            raise TuningError("; ".join(problems))
+        try:
+            tuning = cls(
+                candidates=int(data["candidates"]),
+                rollouts=int(data["rollouts"]),
+                depth=int(data["depth"]),
+                accord_progress=float(data["accord_progress"]),
+                margin=float(data["margin"]),
+                frame_budget_ms=float(data["frame_budget_ms"]),
+                playout_work=int(data["playout_work"]),
+            )
+        except (TypeError, ValueError) as error:
+            raise TuningError(f"search: every entry must be a number ({error})") from None
+        for name in ("candidates", "depth", "playout_work"):
             if getattr(tuning, name) < 1:
-                raise ValueError(f"search.{name} must be 1 or more")
+                raise TuningError(f"search.{name} must be 1 or more")
         if tuning.rollouts < 0:
-            raise ValueError("search.rollouts must be 0 or more")
+            raise TuningError("search.rollouts must be 0 or more")
+        if tuning.frame_budget_ms <= 0:
+            raise TuningError("search.frame_budget_ms must be more than 0")
         return tuning
 
 
@@ -87,53 +103,54 @@ def judge(state: GameState, envoy: int, tuning: SearchTuning = DEFAULT_TUNING) -
     return value
 
 
-def _quick_value(view: GameState, envoy: int, action: Action, tuning: SearchTuning) -> float:
-    """The value of an action at a glance: the engine's preview, weighed by the odds."""
-    if isinstance(action, Play):
-        seen = preview(view, action, entries=False)
-        win = judge(seen.success, envoy, tuning)
-        lose = judge(seen.failure, envoy, tuning)
-        return seen.chance * win + (1 - seen.chance) * lose
-    if isinstance(action, Decide):
-        return judge(apply(view, action)[0], envoy, tuning)
-    return judge(view, envoy, tuning) + GreedyAgent.threshold
-
-
 # ------------------------------------------------------------------ playouts
 
 
 class _Playout:
-    """One candidate played on from the view, one action at a time."""
+    """One candidate played on from the view, one unit of work at a time."""
 
     def __init__(self, start: GameState, stop_turn: int, agents: dict[int, GreedyAgent]):
         self.state = start
         self.stop_turn = stop_turn
         self.agents = agents
+        self._thinking: GreedyThinking | None = None
+        self.actions = 0  # actions applied so far
 
     @property
     def finished(self) -> bool:
         return self.state.is_over or self.state.turn >= self.stop_turn
 
     def advance(self) -> None:
+        """One unit: a greedy envoy weighs one more move, and acts once it has weighed all."""
         state = self.state
-        envoy = state.active_seat
-        seat = state.scenario.envoys[envoy].id
-        # Each seat's greedy envoy judges by its own lights (the view still
-        # holds only what the searching seat knows).
-        seen = state if state.viewer == envoy else replace(state, viewer=envoy)
-        action = self.agents[envoy].choose(seen, seat, legal_actions(state, seat))
-        self.state = apply(state, action)[0]
+        if self._thinking is None:
+            envoy = state.active_seat
+            seat = state.scenario.envoys[envoy].id
+            # Each seat's greedy envoy judges by its own lights (the view still
+            # holds only what the searching seat knows).
+            seen = state if state.viewer == envoy else replace(state, viewer=envoy)
+            self._thinking = self.agents[envoy].think(seen, seat, legal_actions(state, seat))
+        if self._thinking.step():
+            self.state = apply(state, self._thinking.result)[0]
+            self._thinking = None
+            self.actions += 1
 
 
-class Thinking:
-    """A choice being worked out, one bounded step at a time.
+class SearchThinking(Thinking):
+    """A choice being searched: the quick look, then the playouts, a unit at a time.
 
-    Call :meth:`step` until it returns True (say, once a frame); then
-    :attr:`result` holds the action and :attr:`reason` a line for a player.
+    :attr:`result` holds the action once :meth:`step` returns True, and
+    :attr:`reason` a line for a player.
     """
 
     def __init__(
-        self, view: GameState, seat: str, legal: Sequence[Action], seed: int, tuning: SearchTuning
+        self,
+        view: GameState,
+        seat: str,
+        legal: Sequence[Action],
+        seed: int,
+        tuning: SearchTuning,
+        lang: str = "en",
     ):
         if not legal:
             raise ValueError(f"'{seat}' has nothing to choose now")
@@ -141,14 +158,20 @@ class Thinking:
         self.seat = seat
         self.legal = tuple(legal)
         self.tuning = tuning
+        self.lang = lang
         self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
         # The same seed and the same view always give the same playouts.
         self._seed = rng.derive(rng.derive(seed, view.step), view.rng)
+        ends = [a for a in self.legal if isinstance(a, End)]
+        self._ends = ends[:1]
+        self._choices = [a for a in self.legal if isinstance(a, Play | Decide)]
+        self._values: dict[Action, float] = {}
+        self._here: float | None = None  # the view's own judged value
         self.candidates: tuple[Action, ...] = ()
         self.totals: list[float] = []
         self.counts: list[int] = []
         self.actions = 0  # playout actions applied so far
-        self.result: Action | None = None
+        self.work = 0  # units of playout work done so far
         self._jobs: list[tuple[int, int]] = []
         self._next_job = 0
         self._playout: _Playout | None = None
@@ -157,66 +180,73 @@ class Thinking:
 
     # progress --------------------------------------------------------------
     @property
-    def done(self) -> bool:
-        return self.result is not None
-
-    @property
     def progress(self) -> float:
-        """How much of the work is done, 0..1 (for a "thinking…" bar)."""
         if self.done:
             return 1.0
         if not self._jobs:
             return 0.0
         return sum(self.counts) / len(self._jobs)
 
-    def step(self) -> bool:
-        """Do one small piece of the work; True once :attr:`result` is known.
-
-        The first step takes the quick look (one preview per legal move); each
-        later step applies at most ``tuning.chunk`` playout actions.
-        """
-        if self.done:
-            return True
+    def _unit(self) -> None:
         if not self.candidates:
-            self._shortlist()
-            return self.done
-        budget = self.tuning.chunk
-        while budget > 0 and (self._playout is not None or self._next_job < len(self._jobs)):
-            if self._playout is None:
+            self._look()
+        elif self._playout is None:
+            if self._over_budget():
+                del self._jobs[self._next_job :]
+            else:
                 self._start(*self._jobs[self._next_job])
                 self._next_job += 1
-            else:
-                self._playout.advance()
-            self.actions += 1
-            budget -= 1
-            if self._playout.finished:
-                self._finish()
-        if self._playout is None and self._next_job >= len(self._jobs):
+                self.work += 1
+        else:
+            before = self._playout.actions
+            self._playout.advance()
+            self.actions += self._playout.actions - before
+            self.work += 1
+        if self._playout is not None and self._playout.finished:
+            self._finish()
+        if self.candidates and self._playout is None and self._next_job >= len(self._jobs):
             self._decide()
-        return self.done
 
-    # the work ---------------------------------------------------------------
-    def _shortlist(self) -> None:
-        legal = self.legal
-        ends = [a for a in legal if isinstance(a, End)]
-        choices = [a for a in legal if isinstance(a, Play | Decide)]
+    # the quick look -------------------------------------------------------------
+    def _look(self) -> None:
+        """One unit of the quick look: the value of one more move at a glance."""
+        choices = self._choices
         if not choices:
-            self.candidates = (ends[0] if ends else legal[0],)
-            self.result = self.candidates[0]
+            self.candidates = (self._ends[0] if self._ends else self.legal[0],)
             return
-        values = {a: _quick_value(self.view, self.envoy, a, self.tuning) for a in choices}
-        ranked = sorted(choices, key=lambda a: -values[a])
+        action = (choices + self._ends)[len(self._values)]
+        self._values[action] = self._quick_value(action)
+        if len(self._values) == len(choices) + len(self._ends):
+            self._shortlist()
+
+    def _quick_value(self, action: Action) -> float:
+        """The value of an action at a glance: the engine's preview, weighed by the odds."""
+        view, envoy, tuning = self.view, self.envoy, self.tuning
+        if self._here is None:
+            self._here = judge(view, envoy, tuning)
+        if isinstance(action, Play):
+            seen = preview(view, action, entries=False)
+            win = judge(seen.success, envoy, tuning)
+            if action.move in quiet_failures(view.scenario):
+                lose = self._here  # a failure that does nothing leaves the view as it is
+            else:
+                lose = judge(seen.failure, envoy, tuning)
+            return seen.chance * win + (1 - seen.chance) * lose
+        if isinstance(action, Decide):
+            return judge(apply(view, action)[0], envoy, tuning)
+        return self._here + WEIGHTS.threshold
+
+    def _shortlist(self) -> None:
+        values = self._values
+        ranked = sorted(self._choices, key=lambda a: -values[a])
         # A decision has no "end the turn": its slot goes to one more option.
-        keep = self.tuning.candidates + (0 if ends else 1)
-        kept = [*ranked[:keep], *ends[:1]]
-        if ends:
-            values[ends[0]] = _quick_value(self.view, self.envoy, ends[0], self.tuning)
+        keep = self.tuning.candidates + (0 if self._ends else 1)
+        kept = [*ranked[:keep], *self._ends]
         # The quick look's favourite comes first: playouts must beat it by a margin.
         self.candidates = tuple(sorted(kept, key=lambda a: -values[a]))
         self.totals = [0.0] * len(self.candidates)
         self.counts = [0] * len(self.candidates)
         if len(self.candidates) == 1:
-            self.result = self.candidates[0]
             return
         self._jobs = [
             (candidate, rollout)
@@ -224,6 +254,7 @@ class Thinking:
             for candidate in range(len(self.candidates))
         ]
 
+    # the playouts ----------------------------------------------------------------
     def _start(self, candidate: int, rollout: int) -> None:
         dice = rng.derive(self._seed, 2 * rollout)
         agents_seed = rng.derive(self._seed, 2 * rollout + 1)
@@ -232,6 +263,20 @@ class Thinking:
         start = apply(start, self.candidates[candidate])[0]
         self._job = (candidate, rollout)
         self._playout = _Playout(start, self.view.turn + self.tuning.depth, agents)
+        self.actions += 1
+
+    def _over_budget(self) -> bool:
+        """Whether one more round of playouts would take the work past ``playout_work``.
+
+        Checked between rounds (a playout of every candidate, on the same dice),
+        so the candidates are always compared on as many tries each. The budget
+        counts units of work, never time, so it chooses the same on any machine.
+        """
+        per_round = len(self.candidates)
+        if self._next_job == 0 or self._next_job % per_round:
+            return False
+        rounds = self._next_job // per_round
+        return self.work * (rounds + 1) > self.tuning.playout_work * rounds
 
     def _finish(self) -> None:
         candidate, _ = self._job
@@ -240,6 +285,9 @@ class Thinking:
         self._playout = None
 
     def _decide(self) -> None:
+        if len(self.candidates) == 1:
+            self.result = self.candidates[0]
+            return
         means = self.means
         best = max(range(len(means)), key=lambda i: (means[i], -i))
         if means[best] < means[0] + self.tuning.margin:
@@ -258,7 +306,7 @@ class Thinking:
         if not self.done:
             return ""
         if self._reason is None:
-            self._reason = explain(self, "en")
+            self._reason = explain(self, self.lang)
         return self._reason
 
 
@@ -271,18 +319,14 @@ class SearchAgent:
         self._seed = rng.seed_state(seed)
         self.tuning = tuning or DEFAULT_TUNING
 
-    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking:
-        """Start working out a choice; step the result until it is done."""
-        return Thinking(view, seat, legal, self._seed, self.tuning)
+    def think(
+        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+    ) -> SearchThinking:
+        """Start working out a choice (its reason in ``lang``); step it until it is done."""
+        return SearchThinking(view, seat, legal, self._seed, self.tuning, lang)
 
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
-        thinking = self.think(view, seat, legal)
-        while not thinking.step():
-            pass
-        return thinking.result
-
-
-POLICIES[SearchAgent.name] = SearchAgent
+        return self.think(view, seat, legal).finish()
 
 
 # ---------------------------------------------------------------- explaining
@@ -332,13 +376,30 @@ def _targets(view: GameState, action: Action) -> tuple[int, int]:
     return -1, -1
 
 
+def _drift_words(factor: float) -> str:
+    """What a hotline does to the drift, for a factor the scenario tunes."""
+    if factor <= 0:
+        return "stops tension rising"
+    if factor == 0.5:
+        return "halves how fast tension rises"
+    if factor < 1:
+        return f"slows how fast tension rises to {factor:.0%} of its pace"
+    return f"speeds up how fast tension rises to {factor:.0%} of its pace"
+
+
 def _consequences(
-    view: GameState, after: GameState, envoy: int, action: Action, lang: str
+    view: GameState,
+    after: GameState,
+    envoy: int,
+    action: Action,
+    lang: str,
+    weights: ExplainWeights = EXPLAIN_WEIGHTS,
 ) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
     """What an action changes, as (weight, phrase): the gains, then the costs, biggest first.
 
     The relation or accord the action names in its title is not named again.
     """
+    w = weights
     scenario = view.scenario
     relation_aimed, accord_aimed = _targets(view, action)
     gains: list[tuple[float, str]] = []
@@ -351,14 +412,15 @@ def _consequences(
     for index, accord in enumerate(scenario.accords):
         name = _text(accord.name, lang)
         if after.signed[index] and not view.signed[index]:
-            signs = "signs it" if index == accord_aimed else f"signs the {name}"
+            signs = "gets it signed" if index == accord_aimed else f"gets the {name} signed"
             if scenario.peace(after, ()):
                 signs += " and settles the crisis"
-            gains.append((100.0, signs))
+            gains.append((w.signs, signs))
         elif not after.signed[index]:
             gain = clamp01(accord.chance(after, ())) - clamp01(accord.chance(view, ()))
-            if gain >= 0.05:
-                gains.append((40 * gain, f"makes the {name} likelier"))
+            if gain >= w.likelier_min:
+                gains.append((w.likelier * gain, f"makes the {name} likelier"))
+    hotline = scenario.rules.hotline_drift_factor
     for index, relation in enumerate(scenario.relations):
         pair = (
             ""
@@ -369,74 +431,108 @@ def _consequences(
         where = " where it is highest" if index == hottest else pair
         change = after.tension[index] - view.tension[index]
         if change < 0:
-            gains.append((-change * urgency, f"eases tension by {-change}{where}"))
+            gains.append((-change * urgency * w.tension, f"lowers tension by {-change}{where}"))
         elif change > 0:
-            costs.append((change * urgency, f"raises tension by {change}{where}"))
+            costs.append((change * urgency * w.tension, f"raises tension by {change}{where}"))
         change = after.trust[index] - view.trust[index]
         if change > 0:
-            gains.append((0.6 * change, f"builds trust by {change}{pair}"))
+            gains.append((w.trust * change, f"builds trust by {change}{pair}"))
         elif change < 0:
-            costs.append((-0.6 * change, f"costs trust{pair} ({change})"))
-        if after.hotline[index] > view.hotline[index]:
+            costs.append((-w.trust * change, f"costs trust{pair} ({change})"))
+        turns = after.hotline[index] - view.hotline[index]
+        if turns > 0 and hotline != 1:
             where = " where tension is highest" if index == hottest else pair
-            weight = (after.hotline[index] - view.hotline[index]) * view.pressure[index] * urgency
-            gains.append((weight, f"halves the drift{where} for {after.hotline[index]} turns"))
+            saved = turns * view.pressure[index] * (1 - hotline) * urgency * w.hotline
+            words = f"{_drift_words(hotline)}{where} for {after.hotline[index]} turns"
+            if saved:
+                (gains if saved > 0 else costs).append((abs(saved), words))
         if after.pressure[index] < view.pressure[index]:
-            gains.append((4.0, f"slows the drift{pair}"))
+            gains.append((w.slows_drift, f"slows how fast tension rises{pair}"))
     for index in range(len(scenario.parties)):
         change = after.resolve[index] - view.resolve[index]
         if change < 0:
-            gains.append((-0.8 * change, f"wears down {party(index)}'s resolve by {-change}"))
+            gains.append(
+                (-w.resolve_down * change, f"wears down {party(index)}'s resolve by {-change}")
+            )
         elif change > 0:
-            costs.append((0.3 * change, f"hardens {party(index)}'s resolve by {change}"))
+            costs.append((w.resolve_up * change, f"hardens {party(index)}'s resolve by {change}"))
         change = after.standing_of(envoy, index) - view.standing_of(envoy, index)
         if change > 0:
-            gains.append((0.3 * change, f"raises your standing with {party(index)} by {change}"))
+            gains.append(
+                (w.standing * change, f"raises your standing with {party(index)} by {change}")
+            )
         elif change < 0:
-            costs.append((-0.3 * change, f"costs your standing with {party(index)} ({change})"))
+            costs.append(
+                (-w.standing * change, f"costs your standing with {party(index)} ({change})")
+            )
     for fact, _ in after.revealed - view.revealed:
-        gains.append((2.0, f"uncovers a secret of {party(scenario.facts[fact].party)}"))
+        gains.append((w.secret, f"uncovers a secret of {party(scenario.facts[fact].party)}"))
     return sorted(gains, key=lambda g: -g[0]), sorted(costs, key=lambda c: -c[0])
 
 
-def _summary(gains: list[tuple[float, str]], costs: list[tuple[float, str]]) -> str:
+def _summary(
+    gains: list[tuple[float, str]],
+    costs: list[tuple[float, str]],
+    weights: ExplainWeights = EXPLAIN_WEIGHTS,
+) -> str:
     """The biggest gain, a second one if it is nearly as big, and a cost if it matters."""
     if not gains:
         return ""
     words = gains[0][1]
-    if len(gains) > 1 and gains[1][0] >= 0.5 * gains[0][0]:
+    if len(gains) > 1 and gains[1][0] >= weights.second_gain_share * gains[0][0]:
         second = gains[1][1]
         verb = " ".join(words.split()[:2]) + " "
-        # "eases tension by 5 where it is highest and by 5 between Norland and Vellmark"
+        # "lowers tension by 5 where it is highest and by 5 between Norland and Vellmark"
         words += f" and {second.removeprefix(verb)}"
-    if costs and costs[0][0] >= 0.5 * gains[0][0]:
-        words += f", but {costs[0][1]}"
+    if costs and costs[0][0] >= weights.cost_share * gains[0][0]:
+        words += f", but it {costs[0][1]}"
     return words
 
 
-def explain(thinking: Thinking, lang: str = "en") -> str:
-    """Why the search chose what it chose, in one line (scenario names in ``lang``)."""
+def _tries(thinking: SearchThinking, action: Action) -> str:
+    """What the playouts said about the chosen action, for a student ("" if none were played)."""
+    others = [c for c in thinking.candidates if c != action]
+    if not others or not thinking.counts or not max(thinking.counts):
+        return ""
+    view, lang = thinking.view, thinking.lang
+    means = dict(zip(thinking.candidates, thinking.means, strict=True))
+    rival = max(others, key=lambda c: means[c])
+    tries = max(thinking.counts)
+    ahead = "played out " + {1: "once", 2: "twice"}.get(tries, f"{tries} times")
+    turns = "the next turn" if thinking.tuning.depth == 1 else f"{thinking.tuning.depth} turns on"
+    if means[action] >= means[rival]:
+        return f"{ahead} to {turns}, it did better than {title(view, rival, lang)}"
+    return f"{ahead} to {turns}, nothing else did clearly better"
+
+
+def explain(thinking: SearchThinking, lang: str = "en") -> str:
+    """Why the search chose what it chose, in one line for a student (names in ``lang``).
+
+    "Good offices (Norland–Sudmark) looks best: it lowers tension by 5 where it is
+    highest (75% chance it works); played out 4 times to the next turn, it did
+    better than End the turn."
+    """
     view, action, envoy = thinking.view, thinking.result, thinking.envoy
     name = title(view, action, lang)
-    others = [c for c in thinking.candidates if c != action]
+    tries = _tries(thinking, action)
     if isinstance(action, End):
-        if not others:
+        if len(thinking.candidates) == 1:
             spent = view.capital[envoy] <= 0
             return f"{name}: " + (
                 "your capital is spent" if spent else "no move is open to you now"
             )
-        means = dict(zip(thinking.candidates, thinking.means, strict=True))
-        rival = max(others, key=lambda c: means[c])
-        return (
-            f"{name}: in playouts, keeping the capital did better than {title(view, rival, lang)}"
+        return f"{name} looks best: it keeps your capital for later" + (
+            f"; {tries}" if tries else ""
         )
     if isinstance(action, Play):
         seen = preview(view, action, entries=False)
         words = _summary(*_consequences(view, seen.success, envoy, action, lang))
-        odds = f" ({seen.chance:.0%} odds)"
+        odds = f" ({seen.chance:.0%} chance it works)"
     else:
         words = _summary(*_consequences(view, apply(view, action)[0], envoy, action, lang))
         odds = ""
     if not words:
-        words = "it did best in playouts" if others else "it is the only choice"
-    return f"{name}: {words}{odds}"
+        if not tries:
+            return f"{name}: it is the only choice"
+        return f"{name} looks best{odds}: {tries}"
+    return f"{name} looks best: it {words}{odds}" + (f"; {tries}" if tries else "")

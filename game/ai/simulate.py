@@ -20,10 +20,11 @@ results are merged in game order, so the report is the same for any ``jobs``.
 from __future__ import annotations
 
 import concurrent.futures
-import pathlib
+import math
+import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
@@ -36,8 +37,11 @@ from game.tunables import read_tunables
 OUTCOMES = ("peace", "stalemate", "conflict")
 #: The policies a balance report plays by default, in report order.
 POLICIES = ("random", "greedy", "search")
-#: Games one worker plays per task when a run is spread over processes.
-CHUNK = 8
+#: Tasks each worker gets of a run spread over processes: enough that the last
+#: ones are short, few enough that handing them out costs nothing.
+TASKS_PER_WORKER = 16
+# Which policies' games take longest, slowest first (the others after them).
+_SLOWEST_FIRST = {"search": -2, "greedy": -1}
 
 
 def _thresholds() -> dict[str, Any]:
@@ -83,21 +87,92 @@ def play_summary(scenario: Scenario, seed: int, game: int, policy: str) -> GameS
 
 # ------------------------------------------------------------ worker processes
 
+#: A picklable way for a worker process to build the scenario again: a
+#: module-level function of no arguments (say, a ``functools.partial`` of a
+#: loader and a path) that returns it.
+Loader = Callable[[], Scenario]
+
 _WORKER: dict[str, Scenario] = {}
 
 
-def _start_worker(path: str, content_hash: str) -> None:
-    from game.content.loader import load_scenario
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
-    scenario = load_scenario(path).scenario
+
+def _start_worker(load: Loader | None, content_hash: str) -> None:
+    if load is None:  # a forked worker holds the parent's scenario already
+        return
+    scenario = load()
     if scenario is None or scenario.content_hash != content_hash:
-        raise RuntimeError(f"{path} changed while the simulation was starting")
+        raise RuntimeError("the scenario changed while the simulation was starting")
     _WORKER["scenario"] = scenario
 
 
-def _play_chunk(seed: int, start: int, stop: int, policy: str) -> list[GameSummary]:
+def _play_chunk(seed: int, start: int, stop: int, policy: str) -> tuple[float, list[GameSummary]]:
     scenario = _WORKER["scenario"]
-    return [play_summary(scenario, seed, game, policy) for game in range(start, stop)]
+    started = time.perf_counter()
+    summaries = [play_summary(scenario, seed, game, policy) for game in range(start, stop)]
+    return time.perf_counter() - started, summaries
+
+
+class _Run(NamedTuple):
+    policy: str
+    games: int
+
+
+def _play_runs(
+    scenario: Scenario, runs: Sequence[_Run], seed: int, jobs: int, load: Loader | None
+) -> list[tuple[float, list[GameSummary]]]:
+    """Each run's seconds of play and summaries, in game order, over ``jobs`` processes.
+
+    Every run's games go into one pool at once, cut into tasks small enough that
+    no worker idles while another finishes a long last task. Where the system
+    can fork, workers start as copies of this process, scenario included;
+    elsewhere each builds the scenario with ``load`` and checks its content.
+    """
+    if jobs <= 1 or sum(run.games for run in runs) <= 1:
+        results = []
+        for run in runs:
+            started = time.perf_counter()
+            summaries = [play_summary(scenario, seed, g, run.policy) for g in range(run.games)]
+            results.append((time.perf_counter() - started, summaries))
+        return results
+    if _can_fork():
+        context, load = multiprocessing.get_context("fork"), None
+        _WORKER["scenario"] = scenario
+    elif load is None:
+        raise ValueError("a simulation over several processes needs a loader of the scenario")
+    else:
+        context = multiprocessing.get_context("spawn")
+    tasks = []
+    # The slowest policy's games are handed out first, so quick games fill the end.
+    for number in sorted(range(len(runs)), key=lambda n: _SLOWEST_FIRST.get(runs[n].policy, 0)):
+        games = runs[number].games
+        size = max(1, math.ceil(games / (jobs * TASKS_PER_WORKER)))
+        tasks += [(number, s, min(games, s + size)) for s in range(0, games, size)]
+    seconds = [0.0] * len(runs)
+    chunks: list[dict[int, list[GameSummary]]] = [{} for _ in runs]
+    try:
+        with concurrent.futures.ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(load, scenario.content_hash),
+        ) as pool:
+            futures = [
+                pool.submit(_play_chunk, seed, start, stop, runs[number].policy)
+                for number, start, stop in tasks
+            ]
+            for (number, start, _), future in zip(tasks, futures, strict=True):
+                took, summaries = future.result()
+                seconds[number] += took
+                chunks[number][start] = summaries
+    finally:
+        _WORKER.pop("scenario", None)
+    return [
+        (took, [s for start in sorted(parts) for s in parts[start]])
+        for took, parts in zip(seconds, chunks, strict=True)
+    ]
 
 
 def play_summaries(
@@ -106,32 +181,15 @@ def play_summaries(
     seed: int,
     policy: str,
     jobs: int = 1,
-    path: pathlib.Path | str | None = None,
+    load: Loader | None = None,
 ) -> list[GameSummary]:
     """Every game's summary, in game order; ``jobs`` > 1 spreads them over processes.
 
-    Worker processes load the scenario again from ``path`` (compiled scenarios
-    hold closures, which cannot be sent between processes) and check that it
-    is the same content.
+    Compiled scenarios hold closures, which cannot be sent between processes:
+    where the system cannot fork, worker processes build the scenario with
+    ``load`` and check that it is the same content.
     """
-    if jobs <= 1 or games <= CHUNK:
-        return [play_summary(scenario, seed, game, policy) for game in range(games)]
-    if path is None:
-        raise ValueError("a simulation over several processes needs the scenario's file")
-    starts = range(0, games, CHUNK)
-    with concurrent.futures.ProcessPoolExecutor(
-        max_workers=jobs,
-        initializer=_start_worker,
-        initargs=(str(path), scenario.content_hash),
-    ) as pool:
-        chunks = pool.map(
-            _play_chunk,
-            [seed] * len(starts),
-            starts,
-            [min(games, s + CHUNK) for s in starts],
-            [policy] * len(starts),
-        )
-        return [summary for chunk in chunks for summary in chunk]
+    return _play_runs(scenario, [_Run(policy, games)], seed, jobs, load)[0][1]
 
 
 # ------------------------------------------------------------------- report
@@ -249,11 +307,11 @@ def simulate(
     seed: int,
     policy: str,
     jobs: int = 1,
-    path: pathlib.Path | str | None = None,
+    load: Loader | None = None,
 ) -> dict[str, Any]:
     """Play ``games`` games with ``policy`` in every seat and report what happened."""
     started = time.perf_counter()
-    summaries = play_summaries(scenario, games, seed, policy, jobs, path)
+    summaries = play_summaries(scenario, games, seed, policy, jobs, load)
     report = summarise(scenario, summaries, seed, policy, time.perf_counter() - started)
     return {
         "scenario": scenario.id,
@@ -269,21 +327,25 @@ def balance(
     seed: int,
     policies: Sequence[str] = POLICIES,
     jobs: int = 1,
-    path: pathlib.Path | str | None = None,
+    load: Loader | None = None,
     search_games: int | None = None,
 ) -> dict[str, Any]:
     """Simulate each policy and collect the warnings a designer should act on.
 
     ``search_games``, when given, is how many games the search policy plays
-    instead of ``games``: it thinks about fifty times longer than greedy.
+    instead of ``games``: it thinks about fifty times longer than greedy. Over
+    several processes, every policy's games share one pool, and each policy's
+    ``timing`` is the time its games took, summed over the processes.
     """
-    reports = {}
-    for policy in policies:
-        count = search_games if policy == "search" and search_games else games
-        started = time.perf_counter()
-        summaries = play_summaries(scenario, count, seed, policy, jobs, path)
-        seconds = time.perf_counter() - started
-        reports[policy] = summarise(scenario, summaries, seed, policy, seconds)
+    runs = [
+        _Run(policy, search_games if policy == "search" and search_games else games)
+        for policy in policies
+    ]
+    played = _play_runs(scenario, runs, seed, jobs, load)
+    reports = {
+        run.policy: summarise(scenario, summaries, seed, run.policy, seconds)
+        for run, (seconds, summaries) in zip(runs, played, strict=True)
+    }
     return {
         "scenario": scenario.id,
         "title": str(scenario.title),

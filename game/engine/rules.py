@@ -35,6 +35,7 @@ from game.engine.actions import (
     Play,
     Withdraw,
 )
+from game.engine.drift import drifts
 from game.engine.expr import Effect
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Move, Scenario, clamp01
@@ -796,10 +797,8 @@ def _world_step(world: World) -> None:
             world.note(f"{party.name}: {behaviour.text}")
             world.run(behaviour.effects, ctx)
     # Pressure drifts tension up, damped by hotlines and signed accords.
-    damping = rules.accord_drift_factor ** sum(1 for s in world.signed if s)
-    for index, relation in enumerate(scenario.relations):
-        factor = damping * (rules.hotline_drift_factor if world.hotline[index] else 1.0)
-        drift = world.pressure[index] * factor
+    gains = drifts(rules, world.pressure, world.hotline, world.signed)
+    for index, (relation, drift) in enumerate(zip(scenario.relations, gains, strict=True)):
         if drift:
             world.cause = Cause(
                 ledger.DRIFT, f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from game.ai import agents
+from game.ai import policies
 from game.ai.agents import Agent
 from game.ai.play import agent_seed
 from game.content.loader import LoadResult
@@ -185,7 +185,7 @@ class Match:
         """An AI for one envoy at this step: seeded by game, seat and step, so replayable."""
         index = self.scenario.envoy_index(envoy)
         seed = rng.derive(rng.seed_state(agent_seed(self.seed, index)), self.state.step)
-        return agents.make_agent_for(difficulty or self.seat(envoy).difficulty, seed)
+        return policies.make_agent_for(difficulty or self.seat(envoy).difficulty, seed)
 
     # Changing -------------------------------------------------------------
     def apply(self, action: Action) -> list[Entry]:
