@@ -153,24 +153,24 @@ def test_a_whole_search_game_repeats_exactly(border):
 def test_one_step_of_thinking_is_one_small_unit(border, monkeypatch):
     """A step without a deadline is one unit: one preview of a move, or one playout action."""
     applied, previews = [], []
-    real_apply, real_preview = search.apply, search.preview
-    real_agent_preview = agents.preview
+    real_apply, real_preview = search.apply, search.preview_value
+    real_agent_preview = agents.preview_value
 
     def counting_apply(state, action):
         applied.append(action)
         return real_apply(state, action)
 
-    def counting_preview(state, action, **options):
+    def counting_preview(state, action, *args):
         previews.append(action)
-        return real_preview(state, action, **options)
+        return real_preview(state, action, *args)
 
-    def counting_agent_preview(state, action, **options):
+    def counting_agent_preview(state, action, *args):
         previews.append(action)
-        return real_agent_preview(state, action, **options)
+        return real_agent_preview(state, action, *args)
 
     monkeypatch.setattr(search, "apply", counting_apply)
-    monkeypatch.setattr(search, "preview", counting_preview)
-    monkeypatch.setattr(agents, "preview", counting_agent_preview)
+    monkeypatch.setattr(search, "preview_value", counting_preview)
+    monkeypatch.setattr(agents, "preview_value", counting_agent_preview)
     _, view, legal = opening(border)
     thinking = SearchAgent(2).think(view, "un_envoy", legal)
     per_step = []

@@ -20,8 +20,7 @@ from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
-from game.engine.model import Scenario
-from game.engine.rules import apply, preview
+from game.engine.rules import apply, preview_value
 from game.engine.state import GameState
 
 
@@ -60,14 +59,6 @@ class RandomAgent:
 
 
 # ------------------------------------------------------------------- greedy
-
-
-def quiet_failures(scenario: Scenario) -> frozenset[str]:
-    """The moves whose failure changes nothing (so a preview's failure is the view itself)."""
-    return scenario.memo(
-        "ai: moves that fail quietly",
-        lambda: frozenset(m.id for m in scenario.moves if not m.failure),
-    )
 
 
 def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
@@ -139,13 +130,9 @@ class GreedyAgent:
     def gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
         """The expected gain of an action over ``now``, the view's own value."""
         if isinstance(action, Play):
-            seen = preview(view, action, entries=False)
-            win = evaluate(seen.success, envoy, self.weights)
-            if action.move in quiet_failures(view.scenario):
-                lose = now  # a failure that does nothing leaves the view as it is
-            else:
-                lose = evaluate(seen.failure, envoy, self.weights)
-            return seen.chance * win + (1 - seen.chance) * lose - now
+            weights = self.weights
+            worth = preview_value(view, action, lambda s: evaluate(s, envoy, weights), now)
+            return worth - now
         if isinstance(action, Decide):
             after, _ = apply(view, action)
             return evaluate(after, envoy, self.weights) - now

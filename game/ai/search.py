@@ -32,13 +32,13 @@ from typing import Any
 
 import attrs
 
-from game.ai.agents import GreedyAgent, GreedyThinking, evaluate, quiet_failures
+from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
 from game.ai.thinking import Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.model import clamp01
-from game.engine.rules import apply, legal_actions, preview
+from game.engine.rules import apply, legal_actions, preview, preview_value
 from game.engine.state import GameState, replace
 
 
@@ -225,13 +225,7 @@ class SearchThinking(Thinking):
         if self._here is None:
             self._here = judge(view, envoy, tuning)
         if isinstance(action, Play):
-            seen = preview(view, action, entries=False)
-            win = judge(seen.success, envoy, tuning)
-            if action.move in quiet_failures(view.scenario):
-                lose = self._here  # a failure that does nothing leaves the view as it is
-            else:
-                lose = judge(seen.failure, envoy, tuning)
-            return seen.chance * win + (1 - seen.chance) * lose
+            return preview_value(view, action, lambda s: judge(s, envoy, tuning), self._here)
         if isinstance(action, Decide):
             return judge(apply(view, action)[0], envoy, tuning)
         return self._here + WEIGHTS.threshold
