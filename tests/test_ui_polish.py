@@ -7,7 +7,10 @@ import dataclasses
 
 import pygame
 import pytest
+from matchplay import finish, new_match, play
 from uidrive import ARTIFACTS, buttons, click, make_app, press, pump, run_until, scene_name, shoot
+
+from game.session.saves import SaveFolder
 
 SHOTS = ARTIFACTS / "polish"
 
@@ -17,10 +20,71 @@ def private_config(tmp_path, monkeypatch):
     monkeypatch.setenv("ENVOY_CONFIG_DIR", str(tmp_path / "config"))
 
 
+def finished_match():
+    match = new_match(3)
+    finish(match, 3)
+    assert match.over
+    return match
+
+
 def button_named(app, text: str):
     found = [b for b in buttons(app) if b.text.startswith(text)]
     assert found, f"no button '{text}' among {[b.text for b in buttons(app)]}"
     return found[-1]
+
+
+# Continue ------------------------------------------------------------------------------
+def test_continue_offers_no_finished_game_and_load_opens_it_on_its_debrief(tmp_path):
+    saves = tmp_path / "saves"
+    folder = SaveFolder(saves)
+    match = new_match(3)
+    match.on_turn_start = folder.autosave
+    finish(match, 3)
+    assert len(folder.autosaves()) > 1  # the finished game and its last turn's start
+    app = make_app(saves)
+    app.push("title")
+    pump(app, 2)
+    cont = button_named(app, "Continue")
+    assert not cont.is_enabled
+    assert cont.drawable_shape.active_state.state_id == "disabled"
+    press(app, pygame.K_c)
+    assert scene_name(app) == "title"
+    press(app, pygame.K_l)
+    assert scene_name(app) == "load"
+    picker = app.scene.picker
+    finished = [info.over for info in app.scene.infos]
+    picker.select(finished.index(True))
+    press(app, pygame.K_RETURN)
+    run_until(app, lambda: scene_name(app) == "debrief", frames=60)
+
+
+def test_continue_goes_on_with_the_game_not_over(tmp_path):
+    saves = tmp_path / "saves"
+    folder = SaveFolder(saves)
+    going = new_match(3)
+    going.on_turn_start = folder.autosave
+    while going.state.turn < 3 and not going.over:
+        play(going, 1)
+    assert not going.over
+    played = new_match(4)  # a game finished later: its last turn's start and its end saved
+    finish(played, 4)
+    last_start = max(played.turn_starts.values())
+    done = new_match(4)
+    for number, action in enumerate(played.actions, 1):
+        if number == last_start:
+            done.on_turn_start = folder.autosave
+        done.apply(action)
+    autosaves = folder.autosaves()
+    assert len(autosaves) <= 5 and folder.info(autosaves[0]).over
+    assert not folder.info(autosaves[1]).over and folder.info(autosaves[1]).game
+    app = make_app(saves)
+    app.push("title")
+    pump(app, 2)
+    assert button_named(app, "Continue").is_enabled
+    assert app.scene.continue_info.endswith("turn 3")
+    press(app, pygame.K_c)
+    run_until(app, lambda: app.stack[0].name == "board", frames=60)
+    assert app.stack[0].match.actions == going.actions
 
 
 # Changing the UI scale mid-game --------------------------------------------------------
