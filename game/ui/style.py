@@ -20,6 +20,7 @@ from collections import OrderedDict
 import pygame
 import pygame_gui
 from pygame_gui.core.drawable_shapes import DrawableShape, RoundedRectangleShape
+from pygame_gui.elements import UIButton
 
 from game.paths import ASSETS
 from game.tunables import read_tunables
@@ -73,6 +74,7 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
 
 
 TRANSPARENT = "#00000000"
+FOCUS_RING = "focus_ring"  # the theme's name for the palette's focus colour
 MEANINGFUL = ("@primary", "selection_list.#mod_item")
 SURFACES = ("dark_bg", "normal_bg", "hovered_bg", "normal_border", "hovered_border")
 # theme values in pixels, which grow with the UI scale (a tooltip's width with its font)
@@ -85,8 +87,10 @@ def theme(scale: float, palette: str = "standard") -> dict:
     A palette with a ``widgets`` block (high contrast) recolours the widgets too.
     """
     data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
-    widgets = (_PALETTES.get(palette) or {}).get("widgets", {})
+    colours = _PALETTES.get(palette) or _PALETTES["standard"]
+    widgets = colours.get("widgets", {})
     data["defaults"]["colours"].update(widgets)
+    data["defaults"]["colours"][FOCUS_RING] = colours["focus"]  # the keyboard's ring (widgets.py)
     for name, block in data.items():
         # Other blocks take the palette's text colours, and its surfaces and borders
         # where they have them (a transparent one stays transparent). Colours that
@@ -118,6 +122,7 @@ def ui_manager(
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
     lines.teach_pygame_gui()
     _draw_shapes_lean()
+    _selection_keeps_the_state()
     manager = pygame_gui.UIManager(size, theme(scale, palette))
     _forget_earlier_managers(manager)
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
@@ -172,6 +177,31 @@ def _draw_shapes_lean() -> None:
 
     rounded.redraw_state = redraw_rounded
     shape.redraw_all_states, shape.get_surface, shape.lean = redraw_all_states, get_surface, True
+
+
+def _selection_keeps_the_state() -> None:
+    """A button chosen or let go of by the keyboard keeps looking disabled, or hovered.
+
+    pygame_gui's ``select`` and ``unselect`` set the selected and the normal look
+    whatever the button's state, so a menu that chose its first enabled button
+    (unselecting the others) drew a disabled one as enabled, until the screen was
+    shown again; and a button the mouse was over lost its hover. Here both draw the
+    state the button is in, as pygame_gui's own hover does.
+    """
+    if getattr(UIButton, "keeps_state", False):
+        return
+
+    def select(self) -> None:
+        self.is_selected = self.is_enabled
+        if self.drawable_shape is not None:
+            self.drawable_shape.set_active_state(self._get_appropriate_state_name())
+
+    def unselect(self) -> None:
+        self.is_selected = False
+        if self.drawable_shape is not None:
+            self.drawable_shape.set_active_state(self._get_appropriate_state_name())
+
+    UIButton.select, UIButton.unselect, UIButton.keeps_state = select, unselect, True
 
 
 def _forget_earlier_managers(manager: pygame_gui.UIManager) -> None:

@@ -9,7 +9,7 @@ import pygame
 
 from game.content import loader, mods
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, label, text_box
+from game.ui.widgets import Menu, button, escape, label, scroll_by_key, text_box
 
 ERROR_COLOUR = "#ff8a80"
 WARNING_COLOUR = "#f0c36d"
@@ -125,7 +125,7 @@ class ModCheckerScene(Scene):
             self.check_again,
             pygame.K_F5,
         )
-        hint = "Up/Down or PgUp/PgDn scroll · Esc back"
+        hint = "Up/Down, PgUp/PgDn, Home/End scroll · Esc back"
         hint_left = left + self.px(400)
         label(
             self, pygame.Rect(hint_left, y, left + inner - hint_left, self.px(46)), hint, "subtle"
@@ -143,20 +143,10 @@ class ModCheckerScene(Scene):
         self.relayout()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_PAGEDOWN):
-            self._scroll(1 if event.key == pygame.K_DOWN else 8)
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_PAGEUP):
-            self._scroll(-1 if event.key == pygame.K_UP else -8)
+        # a line of the report, a page, or to its ends, however long it is
+        if scroll_by_key(self.box, event, self.style.line_height(17)):
             return True
         return self.menu.handle(event)
-
-    def _scroll(self, lines: int) -> None:
-        bar = self.box.scroll_bar
-        if bar is not None:
-            bar.set_scroll_from_start_percentage(
-                max(0.0, min(1.0, bar.start_percentage + 0.04 * lines))
-            )
 
     def demo_step(self) -> None:
         self.app.pop()
