@@ -91,6 +91,11 @@ def theme(scale: float, palette: str = "standard") -> dict:
     widgets = colours.get("widgets", {})
     data["defaults"]["colours"].update(widgets)
     data["defaults"]["colours"][FOCUS_RING] = colours["focus"]  # the keyboard's ring (widgets.py)
+    # the browser's mod rows: the palette's colour for text by players, as in their notes
+    mods = data["selection_list.#mod_item"]["colours"]
+    mods.update(
+        dict.fromkeys(("normal_text", "hovered_text", "selected_text"), colours["mod_text"])
+    )
     for name, block in data.items():
         # Other blocks take the palette's text colours, and its surfaces and borders
         # where they have them (a transparent one stays transparent). Colours that
@@ -271,6 +276,11 @@ class Style:
 
     def __getitem__(self, name: str) -> pygame.Color:
         return self.colours[name]
+
+    def markup(self, name: str) -> str:
+        """A palette colour as text markup names it: ``<font color={style.markup('muted')}>``."""
+        red, green, blue, _ = self.colours[name]
+        return f"#{red:02x}{green:02x}{blue:02x}"
 
     def px(self, value: float) -> int:
         return round(value * self.scale)

@@ -92,10 +92,11 @@ class DebriefScene(Scene):
                 f"{score.total:.1f} points"
             )
         parts.append("<br><br>" + heading("Turning points", 5))
+        muted = self.style.markup("muted")
         for entry in narrate.turning_points(match.ledger):
             parts.append(
                 f"<br>Turn {entry.turn}: <b>{escape(narrate.change(scenario, entry))}</b>"
-                f"<br><font size=3 color=#a9b6c6>   why: "
+                f"<br><font size=3 color={muted}>   why: "
                 f"{escape(narrate.why(scenario, entry))}</font>"
             )
         parts.append("<br><br>" + heading("Each envoy's agenda, revealed", 5))

@@ -15,6 +15,7 @@ from game.session.codes import LIMIT, CodeError, crisis_code, read_code, scenari
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import LIMITS, choices
 from game.ui.app import Scene
+from game.ui.style import Style
 from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
@@ -34,34 +35,34 @@ def scenario_for_code(entries, text: str):
     raise CodeError("No crisis here matches that code: is its scenario installed?")
 
 
-MOD_COLOUR = "#f0c36d"  # the browser's mod rows use the same colour (theme: #mod_item)
-
-
-def mod_note(entry: mods.Listed) -> str:
-    """What the browser says about a crisis from a mod, above its description."""
+def mod_note(entry: mods.Listed, style: Style) -> str:
+    """What the browser says about a crisis from a mod, above its description, in the
+    colour of the browser's mod rows."""
     if not entry.is_mod:
         return ""
+    colour = style.markup("mod_text")
     notes = "".join(
         f"<br>Line {n.line}, column {n.col}: {escape(n.severity.value)}: {escape(n.message)}"
         + (f" ({escape(n.hint)})" if n.hint else "")
         for n in entry.notes
     )
     return (
-        f"<font color={MOD_COLOUR}><b>MOD</b> from the mod '{escape(entry.mod)}': written by "
+        f"<font color={colour}><b>MOD</b> from the mod '{escape(entry.mod)}': written by "
         f"players, not part of the game ({escape(entry.path.name)})</font>"
-        + (f"<font size=3 color={MOD_COLOUR}>{notes}</font>" if notes else "")
+        + (f"<font size=3 color={colour}>{notes}</font>" if notes else "")
         + "<br><br>"
     )
 
 
-def scenario_details(result: loader.LoadResult, path) -> str:
+def scenario_details(result: loader.LoadResult, path, style: Style) -> str:
     """The browser's description of a scenario, or of why it does not load."""
     if result.scenario is None:
         problems = "<br>".join(escape(d) for d in result.errors[:12])
         more = len(result.errors) - 12
         tail = f"<br>…and {more} more" if more > 0 else ""
+        warn = style.markup("warn")
         return (
-            f"{heading(path.name)}<br><font color=#f0ad4e><b>This crisis has errors and cannot"
+            f"{heading(path.name)}<br><font color={warn}><b>This crisis has errors and cannot"
             f" be played.</b></font><br><br><font size=3>{problems}{tail}</font>"
         )
     s = result.scenario
@@ -202,8 +203,8 @@ class BrowserScene(Scene):
         if self._code_chosen:
             self.menu.focus(0)  # a row moved to: Enter chooses it again
         path, result = self.entries[self.selected]
-        note = mod_note(self.listed[self.selected])
-        self.details.set_text(scaled(self, note + scenario_details(result, path)))
+        note = mod_note(self.listed[self.selected], self.style)
+        self.details.set_text(scaled(self, note + scenario_details(result, path, self.style)))
         if result.scenario is None:
             self.choose_button.disable()
         else:
