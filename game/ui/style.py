@@ -23,6 +23,7 @@ from pygame_gui.core.drawable_shapes import DrawableShape, RoundedRectangleShape
 from pygame_gui.elements import UIButton
 
 from game.paths import ASSETS
+from game.session.settings import LIMITS
 from game.tunables import read_tunables
 from game.ui import text as lines
 
@@ -59,8 +60,10 @@ def has_khmer(text: str) -> bool:
 
 
 _PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
-BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
-MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
+# The layout's design size is the default window (larger windows scale up), and the
+# UI scale never shrinks it below the smallest window.
+BASE_SIZE = tuple(LIMITS["window"]["default"])
+MIN_LOGICAL = tuple(LIMITS["window"]["min"])
 
 
 def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
