@@ -12,6 +12,7 @@ from pygame_gui.elements import UISelectionList, UITextEntryLine
 from game.content import loader, mods
 from game.engine import rng
 from game.session.codes import LIMIT, CodeError, crisis_code, read_code, scenario_tag
+from game.session.lineup import Choices, check_setup, tidy
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import LIMITS, choices
 from game.ui.app import Scene
@@ -428,8 +429,7 @@ class SetupScene(Scene):
 
     def _read_teams(self) -> None:
         for index, entry in enumerate(self.team_entries):
-            text = " ".join(entry.get_text().split())
-            self.teams[index] = text
+            self.teams[index] = tidy(entry.get_text())
 
     def _refresh(self) -> None:
         self._read_teams()
@@ -512,34 +512,19 @@ class SetupScene(Scene):
             if kind
         ]
 
-    def _problem(self) -> str:
-        """What stops the game from starting, in a sentence, or ""."""
-        try:
-            code = read_code(self.code.get_text())
-        except CodeError as problem:
-            return str(problem)
-        if not code.matches(self.scenario.id):
-            return "That crisis code is for another crisis: type it on the crisis list instead."
-        self.seed = code.seed
-        names = [t for t, k in zip(self.teams, self.kinds, strict=True) if k == HUMAN]
-        if self.humans > CLASS["max_teams"]:
-            return f"At most {CLASS['max_teams']} human teams can share one computer."
-        if self.humans > 1 and not all(names):
-            return "Give every human team a name."
-        if len({n.casefold() for n in names}) != len(names):
-            return "Two teams have the same name: give each team its own."
-        pin = self.pin.get_text().strip()
-        low, high = CLASS["pin_digits"]["min"], CLASS["pin_digits"]["max"]
-        if pin and not (pin.isdigit() and low <= len(pin) <= high):
-            return f"A PIN is {low} to {high} digits, or leave it empty for none."
-        return ""
+    def choices(self) -> Choices:
+        self._read_teams()
+        return Choices(
+            self.scenario.id, self.code.get_text(), self.kinds, self.teams, self.pin.get_text()
+        )
 
     def start(self) -> None:
-        self._read_teams()
-        self.error = self._problem()
-        if self.error:
+        checked = check_setup(self.choices())
+        if isinstance(checked, list):
+            self.error = " ".join(checked)
             self._refresh()
             return
+        self.seed = checked.seed
         try:
             match = Match.start(self.scenario, Source.of(self.result), self.seed, self.seats())
         except ValueError as problem:
@@ -549,7 +534,7 @@ class SetupScene(Scene):
         match.classroom = Classroom(
             timer_seconds=60 * self.timer_minutes,
             auto_pass=self.auto_pass and bool(self.timer_minutes),
-            pin_hash=Classroom.hash_pin(self.pin.get_text().strip()),
+            pin_hash=Classroom.hash_pin(checked.pin),
             reflect=self.reflecting,
         )
         self.app.open("open-match", match, True)
