@@ -203,9 +203,33 @@ def test_autosaves_keep_the_newest_five(tmp_path):
     autosaves = folder.autosaves()
     assert match.state.turn >= 7
     assert len(autosaves) == saves.AUTOSAVES_KEPT
-    newest = load_match(folder.newest_autosave())
-    assert newest.state.turn == match.history[-2].turn
-    assert newest.state.step < match.state.step
+    # the newest is the finished game; the one before, its last turn's start
+    assert load_match(autosaves[0]).state.step == match.state.step
+    before = load_match(autosaves[1])
+    assert before.state.turn == match.history[-2].turn
+    assert before.state.step < match.state.step
+    assert folder.to_continue() is None  # a finished game is never continued
+
+
+def test_continue_never_offers_a_finished_game_nor_its_last_turn(tmp_path):
+    folder = SaveFolder(tmp_path)
+    unfinished = new_match(3)
+    unfinished.on_turn_start = folder.autosave
+    while unfinished.state.turn < 2 and not unfinished.over:
+        play(unfinished, 1)
+    assert not unfinished.over
+    finished = new_match(2)
+    finished.on_turn_start = folder.autosave
+    finish(finished, 2)
+    assert folder.info(folder.autosaves()[0]).over
+    offered = folder.to_continue()
+    # the older game that is still going, not the finished one's last turn
+    assert offered is not None
+    assert load_match(offered.path).actions == unfinished.actions
+    again = new_match(2)  # the same crisis code again: a new game, offered at once
+    folder.autosave(again)
+    assert folder.to_continue().actions == ()
+    assert folder.to_continue().path == folder.autosaves()[0]
 
 
 def test_an_autosave_at_each_turn_start_loses_at_most_that_turn(tmp_path):
@@ -215,7 +239,7 @@ def test_an_autosave_at_each_turn_start_loses_at_most_that_turn(tmp_path):
     while match.state.turn < 3:
         play(match, 1)
     play(match, 2)  # part-way into turn 3
-    resumed = load_match(folder.newest_autosave())
+    resumed = load_match(folder.to_continue().path)
     assert resumed.state.turn == 3
     assert match.actions[: len(resumed.actions)] == resumed.actions
 

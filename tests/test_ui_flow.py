@@ -205,5 +205,7 @@ def test_demo_plays_to_the_debrief_and_saves_every_screen(tmp_path):
     assert result.returncode == 0, result.stderr
     expected = {"title", "howto", "settings", "load", "scenarios", "setup", "briefing", "board"}
     assert expected | {"resolution", "debrief"} <= names
-    newest = SaveFolder(saves).newest_autosave()
-    assert newest is not None and load_match(newest).scenario.id == "tutorial"
+    folder = SaveFolder(saves)
+    newest = folder.autosaves()[0]
+    assert load_match(newest).scenario.id == "tutorial" and load_match(newest).over
+    assert folder.to_continue() is None  # the demo's game is over: nothing to continue

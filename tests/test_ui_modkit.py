@@ -294,8 +294,8 @@ def test_demo_plays_a_crisis_from_a_mods_folder_to_the_debrief(tmp_path):
     assert {"scenarios", "setup", "briefing", "board", "debrief"} <= names
     from game.session.saves import SaveFolder, load_match
 
-    newest = SaveFolder(tmp_path / "saves").newest_autosave()
-    assert newest is not None and load_match(newest).scenario.id == "dam_crisis"
+    newest = SaveFolder(tmp_path / "saves").autosaves()[0]
+    assert load_match(newest).scenario.id == "dam_crisis"
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab ,.") + list(KHMER) + ["\u17d4"]), max_size=30))

@@ -10,7 +10,7 @@ import pygame
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pygame_gui.elements import UITextBox
+from pygame_gui.elements import UIButton, UITextBox, UITextEntryLine
 from uidrive import (
     ARTIFACTS,
     buttons,
@@ -25,7 +25,7 @@ from uidrive import (
 
 from game.content import loader
 from game.session.match import AI, HUMAN, Match, Seat, Source
-from game.ui.widgets import plain
+from game.ui.widgets import FocusRing, plain
 
 SIZES = [(1280, 720), (1920, 1080)]
 BROKEN = """format: 1
@@ -183,19 +183,28 @@ def class_match(seed: int = 4) -> Match:
 
 
 def no_overlaps(app) -> None:
-    """Visible widgets of the top scene (not its panels, which hold them) do not overlap."""
+    """Visible widgets of the top scene (not its panels, which hold them) do not overlap,
+    and the keyboard's focus ring touches no control but the button it is around."""
     root = app.scene.root
-    rects = [
-        (getattr(e, "text", type(e).__name__), e.rect)
+    shown = [
+        e
         for e in app.ui.get_sprite_group().sprites()
         if e.alive()
         and e.visible
         and getattr(e, "ui_container", None) is root
         and type(e).__name__ not in ("UIPanel", "UIContainer", "UIVerticalScrollBar")
     ]
+    rings = [e for e in shown if isinstance(e, FocusRing)]
+    widgets = [e for e in shown if not isinstance(e, FocusRing)]
+    rects = [(getattr(e, "text", type(e).__name__), e.rect) for e in widgets]
     for i, (name, rect) in enumerate(rects):
         for other, second in rects[i + 1 :]:
             assert not rect.colliderect(second), (name, other)
+    controls = [e for e in widgets if isinstance(e, UIButton | UITextEntryLine)]
+    for ring in rings:
+        for widget in controls:
+            if widget is not ring.menu.chosen:
+                assert not ring.rect.colliderect(widget.rect), (ring.menu.chosen.text, widget)
 
 
 @pytest.mark.parametrize("projector", [False, True], ids=["standard", "projector"])

@@ -137,6 +137,8 @@ class Match:
         self.ledger: list[Entry] = list(entries)
         self.history: list[Snapshot] = [self._snapshot()]
         self.turn_starts: dict[int, int] = {state.turn: 0}  # turn -> actions before it
+        # Called at each turn's start and once more when the game ends (the autosaves:
+        # the last then says the game is over, so Continue does not offer its last turn).
         self.on_turn_start: Callable[[Match], None] | None = None
         self.classroom = Classroom()
         self.facilitator: list[FacilitatorNote] = []
@@ -197,7 +199,7 @@ class Match:
         if self.state.turn != before or self.state.is_over:
             self.history.append(self._snapshot())
             self.turn_starts.setdefault(self.state.turn, len(self.actions))
-            if not self.state.is_over and self.on_turn_start is not None:
+            if self.on_turn_start is not None:
                 self.on_turn_start(self)
         return entries
 

@@ -268,6 +268,20 @@ class SaveInfo:
     saved_at: str
     autosave: bool
     error: str = ""  # why it cannot be loaded, if it cannot
+    game: tuple = ()  # the crisis, seed and seats it plays: the same for each of its saves
+    actions: tuple[str, ...] = ()
+
+    @property
+    def over(self) -> bool:
+        return bool(self.outcome)
+
+    def earlier_in(self, other: SaveInfo) -> bool:
+        """True if this save is a moment of the game ``other`` went on to (or is)."""
+        return (
+            bool(self.game)
+            and self.game == other.game
+            and self.actions == other.actions[: len(self.actions)]
+        )
 
 
 def _slug(name: str) -> str:
@@ -328,10 +342,24 @@ class SaveFolder:
         found = self.folder.glob(f"{AUTOSAVE_PREFIX}*{SUFFIX}")
         return sorted(found, key=lambda p: p.name, reverse=True)
 
-    def newest_autosave(self) -> pathlib.Path | None:
-        """The newest autosave that reads as a save: Continue skips a damaged one and
-        goes on from the turn before, since several are kept for that."""
-        return next((path for path in self.autosaves() if not self.info(path).error), None)
+    def to_continue(self) -> SaveInfo | None:
+        """The autosave Continue goes on from: the newest that reads as a save, of a game
+        that is not over.
+
+        A damaged one is skipped, going on from the turn before (several are kept for
+        that). A finished game is never offered, nor any earlier autosave of it, which
+        would let its last turns be played again; it stays on the load screen.
+        """
+        finished: list[SaveInfo] = []
+        for path in self.autosaves():
+            info = self.info(path)
+            if info.error:
+                continue
+            if info.over:
+                finished.append(info)
+            elif not any(info.earlier_in(end) for end in finished):
+                return info
+        return None
 
     def listing(self) -> list[SaveInfo]:
         """Every save in the folder, newest first, damaged ones included with their problem."""
@@ -356,4 +384,10 @@ class SaveFolder:
             snapshot["outcome"],
             document["saved_at"],
             autosave,
+            game=(
+                document["scenario"]["hash"],
+                document["seed"],
+                json.dumps(document["seats"], sort_keys=True),
+            ),
+            actions=tuple(document["actions"]),
         )

@@ -117,7 +117,7 @@ class Scene:
     # Life cycle ---------------------------------------------------------
     def open(self) -> None:
         self.root = pygame_gui.core.UIContainer(
-            pygame.Rect((0, 0), self.app.size), self.app.ui, starting_height=self.app.depth()
+            pygame.Rect((0, 0), self.app.size), self.app.ui, starting_height=self.app.depth(self)
         )
         self.build()
 
@@ -338,6 +338,7 @@ class App:
             self.settings.shown_palette, effective_scale(self.size, self.settings.shown_scale)
         )
         kept = [scene.kept_fields() for scene in self.stack]
+        chosen = [scene.menu.index if scene.menu is not None else None for scene in self.stack]
         for scene in self.stack:
             scene.close()
         # The old manager and screens go before the new ones are built, not beside them.
@@ -346,8 +347,10 @@ class App:
         self.collect()
         self.ui = ui_manager(self.size, self.style.scale, self.style.palette)
         self.typing = None
-        for scene, fields in zip(self.stack, kept, strict=True):
+        for scene, fields, index in zip(self.stack, kept, chosen, strict=True):
             scene.open()
+            if scene.menu is not None and index is not None and index < len(scene.menu.items):
+                scene.menu.focus(index)  # the button the keyboard was on stays chosen
             scene.restore_fields(fields, focus=scene is self.stack[-1])
         for scene in self.stack[:-1]:
             scene.pause()
@@ -378,8 +381,14 @@ class App:
     def scene(self) -> Scene | None:
         return self.stack[-1] if self.stack else None
 
-    def depth(self) -> int:
-        return 1 + 10 * len(self.stack)
+    def depth(self, scene: Scene) -> int:
+        """The layer a scene's widgets start at: above those of every scene below it.
+
+        Taken from the scene's place on the stack, not the stack's height, so a restyle
+        that builds every scene again puts each at its own layer, the top one's on top.
+        """
+        below = self.stack.index(scene) if scene in self.stack else len(self.stack)
+        return 1 + 10 * (below + 1)
 
     def build(self, scene: Scene | str, *args: Any) -> Scene:
         """A scene, or the screen called ``scene`` built with ``args`` (see game.ui.scenes)."""

@@ -20,8 +20,10 @@ from collections import OrderedDict
 import pygame
 import pygame_gui
 from pygame_gui.core.drawable_shapes import DrawableShape, RoundedRectangleShape
+from pygame_gui.elements import UIButton
 
 from game.paths import ASSETS
+from game.session.settings import LIMITS
 from game.tunables import read_tunables
 from game.ui import text as lines
 
@@ -58,8 +60,10 @@ def has_khmer(text: str) -> bool:
 
 
 _PALETTES = read_tunables((ASSETS / "palette.yaml").read_text("utf-8"))
-BASE_SIZE = (1280, 720)  # the layout's design size; larger windows scale up
-MIN_LOGICAL = (960, 540)  # the UI scale never shrinks the layout below this
+# The layout's design size is the default window (larger windows scale up), and the
+# UI scale never shrinks it below the smallest window.
+BASE_SIZE = tuple(LIMITS["window"]["default"])
+MIN_LOGICAL = tuple(LIMITS["window"]["min"])
 
 
 def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
@@ -73,6 +77,7 @@ def effective_scale(size: tuple[int, int], ui_scale: int) -> float:
 
 
 TRANSPARENT = "#00000000"
+FOCUS_RING = "focus_ring"  # the theme's name for the palette's focus colour
 MEANINGFUL = ("@primary", "selection_list.#mod_item")
 SURFACES = ("dark_bg", "normal_bg", "hovered_bg", "normal_border", "hovered_border")
 # theme values in pixels, which grow with the UI scale (a tooltip's width with its font)
@@ -85,8 +90,15 @@ def theme(scale: float, palette: str = "standard") -> dict:
     A palette with a ``widgets`` block (high contrast) recolours the widgets too.
     """
     data = json.loads((ASSETS / "theme.json").read_text("utf-8"))
-    widgets = (_PALETTES.get(palette) or {}).get("widgets", {})
+    colours = _PALETTES.get(palette) or _PALETTES["standard"]
+    widgets = colours.get("widgets", {})
     data["defaults"]["colours"].update(widgets)
+    data["defaults"]["colours"][FOCUS_RING] = colours["focus"]  # the keyboard's ring (widgets.py)
+    # the browser's mod rows: the palette's colour for text by players, as in their notes
+    mods = data["selection_list.#mod_item"]["colours"]
+    mods.update(
+        dict.fromkeys(("normal_text", "hovered_text", "selected_text"), colours["mod_text"])
+    )
     for name, block in data.items():
         # Other blocks take the palette's text colours, and its surfaces and borders
         # where they have them (a transparent one stays transparent). Colours that
@@ -118,6 +130,7 @@ def ui_manager(
     """pygame_gui's manager with the theme, and the Khmer font for markup to name."""
     lines.teach_pygame_gui()
     _draw_shapes_lean()
+    _selection_keeps_the_state()
     manager = pygame_gui.UIManager(size, theme(scale, palette))
     _forget_earlier_managers(manager)
     manager.add_font_paths(KHMER_FACE, str(KHMER_FONTS[False]), str(KHMER_FONTS[True]))
@@ -172,6 +185,31 @@ def _draw_shapes_lean() -> None:
 
     rounded.redraw_state = redraw_rounded
     shape.redraw_all_states, shape.get_surface, shape.lean = redraw_all_states, get_surface, True
+
+
+def _selection_keeps_the_state() -> None:
+    """A button chosen or let go of by the keyboard keeps looking disabled, or hovered.
+
+    pygame_gui's ``select`` and ``unselect`` set the selected and the normal look
+    whatever the button's state, so a menu that chose its first enabled button
+    (unselecting the others) drew a disabled one as enabled, until the screen was
+    shown again; and a button the mouse was over lost its hover. Here both draw the
+    state the button is in, as pygame_gui's own hover does.
+    """
+    if getattr(UIButton, "keeps_state", False):
+        return
+
+    def select(self) -> None:
+        self.is_selected = self.is_enabled
+        if self.drawable_shape is not None:
+            self.drawable_shape.set_active_state(self._get_appropriate_state_name())
+
+    def unselect(self) -> None:
+        self.is_selected = False
+        if self.drawable_shape is not None:
+            self.drawable_shape.set_active_state(self._get_appropriate_state_name())
+
+    UIButton.select, UIButton.unselect, UIButton.keeps_state = select, unselect, True
 
 
 def _forget_earlier_managers(manager: pygame_gui.UIManager) -> None:
@@ -241,6 +279,11 @@ class Style:
 
     def __getitem__(self, name: str) -> pygame.Color:
         return self.colours[name]
+
+    def markup(self, name: str) -> str:
+        """A palette colour as text markup names it: ``<font color={style.markup('muted')}>``."""
+        red, green, blue, _ = self.colours[name]
+        return f"#{red:02x}{green:02x}{blue:02x}"
 
     def px(self, value: float) -> int:
         return round(value * self.scale)

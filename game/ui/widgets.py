@@ -8,9 +8,9 @@ from collections.abc import Callable
 
 import pygame
 import pygame_gui
-from pygame_gui.elements import UIButton, UILabel, UITextBox
+from pygame_gui.elements import UIButton, UIImage, UILabel, UITextBox
 
-from game.ui.style import KHMER_FACE, KHMER_RUN, has_khmer
+from game.ui.style import FOCUS_RING, KHMER_FACE, KHMER_RUN, has_khmer
 from game.ui.text import shorten
 
 Action = Callable[[], None]
@@ -92,20 +92,126 @@ def text_box(scene, rect: pygame.Rect, markup: str, kind: str = "") -> UITextBox
     )
 
 
+#: Keys that scroll a text box: a line, a page, or to an end.
+SCROLL_KEYS = (
+    pygame.K_UP,
+    pygame.K_DOWN,
+    pygame.K_PAGEUP,
+    pygame.K_PAGEDOWN,
+    pygame.K_HOME,
+    pygame.K_END,
+)
+
+
+def scroll_by_key(box: UITextBox, event: pygame.event.Event, line: int) -> bool:
+    """Up and Down scroll a text box by ``line`` pixels, Page Up and Down by its height
+    less a line (the line read last stays in sight), Home and End to its ends.
+
+    True if the key was one of these and the box had more than it shows.
+    """
+    if event.type != pygame.KEYDOWN or event.key not in SCROLL_KEYS:
+        return False
+    bar, layout = box.scroll_bar, box.text_box_layout
+    if bar is None or layout is None or not layout.layout_rect.height:
+        return False
+    total, view = layout.layout_rect.height, layout.view_rect.height
+    page = max(line, view - line)
+    step = {
+        pygame.K_UP: -line,
+        pygame.K_DOWN: line,
+        pygame.K_PAGEUP: -page,
+        pygame.K_PAGEDOWN: page,
+        pygame.K_HOME: -total,
+        pygame.K_END: total,
+    }[event.key]
+    top = max(0, min(total - view, bar.start_percentage * total + step))
+    bar.set_scroll_from_start_percentage(top / total)
+    return True
+
+
 def heading(text: str, size: int = 5) -> str:
     return f"<font size={size}><b>{escape(text)}</b></font>"
+
+
+class FocusRing(UIImage):
+    """An outline around the button the keyboard is on, in the palette's focus colour.
+
+    The mouse's hover only lightens a button, so the button Enter would press is told
+    apart from the one under the pointer. The ring follows its menu each frame: it is
+    shown only while the menu's chosen button is visible and enabled, so the menu of a
+    screen under a dialog shows none, and one ring is on screen at a time. The mouse
+    passes through it.
+    """
+
+    def __init__(self, menu: Menu, target: UIButton):
+        self.menu = menu
+        self.drawn: tuple | None = None
+        super().__init__(
+            target.relative_rect,
+            pygame.Surface((1, 1), pygame.SRCALPHA),
+            target.ui_manager,
+            container=target.ui_container,
+            object_id=pygame_gui.core.ObjectID(object_id="#focus_ring"),
+            starting_height=target.get_starting_height() + 1,
+        )
+
+    def hover_point(self, hover_x: float, hover_y: float) -> bool:
+        return False
+
+    def update(self, time_delta: float) -> None:
+        super().update(time_delta)
+        self.follow()
+
+    def follow(self) -> None:
+        target = self.menu.chosen
+        if target is None or not (target.alive() and target.visible and target.is_enabled):
+            if self.visible:
+                self.hide()
+            return
+        if not target.is_selected:  # enabled again (a dialog above it closed): chosen again
+            target.select()
+        rect = target.relative_rect
+        key = (rect.size, target.shape_corner_radius)
+        thickness = max(2, round(rect.height / 16))
+        if key != self.drawn:
+            self.drawn = key
+            self._draw(rect.size, thickness, target.shape_corner_radius)
+        where = rect.inflate(4 * thickness, 4 * thickness).topleft
+        if self.relative_rect.topleft != where:
+            self.set_relative_position(where)
+        if not self.visible:
+            self.show()
+
+    def _draw(self, size: tuple[int, int], thickness: int, radius) -> None:
+        outer = pygame.Rect(0, 0, size[0] + 4 * thickness, size[1] + 4 * thickness)
+        surface = pygame.Surface(outer.size, pygame.SRCALPHA)
+        colour = self.ui_manager.get_theme().get_colour(FOCUS_RING, ["image"])
+        corner = (radius[0] if isinstance(radius, list | tuple) else radius) or 0
+        pygame.draw.rect(surface, colour, outer, thickness, corner + 2 * thickness)
+        self.set_dimensions(outer.size)
+        self.set_image(surface)
 
 
 class Menu:
     """Buttons that also work from the keyboard: arrows or Tab move, Enter activates.
 
-    Each item may have a letter key. The focused button is shown selected.
+    Each item may have a letter key. The chosen button is shown selected, inside a
+    :class:`FocusRing`.
     """
 
     def __init__(self, vertical: bool = True):
         self.items: list[tuple[UIButton, Action, int | None]] = []
         self.index = 0
         self.vertical = vertical
+        self.blurred = False
+        self.ring: FocusRing | None = None
+
+    @property
+    def chosen(self) -> UIButton | None:
+        """The button Enter presses, or None while no button is chosen (a field types)."""
+        if self.blurred or not self.items:
+            return None
+        return self.items[self.index][0]
 
     def add(self, widget: UIButton, action: Action, key: int | None = None) -> UIButton:
         self.items.append((widget, action, key))
@@ -124,11 +230,24 @@ class Menu:
         for i, (widget, _, _) in enumerate(self.items):
             widget.select() if i == index else widget.unselect()
         self.index = index
+        self.blurred = False
+        self._ring()
 
     def blur(self) -> None:
         """Show no button as chosen (while a text field has the keyboard)."""
         for widget, _, _ in self.items:
             widget.unselect()
+        self.blurred = True
+        self._ring()
+
+    def _ring(self) -> None:
+        target = self.chosen
+        if self.ring is not None and not self.ring.alive():
+            self.ring = None  # its screen was built again
+        if self.ring is None and target is not None:
+            self.ring = FocusRing(self, target)
+        if self.ring is not None:
+            self.ring.follow()
 
     def focus_widget(self, widget: UIButton) -> None:
         self.focus([w for w, _, _ in self.items].index(widget))
@@ -158,8 +277,9 @@ class Menu:
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
-            for widget, action, _ in self.items:
+            for index, (widget, action, _) in enumerate(self.items):
                 if event.ui_element is widget:
+                    self.focus(index)  # the keyboard goes on from the button clicked
                     action()
                     return True
             return False

@@ -12,7 +12,9 @@ from game.session.codes import crisis_code
 from game.ui.app import Scene
 from game.ui.render.chart import draw_chart
 from game.ui.text import shorten
-from game.ui.widgets import Menu, button, escape, heading, label, text_box
+from game.ui.widgets import Menu, button, escape, heading, label, scroll_by_key, text_box
+
+SCROLL_HINT = "Up/Down, PgUp/PgDn, Home/End scroll the report · Left/Right choose · Enter"
 
 
 class DebriefScene(Scene):
@@ -31,7 +33,7 @@ class DebriefScene(Scene):
         body_h = height - top - margin - px(96)
         self.chart_rect = pygame.Rect(margin, top, chart_w, body_h)
         text_rect = pygame.Rect(2 * margin + chart_w, top, width - 3 * margin - chart_w, body_h)
-        text_box(self, text_rect, self._report())
+        self.report = text_box(self, text_rect, self._report())
         y = height - margin - px(48)
         self.menu = Menu(vertical=False)
         self.menu.add(
@@ -57,7 +59,7 @@ class DebriefScene(Scene):
         self.export_status = label(
             self,
             pygame.Rect(margin, y - px(38), width - 2 * margin, px(32)),
-            getattr(self, "exported", ""),
+            getattr(self, "exported", "") or SCROLL_HINT,
             "subtle",
         )
 
@@ -90,10 +92,11 @@ class DebriefScene(Scene):
                 f"{score.total:.1f} points"
             )
         parts.append("<br><br>" + heading("Turning points", 5))
+        muted = self.style.markup("muted")
         for entry in narrate.turning_points(match.ledger):
             parts.append(
                 f"<br>Turn {entry.turn}: <b>{escape(narrate.change(scenario, entry))}</b>"
-                f"<br><font size=3 color=#a9b6c6>   why: "
+                f"<br><font size=3 color={muted}>   why: "
                 f"{escape(narrate.why(scenario, entry))}</font>"
             )
         parts.append("<br><br>" + heading("Each envoy's agenda, revealed", 5))
@@ -163,7 +166,9 @@ class DebriefScene(Scene):
         draw_chart(surface, self.chart_rect, style, series, turns, scenario.conflict_at)
 
     def handle(self, event: pygame.event.Event) -> bool:
-        return self.menu.handle(event)
+        # Left and Right choose a button, so Up, Down and the page keys are the report's.
+        line = self.style.line_height(17)
+        return scroll_by_key(self.report, event, line) or self.menu.handle(event)
 
     def to_title(self) -> None:
         if self.app.demo is not None and self.app.demo.exit_when_done:

@@ -9,33 +9,31 @@ import pygame
 
 from game.content import loader, mods
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, label, text_box
-
-ERROR_COLOUR = "#ff8a80"
-WARNING_COLOUR = "#f0c36d"
-OK_COLOUR = "#8fd694"
+from game.ui.style import Style
+from game.ui.widgets import Menu, button, escape, label, scroll_by_key, text_box
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def report_markup(files: list[mods.Checked]) -> str:
+def report_markup(files: list[mods.Checked], style: Style) -> str:
     """The checker's list: each file, its counts, then each problem on its own line."""
+    error, warning = style.markup("error_text"), style.markup("warning_text")
     parts = []
     for checked in files:
         if checked.diagnostics:
             counts = f"{_plural(checked.errors, 'error')}, {_plural(checked.warnings, 'warning')}"
-            colour = ERROR_COLOUR if checked.errors else WARNING_COLOUR
+            colour = error if checked.errors else warning
         else:
-            counts, colour = "no problems", OK_COLOUR
+            counts, colour = "no problems", style.markup("ok_text")
         where = f" in the mod '{escape(checked.mod)}'" if checked.mod else ""
         parts.append(
             f"<b>{escape(checked.file)}</b> <i>({checked.kind}{where})</i>: "
             f"<font color={colour}>{counts}</font>"
         )
         for diagnostic in checked.diagnostics:
-            colour = ERROR_COLOUR if diagnostic.is_error else WARNING_COLOUR
+            colour = error if diagnostic.is_error else warning
             parts.append(f"<font size=3 color={colour}>{escape(diagnostic)}</font>")
         parts.append("")
     return "<br>".join(parts)
@@ -104,7 +102,7 @@ class ModCheckerScene(Scene):
         label(self, pygame.Rect(left, top, inner, self.px(30)), summary, "subtle")
         top += self.px(40)
         body_h = height - top - margin - self.px(64)
-        markup = report_markup(self.files) if self.files else no_mods_markup()
+        markup = report_markup(self.files, self.style) if self.files else no_mods_markup()
         if self.app.mods and not self.single:
             folders = ", ".join(escape(folder) for folder in self.app.mods)
             markup = f"<font size=3>Mods folders: {folders}</font><br><br>" + markup
@@ -125,7 +123,7 @@ class ModCheckerScene(Scene):
             self.check_again,
             pygame.K_F5,
         )
-        hint = "Up/Down or PgUp/PgDn scroll · Esc back"
+        hint = "Up/Down, PgUp/PgDn, Home/End scroll · Esc back"
         hint_left = left + self.px(400)
         label(
             self, pygame.Rect(hint_left, y, left + inner - hint_left, self.px(46)), hint, "subtle"
@@ -143,20 +141,10 @@ class ModCheckerScene(Scene):
         self.relayout()
 
     def handle(self, event: pygame.event.Event) -> bool:
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_DOWN, pygame.K_PAGEDOWN):
-            self._scroll(1 if event.key == pygame.K_DOWN else 8)
-            return True
-        if event.type == pygame.KEYDOWN and event.key in (pygame.K_UP, pygame.K_PAGEUP):
-            self._scroll(-1 if event.key == pygame.K_UP else -8)
+        # a line of the report, a page, or to its ends, however long it is
+        if scroll_by_key(self.box, event, self.style.line_height(17)):
             return True
         return self.menu.handle(event)
-
-    def _scroll(self, lines: int) -> None:
-        bar = self.box.scroll_bar
-        if bar is not None:
-            bar.set_scroll_from_start_percentage(
-                max(0.0, min(1.0, bar.start_percentage + 0.04 * lines))
-            )
 
     def demo_step(self) -> None:
         self.app.pop()

@@ -12,9 +12,11 @@ from pygame_gui.elements import UISelectionList, UITextEntryLine
 from game.content import loader, mods
 from game.engine import rng
 from game.session.codes import LIMIT, CodeError, crisis_code, read_code, scenario_tag
+from game.session.lineup import Choices, check_setup, tidy
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import LIMITS, choices
 from game.ui.app import Scene
+from game.ui.style import Style
 from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
 
 DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
@@ -34,34 +36,34 @@ def scenario_for_code(entries, text: str):
     raise CodeError("No crisis here matches that code: is its scenario installed?")
 
 
-MOD_COLOUR = "#f0c36d"  # the browser's mod rows use the same colour (theme: #mod_item)
-
-
-def mod_note(entry: mods.Listed) -> str:
-    """What the browser says about a crisis from a mod, above its description."""
+def mod_note(entry: mods.Listed, style: Style) -> str:
+    """What the browser says about a crisis from a mod, above its description, in the
+    colour of the browser's mod rows."""
     if not entry.is_mod:
         return ""
+    colour = style.markup("mod_text")
     notes = "".join(
         f"<br>Line {n.line}, column {n.col}: {escape(n.severity.value)}: {escape(n.message)}"
         + (f" ({escape(n.hint)})" if n.hint else "")
         for n in entry.notes
     )
     return (
-        f"<font color={MOD_COLOUR}><b>MOD</b> from the mod '{escape(entry.mod)}': written by "
+        f"<font color={colour}><b>MOD</b> from the mod '{escape(entry.mod)}': written by "
         f"players, not part of the game ({escape(entry.path.name)})</font>"
-        + (f"<font size=3 color={MOD_COLOUR}>{notes}</font>" if notes else "")
+        + (f"<font size=3 color={colour}>{notes}</font>" if notes else "")
         + "<br><br>"
     )
 
 
-def scenario_details(result: loader.LoadResult, path) -> str:
+def scenario_details(result: loader.LoadResult, path, style: Style) -> str:
     """The browser's description of a scenario, or of why it does not load."""
     if result.scenario is None:
         problems = "<br>".join(escape(d) for d in result.errors[:12])
         more = len(result.errors) - 12
         tail = f"<br>…and {more} more" if more > 0 else ""
+        warn = style.markup("warn")
         return (
-            f"{heading(path.name)}<br><font color=#f0ad4e><b>This crisis has errors and cannot"
+            f"{heading(path.name)}<br><font color={warn}><b>This crisis has errors and cannot"
             f" be played.</b></font><br><br><font size=3>{problems}{tail}</font>"
         )
     s = result.scenario
@@ -202,8 +204,8 @@ class BrowserScene(Scene):
         if self._code_chosen:
             self.menu.focus(0)  # a row moved to: Enter chooses it again
         path, result = self.entries[self.selected]
-        note = mod_note(self.listed[self.selected])
-        self.details.set_text(scaled(self, note + scenario_details(result, path)))
+        note = mod_note(self.listed[self.selected], self.style)
+        self.details.set_text(scaled(self, note + scenario_details(result, path, self.style)))
         if result.scenario is None:
             self.choose_button.disable()
         else:
@@ -427,8 +429,7 @@ class SetupScene(Scene):
 
     def _read_teams(self) -> None:
         for index, entry in enumerate(self.team_entries):
-            text = " ".join(entry.get_text().split())
-            self.teams[index] = text
+            self.teams[index] = tidy(entry.get_text())
 
     def _refresh(self) -> None:
         self._read_teams()
@@ -511,34 +512,19 @@ class SetupScene(Scene):
             if kind
         ]
 
-    def _problem(self) -> str:
-        """What stops the game from starting, in a sentence, or ""."""
-        try:
-            code = read_code(self.code.get_text())
-        except CodeError as problem:
-            return str(problem)
-        if not code.matches(self.scenario.id):
-            return "That crisis code is for another crisis: type it on the crisis list instead."
-        self.seed = code.seed
-        names = [t for t, k in zip(self.teams, self.kinds, strict=True) if k == HUMAN]
-        if self.humans > CLASS["max_teams"]:
-            return f"At most {CLASS['max_teams']} human teams can share one computer."
-        if self.humans > 1 and not all(names):
-            return "Give every human team a name."
-        if len({n.casefold() for n in names}) != len(names):
-            return "Two teams have the same name: give each team its own."
-        pin = self.pin.get_text().strip()
-        low, high = CLASS["pin_digits"]["min"], CLASS["pin_digits"]["max"]
-        if pin and not (pin.isdigit() and low <= len(pin) <= high):
-            return f"A PIN is {low} to {high} digits, or leave it empty for none."
-        return ""
+    def choices(self) -> Choices:
+        self._read_teams()
+        return Choices(
+            self.scenario.id, self.code.get_text(), self.kinds, self.teams, self.pin.get_text()
+        )
 
     def start(self) -> None:
-        self._read_teams()
-        self.error = self._problem()
-        if self.error:
+        checked = check_setup(self.choices())
+        if isinstance(checked, list):
+            self.error = " ".join(checked)
             self._refresh()
             return
+        self.seed = checked.seed
         try:
             match = Match.start(self.scenario, Source.of(self.result), self.seed, self.seats())
         except ValueError as problem:
@@ -548,7 +534,7 @@ class SetupScene(Scene):
         match.classroom = Classroom(
             timer_seconds=60 * self.timer_minutes,
             auto_pass=self.auto_pass and bool(self.timer_minutes),
-            pin_hash=Classroom.hash_pin(self.pin.get_text().strip()),
+            pin_hash=Classroom.hash_pin(checked.pin),
             reflect=self.reflecting,
         )
         self.app.open("open-match", match, True)

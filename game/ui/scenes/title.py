@@ -35,12 +35,10 @@ class TitleScene(Scene):
         item.top = top
         gap = self.px(gap)
         self.menu = Menu()
-        newest = app.saves.newest_autosave()
-        self.continue_info = ""
-        if newest is not None:
-            info = app.saves.info(newest)
-            if not info.error:
-                self.continue_info = f"{info.scenario}, turn {info.turn}"
+        resumable = app.saves.to_continue()
+        self.continue_info = (
+            "" if resumable is None else f"{resumable.scenario}, turn {resumable.turn}"
+        )
         entries = [
             ("Continue", self.continue_game, pygame.K_c, bool(self.continue_info)),
             ("New game", self.new_game, pygame.K_n, True),
@@ -98,11 +96,11 @@ class TitleScene(Scene):
 
     # Actions ----------------------------------------------------------------------
     def continue_game(self) -> None:
-        newest = self.app.saves.newest_autosave()
-        if newest is None:
+        resumable = self.app.saves.to_continue()
+        if resumable is None:
             return
         try:
-            match = load_match(newest)
+            match = load_match(resumable.path)
         except SaveError as error:
             self.app.notice = str(error)
             self.relayout()

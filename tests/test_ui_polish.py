@@ -1,0 +1,253 @@
+"""Smaller symptoms players met: the debrief's keys, Continue, focus and hover, disabled
+buttons, and a restyle in the middle of a resolution. Each through the real app loop."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pygame
+import pytest
+from matchplay import finish, new_match, play
+from uidrive import ARTIFACTS, buttons, click, make_app, press, pump, run_until, scene_name, shoot
+
+from game.session.saves import SaveFolder
+from game.ui.widgets import FocusRing
+
+SHOTS = ARTIFACTS / "polish"
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("ENVOY_CONFIG_DIR", str(tmp_path / "config"))
+
+
+def finished_match():
+    match = new_match(3)
+    finish(match, 3)
+    assert match.over
+    return match
+
+
+def button_named(app, text: str):
+    found = [b for b in buttons(app) if b.text.startswith(text)]
+    assert found, f"no button '{text}' among {[b.text for b in buttons(app)]}"
+    return found[-1]
+
+
+def rings(app) -> list[FocusRing]:
+    return [e for e in app.ui.get_sprite_group().sprites() if isinstance(e, FocusRing)]
+
+
+def shown_rings(app) -> list[FocusRing]:
+    return [ring for ring in rings(app) if ring.visible and ring.alive()]
+
+
+# The debrief ---------------------------------------------------------------------------
+def test_the_debrief_scrolls_by_keyboard_and_by_the_wheel(tmp_path, monkeypatch):
+    app = make_app(tmp_path / "saves")
+    app.push("debrief", finished_match())
+    pump(app, 2)
+    report = app.scene.report
+    bar, layout = report.scroll_bar, report.text_box_layout
+    assert bar is not None, "the report fits: nothing to scroll"
+    total, view = layout.layout_rect.height, layout.view_rect.height
+    line = app.style.line_height(17)
+
+    def top() -> float:
+        return bar.start_percentage * total
+
+    press(app, pygame.K_DOWN)
+    assert top() == pytest.approx(line, abs=1)
+    press(app, pygame.K_PAGEDOWN)
+    assert top() == pytest.approx(line + view - line, abs=1)
+    press(app, pygame.K_END)
+    assert top() == pytest.approx(total - view, abs=1)  # the last line in sight
+    shoot(app, SHOTS, "debrief-end")
+    press(app, pygame.K_PAGEUP)
+    assert top() == pytest.approx(total - view - (view - line), abs=1)
+    press(app, pygame.K_HOME)
+    assert top() == 0
+    press(app, pygame.K_UP)
+    assert top() == 0  # never above the start
+    assert scene_name(app) == "debrief"  # the keys scrolled; no button was pressed
+
+    monkeypatch.setattr(pygame.mouse, "get_pos", lambda: report.rect.center)
+    pump(app, 2)
+    pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-2, flipped=False))
+    pump(app, 30)
+    assert top() > 0
+
+
+# Continue ------------------------------------------------------------------------------
+def test_continue_offers_no_finished_game_and_load_opens_it_on_its_debrief(tmp_path):
+    saves = tmp_path / "saves"
+    folder = SaveFolder(saves)
+    match = new_match(3)
+    match.on_turn_start = folder.autosave
+    finish(match, 3)
+    assert len(folder.autosaves()) > 1  # the finished game and its last turn's start
+    app = make_app(saves)
+    app.push("title")
+    pump(app, 2)
+    cont = button_named(app, "Continue")
+    assert not cont.is_enabled
+    assert cont.drawable_shape.active_state.state_id == "disabled"
+    press(app, pygame.K_c)
+    assert scene_name(app) == "title"
+    press(app, pygame.K_l)
+    assert scene_name(app) == "load"
+    picker = app.scene.picker
+    finished = [info.over for info in app.scene.infos]
+    picker.select(finished.index(True))
+    press(app, pygame.K_RETURN)
+    run_until(app, lambda: scene_name(app) == "debrief", frames=60)
+
+
+def test_continue_goes_on_with_the_game_not_over(tmp_path):
+    saves = tmp_path / "saves"
+    folder = SaveFolder(saves)
+    going = new_match(3)
+    going.on_turn_start = folder.autosave
+    while going.state.turn < 3 and not going.over:
+        play(going, 1)
+    assert not going.over
+    played = new_match(4)  # a game finished later: its last turn's start and its end saved
+    finish(played, 4)
+    last_start = max(played.turn_starts.values())
+    done = new_match(4)
+    for number, action in enumerate(played.actions, 1):
+        if number == last_start:
+            done.on_turn_start = folder.autosave
+        done.apply(action)
+    autosaves = folder.autosaves()
+    assert len(autosaves) <= 5 and folder.info(autosaves[0]).over
+    assert not folder.info(autosaves[1]).over and folder.info(autosaves[1]).game
+    app = make_app(saves)
+    app.push("title")
+    pump(app, 2)
+    assert button_named(app, "Continue").is_enabled
+    assert app.scene.continue_info.endswith("turn 3")
+    press(app, pygame.K_c)
+    run_until(app, lambda: app.stack[0].name == "board", frames=60)
+    assert app.stack[0].match.actions == going.actions
+
+
+# Focus and hover -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "settings", [{}, {"palette": "colour_blind"}, {"projector": True}], ids=str
+)
+def test_focus_has_a_ring_of_its_own_and_one_at_a_time(tmp_path, settings):
+    app = make_app(tmp_path / "saves", **settings)
+    app.push("title")
+    pump(app, 2)
+    chosen = app.scene.menu.chosen
+    [ring] = shown_rings(app)
+    assert ring.rect.contains(chosen.rect) and ring.rect != chosen.rect
+    # the ring is drawn in the palette's focus colour, on the screen itself
+    edge = (ring.rect.centerx, ring.rect.top + 1)
+    assert app.screen.get_at(edge)[:3] == app.style["focus"][:3]
+    # the mouse over another button lightens it, in a look of its own
+    other = button_named(app, "Load")
+    states = other.drawable_shape
+    hovered = states.get_surface("hovered").get_at((other.rect.width // 2, 2))
+    selected = states.get_surface("selected").get_at((other.rect.width // 2, 2))
+    assert hovered != selected
+    press(app, pygame.K_DOWN)
+    assert app.scene.menu.chosen is not chosen
+    assert len(shown_rings(app)) == 1
+    # a dialog over a screen: the screen below shows no ring, the dialog its own
+    press(app, pygame.K_s)
+    assert scene_name(app) == "settings"
+    assert len(shown_rings(app)) == 1
+    press(app, pygame.K_ESCAPE)
+    assert len(shown_rings(app)) == 1 and shown_rings(app)[0].menu is app.scene.menu
+    shoot(app, SHOTS, f"title-focus-{'-'.join(map(str, settings.values())) or 'standard'}")
+
+
+def test_a_click_moves_the_keyboards_choice_to_the_button_clicked(tmp_path):
+    app = make_app(tmp_path / "saves")
+    app.push("debrief", finished_match())
+    pump(app, 2)
+    menu = app.scene.menu
+    assert menu.chosen.text == "Back to title"
+    export = button_named(app, "Export report")
+    click(app, export.rect.center)
+    assert menu.chosen is export
+    [ring] = shown_rings(app)
+    assert ring.rect.contains(export.rect)
+
+
+# Disabled buttons ----------------------------------------------------------------------
+def test_a_disabled_button_is_drawn_disabled_from_the_first_frame(tmp_path):
+    """The title without saves: Continue is disabled, and so is what is drawn."""
+    app = make_app(tmp_path / "saves")
+    app.push("title")
+    pump(app)
+    for widget, _, _ in app.scene.menu.items:
+        state = widget.drawable_shape.active_state.state_id
+        assert state == ("disabled" if not widget.is_enabled else state), widget.text
+    cont = button_named(app, "Continue")
+    assert cont.drawable_shape.active_state.state_id == "disabled"
+    # and after another screen over it and back, and after a restyle
+    press(app, pygame.K_s)
+    press(app, pygame.K_ESCAPE)
+    assert button_named(app, "Continue").drawable_shape.active_state.state_id == "disabled"
+    app.apply_settings(dataclasses.replace(app.settings, ui_scale=150))
+    pump(app)
+    assert button_named(app, "Continue").drawable_shape.active_state.state_id == "disabled"
+    shoot(app, SHOTS, "title-continue-disabled")
+
+
+def test_choosing_and_letting_go_keep_a_buttons_state(tmp_path):
+    app = make_app(tmp_path / "saves")
+    app.push("title")
+    pump(app)
+    load = button_named(app, "Load")
+    load.disable()
+    for act in (load.select, load.unselect):
+        act()
+        assert load.drawable_shape.active_state.state_id == "disabled"
+        assert not load.is_selected
+    load.enable()
+    load.hovered = True
+    load.unselect()
+    assert load.drawable_shape.active_state.state_id == "hovered"
+
+
+# Changing the UI scale mid-game --------------------------------------------------------
+@pytest.mark.parametrize(
+    "change", [{"ui_scale": 150}, {"projector": True}, {"palette": "colour_blind"}], ids=str
+)
+def test_a_restyle_during_the_resolution_keeps_its_buttons_on_top(tmp_path, monkeypatch, change):
+    from test_ui_screens import border_match
+
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", border_match())
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_e)
+    run_until(app, lambda: scene_name(app) == "resolution")
+    app.apply_settings(dataclasses.replace(app.settings, **change))
+    pump(app, 2)
+    resolution = app.scene
+    assert scene_name(app) == "resolution"
+    shoot(app, SHOTS, f"resolution-after-{'-'.join(map(str, change.values()))}")
+    board = app.stack[0]
+    below = max(e.get_top_layer() for e in board.root.elements)
+    for text in ("Next", "Skip all", "Why?"):
+        widget = button_named(app, text)
+        assert widget.is_enabled and widget.visible
+        assert widget.get_top_layer() > below  # drawn over the board's greyed buttons
+        # the pointer there is over the top scene's button, not the board's below it
+        monkeypatch.setattr(pygame.mouse, "get_pos", lambda at=widget.rect.center: at)
+        pump(app, 2)
+        assert widget.hovered or widget is resolution.menu.chosen  # chosen: no hover look
+        assert not any(b.hovered for b in buttons(app) if b.ui_container is board.root)
+    monkeypatch.undo()
+    assert not resolution.why
+    click(app, button_named(app, "Why?").rect.center)
+    assert resolution.why
+    step = resolution.index
+    click(app, button_named(app, "Next").rect.center)
+    assert resolution.index == step + 1 or scene_name(app) != "resolution"
+    for scene in app.stack[:-1]:
+        assert scene.root.get_top_layer() < app.scene.root.get_top_layer()
