@@ -385,3 +385,19 @@ def test_an_inject_and_the_news_fire_an_event_the_same_way(border):
     rules._fire(world, index, entries[0].cause, ledger.NEWS, fired_last, fired_count, [])
     assert [(e.meter, e.subject, e.delta) for e in world.entries if e.is_change] == changed
     assert (fired_last, fired_count) == (list(injected.last_fired), list(injected.fire_count))
+
+
+def test_a_preview_names_every_meter_it_moves_the_capital_an_embargo_costs_too(border):
+    """It listed tension, trust, hotline, posture, resolve and standing only, so the
+    capital an embargo takes was invisible until capital fell below zero."""
+    state, _ = new_game(border, 5)
+    state = until_diplomacy(state, "un_envoy")
+    view = player_view(state, "un_envoy")
+    embargo = legal_play(view, "un_envoy", "embargo")
+    seen = preview(view, embargo)
+    capital = [e for e in seen.success_entries if e.meter == "capital"]
+    assert capital, "the embargo's cost is an effect of the move"
+    lines = narrate.differences(border, view, seen.success)
+    assert f"Your capital −{-capital[0].delta}" in lines
+    target = narrate.party(border, embargo.targets[0])
+    assert any(line.startswith(f"Resolve of {target} −") for line in lines)

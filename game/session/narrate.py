@@ -474,14 +474,14 @@ def differences(
 
     parties = [p.id for p in scenario.parties]
     for index, relation in enumerate(scenario.relations):
-        name = pair(scenario, parties[relation.a], parties[relation.b], lang)
+        ids = (parties[relation.a], parties[relation.b])
         for m in by_kind.get("relation", ()):
             if amount := delta(m, index):
-                lines.append(f"{m.label} {name} {_signed(amount)}")
-    for index, item in enumerate(scenario.parties):
+                lines.append(f"{meter_of(scenario, m.name, ids, lang)} {_signed(amount)}")
+    for index, item in enumerate(parties):
         for m in by_kind.get("party", ()):
             if amount := delta(m, index):
-                lines.append(f"{m.label} of {item.name.get(lang)} {_signed(amount)}")
+                lines.append(f"{meter_of(scenario, m.name, (item,), lang)} {_signed(amount)}")
     viewer = after.viewer
     if viewer >= 0:
         for index, item in enumerate(scenario.parties):
