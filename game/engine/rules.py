@@ -2,8 +2,10 @@
 
 The engine is a reducer. ``apply`` takes a state and an action and returns a new
 state with the ledger entries that explain it; an illegal action raises
-:class:`IllegalAction` and changes nothing. AI, replay, saves, the simulator and
-the UI all go through this one door.
+:class:`IllegalAction`, which names the rule that refused it (a ``Reason``) and
+the ids and numbers it looked at, and changes nothing. Notes in the ledger are
+kinds and ids too: the engine writes no words a player reads. AI, replay, saves,
+the simulator and the UI all go through this one door.
 
 A turn (DESIGN §1.2): **News** (scheduled, triggered, then at most one pool
 event; an event may put a decision to a seat), **Diplomacy** (each seat in turn
@@ -329,8 +331,7 @@ def _play_problem(
     targets = _targets(state, move, action.targets)
     if isinstance(targets, IllegalAction):
         return targets, envoy, index, ()
-    problem = _move_problem(state, envoy, index, move, targets)
-    return problem, envoy, index, targets
+    return _move_problem(state, envoy, index, move, targets), envoy, index, targets
 
 
 def _move_problem(
