@@ -124,6 +124,10 @@ def test_a_target_s_problem_is_said_for_every_target_and_a_seat_s_as_it_is(lab):
     found = problem(state, Play("one", "pricey"))
     assert narrate.unavailable(lab, "pricey", found) == "Already chosen this turn"
     assert narrate.unavailable(lab, "pricey", None) == "Not possible now"
+    # the one target tried says nothing of the others
+    found = problem(state, Play("one", "propose_accord", ("nowhere",)))
+    assert found.reason is Reason.UNKNOWN_TARGET
+    assert narrate.unavailable(lab, "propose_accord", found) == "Not possible on any target now"
 
 
 @pytest.mark.parametrize(

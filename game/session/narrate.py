@@ -398,7 +398,8 @@ def unavailable(
     """Why a move's card cannot be played on any target, from the problem of one of them.
 
     A problem of the seat (a cooldown, the capital) holds for every target, so it
-    is said as it is; a problem of the target tried is said as holding for all::
+    is said as it is. A problem of the one target tried may not be every target's,
+    so only unmet requirements, which every target has here, are named::
 
         "Cooling down: playable again on turn 3"
         "Not possible on any target now: its requirements are not met"
@@ -408,7 +409,9 @@ def unavailable(
     words = _PROBLEMS[found.reason](scenario, found.details, lang)
     spec = _find(scenario.moves, move_id)
     if spec is not None and spec.target != "none" and found.reason.about_target:
-        return f"Not possible on any target now: {words}"
+        if found.reason is Reason.REQUIREMENTS:
+            return f"Not possible on any target now: {words}"
+        return "Not possible on any target now"
     return _sentence(words)
 
 
