@@ -737,13 +737,13 @@ def cmd_text_demo(args: argparse.Namespace) -> int:
         scenario.envoys[e].id: make_agent(args.policy, agent_seed(args.seed, e))
         for e in state.seats
     }
-    _narrate(entries)
+    _narrate(scenario, entries)
     while not state.is_over:
         seat = scenario.envoys[state.active_seat].id
         view = player_view(state, seat)
         action = agents[seat].choose(view, seat, legal_actions(view, seat))
         state, entries = apply(state, action)
-        _narrate(entries)
+        _narrate(scenario, entries)
     print()
     print(f"Outcome: {state.outcome} after {state.turn} turns.")
     for envoy, result in scores(state).items():
@@ -752,16 +752,20 @@ def cmd_text_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _narrate(entries) -> None:
+def _narrate(scenario, entries) -> None:
+    from game.engine import ledger
+    from game.session import narrate
+
     for entry in entries:
-        if entry.text.startswith("Turn "):
-            print(f"\n-- {entry.text}")
-        elif entry.text.startswith("Chose "):
+        if entry.note == ledger.CHOSE:
             continue  # the resolution tells the story
+        words = narrate.describe(scenario, entry)
+        if entry.note == ledger.TURN_BEGINS:
+            print(f"\n-- {words}")
         elif entry.is_change:
-            print(f"     {entry.describe()}")
+            print(f"     {words}")
         else:
-            print(textwrap.fill(entry.text, 88, initial_indent="   * ", subsequent_indent="     "))
+            print(textwrap.fill(words, 88, initial_indent="   * ", subsequent_indent="     "))
 
 
 def cmd_report(args: argparse.Namespace) -> int:

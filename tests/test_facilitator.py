@@ -25,6 +25,7 @@ from game.engine.actions import (
 from game.engine.rules import ADJUSTABLE, apply, legal_actions, new_game, why_illegal
 from game.engine.state import DECISION, DIPLOMACY, EVERYONE, OVER, state_hash
 from game.engine.view import ledger_view, public_view
+from game.session import narrate
 
 PROFILE = settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -72,7 +73,7 @@ def test_an_inject_fires_the_event_now_and_the_ledger_names_the_facilitator(bord
     new, entries = apply(state, Inject("shots_at_dawn"))
     assert new.tension[0] == min(100, before + 4)
     assert all(e.cause.kind == ledger.FACILITATOR for e in entries)
-    assert entries[0].text.startswith("Crisis update from the facilitator")
+    assert narrate.note(border, entries[0]).startswith("Crisis update from the facilitator")
     assert any(e.is_change and e.cause.id == "inject.shots_at_dawn" for e in entries)
     assert new.step == state.step + 1 and new.turn == state.turn
 
@@ -96,7 +97,10 @@ def test_an_adjustment_sets_the_meter_and_records_the_reason(border):
     index = border.relation_index(border.party_index("norland"), border.party_index("sudmark"))
     assert new.trust[index] == 61
     note, change = entries
-    assert "both sides apologised in class" in note.text
+    assert note.args[-1] == "both sides apologised in class"
+    assert narrate.note(border, note) == (
+        "The facilitator sets Trust Norland–Sudmark to 61: both sides apologised in class"
+    )
     assert change.meter == "trust" and change.after == 61
     assert change.cause.kind == ledger.FACILITATOR and change.cause.id == "adjust"
 
@@ -106,7 +110,7 @@ def test_an_adjustment_sets_the_meter_and_records_the_reason(border):
     [
         (Adjust("tension", ("norland", "sudmark"), 101, "too far"), "from 0 to 100"),
         (Adjust("tension", ("norland", "sudmark"), -1, "too far"), "from 0 to 100"),
-        (Adjust("tension", ("norland",), 10, "half a pair"), "names 2 ids"),
+        (Adjust("tension", ("norland",), 10, "half a pair"), "names two parties"),
         (Adjust("mood", ("norland",), 10, "no such meter"), "unknown meter"),
         (Adjust("posture", ("atlantis",), 10, "no such party"), "unknown party"),
         (Adjust("posture", ("norland",), 10, "   "), "needs a reason"),
@@ -126,7 +130,7 @@ def test_extra_turns_let_the_crisis_run_past_its_last_turn(border):
     state, _ = new_game(border, 9, ["un_envoy"])
     state, entries = apply(state, Extend(2))
     assert state.last_turn == border.turns + 2
-    assert "ends after turn 10" in entries[0].text
+    assert "ends after turn 10" in narrate.note(border, entries[0])
     while state.phase != OVER:
         state, _ = apply(state, legal_actions(state, "un_envoy")[-1])
     assert state.turn == border.turns + 2 or state.outcome != "stalemate"

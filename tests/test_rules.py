@@ -11,6 +11,7 @@ from game.engine.outcome import score, scores
 from game.engine.rules import apply, legal_actions, new_game, preview, why_illegal
 from game.engine.state import CONFLICT, DECISION, DIPLOMACY, PEACE, STALEMATE, state_hash
 from game.engine.view import ledger_view
+from game.session import narrate
 
 AB = ("alpha", "beta")
 
@@ -41,8 +42,8 @@ def end_turn(state):
     return state, entries
 
 
-def notes(entries) -> list[str]:
-    return [e.text for e in entries if not e.is_change]
+def notes(entries, scenario) -> list[str]:
+    return [narrate.note(scenario, e) for e in entries if not e.is_change]
 
 
 # ------------------------------------------------------------ §1.2 turn sequence
@@ -52,7 +53,7 @@ def test_a_new_game_starts_turn_one_with_income(lab):
     state, entries = new_game(lab, seed=1)
     assert (state.turn, state.phase, state.active_seat) == (1, DIPLOMACY, 0)
     assert state.capital == (3, 3)
-    assert notes(entries)[0] == "Turn 1 of 5."
+    assert notes(entries, state.scenario)[0] == "Turn 1 of 5."
 
 
 def test_unspent_capital_carries_over_up_to_the_cap(lab):
@@ -104,7 +105,7 @@ def test_withdrawing_a_move_refunds_its_cost(lab):
     assert chosen.capital[0] == 0
     back, entries = apply(chosen, Withdraw("one", "pricey"))
     assert back.capital[0] == 3 and back.pending == ()
-    assert notes(entries) == ["Withdrew Pricey."]
+    assert notes(entries, state.scenario) == ["Withdrew Pricey."]
     with pytest.raises(IllegalAction, match="was not chosen"):
         apply(back, Withdraw("one", "pricey"))
 
@@ -116,7 +117,8 @@ def test_moves_resolve_by_family_order_then_seat_order(lab):
         state, "squeeze one gamma", "later one beta gamma", "cool one", "end one", "pricey two"
     )
     state, entries = end_turn(state)
-    resolved = [n.split(":")[1].split()[0] for n in notes(entries) if " succeeded" in n]
+    told = notes(entries, state.scenario)
+    resolved = [n.split(":")[1].split()[0] for n in told if " succeeded" in n]
     # communication (cool, one), mediation (pricey, two), cultural (later), sanctions (squeeze)
     assert resolved == ["Cool", "Pricey", "Later", "Squeeze"]
 
@@ -125,7 +127,7 @@ def test_seat_order_breaks_ties_within_a_family(lab):
     state, _ = new_game(lab, seed=1)
     state, _ = play(state, "calm_talk one alpha beta", "end one", "cool two")
     state, entries = end_turn(state)
-    resolved = [n.split(":")[0] for n in notes(entries) if "succeeded" in n]
+    resolved = [n.split(":")[0] for n in notes(entries, state.scenario) if "succeeded" in n]
     assert resolved == ["Envoy One", "Envoy Two"]
 
 
@@ -164,7 +166,7 @@ def test_failure_effects_run_when_the_roll_fails(lab):
     state, _ = new_game(lab, seed=1)
     state, _ = play(state, "doomed one")
     state, entries = end_turn(state)
-    assert any("Doomed failed" in n for n in notes(entries))
+    assert any("Doomed failed" in n for n in notes(entries, state.scenario))
     assert state.counters[lab.tables.counters.index("fails")] == 1
 
 
@@ -197,7 +199,7 @@ def test_joint_move_resolves_once_for_everyone_who_joined(lab):
     summit = [e for e in entries if e.cause.id == "summit" and e.is_change]
     assert [e.meter for e in summit].count("trust") == 1
     assert [e.subject[0] for e in summit if e.meter == "standing"] == ["one", "two"]
-    assert any("Envoy One and Envoy Two: Summit" in n for n in notes(entries))
+    assert any("Envoy One and Envoy Two: Summit" in n for n in notes(entries, state.scenario))
     assert state.trust[r] == before.trust[r] + 10
 
 
@@ -205,7 +207,7 @@ def test_joint_move_without_enough_envoys_returns_the_capital(lab):
     state, _ = new_game(lab, seed=1)
     state, _ = play(state, "summit one alpha beta")
     state, entries = end_turn(state)
-    assert any("needed 2 envoys and found 1" in n for n in notes(entries))
+    assert any("needed 2 envoys and found 1" in n for n in notes(entries, state.scenario))
     assert state.capital[0] == lab.rules.capital_carry_max + 3  # refunded, then carried
 
 
@@ -235,8 +237,8 @@ def test_secret_move_is_hidden_from_other_seats_in_the_ledger(lab):
     state, entries = end_turn(state)
     mine = ledger_view(entries, "one")
     theirs = ledger_view(entries, "two")
-    assert any("Alpha plans a parade" in e.text for e in mine)
-    assert not any("parade" in e.describe() for e in theirs)
+    assert any("Alpha plans a parade" in narrate.line(lab, e) for e in mine)
+    assert not any("parade" in narrate.describe(lab, e) for e in theirs)
     change = [e for e in theirs if e.meter == "standing"]
     assert change and change[0].cause.kind == "secret" and change[0].source == ""
     assert state.knows(lab.tables.fact_index(0, "plan"), 0)
@@ -456,7 +458,7 @@ def test_conflict_when_a_relation_reaches_conflict_at():
     state, _ = new_game(scenario, seed=1)
     state, entries = end_turn(state)
     assert state.is_over and state.outcome == CONFLICT
-    assert "Conflict has broken out" in notes(entries)[-1]
+    assert "Conflict has broken out" in notes(entries, state.scenario)[-1]
     with pytest.raises(IllegalAction, match="game is over"):
         apply(state, End("one"))
 
@@ -530,8 +532,7 @@ def test_a_move_an_earlier_move_made_impossible_fizzles_and_refunds():
     state, _ = play(state, "propose_accord one pact", "end one", "propose_accord two pact")
     state, entries = end_turn(state)
     assert state.signed[0] == 1
-    assert any(
-        "Envoy Two: Propose an accord: Pact is no longer possible" in n for n in notes(entries)
-    )
+    told = notes(entries, state.scenario)
+    assert any("Envoy Two: Propose an accord: Pact is no longer possible" in n for n in told)
     carry = scenario.rules.capital_carry_max
     assert state.capital == (3, min(3, carry) + 3)  # one spent 3; two got its 3 back

@@ -35,6 +35,7 @@ from uidrive import (
 
 from game.engine import ledger
 from game.engine.state import EVERYONE, state_hash
+from game.session import narrate
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
 from game.ui import style as style_module
@@ -100,7 +101,7 @@ def private_strings(match, envoy: str) -> list[str]:
     strings = [str(o.text) for o in scenario.envoys[index].agenda]
     for entry in match.ledger:
         if entry.cause.private_to == envoy and not entry.is_change and entry.turn == state.turn:
-            strings.append(entry.text)
+            strings.append(narrate.note(scenario, entry))
     for fact, who in state.revealed:
         if who == index and (fact, EVERYONE) not in state.revealed:
             strings.append(str(scenario.facts[fact].text))

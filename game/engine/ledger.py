@@ -3,8 +3,10 @@
 Each entry says what changed, from what to what, and why: the move, event,
 behaviour or drift that caused it, the seat that acted, the dice roll against
 the chance, and the scenario file and line that defined the effect. Notes
-(``meter == ""``) narrate what happened between the changes. The UI's "why did
-tension rise?", the debrief and the simulator all read this one record.
+(``meter == ""``) record what happened between the changes as a kind and its
+ids and numbers (``note="accord_signed", args=("ceasefire",)``), never as words:
+``game.session.narrate`` phrases them, in the reader's language. The UI's "why
+did tension rise?", the debrief and the simulator all read this one record.
 """
 
 from __future__ import annotations
@@ -22,6 +24,49 @@ DELAYED = "delayed"
 ACCORD = "accord"
 TURN = "turn"
 FACILITATOR = "facilitator"  # the teacher: an inject, an adjustment, added turns
+
+# The kinds of note, each with what its ``args`` hold, in order. A slot is an
+# "id" (of the named table), "ids" (a tuple of them), "int", "chance" (0..1), or
+# "text": words a person typed (the facilitator's reason), the only words a note holds.
+TURN_BEGINS = "turn_begins"
+CHOSE = "chose"
+WITHDREW = "withdrew"
+MOVE_SUCCEEDED = "move_succeeded"
+MOVE_FAILED = "move_failed"
+TOO_FEW_ENVOYS = "too_few_envoys"
+NO_LONGER_POSSIBLE = "no_longer_possible"
+DELAYED_TEXT = "delayed_text"
+ACCORD_SIGNED = "accord_signed"
+REVEALED = "revealed"
+NEWS = "news"
+DECIDED = "decided"
+DECIDED_UNSEATED = "decided_unseated"
+BEHAVED = "behaved"
+ENDED = "ended"
+INJECTED = "injected"
+ADJUSTED = "adjusted"
+EXTENDED = "extended"
+
+NOTES: dict[str, tuple[tuple[str, str], ...]] = {
+    TURN_BEGINS: (("turn", "int"), ("last_turn", "int")),
+    CHOSE: (("move", "id"), ("targets", "ids"), ("chance", "chance")),
+    WITHDREW: (("move", "id"),),
+    MOVE_SUCCEEDED: (("move", "id"), ("targets", "ids"), ("envoys", "ids")),
+    MOVE_FAILED: (("move", "id"), ("targets", "ids"), ("envoys", "ids")),
+    TOO_FEW_ENVOYS: (("move", "id"), ("targets", "ids"), ("needed", "int"), ("found", "int")),
+    NO_LONGER_POSSIBLE: (("move", "id"), ("targets", "ids"), ("envoys", "ids")),
+    DELAYED_TEXT: (("move", "id"), ("delayed", "int")),
+    ACCORD_SIGNED: (("accord", "id"),),
+    REVEALED: (("party", "id"), ("fact", "id")),
+    NEWS: (("event", "id"),),
+    DECIDED: (("envoy", "id"), ("event", "id"), ("option", "id")),
+    DECIDED_UNSEATED: (("envoy", "id"), ("event", "id"), ("option", "id")),
+    BEHAVED: (("party", "id"), ("behaviour", "id")),
+    ENDED: (("outcome", "id"),),
+    INJECTED: (("event", "id"),),
+    ADJUSTED: (("meter", "id"), ("subject", "ids"), ("value", "int"), ("reason", "text")),
+    EXTENDED: (("turns", "int"), ("last_turn", "int")),
+}
 
 
 def show_roll(roll: float) -> str:
@@ -43,7 +88,8 @@ class Cause:
 class Entry:
     turn: int
     cause: Cause
-    text: str = ""  # narration, for notes
+    note: str = ""  # for a note, its kind (one of NOTES); empty for a change
+    args: tuple = ()  # a note's ids and numbers, as NOTES lists them
     meter: str = ""  # e.g. "tension"; empty for a note
     subject: tuple[str, ...] = ()  # the ids the meter belongs to
     before: int = 0
@@ -60,19 +106,3 @@ class Entry:
 
     def visible_to(self, envoy_id: str) -> bool:
         return not self.cause.private_to or self.cause.private_to == envoy_id
-
-    def describe(self) -> str:
-        """One line a player can read: what changed, and why."""
-        if not self.is_change:
-            return self.text
-        sign = "+" if self.delta > 0 else ""
-        what = f"{self.meter}({', '.join(self.subject)}) {self.before} → {self.after}"
-        what += f" ({sign}{self.delta})"
-        why = f"{self.cause.kind} {self.cause.id}".strip()
-        if self.cause.seat:
-            why += f" by {self.cause.seat}"
-        if self.cause.roll is not None and self.cause.chance is not None:
-            why += f", rolled {show_roll(self.cause.roll)} against {self.cause.chance:.0%}"
-        if self.source:
-            why += f", {self.source}"
-        return f"{what}: {why}"

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import attrs
 
+from game.engine.model import Text
 from game.engine.state import GameState
 
 
 @attrs.frozen
 class ObjectiveResult:
     id: str
-    text: str
+    text: Text  # the objective's own text: the reader picks the language
     met: bool
     points: int
 
@@ -39,8 +40,7 @@ def score(state: GameState, envoy: int, outcome: str | None = None) -> Score:
     outcome = outcome or state.outcome or "stalemate"
     spec = scenario.envoys[envoy]
     results = tuple(
-        ObjectiveResult(o.id, str(o.text), bool(o.when(state, (envoy,))), o.points)
-        for o in spec.agenda
+        ObjectiveResult(o.id, o.text, bool(o.when(state, (envoy,))), o.points) for o in spec.agenda
     )
     agenda = sum(r.points for r in results if r.met)
     parties = len(scenario.parties)

@@ -2,8 +2,10 @@
 
 The engine is a reducer. ``apply`` takes a state and an action and returns a new
 state with the ledger entries that explain it; an illegal action raises
-:class:`IllegalAction` and changes nothing. AI, replay, saves, the simulator and
-the UI all go through this one door.
+:class:`IllegalAction`, which names the rule that refused it (a ``Reason``) and
+the ids and numbers it looked at, and changes nothing. Notes in the ledger are
+kinds and ids too: the engine writes no words a player reads. AI, replay, saves,
+the simulator and the UI all go through this one door.
 
 A turn (DESIGN §1.2): **News** (scheduled, triggered, then at most one pool
 event; an event may put a decision to a seat), **Diplomacy** (each seat in turn
@@ -33,6 +35,7 @@ from game.engine.actions import (
     IllegalAction,
     Inject,
     Play,
+    Reason,
     Withdraw,
 )
 from game.engine.drift import drifts
@@ -62,6 +65,7 @@ __all__ = [
     "new_game",
     "preview",
     "preview_value",
+    "problem",
     "why_illegal",
 ]
 
@@ -145,9 +149,10 @@ class World:
             )
         )
 
-    def note(self, text: str, cause: Cause | None = None) -> None:
+    def note(self, kind: str, *args, cause: Cause | None = None) -> None:
+        """Record a note of ``kind`` (see ``ledger.NOTES``) with its ids and numbers."""
         if self.record:
-            self.entries.append(Entry(self.turn, cause or self.cause, text=text))
+            self.entries.append(Entry(self.turn, cause or self.cause, note=kind, args=args))
 
     # actions of the effect language ---------------------------------------------
     def sign(self, accord: int) -> None:
@@ -157,7 +162,7 @@ class World:
         self.signed[accord] = self.turn
         outer = self.cause
         self.cause = Cause(ledger.ACCORD, spec.id, outer.seat, private_to=outer.private_to)
-        self.note(f"{spec.name} is signed.")
+        self.note(ledger.ACCORD_SIGNED, spec.id)
         self.run(spec.effects, ())
         self.cause = outer
 
@@ -166,10 +171,10 @@ class World:
             return
         self.revealed.add((fact, seat))
         spec = self.scenario.facts[fact]
-        party = self.scenario.parties[spec.party].name
+        party = self.scenario.parties[spec.party].id
         private = self.scenario.envoys[seat].id if seat >= 0 else ""
         cause = attrs.evolve(self.cause, private_to=private)
-        self.note(f"Revealed about {party}: {spec.text}", cause)
+        self.note(ledger.REVEALED, party, spec.id, cause=cause)
 
     def knows(self, fact: int, seat: int) -> bool:
         return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
@@ -312,33 +317,34 @@ def _seat_index(state: GameState, seat_id: str) -> int:
     return envoy if envoy in state.seats else -1
 
 
-def _targets(state: GameState, move: Move, names: tuple[str, ...]) -> tuple[int, ...] | str:
-    """Target ids to indices, or a reason they are wrong."""
+def _targets(
+    state: GameState, move: Move, names: tuple[str, ...]
+) -> tuple[int, ...] | IllegalAction:
+    """Target ids to indices, or the problem with them."""
     t = state.scenario.tables
     kind = move.target
     want = {"none": 0, "party": 1, "accord": 1, "relation": 2}[kind]
     if len(names) != want:
-        shape = {0: "no target", 1: f"one {kind}", 2: "two parties"}[want]
-        return f"{move.id} takes {shape}"
+        return IllegalAction(Reason.TARGET_SHAPE, move=move.id, target=kind, count=want)
     if kind == "none":
         return ()
     if kind == "accord":
         if names[0] not in t.accords:
-            return f"unknown accord '{names[0]}'"
+            return IllegalAction(Reason.UNKNOWN_TARGET, kind="accord", id=names[0])
         return (t.accords.index(names[0]),)
     indices = []
     for name in names:
         if name not in t.parties:
-            return f"unknown party '{name}'"
+            return IllegalAction(Reason.UNKNOWN_TARGET, kind="party", id=name)
         indices.append(t.parties.index(name))
     if kind == "relation":
         index = t.relation_of[indices[0]][indices[1]]
         if index < 0:
-            return f"there is no relation between '{names[0]}' and '{names[1]}'"
+            return IllegalAction(Reason.NO_RELATION, a=names[0], b=names[1])
         relation = state.scenario.relations[index]
         if (relation.a, relation.b) != tuple(indices):
             # One text per action: a relation is written in its declared order.
-            return f"write the relation as '{names[1]} {names[0]}'"
+            return IllegalAction(Reason.RELATION_ORDER, a=names[1], b=names[0])
     return tuple(indices)
 
 
@@ -347,71 +353,88 @@ def move_context(envoy: int, targets: tuple[int, ...]) -> tuple[int, ...]:
     return (envoy, *targets)
 
 
-def _play_problem(state: GameState, action: Play) -> tuple[str, int, int, tuple[int, ...]]:
-    """(reason or "", envoy, move, targets) for a Play action."""
+def _play_problem(
+    state: GameState, action: Play
+) -> tuple[IllegalAction | None, int, int, tuple[int, ...]]:
+    """(the problem or None, envoy, move, targets) for a Play action."""
     envoy = _seat_index(state, action.seat)
     if envoy < 0:
-        return f"'{action.seat}' has no seat in this game", -1, -1, ()
+        return IllegalAction(Reason.NOT_SEATED, seat=action.seat), -1, -1, ()
     if state.phase != DIPLOMACY:
-        return "moves are chosen in the Diplomacy phase", envoy, -1, ()
+        return IllegalAction(Reason.WRONG_PHASE, phase=state.phase), envoy, -1, ()
     if state.active_seat != envoy:
-        return "it is not this seat's turn", envoy, -1, ()
+        return IllegalAction(Reason.NOT_YOUR_TURN, seat=action.seat), envoy, -1, ()
     index = state.scenario.move_index(action.move)
     if index < 0:
-        return f"unknown move '{action.move}'", envoy, -1, ()
+        return IllegalAction(Reason.UNKNOWN_MOVE, move=action.move), envoy, -1, ()
     move = state.scenario.moves[index]
     targets = _targets(state, move, action.targets)
-    if isinstance(targets, str):
+    if isinstance(targets, IllegalAction):
         return targets, envoy, index, ()
-    problem = _move_problem(state, envoy, index, move, targets)
-    return problem, envoy, index, targets
+    return _move_problem(state, envoy, index, move, targets), envoy, index, targets
 
 
 def _move_problem(
     state: GameState, envoy: int, index: int, move: Move, targets: tuple[int, ...]
-) -> str:
+) -> IllegalAction | None:
     for chosen in state.pending:
         if chosen.seat == envoy and chosen.move == index:
-            return "already chosen this turn"
+            return IllegalAction(Reason.ALREADY_CHOSEN, move=move.id)
     for who, which, free in state.cooldowns:
         if who == envoy and which == index and free > state.turn:
-            return f"cooling down until turn {free}"
+            return IllegalAction(Reason.COOLING_DOWN, move=move.id, free_turn=free)
     if move.cost > state.capital[envoy]:
-        return f"costs {move.cost} capital; {max(0, state.capital[envoy])} left"
+        left = max(0, state.capital[envoy])
+        return IllegalAction(Reason.CAPITAL, move=move.id, cost=move.cost, left=left)
     if move.target == "accord" and state.signed[targets[0]]:
-        return "that accord is already signed"
+        accord = state.scenario.accords[targets[0]].id
+        return IllegalAction(Reason.ACCORD_SIGNED, accord=accord)
     if move.target == "relation" and targets[0] == targets[1]:
-        return "a relation needs two different parties"
+        party = state.scenario.parties[targets[0]].id
+        return IllegalAction(Reason.SAME_PARTY, party=party)
     if not move.requires(state, move_context(envoy, targets)):
-        return "its requirements are not met"
-    return ""
+        return IllegalAction(Reason.REQUIREMENTS, move=move.id)
+    return None
+
+
+def problem(state: GameState, action: Action) -> IllegalAction | None:
+    """Why an action is illegal now, as data (``.reason``, ``.details``), or None when legal."""
+    found = _problem(state, action)
+    return None if found is None else found.about(action)
 
 
 def why_illegal(state: GameState, action: Action) -> str:
-    """Why an action is illegal now, or "" when it is legal."""
+    """Why an action is illegal now, in the engine's English, or "" when it is legal."""
+    found = _problem(state, action)
+    return "" if found is None else found.message
+
+
+def _problem(state: GameState, action: Action) -> IllegalAction | None:
     if state.phase == OVER:
-        return "the game is over"
+        return IllegalAction(Reason.GAME_OVER, outcome=state.outcome)
     if isinstance(action, Play):
         return _play_problem(state, action)[0]
     if isinstance(action, FacilitatorAction):
         return _facilitator_problem(state, action)
     envoy = _seat_index(state, action.seat)
     if envoy < 0:
-        return f"'{action.seat}' has no seat in this game"
+        return IllegalAction(Reason.NOT_SEATED, seat=action.seat)
     if isinstance(action, Decide):
         if state.phase != DECISION or state.active_seat != envoy:
-            return "there is no decision for this seat now"
-        return "" if _option_index(state, action.option) >= 0 else "that option is not offered"
+            return IllegalAction(Reason.NO_DECISION, seat=action.seat)
+        if _option_index(state, action.option) < 0:
+            return IllegalAction(Reason.OPTION_NOT_OFFERED, option=action.option)
+        return None
     if state.phase != DIPLOMACY or state.active_seat != envoy:
-        return "it is not this seat's turn"
+        return IllegalAction(Reason.NOT_YOUR_TURN, seat=action.seat)
     if isinstance(action, Withdraw):
         index = state.scenario.move_index(action.move)
         if not any(c.seat == envoy and c.move == index for c in state.pending):
-            return f"'{action.move}' was not chosen this turn"
-        return ""
+            return IllegalAction(Reason.NOT_CHOSEN, move=action.move)
+        return None
     if isinstance(action, End):
-        return ""
-    return "unknown action"
+        return None
+    return IllegalAction(Reason.UNKNOWN_ACTION)
 
 
 def _option_index(state: GameState, option_id: str) -> int:
@@ -562,15 +585,15 @@ def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
     now; the given state is never changed.
     """
     if state.phase == OVER:
-        raise IllegalAction(f"{action}: the game is over")
+        raise IllegalAction(Reason.GAME_OVER, outcome=state.outcome).about(action)
     if isinstance(action, Play):
-        problem, envoy, index, targets = _play_problem(state, action)
-        if problem:
-            raise IllegalAction(f"{action}: {problem}")
+        found, envoy, index, targets = _play_problem(state, action)
+        if found:
+            raise found.about(action)
         return _choose(state, envoy, index, targets)
-    problem = why_illegal(state, action)
-    if problem:
-        raise IllegalAction(f"{action}: {problem}")
+    found = _problem(state, action)
+    if found:
+        raise found.about(action)
     if isinstance(action, FacilitatorAction):
         return _facilitate(state, action)
     envoy = state.scenario.envoy_index(action.seat)
@@ -591,8 +614,9 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
         state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
     )
     seat_id = state.scenario.envoys[envoy].id
-    text = f"Chose {move.name}{_on(state.scenario, move, targets)} ({chance:.0%})."
-    entry = Entry(state.turn, Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id), text=text)
+    names = _target_names(state.scenario.tables, move, targets)
+    cause = Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id)
+    entry = Entry(state.turn, cause, note=ledger.CHOSE, args=(move.id, names, chance))
     return new, [entry]
 
 
@@ -611,7 +635,8 @@ def _withdraw(state: GameState, envoy: int, index: int):
     entry = Entry(
         state.turn,
         Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id),
-        text=f"Withdrew {move.name}.",
+        note=ledger.WITHDREW,
+        args=(move.id,),
     )
     return new, [entry]
 
@@ -623,7 +648,7 @@ def _decide(state: GameState, envoy: int, option_index: int):
     world = World(state)
     seat_id = state.scenario.envoys[envoy].id
     world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", seat_id)
-    world.note(f"{state.scenario.envoys[envoy].name} decided: {option.text}")
+    world.note(ledger.DECIDED, seat_id, event.id, option.id)
     world.run(option.effects, (envoy,))
     rest = state.decisions[1:]
     new = world.freeze(step=state.step + 1, decisions=rest, phase=DECISION if rest else DIPLOMACY)
@@ -648,18 +673,6 @@ def _end_turn(state: GameState, envoy: int):
         return _finish(world, new, outcome)
     world.carry_on(new)
     return _start_turn(world, new, new.turn + 1, world.entries)
-
-
-def _on(scenario: Scenario, move: Move, targets: tuple[int, ...]) -> str:
-    names = _target_names(scenario.tables, move, targets)
-    if move.target == "accord":
-        return f": {scenario.accords[targets[0]].name}"
-    if move.target == "party":
-        return f" on {scenario.parties[targets[0]].name}"
-    if move.target == "relation":
-        a, b = (scenario.parties[scenario.tables.parties.index(n)].name for n in names)
-        return f" between {a} and {b}"
-    return ""
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
@@ -708,38 +721,27 @@ def _resolve(world: World) -> None:
     for group in _resolution_order(state):
         lead = max(group, key=lambda c: c.chance)
         move = scenario.moves[lead.move]
-        seats = [scenario.envoys[c.seat] for c in group]
-        who = " and ".join(str(e.name) for e in seats)
-        private = seats[0].id if move.secret else ""
+        seats = tuple(scenario.envoys[c.seat].id for c in group)
+        targets = _target_names(scenario.tables, move, lead.targets)
+        private = seats[0] if move.secret else ""
         if move.joint_min and len(group) < move.joint_min:
-            world.cause = Cause(ledger.MOVE, move.id, seats[0].id, private_to=private)
-            for chosen in group:
-                world.capital[chosen.seat] += chosen.cost
-            world.note(
-                f"{move.name}{_on(scenario, move, lead.targets)} needed {move.joint_min} envoys "
-                f"and found {len(group)}; the capital is returned."
-            )
+            _return_capital(world, group, move, private)
+            world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
             continue
         if not _still_possible(world, move, move_context(lead.seat, lead.targets)):
             # An earlier move this turn changed the world (say, the accord is signed
-            # already): this one cannot happen, and its capital is returned.
-            world.cause = Cause(ledger.MOVE, move.id, seats[0].id, private_to=private)
-            for chosen in group:
-                world.capital[chosen.seat] += chosen.cost
-            world.note(
-                f"{who}: {move.name}{_on(scenario, move, lead.targets)} is no longer possible; "
-                "the capital is returned."
-            )
+            # already): this one cannot happen.
+            _return_capital(world, group, move, private)
+            world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, seats)
             continue
         if 0 < lead.chance < 1:
             roll = world.roll()
             success = roll < lead.chance
-            odds = f" (rolled {ledger.show_roll(roll)} against {lead.chance:.0%})"
         else:  # a sure thing (or a hopeless one) rolls no dice
-            roll, success, odds = None, lead.chance >= 1, ""
-        world.cause = Cause(ledger.MOVE, move.id, seats[0].id, roll, lead.chance, private)
-        verdict = "succeeded" if success else "failed"
-        world.note(f"{who}: {move.name}{_on(scenario, move, lead.targets)} {verdict}{odds}.")
+            roll, success = None, lead.chance >= 1
+        world.cause = Cause(ledger.MOVE, move.id, seats[0], roll, lead.chance, private)
+        verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
+        world.note(verdict, move.id, targets, seats)
         for number, chosen in enumerate(group):
             ctx = move_context(chosen.seat, chosen.targets)
             effects = move.success if success else move.failure
@@ -753,6 +755,14 @@ def _resolve(world: World) -> None:
                     due = world.turn + (delayed.after or 1)
                     left = delayed.each_turn_for or 1
                     world.delayed.append(Scheduled(lead.move, d_index, chosen.seat, ctx, due, left))
+
+
+def _return_capital(world: World, group: list[Chosen], move: Move, private: str) -> None:
+    """A chosen move that cannot happen: its envoys get their capital back (the note says why)."""
+    seat = world.scenario.envoys[group[0].seat].id
+    world.cause = Cause(ledger.MOVE, move.id, seat, private_to=private)
+    for chosen in group:
+        world.capital[chosen.seat] += chosen.cost
 
 
 def _still_possible(world: World, move: Move, ctx: tuple[int, ...]) -> bool:
@@ -776,7 +786,7 @@ def _world_step(world: World) -> None:
             ledger.DELAYED, move.id, envoy.id, private_to=envoy.id if move.secret else ""
         )
         if delayed.text:
-            world.note(str(delayed.text))
+            world.note(ledger.DELAYED_TEXT, move.id, item.delayed)
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
             remaining.append(
@@ -794,7 +804,7 @@ def _world_step(world: World) -> None:
         if 0 <= pick < len(options):
             behaviour = options[pick]
             world.cause = Cause(ledger.BEHAVIOUR, f"{party.id}.{behaviour.id}")
-            world.note(f"{party.name}: {behaviour.text}")
+            world.note(ledger.BEHAVED, party.id, behaviour.id)
             world.run(behaviour.effects, ctx)
     # Pressure drifts tension up, damped by hotlines and signed accords.
     gains = drifts(rules, world.pressure, world.hotline, world.signed)
@@ -820,16 +830,9 @@ def _end_check(state: GameState) -> str:
     return ""
 
 
-_ENDINGS = {
-    CONFLICT: "Conflict has broken out. Everyone has lost.",
-    PEACE: "Peace: the crisis is settled.",
-    STALEMATE: "The crisis ends in a stalemate.",
-}
-
-
 def _finish(world: World, state: GameState, outcome: str):
     world.cause = Cause(ledger.TURN, outcome)
-    world.note(_ENDINGS[outcome])
+    world.note(ledger.ENDED, outcome)
     return replace(state, phase=OVER, outcome=outcome, active=-1), world.entries
 
 
@@ -841,8 +844,8 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     scenario, rules = state.scenario, state.scenario.rules
     world.entries = list(entries or [])
     world.turn = turn
-    world.cause = Cause(ledger.TURN, f"turn {turn}")
-    world.note(f"Turn {turn} of {state.last_turn}.")
+    world.cause = Cause(ledger.TURN, str(turn))
+    world.note(ledger.TURN_BEGINS, turn, state.last_turn)
     for envoy in state.seats:
         carried = min(world.capital[envoy], rules.capital_carry_max)
         income = scenario.envoys[envoy].capital
@@ -852,14 +855,8 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     decisions: list[tuple[int, int]] = []
 
     def fire(index: int) -> None:
-        event = scenario.events[index]
-        last_fired[index] = turn
-        fire_count[index] += 1
-        world.cause = Cause(ledger.EVENT, event.id)
-        world.note(f"{event.title}: {event.text}")
-        world.run(event.effects, ())
-        if event.decision is not None:
-            _queue_decision(world, state, index, decisions)
+        cause = Cause(ledger.EVENT, scenario.events[index].id)
+        _fire(world, index, cause, ledger.NEWS, last_fired, fire_count, decisions)
 
     def eligible(index: int) -> bool:
         event = scenario.events[index]
@@ -897,6 +894,26 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     return _after_news(world, new)
 
 
+def _fire(
+    world: World,
+    index: int,
+    cause: Cause,
+    kind: str,
+    last_fired: list[int],
+    fire_count: list[int],
+    decisions: list[tuple[int, int]],
+) -> None:
+    """An event happens now: counted, noted, its effects run, its decision queued."""
+    event = world.scenario.events[index]
+    last_fired[index] = world.turn
+    fire_count[index] += 1
+    world.cause = cause
+    world.note(kind, event.id)
+    world.run(event.effects, ())
+    if event.decision is not None:
+        _queue_decision(world, world.state, index, decisions)
+
+
 def _queue_decision(world: World, state: GameState, index: int, queue: list) -> None:
     event = state.scenario.events[index]
     decision = event.decision
@@ -908,7 +925,8 @@ def _queue_decision(world: World, state: GameState, index: int, queue: list) -> 
     for option in decision.options:
         if option.when(world, (envoy,)):
             world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", "")
-            world.note(f"{state.scenario.envoys[envoy].name} (not seated) chose: {option.text}")
+            seat_id = state.scenario.envoys[envoy].id
+            world.note(ledger.DECIDED_UNSEATED, seat_id, event.id, option.id)
             world.run(option.effects, (envoy,))
             return
 
@@ -930,47 +948,55 @@ ADJUSTABLE = {m.name: m.subject for m in meters.METERS}
 MAX_EXTEND = 99  # a bound on the text form, not a tunable: the panel offers far fewer
 
 
-def _meter_key(state: GameState, action: Adjust) -> int | str:
-    """The index of the adjusted meter, or why it is not one."""
+def _meter_key(state: GameState, action: Adjust) -> int | IllegalAction:
+    """The index of the adjusted meter, or the problem with it."""
     kind = ADJUSTABLE.get(action.meter)
     if kind is None:
-        return f"unknown meter '{action.meter}': choose from {', '.join(ADJUSTABLE)}"
+        return IllegalAction(Reason.UNKNOWN_METER, meter=action.meter, choices=tuple(ADJUSTABLE))
     t, subject = state.scenario.tables, action.subject
     want = meters.SUBJECT_IDS[kind]
     if len(subject) != want:
-        return f"{action.meter} names {want} id{'s' if want > 1 else ''}"
+        return IllegalAction(Reason.WRONG_SUBJECT, meter=action.meter, kind=kind, count=want)
     if kind == "relation":
-        if not all(p in t.parties for p in subject):
-            return f"unknown party in '{' '.join(subject)}'"
+        for name in subject:
+            if name not in t.parties:
+                return IllegalAction(Reason.UNKNOWN_TARGET, kind="party", id=name)
         index = t.relation_of[t.parties.index(subject[0])][t.parties.index(subject[1])]
-        return index if index >= 0 else f"no relation between '{subject[0]}' and '{subject[1]}'"
+        if index < 0:
+            return IllegalAction(Reason.NO_RELATION, a=subject[0], b=subject[1])
+        return index
     if kind == "standing":
         if subject[0] not in t.envoys or subject[1] not in t.parties:
-            return "standing names an envoy, then a party"
+            return IllegalAction(Reason.WRONG_SUBJECT, meter=action.meter, kind=kind, count=want)
         return t.envoys.index(subject[0]) * len(t.parties) + t.parties.index(subject[1])
     table = {"envoy": t.envoys, "party": t.parties, "counter": t.counters}[kind]
     if subject[0] not in table:
-        return f"unknown {kind} '{subject[0]}'"
+        return IllegalAction(Reason.UNKNOWN_TARGET, kind=kind, id=subject[0])
     return table.index(subject[0])
 
 
-def _facilitator_problem(state: GameState, action: FacilitatorAction) -> str:
+def _facilitator_problem(state: GameState, action: FacilitatorAction) -> IllegalAction | None:
     if isinstance(action, Inject):
-        ids = [event.id for event in state.scenario.events]
-        return "" if action.event in ids else f"unknown event '{action.event}'"
+        if any(event.id == action.event for event in state.scenario.events):
+            return None
+        return IllegalAction(Reason.UNKNOWN_EVENT, event=action.event)
     if isinstance(action, Extend):
-        return "" if 1 <= action.turns <= MAX_EXTEND else f"add 1 to {MAX_EXTEND} turns"
+        if 1 <= action.turns <= MAX_EXTEND:
+            return None
+        return IllegalAction(Reason.TURNS_TO_ADD, turns=action.turns, most=MAX_EXTEND)
     if isinstance(action, Adjust):
         if not action.reason:
-            return "an adjustment needs a reason"
+            return IllegalAction(Reason.NEEDS_REASON)
         key = _meter_key(state, action)
-        if isinstance(key, str):
+        if isinstance(key, IllegalAction):
             return key
         low, high = meters.ranges(state.scenario.rules)[action.meter]
         if not low <= action.value <= high:
-            return f"{action.meter} goes from {low} to {high}"
-        return ""
-    return "unknown action"
+            return IllegalAction(
+                Reason.OUT_OF_RANGE, meter=action.meter, value=action.value, low=low, high=high
+            )
+        return None
+    return IllegalAction(Reason.UNKNOWN_ACTION)
 
 
 def _facilitate(state: GameState, action: FacilitatorAction):
@@ -978,27 +1004,22 @@ def _facilitate(state: GameState, action: FacilitatorAction):
     if isinstance(action, Extend):
         world.cause = Cause(ledger.FACILITATOR, "extend")
         last = state.last_turn + action.turns
-        world.note(
-            f"The facilitator adds {action.turns} turn(s): the crisis now ends after turn {last}."
-        )
+        world.note(ledger.EXTENDED, action.turns, last)
         return replace(state, step=state.step + 1, last_turn=last), world.entries
     if isinstance(action, Adjust):
         world.cause = Cause(ledger.FACILITATOR, "adjust")
-        subject = ", ".join(action.subject)
-        world.note(f"The facilitator adjusts {action.meter} ({subject}): {action.reason}")
-        world.set(action.meter, _meter_key(state, action), action.value)
+        key = _meter_key(state, action)
+        subject = _subject(
+            state.scenario, meters.BY_NAME[action.meter].subject, key
+        )  # declared order
+        world.note(ledger.ADJUSTED, action.meter, subject, action.value, action.reason)
+        world.set(action.meter, key, action.value)
         return _after_news(world, world.freeze(step=state.step + 1))
     index = [event.id for event in state.scenario.events].index(action.event)
-    event = state.scenario.events[index]
-    world.cause = Cause(ledger.FACILITATOR, f"inject.{event.id}")
-    world.note(f"Crisis update from the facilitator. {event.title}: {event.text}")
-    world.run(event.effects, ())
-    decisions: list[tuple[int, int]] = []
-    if event.decision is not None:
-        _queue_decision(world, state, index, decisions)
+    cause = Cause(ledger.FACILITATOR, f"inject.{action.event}")
     last_fired, fire_count = list(state.last_fired), list(state.fire_count)
-    last_fired[index] = state.turn
-    fire_count[index] += 1
+    decisions: list[tuple[int, int]] = []
+    _fire(world, index, cause, ledger.INJECTED, last_fired, fire_count, decisions)
     queue = (*state.decisions, *decisions)
     new = world.freeze(
         step=state.step + 1,
@@ -1070,9 +1091,9 @@ def preview_value(
 
 
 def _previewed(state: GameState, action: Play) -> tuple[Move, tuple[int, ...], float]:
-    problem, envoy, index, targets = _play_problem(state, action)
-    if problem:
-        raise IllegalAction(f"{action}: {problem}")
+    found, envoy, index, targets = _play_problem(state, action)
+    if found:
+        raise found.about(action)
     move = state.scenario.moves[index]
     return move, move_context(envoy, targets), move_chance(state, envoy, move, targets)
 

@@ -27,6 +27,7 @@ from game.engine.model import Scenario
 from game.engine.rules import apply, legal_actions, new_game
 from game.engine.state import GameState
 from game.engine.view import ledger_view, player_view
+from game.session import narrate
 
 HUMAN = "human"
 AI = "ai"
@@ -207,22 +208,22 @@ class Match:
         return Snapshot(self.state.turn, self.state.tension, self.state.trust)
 
     # Class play -----------------------------------------------------------
-    def team(self, envoy: str) -> str:
+    def team(self, envoy: str, lang: str = "en") -> str:
         """The name a seat goes by: its team's name, else the envoy's title."""
         seat = self.seat(envoy)
-        return seat.name or str(self.scenario.envoys[self.scenario.envoy_index(envoy)].name)
+        return seat.name or self.scenario.envoys[self.scenario.envoy_index(envoy)].name.get(lang)
 
     @property
     def hot_seat(self) -> bool:
         """True when several human teams share this computer and must not see each other's."""
         return sum(seat.is_human for seat in self.seats) > 1
 
-    def reflection_prompt(self, turn: int) -> str:
+    def reflection_prompt(self, turn: int, lang: str = "en") -> str:
         """The prompt for a turn ("" when reflections are off or the scenario has none)."""
         prompts = self.scenario.teacher.reflection
         if not self.classroom.reflect or not prompts:
             return ""
-        return str(prompts[(turn - 1) % len(prompts)])
+        return prompts[(turn - 1) % len(prompts)].get(lang)
 
     def has_reflected(self, envoy: str) -> bool:
         """True once ``envoy``'s team has answered this turn's prompt (an undone answer
@@ -230,21 +231,23 @@ class Match:
         turn = self.state.turn
         return any(r.turn == turn and r.envoy == envoy and not r.undone for r in self.reflections)
 
-    def reflect(self, envoy: str, answer: str) -> None:
+    def reflect(self, envoy: str, answer: str, lang: str = "en") -> None:
         """Keep a team's answer to this turn's prompt (an empty answer is not kept)."""
-        turn, prompt = self.state.turn, self.reflection_prompt(self.state.turn)
+        turn, prompt = self.state.turn, self.reflection_prompt(self.state.turn, lang)
         if answer.strip() and prompt:
             self.reflections.append(
-                Reflection(turn, envoy, self.team(envoy), prompt, answer.strip())
+                Reflection(turn, envoy, self.team(envoy, lang), prompt, answer.strip())
             )
 
-    def facilitate(self, action: FacilitatorAction) -> list[Entry]:
-        """Apply a facilitator's action and note it (raises IllegalAction if it is not legal)."""
+    def facilitate(self, action: FacilitatorAction, lang: str = "en") -> list[Entry]:
+        """Apply a facilitator's action and note it, in words in ``lang`` (raises
+        IllegalAction if it is not legal)."""
+
         turn, position = self.state.turn, len(self.actions)
         entries = self.apply(action)
         kind = {Inject: "inject", Adjust: "adjust", Extend: "extend"}[type(action)]
         reason = action.reason if isinstance(action, Adjust) else ""
-        text = entries[0].text if entries else str(action)
+        text = narrate.note(self.scenario, entries[0], lang) if entries else str(action)
         note = FacilitatorNote(turn, kind, text, reason, _now(), str(action), position)
         self.facilitator.append(note)
         return entries

@@ -1,18 +1,26 @@
-"""Words for what happened: ledger entries and previews as text a player reads.
+"""Words for what happened: ledger entries, previews and refusals as text a player reads.
 
-The engine's ledger speaks in ids; this module names parties, relations, moves
-and envoys by their titles, and says why each change happened. The board's
-log, the resolution playback, the move cards and the debrief all read from
-here, so the game tells one story in one voice.
+The engine records kinds, ids and numbers; this is the one module that phrases
+them. It names parties, relations, moves and envoys by their titles in the
+reader's language (``lang``, given by the caller: nothing here reads a global
+setting), and says why each change happened. The board's log, the resolution
+playback, the move cards, the debrief, the printed report and the command line
+all read from here, so the game tells one story in one voice.
+
+The game's own sentences are English; a crisis's names and texts are shown in
+``lang`` where the crisis has them, else in English.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import attrs
 
 from game.engine import ledger, meters
+from game.engine.actions import SUBJECT_WORDS, IllegalAction, Reason
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.state import GameState
@@ -24,118 +32,390 @@ VERDICTS = {
     "conflict": ("Conflict", "Tension passed the point of no return. Diplomacy failed this time."),
 }
 
+# The last line of the ledger, when the end check settles the crisis.
+ENDINGS = {
+    "conflict": "Conflict has broken out. Everyone has lost.",
+    "peace": "Peace: the crisis is settled.",
+    "stalemate": "The crisis ends in a stalemate.",
+}
+
 METERS = {m.name: m.label for m in meters.METERS}
 
 
-def _by_id(items, wanted: str) -> str:
+def _text(text, lang: str) -> str:
+    """A crisis's text in ``lang`` (else English); "" for a text a view does not hold."""
+    return "" if text is None else text.get(lang)
+
+
+def _find(items, wanted: str):
     for item in items:
         if item.id == wanted:
-            return str(item.name)
-    return wanted
+            return item
+    return None
 
 
-def party(scenario: Scenario, party_id: str) -> str:
-    return _by_id(scenario.parties, party_id)
+def _by_id(items, wanted: str, lang: str) -> str:
+    item = _find(items, wanted)
+    return wanted if item is None else item.name.get(lang)
 
 
-def envoy(scenario: Scenario, envoy_id: str) -> str:
-    return _by_id(scenario.envoys, envoy_id)
+def party(scenario: Scenario, party_id: str, lang: str = "en") -> str:
+    return _by_id(scenario.parties, party_id, lang)
 
 
-def move(scenario: Scenario, move_id: str) -> str:
-    return _by_id(scenario.moves, move_id)
+def envoy(scenario: Scenario, envoy_id: str, lang: str = "en") -> str:
+    return _by_id(scenario.envoys, envoy_id, lang)
 
 
-def pair(scenario: Scenario, a: str, b: str) -> str:
-    return f"{party(scenario, a)}–{party(scenario, b)}"
+def move(scenario: Scenario, move_id: str, lang: str = "en") -> str:
+    return _by_id(scenario.moves, move_id, lang)
 
 
-def targets(scenario: Scenario, move_id: str, names: Sequence[str]) -> str:
+def accord(scenario: Scenario, accord_id: str, lang: str = "en") -> str:
+    return _by_id(scenario.accords, accord_id, lang)
+
+
+def event_title(scenario: Scenario, event_id: str, lang: str = "en") -> str:
+    event = _find(scenario.events, event_id)
+    return event_id if event is None else event.title.get(lang)
+
+
+def pair(scenario: Scenario, a: str, b: str, lang: str = "en") -> str:
+    return f"{party(scenario, a, lang)}–{party(scenario, b, lang)}"
+
+
+def targets(scenario: Scenario, move_id: str, names: Sequence[str], lang: str = "en") -> str:
     """How a move's targets read: a party, a pair, an accord's title, or nothing."""
     if not names:
         return ""
     if len(names) == 2:
-        return pair(scenario, *names)
-    for accord in scenario.accords:
-        if accord.id == names[0]:
-            return str(accord.name)
-    return party(scenario, names[0])
+        return pair(scenario, *names, lang=lang)
+    if _find(scenario.accords, names[0]) is not None:
+        return accord(scenario, names[0], lang)
+    return party(scenario, names[0], lang)
 
 
-def meter(scenario: Scenario, entry: Entry) -> str:
-    """What a change is to: "Tension Norland–Sudmark", "Standing of UN Envoy with Norland"."""
-    name = METERS.get(entry.meter, entry.meter.title())
-    subject = entry.subject
-    if entry.meter == "standing" and len(subject) == 2:
-        return f"Standing of {envoy(scenario, subject[0])} with {party(scenario, subject[1])}"
-    if entry.meter == "capital" and subject:
-        return f"Capital of {envoy(scenario, subject[0])}"
+def meter_of(scenario: Scenario, name: str, subject: Sequence[str], lang: str = "en") -> str:
+    """A meter of a subject: "Tension Norland–Sudmark", "Standing of UN Envoy with Norland"."""
+    label = METERS.get(name, name.title())
+    if name == "standing" and len(subject) == 2:
+        who, where = envoy(scenario, subject[0], lang), party(scenario, subject[1], lang)
+        return f"Standing of {who} with {where}"
+    if name == "capital" and subject:
+        return f"Capital of {envoy(scenario, subject[0], lang)}"
     if len(subject) == 2:
-        return f"{name} {pair(scenario, *subject)}"
-    if entry.meter == "counter" and subject:
+        return f"{label} {pair(scenario, *subject, lang=lang)}"
+    if name == "counter" and subject:
         return subject[0].replace("_", " ").capitalize()
     if subject:
-        return f"{name} of {party(scenario, subject[0])}"
-    return name
+        return f"{label} of {party(scenario, subject[0], lang)}"
+    return label
 
 
-def cause(scenario: Scenario, entry: Entry) -> str:
+def meter(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
+    """What a change is to: "Tension Norland–Sudmark", "Standing of UN Envoy with Norland"."""
+    return meter_of(scenario, entry.meter, entry.subject, lang)
+
+
+def cause(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
     """Who or what caused an entry, in words."""
     c = entry.cause
     if c.kind == "secret":
         return "a secret move"
-    by = f" by {envoy(scenario, c.seat)}" if c.seat else ""
+    by = f" by {envoy(scenario, c.seat, lang)}" if c.seat else ""
     if c.kind in (ledger.MOVE, ledger.DELAYED):
         later = " (delayed effect)" if c.kind == ledger.DELAYED else ""
-        return f"{move(scenario, c.id)}{by}{later}"
+        return f"{move(scenario, c.id, lang)}{by}{later}"
     if c.kind == ledger.DRIFT:
         return "drift: the pressure of events"
-    if c.kind == "event":
-        return f"news: {_by_id_title(scenario.events, c.id)}"
-    if c.kind == "behaviour":
+    if c.kind == ledger.EVENT:
+        return f"news: {event_title(scenario, c.id, lang)}"
+    if c.kind == ledger.BEHAVIOUR:
         owner = c.id.split(".")[0]
-        return f"{party(scenario, owner)} acting on its own"
-    if c.kind == "decision":
+        return f"{party(scenario, owner, lang)} acting on its own"
+    if c.kind == ledger.DECISION:
         return f"decision{by}"
     if c.kind == ledger.ACCORD:
         return "an accord"
     if c.kind == ledger.FACILITATOR:
         if c.id.startswith("inject."):
-            return f"the facilitator: crisis update, {_by_id_title(scenario.events, c.id[7:])}"
+            return f"the facilitator: crisis update, {event_title(scenario, c.id[7:], lang)}"
         return "the facilitator's adjustment" if c.id == "adjust" else "the facilitator"
     return f"{c.kind} {c.id}".strip()
 
 
-def _by_id_title(items, wanted: str) -> str:
-    for item in items:
-        if item.id == wanted:
-            return str(item.title)
-    return wanted
-
-
-def change(scenario: Scenario, entry: Entry) -> str:
+def change(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
     """ "Tension Norland–Sudmark 64 to 56 (−8)"."""
     delta = entry.delta
     sign = "+" if delta > 0 else "−" if delta < 0 else "±"
-    return f"{meter(scenario, entry)} {entry.before} to {entry.after} ({sign}{abs(delta)})"
+    return f"{meter(scenario, entry, lang)} {entry.before} to {entry.after} ({sign}{abs(delta)})"
 
 
-def why(scenario: Scenario, entry: Entry) -> str:
-    """The ledger's reason for an entry: cause, roll against chance, and source line."""
-    parts = [cause(scenario, entry)]
+def _percent(chance: float) -> str:
+    return f"{chance:.0%}"
+
+
+def dice(roll: float, chance: float) -> str:
+    """A roll against the odds, for students: "the dice came up 73 against odds of 75%".
+
+    The roll shows as a whole number out of 100, rounded down (0.999 is 99), and
+    the odds as the card shows them. Where that rounding would make a success
+    read as a failure or the other way round (0.754 against 75.5%), both show as
+    many decimals as it takes to tell them apart.
+    """
+    success = roll < chance
+    shown, odds = math.floor(roll * 100), round(chance * 100)
+    if (shown < odds) == success:
+        return f"the dice came up {shown} against odds of {_percent(chance)}"
+    for digits in range(1, 16):
+        scale = 10**digits
+        low, high = math.floor(roll * 100 * scale), math.floor(chance * 100 * scale)
+        if (low < high) == success:
+            break
+    return f"the dice came up {low / scale:.{digits}f} against odds of {high / scale:.{digits}f}%"
+
+
+def why(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
+    """The ledger's reason for an entry: cause, the dice against the odds, and source line."""
+    parts = [cause(scenario, entry, lang)]
     c = entry.cause
     if c.roll is not None and c.chance is not None:
-        parts.append(f"rolled {ledger.show_roll(c.roll)} against {c.chance:.0%}")
+        verdict = "it worked" if c.roll < c.chance else "it failed"
+        parts.append(f"{dice(c.roll, c.chance)}: {verdict}")
     elif c.chance is not None:
-        parts.append(f"a sure thing ({c.chance:.0%})" if c.chance >= 1 else f"{c.chance:.0%}")
+        if c.chance >= 1:
+            parts.append(f"a sure thing ({_percent(c.chance)})")
+        else:
+            parts.append(f"no chance at all ({_percent(c.chance)})")
     if entry.source:
         parts.append(entry.source)
     return " · ".join(parts)
 
 
-def line(scenario: Scenario, entry: Entry) -> str:
+def describe(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
+    """One line for a terminal, with the ledger's ids and source line, as modders read it."""
+    if not entry.is_change:
+        return note(scenario, entry, lang)
+    sign = "+" if entry.delta > 0 else ""
+    what = f"{entry.meter}({', '.join(entry.subject)}) {entry.before} → {entry.after}"
+    what += f" ({sign}{entry.delta})"
+    c = entry.cause
+    reason = f"{c.kind} {c.id}".strip()
+    if c.seat:
+        reason += f" by {c.seat}"
+    if c.roll is not None and c.chance is not None:
+        reason += f", rolled {ledger.show_roll(c.roll)} against {c.chance:.0%}"
+    if entry.source:
+        reason += f", {entry.source}"
+    return f"{what}: {reason}"
+
+
+def line(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
     """One log line: the note itself, or the change."""
-    return change(scenario, entry) if entry.is_change else entry.text
+    return change(scenario, entry, lang) if entry.is_change else note(scenario, entry, lang)
+
+
+# ------------------------------------------------------------------ notes
+
+
+def _on(scenario: Scenario, move_id: str, names: Sequence[str], lang: str) -> str:
+    """What a move is aimed at, after its name: ": Ceasefire", " on Norland", " between …"."""
+    spec = _find(scenario.moves, move_id)
+    kind = spec.target if spec is not None else ("relation" if len(names) == 2 else "party")
+    if not names or kind == "none":
+        return ""
+    if kind == "accord":
+        return f": {accord(scenario, names[0], lang)}"
+    if kind == "relation":
+        return f" between {party(scenario, names[0], lang)} and {party(scenario, names[1], lang)}"
+    return f" on {party(scenario, names[0], lang)}"
+
+
+def _aimed(scenario: Scenario, move_id: str, names: Sequence[str], lang: str) -> str:
+    return f"{move(scenario, move_id, lang)}{_on(scenario, move_id, names, lang)}"
+
+
+def _who(scenario: Scenario, envoys: Sequence[str], lang: str) -> str:
+    return " and ".join(envoy(scenario, e, lang) for e in envoys)
+
+
+def _option(scenario: Scenario, event_id: str, option_id: str, lang: str) -> str:
+    event = _find(scenario.events, event_id)
+    if event is None or event.decision is None:
+        return option_id
+    option = _find(event.decision.options, option_id)
+    return option_id if option is None else option.text.get(lang)
+
+
+def _news(scenario: Scenario, event_id: str, lang: str) -> str:
+    event = _find(scenario.events, event_id)
+    if event is None:
+        return event_id
+    return f"{event.title.get(lang)}: {event.text.get(lang)}"
+
+
+def _resolved(scenario: Scenario, entry: Entry, lang: str) -> str:
+    move_id, names, envoys = entry.args
+    verdict = "succeeded" if entry.note == ledger.MOVE_SUCCEEDED else "failed"
+    c = entry.cause
+    odds = f" ({dice(c.roll, c.chance)})" if c.roll is not None and c.chance is not None else ""
+    who, what = _who(scenario, envoys, lang), _aimed(scenario, move_id, names, lang)
+    return f"{who}: {what} {verdict}{odds}."
+
+
+def _revealed(scenario: Scenario, party_id: str, fact_id: str, lang: str) -> str:
+    name = party(scenario, party_id, lang)
+    index = scenario.party_index(party_id)
+    for fact in scenario.facts:
+        if fact.party == index and fact.id == fact_id and fact.text is not None:
+            return f"Revealed about {name}: {fact.text.get(lang)}"
+    return f"Something was revealed about {name}."
+
+
+def _behaved(scenario: Scenario, party_id: str, behaviour_id: str, lang: str) -> str:
+    spec = _find(scenario.parties, party_id)
+    behaviour = None if spec is None else _find(spec.behaviours, behaviour_id)
+    text = behaviour_id if behaviour is None else behaviour.text.get(lang)
+    return f"{party(scenario, party_id, lang)}: {text}"
+
+
+def _delayed(scenario: Scenario, move_id: str, index: int, lang: str) -> str:
+    spec = _find(scenario.moves, move_id)
+    if spec is None or not 0 <= index < len(spec.delayed):
+        return move_id
+    return _text(spec.delayed[index].text, lang)
+
+
+_NOTES: dict[str, Callable[[Scenario, Entry, str], str]] = {
+    ledger.TURN_BEGINS: lambda s, e, lang: f"Turn {e.args[0]} of {e.args[1]}.",
+    ledger.CHOSE: lambda s, e, lang: (
+        f"Chose {_aimed(s, e.args[0], e.args[1], lang)} ({_percent(e.args[2])})."
+    ),
+    ledger.WITHDREW: lambda s, e, lang: f"Withdrew {move(s, e.args[0], lang)}.",
+    ledger.MOVE_SUCCEEDED: _resolved,
+    ledger.MOVE_FAILED: _resolved,
+    ledger.TOO_FEW_ENVOYS: lambda s, e, lang: (
+        f"{_aimed(s, e.args[0], e.args[1], lang)} needed {e.args[2]} envoys and found "
+        f"{e.args[3]}; the capital is returned."
+    ),
+    ledger.NO_LONGER_POSSIBLE: lambda s, e, lang: (
+        f"{_who(s, e.args[2], lang)}: {_aimed(s, e.args[0], e.args[1], lang)} is no longer "
+        "possible; the capital is returned."
+    ),
+    ledger.DELAYED_TEXT: lambda s, e, lang: _delayed(s, *e.args, lang),
+    ledger.ACCORD_SIGNED: lambda s, e, lang: f"{accord(s, e.args[0], lang)} is signed.",
+    ledger.REVEALED: lambda s, e, lang: _revealed(s, *e.args, lang),
+    ledger.NEWS: lambda s, e, lang: _news(s, e.args[0], lang),
+    ledger.DECIDED: lambda s, e, lang: (
+        f"{envoy(s, e.args[0], lang)} decided: {_option(s, e.args[1], e.args[2], lang)}"
+    ),
+    ledger.DECIDED_UNSEATED: lambda s, e, lang: (
+        f"{envoy(s, e.args[0], lang)} (not seated) chose: {_option(s, e.args[1], e.args[2], lang)}"
+    ),
+    ledger.BEHAVED: lambda s, e, lang: _behaved(s, *e.args, lang),
+    ledger.ENDED: lambda s, e, lang: ENDINGS.get(e.args[0], e.args[0]),
+    ledger.INJECTED: lambda s, e, lang: (
+        f"Crisis update from the facilitator. {_news(s, e.args[0], lang)}"
+    ),
+    ledger.ADJUSTED: lambda s, e, lang: (
+        f"The facilitator sets {meter_of(s, e.args[0], e.args[1], lang)} to {e.args[2]}: "
+        f"{e.args[3]}"
+    ),
+    ledger.EXTENDED: lambda s, e, lang: (
+        f"The facilitator adds {e.args[0]} turn(s): the crisis now ends after turn {e.args[1]}."
+    ),
+}
+
+
+def note(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
+    """A note in words: "Ceasefire is signed.", "Turn 3 of 8." ("" for a change)."""
+    if entry.is_change:
+        return ""
+    return _NOTES[entry.note](scenario, entry, lang)
+
+
+# ------------------------------------------------------------------ refusals
+
+
+def _subject_words(kind: str) -> str:
+    return SUBJECT_WORDS.get(kind, kind)
+
+
+_PROBLEMS: dict[Reason, Callable[[Scenario, dict[str, Any], str], str]] = {
+    Reason.GAME_OVER: lambda s, d, lang: "the game is over",
+    Reason.NOT_SEATED: lambda s, d, lang: f"{envoy(s, d['seat'], lang)} has no seat in this game",
+    Reason.WRONG_PHASE: lambda s, d, lang: "moves are chosen in the Diplomacy phase",
+    Reason.NOT_YOUR_TURN: lambda s, d, lang: "it is not your turn",
+    Reason.UNKNOWN_MOVE: lambda s, d, lang: f"this crisis has no move '{d['move']}'",
+    Reason.TARGET_SHAPE: lambda s, d, lang: (
+        f"{move(s, d['move'], lang)} takes {_subject_words(d['target'])}"
+    ),
+    Reason.UNKNOWN_TARGET: lambda s, d, lang: f"this crisis has no {d['kind']} '{d['id']}'",
+    Reason.NO_RELATION: lambda s, d, lang: (
+        f"{party(s, d['a'], lang)} and {party(s, d['b'], lang)} have no relation in this crisis"
+    ),
+    Reason.RELATION_ORDER: lambda s, d, lang: f"write the relation as '{d['a']} {d['b']}'",
+    Reason.ALREADY_CHOSEN: lambda s, d, lang: "already chosen this turn",
+    Reason.COOLING_DOWN: lambda s, d, lang: (
+        f"cooling down: playable again on turn {d['free_turn']}"
+    ),
+    Reason.CAPITAL: lambda s, d, lang: f"costs {d['cost']} capital; you have {d['left']} left",
+    Reason.ACCORD_SIGNED: lambda s, d, lang: f"{accord(s, d['accord'], lang)} is already signed",
+    Reason.SAME_PARTY: lambda s, d, lang: "a relation needs two different parties",
+    Reason.REQUIREMENTS: lambda s, d, lang: "its requirements are not met",
+    Reason.NO_DECISION: lambda s, d, lang: "there is no decision for you to make now",
+    Reason.OPTION_NOT_OFFERED: lambda s, d, lang: "that option is not offered",
+    Reason.NOT_CHOSEN: lambda s, d, lang: f"{move(s, d['move'], lang)} was not chosen this turn",
+    Reason.UNKNOWN_ACTION: lambda s, d, lang: "that is not an action of this game",
+    Reason.UNKNOWN_EVENT: lambda s, d, lang: f"this crisis has no event '{d['event']}'",
+    Reason.NEEDS_REASON: lambda s, d, lang: "an adjustment needs a reason",
+    Reason.UNKNOWN_METER: lambda s, d, lang: (
+        f"there is no meter '{d['meter']}': choose from "
+        + ", ".join(METERS.get(m, m) for m in d["choices"])
+    ),
+    Reason.WRONG_SUBJECT: lambda s, d, lang: (
+        f"{METERS.get(d['meter'], d['meter'])} belongs to {_subject_words(d['kind'])}"
+    ),
+    Reason.OUT_OF_RANGE: lambda s, d, lang: (
+        f"{METERS.get(d['meter'], d['meter'])} goes from {d['low']} to {d['high']}"
+    ),
+    Reason.TURNS_TO_ADD: lambda s, d, lang: f"add 1 to {d['most']} turns",
+}
+
+
+def _sentence(words: str) -> str:
+    return words[:1].upper() + words[1:]
+
+
+def problem(scenario: Scenario, found: IllegalAction, lang: str = "en") -> str:
+    """Why an action is refused, for a player: "Costs 2 capital; you have 0 left"."""
+    return _sentence(_PROBLEMS[found.reason](scenario, found.details, lang))
+
+
+def unavailable(
+    scenario: Scenario, move_id: str, found: IllegalAction | None, lang: str = "en"
+) -> str:
+    """Why a move's card cannot be played on any target, from the problem of one of them.
+
+    A problem of the seat (a cooldown, the capital) holds for every target, so it
+    is said as it is. A problem of the one target tried may not be every target's,
+    so only unmet requirements, which every target has here, are named::
+
+        "Cooling down: playable again on turn 3"
+        "Not possible on any target now: its requirements are not met"
+    """
+    if found is None:
+        return "Not possible now"
+    words = _PROBLEMS[found.reason](scenario, found.details, lang)
+    spec = _find(scenario.moves, move_id)
+    if spec is not None and spec.target != "none" and found.reason.about_target:
+        if found.reason is Reason.REQUIREMENTS:
+            return f"Not possible on any target now: {words}"
+        return "Not possible on any target now"
+    return _sentence(words)
+
+
+# ------------------------------------------------------------------ the story
 
 
 @attrs.frozen
@@ -147,22 +427,26 @@ class Beat:
     turn: int
 
 
-def beats(scenario: Scenario, entries: Iterable[Entry]) -> list[Beat]:
+def beats(scenario: Scenario, entries: Iterable[Entry], lang: str = "en") -> list[Beat]:
     """Group entries into story beats: each note with the changes that follow it."""
     result: list[Beat] = []
     headline, changes, key, turn = "", [], None, 0
+
+    def close() -> None:
+        if headline or changes:
+            title = headline or cause(scenario, changes[0], lang)
+            result.append(Beat(title, tuple(changes), turn))
+
     for entry in entries:
         this = (entry.cause.kind, entry.cause.id, entry.cause.seat)
         if not entry.is_change or this != key:
-            if headline or changes:
-                result.append(Beat(headline or cause(scenario, changes[0]), tuple(changes), turn))
+            close()
             headline, changes, key, turn = "", [], this, entry.turn
             if not entry.is_change:
-                headline = entry.text
+                headline = note(scenario, entry, lang)
                 continue
         changes.append(entry)
-    if headline or changes:
-        result.append(Beat(headline or cause(scenario, changes[0]), tuple(changes), turn))
+    close()
     return result
 
 
@@ -175,29 +459,48 @@ def turning_points(entries: Iterable[Entry], count: int = 5) -> list[Entry]:
     return [e for _, e in sorted(biggest, key=lambda item: item[0])]
 
 
-def differences(scenario: Scenario, before: GameState, after: GameState) -> list[str]:
-    """What a preview would change, as short lines ("Tension Norland–Sudmark −8")."""
+def differences(
+    scenario: Scenario, before: GameState, after: GameState, lang: str = "en"
+) -> list[str]:
+    """What a preview would change, as short lines ("Tension Norland–Sudmark −8").
+
+    Every meter of the table is read; the viewer's own standing and capital are
+    "yours", and other envoys' are not shown (a preview is one seat's).
+    """
     lines = []
+    by_kind: dict[str, list[meters.Meter]] = {}
+    for m in meters.METERS:
+        by_kind.setdefault(m.subject, []).append(m)
+
+    def delta(m: meters.Meter, index: int) -> int:
+        return getattr(after, m.field)[index] - getattr(before, m.field)[index]
+
+    parties = [p.id for p in scenario.parties]
     for index, relation in enumerate(scenario.relations):
-        name = pair(scenario, scenario.parties[relation.a].id, scenario.parties[relation.b].id)
-        for field, label in (("tension", "Tension"), ("trust", "Trust"), ("hotline", "Hotline")):
-            delta = getattr(after, field)[index] - getattr(before, field)[index]
-            if delta:
-                lines.append(f"{label} {name} {_signed(delta)}")
-    for index, item in enumerate(scenario.parties):
-        for field, label in (("posture", "Posture"), ("resolve", "Resolve")):
-            delta = getattr(after, field)[index] - getattr(before, field)[index]
-            if delta:
-                lines.append(f"{label} of {item.name} {_signed(delta)}")
+        ids = (parties[relation.a], parties[relation.b])
+        for m in by_kind.get("relation", ()):
+            if amount := delta(m, index):
+                lines.append(f"{meter_of(scenario, m.name, ids, lang)} {_signed(amount)}")
+    for index, item in enumerate(parties):
+        for m in by_kind.get("party", ()):
+            if amount := delta(m, index):
+                lines.append(f"{meter_of(scenario, m.name, (item,), lang)} {_signed(amount)}")
     viewer = after.viewer
     if viewer >= 0:
         for index, item in enumerate(scenario.parties):
-            delta = after.standing_of(viewer, index) - before.standing_of(viewer, index)
-            if delta:
-                lines.append(f"Your standing with {item.name} {_signed(delta)}")
-    for index, accord in enumerate(scenario.accords):
+            amount = after.standing_of(viewer, index) - before.standing_of(viewer, index)
+            if amount:
+                lines.append(f"Your standing with {item.name.get(lang)} {_signed(amount)}")
+        for m in by_kind.get("envoy", ()):
+            if amount := delta(m, viewer):
+                lines.append(f"Your {m.label.lower()} {_signed(amount)}")
+    for index, counter in enumerate(scenario.tables.counters):
+        for m in by_kind.get("counter", ()):
+            if amount := delta(m, index):
+                lines.append(f"{meter_of(scenario, m.name, (counter,), lang)} {_signed(amount)}")
+    for index, item in enumerate(scenario.accords):
         if after.signed[index] and not before.signed[index]:
-            lines.append(f"Signs the {accord.name}")
+            lines.append(f"Signs the {item.name.get(lang)}")
     return lines
 
 

@@ -12,10 +12,12 @@
   spreadsheet would take for a formula (it starts with ``= + - @``, a tab or a
   carriage return) starts with ``'`` instead, the OWASP rule against formula
   injection, so a party named ``=HYPERLINK(...)`` stays text;
-* ``log.json``: the whole ledger with the seats, actions and class notes.
+* ``log.json``: the whole ledger with the seats, actions and class notes; each
+  note keeps its kind and ids beside its words.
 
 Every text that comes from a scenario or a player is escaped: the report shows
-markup as text and never runs it. Nothing here needs a window.
+markup as text and never runs it. The crisis's texts are in ``lang`` where the
+crisis has them (the game's own words are English). Nothing here needs a window.
 """
 
 from __future__ import annotations
@@ -43,9 +45,9 @@ TENSION_COLOUR = "#c0392b"
 TRUST_COLOUR = "#1f6fb2"
 
 
-def e(text: object) -> str:
+def e(text: str) -> str:
     """Escape any scenario or player text for HTML."""
-    return html.escape(str(text), quote=True)
+    return html.escape(text, quote=True)
 
 
 # ------------------------------------------------------------------ the pieces
@@ -60,12 +62,12 @@ def chart_points(match: Match) -> list[tuple[str, int]]:
     return points
 
 
-def relation_series(match: Match) -> list[tuple[str, list[int], list[int]]]:
+def relation_series(match: Match, lang: str = "en") -> list[tuple[str, list[int], list[int]]]:
     scenario = match.scenario
     ids = [p.id for p in scenario.parties]
     return [
         (
-            narrate.pair(scenario, ids[relation.a], ids[relation.b]),
+            narrate.pair(scenario, ids[relation.a], ids[relation.b], lang),
             [h.tension[index] for h in match.history],
             [h.trust[index] for h in match.history],
         )
@@ -132,16 +134,16 @@ def svg_chart(
     return "".join(parts)
 
 
-def moves_by_envoy(match: Match) -> dict[str, list[tuple[int, str]]]:
+def moves_by_envoy(match: Match, lang: str = "en") -> dict[str, list[tuple[int, str]]]:
     """What each seat's chosen moves did, as (turn, the resolution's words), in order."""
     result: dict[str, list[tuple[int, str]]] = {seat.envoy: [] for seat in match.seats}
     for entry in match.ledger:
         cause = entry.cause
         if entry.is_change or cause.kind != ledger.MOVE or cause.seat not in result:
             continue
-        if entry.text.startswith(("Chose ", "Withdrew ")):
+        if entry.note in (ledger.CHOSE, ledger.WITHDREW):
             continue
-        result[cause.seat].append((entry.turn, entry.text))
+        result[cause.seat].append((entry.turn, narrate.note(match.scenario, entry, lang)))
     return result
 
 
@@ -171,7 +173,7 @@ def _is_number(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None
 
 
-def meters_csv(match: Match) -> str:
+def meters_csv(match: Match, lang: str = "en") -> str:
     scenario = match.scenario
     ids = [p.id for p in scenario.parties]
     out = io.StringIO()
@@ -185,7 +187,7 @@ def meters_csv(match: Match) -> str:
             row = [
                 snapshot.turn,
                 "end" if label == "end" else "start",
-                narrate.pair(scenario, ids[relation.a], ids[relation.b]),
+                narrate.pair(scenario, ids[relation.a], ids[relation.b], lang),
                 ids[relation.a],
                 ids[relation.b],
                 snapshot.tension[r],
@@ -195,10 +197,16 @@ def meters_csv(match: Match) -> str:
     return out.getvalue()
 
 
-def log_document(match: Match) -> dict:
+def log_document(match: Match, lang: str = "en") -> dict:
+    def logged(entry: ledger.Entry) -> dict:
+        fields = attrs.asdict(entry)
+        if not entry.is_change:
+            fields["text"] = narrate.note(match.scenario, entry, lang)
+        return fields
+
     return {
         "game_version": game.__version__,
-        "scenario": {"id": match.scenario.id, "title": str(match.scenario.title)},
+        "scenario": {"id": match.scenario.id, "title": match.scenario.title.get(lang)},
         "crisis_code": crisis_code(match.scenario.id, match.seed),
         "seed": match.seed,
         "outcome": match.state.outcome,
@@ -206,7 +214,7 @@ def log_document(match: Match) -> dict:
         "actions": [str(action) for action in match.actions],
         "facilitator": [attrs.asdict(note) for note in match.facilitator],
         "reflections": [attrs.asdict(item) for item in match.reflections],
-        "ledger": [attrs.asdict(entry) for entry in match.ledger],
+        "ledger": [logged(entry) for entry in match.ledger],
     }
 
 
@@ -242,7 +250,7 @@ blockquote { margin: .3rem 0 .6rem 1rem; padding-left: .6rem; border-left: 3px s
 """
 
 
-def report_html(match: Match) -> str:
+def report_html(match: Match, lang: str = "en") -> str:
     """The whole report page; every scenario and player text escaped."""
     scenario, state = match.scenario, match.state
     title, line = narrate.VERDICTS.get(
@@ -253,9 +261,9 @@ def report_html(match: Match) -> str:
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>Debrief: {e(scenario.title)}</title>",
+        f"<title>Debrief: {e(scenario.title.get(lang))}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>Debrief: {e(scenario.title)}</h1>",
+        f"<h1>Debrief: {e(scenario.title.get(lang))}</h1>",
         f'<p class="meta">Crisis code <b>{e(code)}</b> · turn {state.turn} of '
         f"{state.last_turn} · Envoy {e(game.__version__)}</p>",
         f'<p class="verdict {e(state.outcome)}">{e(title)}</p><p>{e(line)}</p>',
@@ -265,9 +273,9 @@ def report_html(match: Match) -> str:
     ]
     for seat in match.seats:
         s = results[seat.envoy]
-        who = match.team(seat.envoy) if seat.is_human else f"AI ({seat.difficulty})"
+        who = match.team(seat.envoy, lang) if seat.is_human else f"AI ({seat.difficulty})"
         out.append(
-            f"<tr><td>{e(who)}</td><td>{e(narrate.envoy(scenario, seat.envoy))}</td>"
+            f"<tr><td>{e(who)}</td><td>{e(narrate.envoy(scenario, seat.envoy, lang))}</td>"
             f"<td class=num>{s.agenda}</td><td class=num>{s.standing:.1f}</td>"
             f"<td class=num>{s.shared}</td><td class=num>×{s.multiplier:g}</td>"
             f"<td class=num><b>{s.total:.1f}</b></td></tr>"
@@ -279,7 +287,7 @@ def report_html(match: Match) -> str:
         f'<span style="color:{TENSION_COLOUR}">&#9472;&#9472; tension (solid)</span>'
         f'<span style="color:{TRUST_COLOUR}">- - trust (dashed)</span></p><div class="charts">'
     )
-    for name, tension, trust in relation_series(match):
+    for name, tension, trust in relation_series(match, lang):
         out.append(
             f'<figure class="relation"><figcaption>{e(name)}</figcaption>'
             f"{svg_chart(name, tension, trust, labels, scenario.conflict_at)}</figure>"
@@ -287,19 +295,21 @@ def report_html(match: Match) -> str:
     out.append("</div><h2>Turning points</h2><ol>")
     for entry in narrate.turning_points(match.ledger):
         out.append(
-            f"<li>Turn {entry.turn}: <b>{e(narrate.change(scenario, entry))}</b>"
-            f'<div class="why">Why: {e(narrate.why(scenario, entry))}</div></li>'
+            f"<li>Turn {entry.turn}: <b>{e(narrate.change(scenario, entry, lang))}</b>"
+            f'<div class="why">Why: {e(narrate.why(scenario, entry, lang))}</div></li>'
         )
     out.append("</ol><h2>The teams: agendas, moves and reflections</h2>")
-    outcomes = moves_by_envoy(match)
+    outcomes = moves_by_envoy(match, lang)
     for seat in match.seats:
         spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
         met = {o.id for o in results[seat.envoy].objectives if o.met}
-        team = match.team(seat.envoy) if seat.is_human else f"AI ({seat.difficulty})"
-        out.append(f'<section class="team"><h3>{e(team)}: {e(spec.name)}</h3><p>Agenda:</p><ul>')
+        team = match.team(seat.envoy, lang) if seat.is_human else f"AI ({seat.difficulty})"
+        name = spec.name.get(lang)
+        out.append(f'<section class="team"><h3>{e(team)}: {e(name)}</h3><p>Agenda:</p><ul>')
         for objective in spec.agenda:
             mark = '<span class="met">met</span>' if objective.id in met else "missed"
-            out.append(f"<li>{e(objective.text)} ({objective.points} points): {mark}</li>")
+            text = objective.text.get(lang)
+            out.append(f"<li>{e(text)} ({objective.points} points): {mark}</li>")
         out.append("</ul><p>Moves:</p><ul>")
         for turn, text in outcomes[seat.envoy] or [(0, "")]:
             out.append(f"<li>Turn {turn}: {e(text)}</li>" if turn else "<li>No moves.</li>")
@@ -330,18 +340,19 @@ def report_html(match: Match) -> str:
         out.append("<p>None: the crisis ran as the scenario wrote it.</p>")
     out.append("<h2>For discussion</h2><ol>")
     for question in scenario.teacher.debrief_questions:
-        out.append(f"<li>{e(question)}</li>")
+        out.append(f"<li>{e(question.get(lang))}</li>")
     out.append("</ol></body></html>")
     return "\n".join(out)
 
 
-def folder_name(match: Match) -> str:
+def folder_name(match: Match, lang: str = "en") -> str:
     """A folder name for a match's pack: its crisis and code, like "border-incident-B7K-…"."""
-    title = re.sub(r"[^\w-]+", "-", str(match.scenario.title).lower()).strip("-")[:40] or "crisis"
+    title = match.scenario.title.get(lang)
+    title = re.sub(r"[^\w-]+", "-", title.lower()).strip("-")[:40] or "crisis"
     return f"{title}-{crisis_code(match.scenario.id, match.seed)}-report"
 
 
-def write_report(match: Match, folder: pathlib.Path) -> list[pathlib.Path]:
+def write_report(match: Match, folder: pathlib.Path, lang: str = "en") -> list[pathlib.Path]:
     """Write the three files of the debrief pack into ``folder``; returns their paths.
 
     Raises ``OSError`` if the folder cannot be made or written.
@@ -349,9 +360,9 @@ def write_report(match: Match, folder: pathlib.Path) -> list[pathlib.Path]:
     folder = pathlib.Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     contents = {
-        "report.html": report_html(match),
-        "meters.csv": meters_csv(match),
-        "log.json": json.dumps(log_document(match), ensure_ascii=False, indent=1),
+        "report.html": report_html(match, lang),
+        "meters.csv": meters_csv(match, lang),
+        "log.json": json.dumps(log_document(match, lang), ensure_ascii=False, indent=1),
     }
     paths = []
     for name in FILES:

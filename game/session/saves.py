@@ -65,8 +65,8 @@ class SaveError(ValueError):
 # ------------------------------------------------------------------ writing
 
 
-def to_document(match: Match, name: str = "") -> dict[str, Any]:
-    """The JSON-ready form of a match."""
+def to_document(match: Match, name: str = "", lang: str = "en") -> dict[str, Any]:
+    """The JSON-ready form of a match (its crisis's title in ``lang``, for the list of saves)."""
     import attrs
 
     from game.engine.state import state_hash, to_dict
@@ -80,7 +80,7 @@ def to_document(match: Match, name: str = "") -> dict[str, Any]:
         "saved_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "scenario": {
             "id": match.scenario.id,
-            "title": str(match.scenario.title),
+            "title": match.scenario.title.get(lang),
             "hash": match.scenario.content_hash,
             "file": source.file,
             "source": _text(source.scenario),
@@ -113,10 +113,11 @@ def _text(data: bytes) -> dict[str, str]:
         return {"base64": base64.b64encode(data).decode("ascii")}
 
 
-def save_match(match: Match, path: pathlib.Path, name: str = "") -> pathlib.Path:
-    """Write a match to ``path`` atomically. Raises :class:`SaveError` if the disk refuses."""
+def save_match(match: Match, path: pathlib.Path, name: str = "", lang: str = "en") -> pathlib.Path:
+    """Write a match to ``path`` atomically, its crisis titled in ``lang``. Raises
+    :class:`SaveError` if the disk refuses."""
     try:
-        data = json.dumps(to_document(match, name), ensure_ascii=False, indent=1).encode()
+        data = json.dumps(to_document(match, name, lang), ensure_ascii=False, indent=1).encode()
     except UnicodeEncodeError:  # a lone surrogate: no reader could take it back
         raise SaveError(
             f"could not save {path.name}: the game holds text that is not Unicode"
@@ -292,8 +293,9 @@ def _slug(name: str) -> str:
 class SaveFolder:
     """The folder of saves: named slots and the rotating autosaves."""
 
-    def __init__(self, folder: pathlib.Path):
+    def __init__(self, folder: pathlib.Path, lang: str = "en"):
         self.folder = pathlib.Path(folder)
+        self.lang = lang  # the language a save's list shows its crisis's title in
         # Why the last write failed, for a warning that saves are off ("" once one works).
         self.problem = ""
 
@@ -328,7 +330,7 @@ class SaveFolder:
 
     def _write(self, match: Match, path: pathlib.Path, name: str) -> pathlib.Path:
         try:
-            save_match(match, path, name)
+            save_match(match, path, name, self.lang)
         except SaveError as error:
             # the reason first: where the line is cut short, the folder's name gives way
             where = f"{error.reason} (cannot write in the folder “{self.folder.name or '.'}”)"
