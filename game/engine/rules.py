@@ -1009,9 +1009,8 @@ def _facilitate(state: GameState, action: FacilitatorAction):
     if isinstance(action, Adjust):
         world.cause = Cause(ledger.FACILITATOR, "adjust")
         key = _meter_key(state, action)
-        subject = _subject(
-            state.scenario, meters.BY_NAME[action.meter].subject, key
-        )  # declared order
+        # The subject as the ledger names it: a relation in its declared order.
+        subject = _subject(state.scenario, meters.BY_NAME[action.meter].subject, key)
         world.note(ledger.ADJUSTED, action.meter, subject, action.value, action.reason)
         world.set(action.meter, key, action.value)
         return _after_news(world, world.freeze(step=state.step + 1))
