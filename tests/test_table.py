@@ -150,6 +150,11 @@ def play_hot_seat(table: Table, picks: list[int], check) -> None:
                 table.think(table.clock() + 1)
             continue
         if table.human_turn:
+            if pick % 11 == 0 and not table.advice:  # the team asks the advisor first
+                table.ask_advisor()
+                while table.thinking is not None:
+                    table.think(table.clock() + 1)
+                check(table)
             legal = [a for a in match.legal(table.hand) if isinstance(a, Play)]
             if legal and pick % 3:
                 card = next(c for c in table.cards if legal[pick % len(legal)] in c.plays)

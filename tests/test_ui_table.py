@@ -180,3 +180,13 @@ def test_the_hand_off_shows_only_what_everyone_may_see(tmp_path, drawn):
     pump(app, 2)
     assert "Pass to Team 2" in drawn
     assert not [text for text in drawn if any(a in text for a in agenda)]
+
+
+def test_the_odds_bands_come_from_the_board_tunables():
+    from game.ui.render.board import ODDS, odds_tone
+
+    assert 0 < ODDS["warn"] < ODDS["good"] <= 1
+    assert odds_tone(ODDS["good"]) == "good"
+    assert odds_tone(ODDS["good"] - 0.01) == "warn"
+    assert odds_tone(ODDS["warn"]) == "warn"
+    assert odds_tone(ODDS["warn"] - 0.01) == "bad"

@@ -93,6 +93,13 @@ class Thought:
         self.clock = clock
         if hasattr(agent, "think"):
             self.thinking = agent.think(view, envoy, legal)
+            tuning = getattr(self.thinking, "tuning", None)
+            if tuning is not None and hasattr(tuning, "chunk"):
+                # The clock decides how much fits in a frame, so each step is the
+                # smallest piece: one playout action (a greedy playout's choice on a
+                # large crisis is milliseconds, and the default eight overran frames).
+                # The playouts are the same however they are cut.
+                self.thinking.tuning = attrs.evolve(tuning, chunk=1)
         else:
             self.thinking = None
             self.result = agent.choose(view, envoy, legal)
