@@ -271,6 +271,30 @@ def test_each_step_shows_exactly_the_story_so_far_and_the_end_shows_all():
     assert table.header().turn == match.state.turn
 
 
+def story_so_far_is_told(table: Table) -> None:
+    playback = table.playback
+    if playback is None:
+        return
+    scenario = table.match.scenario
+    told = [b for b in narrate.beats(scenario, playback.told) if b.headline or b.changes]
+    assert told == playback.beats[: playback.index + 1]
+    rest = playback.entries[len(playback.told) :]
+    later = [b for b in narrate.beats(scenario, rest) if b.headline or b.changes]
+    assert told + later == playback.beats  # nothing told twice, nothing skipped
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    crisis=st.sampled_from(CRISES),
+    seed=st.integers(min_value=0, max_value=2**31),
+    picks=st.lists(st.integers(min_value=0, max_value=10_000), min_size=10, max_size=90),
+)
+def test_every_beat_of_every_playback_tells_the_story_so_far(crisis, seed, picks):
+    scenario = loaded(crisis).unwrap()
+    match = match_of(crisis, seed, [HUMAN] * len(scenario.envoys))
+    play_hot_seat(Table(match, clock=FakeClock(0.001)), picks, story_so_far_is_told)
+
+
 def test_the_capital_in_the_header_is_that_of_the_step_told():
     table = resolved_table(9)
     playback, match = table.playback, table.match

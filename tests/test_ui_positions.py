@@ -79,6 +79,7 @@ def test_every_card_drawn_is_where_a_click_finds_it(tmp_path, monkeypatch):
             real(self, canvas, card, box, selected),
         ),
     )
+    board.painter.forget()  # a whole frame, every region painted
     board.render()
     area, boxes = board.card_layout()
     assert drawn == boxes

@@ -1,14 +1,14 @@
 """The board and the resolution drawn from the table: the playback does not spoil
 itself, changes are coloured by whether they are good for the crisis, and the
-facilitator's undo says its turn. Screenshots go to /tmp/envoy-shots/table."""
+facilitator's undo says its turn. Screenshots go to test-artifacts/table."""
 
 from __future__ import annotations
 
-import pathlib
 import re
 
 import pygame
 import pytest
+from uidrive import ARTIFACTS, make_app, press, pump, run_until, scene_name, shoot
 
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine.ledger import Cause, Entry
@@ -17,9 +17,8 @@ from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.table import Playback
 from game.ui import style as style_module
 from game.ui.scenes.board import BoardScene
-from tests.uidrive import make_app, press, pump, run_until, scene_name, shoot
 
-SHOTS = pathlib.Path("/tmp/envoy-shots/table")
+SHOTS = ARTIFACTS / "table"
 
 
 @pytest.fixture
@@ -45,7 +44,7 @@ def solo(seed: int = 11) -> Match:
 
 def repaint(app, board) -> None:
     """Draw the whole board again from nothing, as a new frame would."""
-    board.painter._frame = None
+    board.painter.forget()
     board.dirty = True
     pump(app)
 

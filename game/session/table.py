@@ -191,31 +191,25 @@ class Playback:
         return self.entries[: self.ends[min(self.index, len(self.beats) - 1)]]
 
 
-def _beat_ends(scenario, entries: list[Entry], beats: list[narrate.Beat]) -> list[int]:
-    """For each beat, the shortest prefix of ``entries`` whose story holds it whole.
+def _beat_ends(entries: list[Entry], beats: list[narrate.Beat]) -> list[int]:
+    """For each beat, how many of ``entries`` have been told once it has.
 
-    The beats partition the entries in order, but a note with no words and no
-    changes tells nothing and makes no beat, so the cuts are found by telling
-    prefixes rather than by counting."""
-    ends, start = [], 0
-    for index in range(len(beats)):
-        wanted = beats[: index + 1]
-        cut = start
-        while cut <= len(entries):
-            told = [b for b in narrate.beats(scenario, entries[:cut]) if b.headline or b.changes]
-            if told[: index + 1] == wanted:
-                break
-            cut += 1
-        # a later entry of the same cause would join this beat: take it too
-        while cut < len(entries):
-            told = [
-                b for b in narrate.beats(scenario, entries[: cut + 1]) if b.headline or b.changes
-            ]
-            if told[: index + 1] != wanted or len(told) > index + 1:
-                break
-            cut += 1
-        ends.append(min(cut, len(entries)))
-        start = ends[-1]
+    A beat holds the very entries it tells (its changes), after the note that is its
+    headline, if any; a note with no words tells nothing, so it falls to the next beat.
+    """
+    ends, at = [], 0
+    for beat in beats:
+        if beat.changes:
+            last = beat.changes[-1]
+            while at < len(entries) and entries[at] is not last:
+                at += 1
+        else:
+            while at < len(entries) and (
+                entries[at].is_change or entries[at].text != beat.headline
+            ):
+                at += 1
+        at = min(at + 1, len(entries))
+        ends.append(at)
     return ends
 
 
@@ -558,9 +552,7 @@ class Table:
         shown = self.ledger_shown(entries)
         beats = [b for b in narrate.beats(scenario, shown) if b.headline or b.changes]
         told = entries[0].turn if entries else turn
-        self.playback = Playback(
-            told, before, earlier, beats, _beat_ends(scenario, shown, beats), shown
-        )
+        self.playback = Playback(told, before, earlier, beats, _beat_ends(shown, beats), shown)
 
     def advance(self) -> bool:
         """The next beat of the playback; False once the story is told (it then ends)."""

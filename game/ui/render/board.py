@@ -56,6 +56,10 @@ class BoardPainter:
     def scenario(self):
         return self.board.table.match.scenario
 
+    def forget(self) -> None:
+        """Paint every region again on the next render, changed or not."""
+        self._frame = None
+
     # The whole board --------------------------------------------------------------------
     def render(self, canvas: pygame.Surface) -> None:
         """Draw the board on ``canvas``, the scene's own surface kept between frames:
