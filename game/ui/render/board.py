@@ -56,6 +56,11 @@ class BoardPainter:
     def scenario(self):
         return self.board.table.match.scenario
 
+    def look(self) -> tuple:
+        """The style drawn with: a restyle makes a new one, perhaps at a freed one's id."""
+        style = self.style
+        return (id(style), style.palette, style.scale)
+
     def forget(self) -> None:
         """Paint every region again on the next render, changed or not."""
         self._frame = None
@@ -69,12 +74,13 @@ class BoardPainter:
         frame = (
             id(canvas),
             canvas.get_size(),
-            id(style),
+            self.look(),
             tuple(map(tuple, board.regions.values())),
         )
         if frame != self._frame:
             canvas.fill(style["background"])
             self._frame, self._painted, self._panels = frame, {}, {}
+            self._cards.clear()  # drawn at another size or in another palette
         state = self.table.view()
         focus = board.hover or board.focus
         header = self.table.header()
@@ -336,7 +342,7 @@ class BoardPainter:
     def card_height(self) -> int:
         """Room for a card's lines: family, name, target and two lines of effects, each
         as tall as the crisis's script needs."""
-        key = (id(self.style), self.style.scale)
+        key = self.look()
         if key not in self._heights:
             line = self.card_line
             self._heights[key] = self.px(6 + 2 + 6) + sum(
@@ -437,7 +443,7 @@ class BoardPainter:
         table = self.table
         seen = table.preview(card)
         effects = table.effects(card)
-        key = (box.size, id(self.style), *self._card_key(card, selected, seen, effects))
+        key = (box.size, self.look(), *self._card_key(card, selected, seen, effects))
         surface = self._cards.get(key)
         if surface is None:
             if len(self._cards) > 4 * max(8, len(table.cards)):
