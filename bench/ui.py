@@ -12,16 +12,26 @@ the same way in the same run:
     that imports pygame, opens a 1280×720 window and flips it once.
     Target: at most 3× the floor.
   * board frame CPU time at 1280×720: ``App.step(1/60)`` (update, draw, flip)
-    on a Border Incident board with the human seat first, timed with
+    on a Border Incident board (turn 1 and a later turn) and a Middle Power at
+    Sea board (the later turn), the human seat first, timed with
     ``time.process_time()`` frame by frame; "steady" is the board drawn from
-    its cached canvas, "redraw" forces the board to redraw every frame.
-    Floor: ``screen.fill(); pygame.display.flip()``. Target: 2 ms (steady).
+    its cached canvas, "redraw" marks it dirty with nothing changed, "change"
+    makes a change before every frame as a player would (the selection moves,
+    the pointer goes onto a relation and off it, a log entry is picked), so the
+    board paints again what that change touched.
+    Floor: ``screen.fill(); pygame.display.flip()``. Target: 2 ms (steady and
+    change).
   * CPU while the board sits idle: the real ``App.run()`` loop with no input,
     stopped after a few seconds by a QUIT timer; CPU time over wall time.
     "settled" leaves out the first second (the loop runs at full rate for a
     moment after the last input before it sleeps). Floor: a bare
     ``pygame.event.wait`` loop. Target: at most 3 % (settled).
+  * the longest frame gap while the hard AI thinks: whole AI-only demo games
+    of Border Incident and of Middle Power at Sea, every envoy on hard; the
+    board thinks in slices of ``search.frame_budget_ms`` of the clock. Floor: a
+    bare 60 fps fill-and-flip loop. Target: 50 ms.
 
+The whole run takes a few minutes (the demo games are most of it).
 The video driver is SDL's dummy one unless SDL_VIDEODRIVER says otherwise.
 
     python bench/ui.py [--runs 5] [--frames 600] [--idle-seconds 3]
@@ -102,7 +112,7 @@ from game.ui.app import App
 from game.ui.scenes.board import BoardScene, open_match
 
 app = App(Settings(), pathlib.Path(sys.argv[1]), persist_settings=False)
-result = load_scenario(SCENARIO_DIR / "border_incident.yaml")
+result = load_scenario(SCENARIO_DIR / f"{CRISIS}.yaml")
 scenario = result.unwrap()
 seats = [Seat(e.id, HUMAN if i == 0 else "ai") for i, e in enumerate(scenario.envoys)]
 
@@ -123,28 +133,48 @@ assert isinstance(board, BoardScene) and board.human_turn, app.stack
 """
 
 
-def board_setup(turn: int) -> str:
-    return f"TURN = {turn}\n" + BOARD_SETUP
+def board_setup(turn: int, crisis: str = "border_incident") -> str:
+    return f"TURN = {turn}\nCRISIS = {crisis!r}\n" + BOARD_SETUP
 
 
 FRAMES_APP = """
 frames = int(sys.argv[2])
 
+# What a player does between two frames, in turn: the selection moves down or up,
+# the pointer goes onto the first relation and off it, a log entry is picked.
+def change(frame):
+    kind = frame % 3
+    if kind == 0:
+        board.table.move_selection(1 if frame % 2 else -1)
+        board._changed()
+    elif kind == 1:
+        board.hover = ("relation", 0) if board.hover is None else None
+    else:
+        board.log_index = -1 if board.log_index >= 0 else len(board.log_entries()) - 1
+    board.dirty = True
+
+
 def timed(count, redraw):
     times = []
-    for _ in range(count):
-        if redraw:
+    for frame in range(count):
+        if redraw == "redraw":
             board.dirty = True
+        elif redraw == "change":
+            change(frame)
         start = time.process_time()
         app.step(1 / 60)
         times.append(time.process_time() - start)
     return times
 
-for _ in range(30):  # warm-up: the first render, text caches
+for frame in range(30):  # warm-up: the first render, text caches
+    change(frame)
     app.step(1 / 60)
-steady = timed(frames, False)
-redraw = timed(frames // 2, True)
-print(json.dumps({"steady": steady, "redraw": redraw, "log": len(board.log_entries())}))
+steady = timed(frames, "")
+redraw = timed(frames // 2, "redraw")
+changed = timed(frames // 2, "change")
+print(json.dumps({
+    "steady": steady, "redraw": redraw, "change": changed, "log": len(board.log_entries())
+}))
 """
 
 FRAMES_FLOOR = f"""
@@ -228,10 +258,11 @@ while True:
 )
 
 
-# A whole AI-only game through the real scenes (the demo), every envoy on "hard",
-# the search AI. Records the time between flips for every frame in which a board
-# was thinking at the start or at the end of the frame, so the frame in which the
-# AI finally acts (the move resolves, the next screen is built) counts too.
+# A whole AI-only game of the crisis argv[3] through the real scenes (the demo),
+# every envoy on "hard", the search AI. Records the time between flips for every
+# frame in which a board was thinking at the start or at the end of the frame, so
+# the frame in which the AI finally acts (the move resolves, the next screen is
+# built) counts too.
 THINK_APP = """
 import json, pathlib, sys, time
 from game.paths import SCENARIO_DIR
@@ -241,7 +272,7 @@ from game.ui.scenes.board import BoardScene
 from game.ui.scenes.title import TitleScene
 
 demo = DemoOptions(
-    scenario=SCENARIO_DIR / "border_incident.yaml", seed=int(sys.argv[2]), seconds_per_screen=0.2
+    scenario=SCENARIO_DIR / f"{sys.argv[3]}.yaml", seed=int(sys.argv[2]), seconds_per_screen=0.2
 )
 settings = Settings(ai_difficulty="hard", animation_speed="fast")
 app = App(settings, pathlib.Path(sys.argv[1]), demo, persist_settings=False)
@@ -353,8 +384,20 @@ def measure_startup(env, runs: int) -> dict:
     }
 
 
+CRISES = {"border_incident": "Border Incident", "middle_power_at_sea": "Middle Power at Sea"}
+
+
+def boards(late_turn: int) -> list[tuple[str, int]]:
+    """The boards timed: Border Incident at turn 1 and later, Middle Power later."""
+    return [
+        ("border_incident", 1),
+        ("border_incident", late_turn),
+        ("middle_power_at_sea", late_turn),
+    ]
+
+
 def measure_frames(env, runs: int, frames: int, late_turn: int) -> dict:
-    """Mean and p95 frame CPU in ms, medians over runs, for the floor and two boards."""
+    """Mean and p95 frame CPU in ms, medians over runs, for the floor and the boards."""
     samples: dict[str, list[tuple[float, float]]] = {}
     logs = {}
 
@@ -363,11 +406,12 @@ def measure_frames(env, runs: int, frames: int, late_turn: int) -> dict:
 
     for _ in range(runs):
         add("floor", json.loads(run_child(FRAMES_FLOOR, env, str(frames))[1])["steady"])
-        for turn in (1, late_turn):
-            data = json.loads(run_child(board_setup(turn) + FRAMES_APP, env, str(frames))[1])
-            add(f"steady {turn}", data["steady"])
-            add(f"redraw {turn}", data["redraw"])
-            logs[turn] = data["log"]
+        for crisis, turn in boards(late_turn):
+            program = board_setup(turn, crisis) + FRAMES_APP
+            data = json.loads(run_child(program, env, str(frames))[1])
+            for kind in ("steady", "redraw", "change"):
+                add(f"{kind} {crisis} {turn}", data[kind])
+            logs[(crisis, turn)] = data["log"]
     figures = {
         key: (median(m for m, _ in pairs) * 1000, median(p for _, p in pairs) * 1000)
         for key, pairs in samples.items()
@@ -375,11 +419,11 @@ def measure_frames(env, runs: int, frames: int, late_turn: int) -> dict:
     return {"figures": figures, "logs": logs}
 
 
-def measure_thinking(env, games: int) -> dict:
+def measure_thinking(env, games: int, crisis: str) -> dict:
     """Frame gaps while the hard AI thinks, over whole demo games, beside a bare 60 fps loop."""
     gaps, choices, endings = [], 0, []
     for seed in range(1, games + 1):
-        data = json.loads(run_child(THINK_APP, env, str(seed))[1])
+        data = json.loads(run_child(THINK_APP, env, str(seed), crisis)[1])
         gaps += data["gaps"]
         choices += data["choices"]
         endings.append(data["end"])
@@ -449,7 +493,7 @@ def main() -> int:
         startup = measure_startup(env, args.runs)
         frames = measure_frames(env, args.frame_runs, args.frames, args.late_turn)
         idle = measure_idle(env, args.idle_runs, args.idle_seconds)
-        think = measure_thinking(env, args.think_games)
+        think = {crisis: measure_thinking(env, args.think_games, crisis) for crisis in CRISES}
 
     s_ratio = startup["app"] / startup["floor"]
     figures = frames["figures"]
@@ -476,10 +520,15 @@ def main() -> int:
             f"≤ {TARGET_STARTUP_RATIO:g}× floor",
             verdict(s_ratio <= TARGET_STARTUP_RATIO),
         ),
-        frame_row("steady 1", "board frame CPU, turn 1, steady", True),
-        frame_row("redraw 1", "board frame CPU, turn 1, redraw", False),
-        frame_row(f"steady {late}", f"board frame CPU, turn {late}, steady", True),
-        frame_row(f"redraw {late}", f"board frame CPU, turn {late}, redraw", False),
+        *(
+            frame_row(
+                f"{kind} {crisis} {turn}",
+                f"board {kind}, {CRISES[crisis]} turn {turn}",
+                kind != "redraw",
+            )
+            for crisis, turn in boards(late)
+            for kind in ("steady", "redraw", "change")
+        ),
         (
             "idle board CPU, settled",
             f"{idle['app']['settled']:.2f} %",
@@ -497,16 +546,18 @@ def main() -> int:
             "",
         ),
     ]
-    rows.append(
-        (
-            "longest frame gap, hard AI thinking",
-            f"{think['app']['max']:.1f} ms (p99 {think['app']['p99']:.1f})",
-            f"{think['floor']['max']:.1f} ms (p99 {think['floor']['p99']:.1f})",
-            "",
-            f"≤ {TARGET_THINK_GAP_MS:g} ms",
-            verdict(think["app"]["max"] <= TARGET_THINK_GAP_MS),
+    for crisis, name in CRISES.items():
+        gaps = think[crisis]
+        rows.append(
+            (
+                f"longest frame gap, hard AI thinking, {name}",
+                f"{gaps['app']['max']:.1f} ms (p99 {gaps['app']['p99']:.1f})",
+                f"{gaps['floor']['max']:.1f} ms (p99 {gaps['floor']['p99']:.1f})",
+                "",
+                f"≤ {TARGET_THINK_GAP_MS:g} ms",
+                verdict(gaps["app"]["max"] <= TARGET_THINK_GAP_MS),
+            )
         )
-    )
     header = ("measure", "Envoy", "floor", "ratio", "target", "")
     widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
     print()
@@ -536,18 +587,21 @@ def main() -> int:
         + " ".join(f"{v * 1000:.0f}" for v in startup["floor_runs"])
     )
     print(
-        f"  frames: {args.frames} steady and {args.frames // 2} redraw frames a run, "
+        f"  frames: {args.frames} steady, {args.frames // 2} redraw and {args.frames // 2} "
+        "change frames a run, "
         f"{args.frame_runs} runs; log lines on the board: "
-        + ", ".join(f"turn {t}: {n}" for t, n in frames["logs"].items())
+        + ", ".join(f"{CRISES[c]} turn {t}: {n}" for (c, t), n in frames["logs"].items())
         + "; "
         f"idle: {args.idle_runs} runs of {args.idle_seconds:g} s, settled = after the first second"
     )
-    print(
-        f"  hard AI: {args.think_games} demo games of Border Incident, every envoy on hard, "
-        f"{think['choices']} choices over {think['app']['n']} thinking frames "
-        f"(ended on: {', '.join(sorted(set(think['ends'])))}); floor: a bare 60 fps "
-        "fill + flip loop"
-    )
+    for crisis, name in CRISES.items():
+        gaps = think[crisis]
+        print(
+            f"  hard AI: {args.think_games} demo games of {name}, every envoy on hard, "
+            f"{gaps['choices']} choices over {gaps['app']['n']} thinking frames "
+            f"(ended on: {', '.join(sorted(set(gaps['ends'])))}); floor: a bare 60 fps "
+            "fill + flip loop"
+        )
     print(f"  benchmark took {time.perf_counter() - began:.0f} s")
     return 0
 

@@ -75,11 +75,11 @@ def test_the_projector_header_says_whose_turn_it_is_whole(tmp_path):
     app.push(board)
     board.take_seat(match.active_envoy)
     pump(app)
-    status = board._status()
+    status = board.table.status()
     assert status.startswith("Team 1: ")
     assert board.style.scale > 1  # projector mode enlarges everything
-    _, _, status_room = board._bar_widths(*header(board))
-    assert board._fit(status, 16, status_room, bold=True) == status
+    _, _, status_room = board.painter.bar_widths(*header(board))
+    assert board.painter.fit(status, 16, status_room, bold=True) == status
 
 
 def header(board):

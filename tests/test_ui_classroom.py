@@ -311,7 +311,7 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
 
     # undo the last turn: back to the start of turn 1
     actions_before = len(match.actions)
-    click_button(app, "Undo to turn 1")
+    click_button(app, "Undo to the start of turn 1 (U)")
     assert match.state.turn == 1 and len(match.actions) < actions_before
     assert match.facilitator[-1].kind == "undo"
     assert all(n.undone for n in match.facilitator[:-1])
@@ -320,19 +320,21 @@ def test_three_teams_hot_seat_with_the_facilitator_and_the_debrief_pack(tmp_path
     # pause from the panel: an opaque screen; the timer stands still
     press(app, pygame.K_SPACE)
     run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn, on_frame=play.step)
-    clock = app.scene.turn_clock
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
     press(app, pygame.K_p)
     assert scene_name(app) == "paused"
+    clock = app.scene.board.turn_clock
     pump(app, 30)
     shoot(app, SHOTS, "paused")
-    assert app.scene.board.turn_clock == clock
+    assert app.scene.board.turn_clock == clock > 0
     press(app, pygame.K_F9)
     type_text(app, PIN)
     press(app, pygame.K_RETURN)
     assert scene_name(app) == "board"
+    pump(app, 2)
+    assert app.scene.turn_clock >= clock  # resumed where it stood, not from zero
     assert [n.kind for n in match.facilitator[-2:]] == ["pause", "resume"]
 
     # one more turn for a class that is nearly there
@@ -486,8 +488,11 @@ def test_time_up_only_warns_unless_the_teacher_chose_auto_pass(tmp_path):
         envoy = board.hand
         pump(app, 2)
         assert board.ticking and not board.busy  # a wake-up a second, not sixty frames
-        for _ in range(3):  # three frames of 25 s: past the minute
-            board.update(25)
+        now = [board.table.timer.clock()]
+        board.table.timer.clock = lambda now=now: now[0]
+        for _ in range(3):  # three frames 25 s apart: past the minute
+            now[0] += 25
+            board.update(1 / 60)
         if auto_pass:
             assert match.actions and str(match.actions[-1]) == f"end {envoy}"
             assert scene_name(app) != "reflection"  # an auto-pass asks nothing
@@ -589,8 +594,8 @@ def test_advice_asked_for_by_one_team_never_reaches_the_next(tmp_path):
         on_frame=to_the_board,
     )
     pump(app, 30)  # long enough for any stray thinking to finish
-    assert board.thinking is None
-    assert board.advice == "" and board.advice_action is None
+    assert board.table.thinking is None
+    assert board.advice == "" and board.table.advice_action is None
 
 
 def test_projector_mode_is_switched_on_in_settings_and_the_whole_ui_follows(tmp_path):

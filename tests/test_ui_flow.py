@@ -156,7 +156,7 @@ def test_the_board_plays_without_a_mouse_and_shows_odds(tmp_path):
     assert 0 <= seen.chance <= 1
     press(app, pygame.K_a)  # the advisor thinks in chunks
     run_until(app, lambda: board.advice != "", frames=600)
-    assert board.advice_action is not None
+    assert board.table.advice_action is not None
     press(app, pygame.K_TAB)
     assert board.focus == ("party", 0)
 

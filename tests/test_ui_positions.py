@@ -16,6 +16,7 @@ from uidrive import make_app, pump
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import Settings
+from game.ui.render.board import BoardPainter
 from game.ui.render.map import map_layout
 from game.ui.scenes.board import BoardScene
 
@@ -69,15 +70,16 @@ def test_a_click_in_the_frame_a_team_ends_its_turn_finds_no_stale_card(tmp_path)
 def test_every_card_drawn_is_where_a_click_finds_it(tmp_path, monkeypatch):
     _, board = seated_board(tmp_path, solo_match())
     drawn = []
-    real = BoardScene._draw_card
+    real = BoardPainter.draw_card
     monkeypatch.setattr(
-        BoardScene,
-        "_draw_card",
+        BoardPainter,
+        "draw_card",
         lambda self, canvas, card, box, selected: (
-            drawn.append((self.cards.index(card), pygame.Rect(box))),
+            drawn.append((self.table.cards.index(card), pygame.Rect(box))),
             real(self, canvas, card, box, selected),
         ),
     )
+    board.painter.forget()  # a whole frame, every region painted
     board.render()
     area, boxes = board.card_layout()
     assert drawn == boxes

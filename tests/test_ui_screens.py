@@ -246,7 +246,7 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
     run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn, frames=600)
     snap("05-board-team-timer")
     board = app.scene
-    board.turn_clock = 10_000
+    board.table.timer.spent = 10_000
     board.dirty = True
     pump(app, 2)
     assert board.clock_text() == ("TIME IS UP", "bad")
@@ -298,7 +298,7 @@ def test_a_line_too_wide_is_shortened_with_an_ellipsis_and_fits(
         _FIT_APP = make_app(tmp_path_factory.mktemp("saves"))
         open_match(_FIT_APP, border_match())
     board = _FIT_APP.scene
-    fitted = board._fit(text, 16, width, bold=bold)
+    fitted = board.painter.fit(text, 16, width, bold=bold)
     if board.style.width(text, 16, bold) <= width:
         assert fitted == text
     else:

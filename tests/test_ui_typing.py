@@ -410,7 +410,7 @@ def test_shortcut_keys_in_the_reflection_only_type(tmp_path, delivery):
         assert app.scene is reflection and app.typing is reflection.entry, key
     assert reflection.entry.get_text() == "aw"
     assert not app.settings.fullscreen and not (tmp_path / "saves" / "screenshots").exists()
-    assert match.actions == [] and board.thinking is None
+    assert match.actions == [] and board.table.thinking is None
 
 
 def test_esc_leaves_the_reflection_field_then_goes_back_to_the_board(tmp_path, delivery):

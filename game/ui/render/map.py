@@ -8,7 +8,9 @@ its own colour, and an open hotline is a thin white line beside the edge.
 
 from __future__ import annotations
 
+import functools
 import math
+import weakref
 from collections.abc import Sequence
 
 import pygame
@@ -134,13 +136,31 @@ def draw_map(
             pygame.draw.circle(surface, style["focus"], centre, radius + px(5))
         pygame.draw.circle(surface, style["background"], centre, radius + px(2))
         pygame.draw.circle(surface, pygame.Color(party.color), centre, radius)
-        initials = style.text(first_clusters(str(party.name), 2).upper(), 16, "background", True)
+        initials = style.text(_initials(str(party.name)), 16, "background", True)
         surface.blit(initials, initials.get_rect(center=centre))
-        shown = shorten(lambda line: style.width(line, 16, True), str(party.name), rect.width // 3)
+        shown = _label(style, str(party.name), rect.width // 3)
         name = style.text(shown, 16, "text", True)
         spot = name.get_rect(midtop=(centre[0], centre[1] + radius + px(4)))
         spot.clamp_ip(rect)
         surface.blit(name, spot)
+
+
+@functools.lru_cache(maxsize=256)
+def _initials(name: str) -> str:
+    return first_clusters(name, 2).upper()
+
+
+# Per style, and let go with it: a restyle must not keep the old fonts alive.
+_LABELS: weakref.WeakKeyDictionary[Style, dict[tuple[str, int], str]] = weakref.WeakKeyDictionary()
+
+
+def _label(style: Style, name: str, width: int) -> str:
+    """A party's name as it fits under its node (finding the breaks is the slow part)."""
+    labels = _LABELS.setdefault(style, {})
+    key = (name, width)
+    if key not in labels:
+        labels[key] = shorten(lambda line: style.width(line, 16, True), name, width)
+    return labels[key]
 
 
 def hit(

@@ -89,7 +89,7 @@ class HandoffScene(Scene):
         self.menu.add(start, self.ready)
 
     def ready(self) -> None:
-        briefed = self.board.briefed
+        briefed = self.board.table.briefed
         if not self.briefing and self.envoy not in briefed:
             briefed.add(self.envoy)
             self.briefing = True
@@ -303,7 +303,7 @@ class PausedScene(Scene):
         super().open()
         if not self.started:
             self.started = time.perf_counter()
-            self.board.match.note("pause", "Paused the game.")
+            self.board.table.pause()
 
     def resume_game(self) -> None:
         if self.board.match.classroom.pin_hash:
@@ -312,8 +312,7 @@ class PausedScene(Scene):
             self.resumed()
 
     def resumed(self) -> None:
-        minutes, seconds = divmod(round(time.perf_counter() - self.started), 60)
-        self.board.match.note("resume", f"Resumed the game after {minutes} min {seconds} s.")
+        self.board.table.resume(time.perf_counter() - self.started)
         self.app.pop()
 
     def handle(self, event: pygame.event.Event) -> bool:
@@ -400,10 +399,10 @@ class FacilitatorScene(Scene):
         )
         y += px(48)
         self.menu = Menu(vertical=False)
-        target = match.undo_target()
-        undo_text = f"Undo to turn {target} (U)" if target else "Nothing to undo"
+        undo_text = self.board.table.undo_label()
+        undoable = match.undo_target() is not None
         row = [("Pause (P)", self.pause, pygame.K_p, px(130))]
-        row.append((undo_text, self.undo, pygame.K_u, px(230)))
+        row.append((f"{undo_text} (U)" if undoable else undo_text, self.undo, pygame.K_u, px(300)))
         for turns in CLASS["extend_turns"]:
             row.append(
                 (
@@ -418,7 +417,7 @@ class FacilitatorScene(Scene):
         for text, action, key, bw in row:
             widget = button(self, pygame.Rect(bx, y, bw, px(44)), text)
             self.menu.add(widget, action, key)
-            if text == "Nothing to undo":
+            if action == self.undo and not undoable:
                 widget.disable()
             bx += bw + px(8)
         y += px(56)
@@ -528,7 +527,8 @@ class FacilitatorScene(Scene):
 
     def undo(self) -> None:
         reason = " ".join(self.reason.get_text().split())
-        self._done(self.board.undo_turn(reason), "Undone.")
+        target = self.board.match.undo_target()
+        self._done(self.board.undo_turn(reason), f"Back to the start of turn {target}.")
 
     def extend(self, turns: int) -> None:
         self._done(self.board.facilitate(Extend(turns)), f"Added {turns} turn(s).")
@@ -538,7 +538,7 @@ class FacilitatorScene(Scene):
             self._say(f"Not done: {problem}.")
             return
         self.message = success
-        if self.board.match.over or self.board.handing_off:
+        if self.board.match.over or self.board.table.handing_off:
             self.app.pop()  # the board moves on (a hand-off, a decision or the debrief)
             return
         self.relayout()

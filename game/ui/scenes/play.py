@@ -6,6 +6,7 @@ import pygame
 import pygame_gui
 
 from game.engine.actions import Decide
+from game.engine.meters import change_tone
 from game.engine.rules import apply
 from game.session import narrate
 from game.ui.app import Scene
@@ -20,54 +21,67 @@ from game.ui.widgets import (
     text_box,
 )
 
+#: The palette colour of a change that is good, neither, or bad for the crisis.
+TONES = {1: "good", 0: "muted", -1: "bad"}
+
+
+def palette_hex(style, name: str) -> str:
+    """A palette colour as the widgets' markup writes it."""
+    return "#" + "".join(f"{part:02x}" for part in tuple(style[name])[:3])
+
 
 class ResolutionScene(Scene):
-    """Outcomes told one by one, with the map's meters moving to their new values."""
+    """Outcomes told one by one, with the map's meters moving to their new values.
+
+    The table's playback is the cursor: the board behind draws the log, the header
+    and the meters as of the beat on screen, so no line tells what comes later.
+    """
 
     name = "resolution"
     overlay = True
     shade = False
 
-    def __init__(self, app, board, entries):
+    def __init__(self, app, board, entries=()):
         super().__init__(app)
         self.board = board
-        match = board.match
-        shown = board.ledger_shown(entries)
-        self.beats = [b for b in narrate.beats(match.scenario, shown) if b.headline or b.changes]
-        self.index = -1
-        self.turn = entries[0].turn if entries else match.state.turn
-        board.resolving = self.turn
+        self.table = board.table
+        playback = self.table.playback
+        self.beats = playback.beats if playback is not None else []
+        self.turn = playback.turn if playback is not None else board.match.state.turn
         self.clock = 0.0
         self.anim = 0.0
         self.start = ([], [])
         self.goal = ([], [])
-        self.next_beat()
+        self._aim()
+
+    @property
+    def index(self) -> int:
+        playback = self.table.playback
+        return playback.index if playback is not None else len(self.beats)
 
     # Playback ---------------------------------------------------------------------------------
     def next_beat(self) -> None:
-        self.index += 1
+        self.table.advance()
+        self._aim()
+
+    def _aim(self) -> None:
+        """Start the meters moving to their values as of the beat now told."""
         self.clock = 0.0
-        if self.index >= len(self.beats):
+        if self.table.playback is None or self.table.playback.done:
             self.finish()
             return
         board = self.board
-        scenario = board.match.scenario
-        tension, trust = list(board.shown_tension), list(board.shown_trust)
-        self.start = (list(tension), list(trust))
-        ids = [p.id for p in scenario.parties]
-        for change in self.beats[self.index].changes:
-            if change.meter in ("tension", "trust") and len(change.subject) == 2:
-                a, b = (ids.index(x) for x in change.subject)
-                relation = scenario.relation_index(a, b)
-                (tension if change.meter == "tension" else trust)[relation] = float(change.after)
-        self.goal = (tension, trust)
+        state = self.table.view()
+        self.start = (list(board.shown_tension), list(board.shown_trust))
+        self.goal = ([float(v) for v in state.tension], [float(v) for v in state.trust])
         self.anim = 0.0
         board.dirty = True
         self._show()
 
     def finish(self) -> None:
         board = self.board
-        board.resolving = 0
+        if self.table.playback is not None:
+            self.table.end_playback()
         board.sync_meters()
         app = self.app
         if self in app.stack:
@@ -76,7 +90,6 @@ class ResolutionScene(Scene):
             app.reset("debrief", board.match)
 
     def skip(self) -> None:
-        self.index = len(self.beats)
         self.finish()
 
     @property
@@ -98,7 +111,7 @@ class ResolutionScene(Scene):
                 (self.board.shown_tension, self.start[0], self.goal[0]),
                 (self.board.shown_trust, self.start[1], self.goal[1]),
             ):
-                for i in range(len(shown)):
+                for i in range(min(len(shown), len(start), len(goal))):
                     shown[i] = start[i] + (goal[i] - start[i]) * ease
             self.board.dirty = True
         if self.app.demo is not None:
@@ -137,6 +150,9 @@ class ResolutionScene(Scene):
         self.why = not self.why
         self._show()
 
+    def hex(self, name: str) -> str:
+        return palette_hex(self.style, name)
+
     def _show(self) -> None:
         if self.root is None or not (0 <= self.index < len(self.beats)):
             return
@@ -148,18 +164,19 @@ class ResolutionScene(Scene):
             )
         ]
         parts.append(f"<br><font size=3>Step {self.index + 1} of {len(self.beats)}</font><br>")
+        faint, warn = self.hex("faint"), self.hex("warn")
         for offset in range(max(0, self.index - 2), self.index):
-            parts.append(f"<font color=#6e7b8c>{escape(self.beats[offset].headline)}</font><br>")
+            parts.append(f"<font color={faint}>{escape(self.beats[offset].headline)}</font><br>")
         beat = self.beats[self.index]
         parts.append(f"<br><b>{escape(beat.headline)}</b><br>")
         for change in beat.changes:
-            colour = "#e0564f" if (change.meter == "tension") == (change.delta > 0) else "#5cb85c"
+            colour = self.hex(TONES[change_tone(change.meter, change.delta)])
             parts.append(
                 f"<font color={colour}>• {escape(narrate.change(scenario, change))}</font><br>"
             )
             if self.why:
                 parts.append(
-                    f"<font size=3 color=#f0ad4e>   why: "
+                    f"<font size=3 color={warn}>   why: "
                     f"{escape(narrate.why(scenario, change))}</font><br>"
                 )
         self.box.set_text(scaled(self, "".join(parts)))
@@ -241,7 +258,7 @@ class DecisionScene(Scene):
         for i, (option, effects) in enumerate(zip(self.options, self.effects, strict=True)):
             whole = f"{escape(plain(option.text))}<br>" if shortened else ""
             lines.append(
-                f"<b>{i + 1}.</b> {whole}<font color=#a9b6c6>"
+                f"<b>{i + 1}.</b> {whole}<font color={palette_hex(self.style, 'muted')}>"
                 f"{escape(', '.join(effects) or 'no visible change')}</font>"
             )
         rows = len(lines) * (2 if shortened else 1)
@@ -255,7 +272,7 @@ class DecisionScene(Scene):
         option = self.options[index]
         board = self.board
         self.app.pop()
-        board.act(Decide(self.envoy, option.id))
+        board.decide(self.envoy, option.id)
 
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame_gui.UI_BUTTON_PRESSED:

@@ -1,0 +1,728 @@
+"""The table: a match as the people at one computer play it, without any drawing.
+
+The board scene draws a :class:`Table` and turns keys and clicks into its calls;
+everything else about running a game at a screen lives here, so it can be
+tested without a window:
+
+- who is looking (the viewer) and, in hot-seat play, what that team may see:
+  the table hands out only ``player_view`` / ``ledger_view`` of the viewer, or
+  the public view between two teams, never the whole state;
+- the cards: each move with its legal targets, its odds and why it cannot be
+  played, in one order fixed for the game;
+- the AI seats and the advisor, thinking in slices of a time budget;
+- the advisory turn timer;
+- the facilitator's actions and the autosave after them;
+- the playback of a resolution, one beat at a time, with the log and the header
+  as of the beat on screen, so the story never tells its own ending early.
+
+Time comes from an injected clock, so tests run the timer and the AI's slices
+on a fake one.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import attrs
+
+from game.ai.agents import TUNING
+from game.engine import meters
+from game.engine.actions import Action, Decide, End, FacilitatorAction, Play, Withdraw
+from game.engine.ledger import Entry
+from game.engine.rules import IllegalAction, Preview, preview, why_illegal
+from game.engine.state import DECISION, GameState
+from game.engine.view import ledger_view, public_view
+from game.session import narrate
+from game.session.match import Match
+from game.session.settings import LIMITS
+
+Clock = Callable[[], float]
+
+#: Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
+THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
+
+
+@attrs.define
+class Card:
+    """One move as the seat shown sees it, with the chosen target."""
+
+    move: object
+    plays: list  # legal Play actions for this move, one per target
+    target: int = 0
+    reason: str = ""  # why it cannot be played, when plays is empty
+
+    @property
+    def action(self) -> Play | None:
+        return self.plays[self.target] if self.plays else None
+
+    @property
+    def usable(self) -> bool:
+        return bool(self.plays)
+
+
+@attrs.frozen
+class Header:
+    """What the header bar says: as of the beat on screen while a resolution plays."""
+
+    turn: int
+    last_turn: int
+    capital: int | None  # the shown seat's capital, None when no seat is shown
+    worst: float  # the highest tension, against the scenario's conflict line
+    status: str
+
+
+@attrs.frozen
+class Acted:
+    """What one action through the table caused."""
+
+    problem: str = ""  # why it was refused ("" when it was applied)
+    resolved: tuple[Entry, ...] | None = None  # the turn's entries, when it resolved
+
+
+class Thought:
+    """The one interface the table's AI driver steps: ``step(deadline) -> bool``, then
+    ``result`` (and ``reason``, a line for a player, where the policy gives one).
+
+    This adapts today's agents to it: the search's ``Thinking`` (stepped by a count
+    of playout actions, sliced here by the clock) and the agents that ``choose`` at
+    once. The decisions are the agents' own; only the slicing follows the clock.
+    """
+
+    def __init__(self, agent, view: GameState, envoy: str, legal: Sequence[Action], clock: Clock):
+        self.clock = clock
+        if hasattr(agent, "think"):
+            self.thinking = agent.think(view, envoy, legal)
+            tuning = getattr(self.thinking, "tuning", None)
+            if tuning is not None and hasattr(tuning, "chunk"):
+                # The clock decides how much fits in a frame, so each step is the
+                # smallest piece: one playout action (a greedy playout's choice on a
+                # large crisis is milliseconds, and the default eight overran frames).
+                # The playouts are the same however they are cut.
+                self.thinking.tuning = attrs.evolve(tuning, chunk=1)
+        else:
+            self.thinking = None
+            self.result = agent.choose(view, envoy, legal)
+            self.reason = ""
+
+    def step(self, deadline: float) -> bool:
+        """Think until ``deadline`` (on the table's clock); True once the result is known.
+        Each call makes some progress, however little time is left."""
+        thinking = self.thinking
+        if thinking is None:
+            return True
+        while True:
+            if thinking.step():
+                self.result = thinking.result
+                self.reason = getattr(thinking, "reason", "")
+                self.thinking = None
+                return True
+            if self.clock() >= deadline:
+                return False
+
+
+class TurnTimer:
+    """The advisory timer: seconds a seat has spent on its turn, on the injected clock.
+
+    It runs only while the table says a human seat is choosing and nothing holds it
+    (the facilitator's pause, a dialog over the board). A hold stops it; letting go
+    continues from where it stood. A new seat or a new turn starts it from zero.
+    """
+
+    def __init__(self, clock: Clock):
+        self.clock = clock
+        self.key: tuple | None = None
+        self.spent = 0.0
+        self.since: float | None = None  # when it last started running
+        self.holds: set[str] = set()
+
+    @property
+    def seconds(self) -> float:
+        running = 0.0 if self.since is None else self.clock() - self.since
+        return self.spent + running
+
+    def run(self, key: tuple | None) -> None:
+        """Time ``key`` (a seat's turn); None stops the clock where it stands (a decision
+        the seat must take first), and a new key starts from zero."""
+        if key is not None and key != self.key:
+            self.key, self.spent, self.since = key, 0.0, None
+        self._set(key is not None and not self.holds)
+
+    def hold(self, why: str) -> None:
+        self.holds.add(why)
+        self._set(False)
+
+    def release(self, why: str) -> None:
+        self.holds.discard(why)
+        self._set(self.key is not None and not self.holds)
+
+    def reset(self) -> None:
+        self.key, self.spent, self.since = None, 0.0, None
+
+    def _set(self, running: bool) -> None:
+        if running and self.since is None:
+            self.since = self.clock()
+        elif not running and self.since is not None:
+            self.spent += self.clock() - self.since
+            self.since = None
+
+
+@attrs.define
+class Playback:
+    """A resolution being told, beat by beat, to the seat shown."""
+
+    turn: int  # the turn resolved
+    before: GameState  # the view of the state just before the resolution
+    earlier: list[Entry]  # the log shown before the resolution
+    beats: list[narrate.Beat]
+    ends: list[int]  # for each beat, how many of ``entries`` have been told after it
+    entries: list[Entry]  # the resolution's entries as the seat shown may read them
+    index: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.index >= len(self.beats)
+
+    @property
+    def told(self) -> list[Entry]:
+        """The resolution's entries up to and including the beat on screen."""
+        if not self.beats:
+            return []
+        return self.entries[: self.ends[min(self.index, len(self.beats) - 1)]]
+
+
+def _beat_ends(entries: list[Entry], beats: list[narrate.Beat]) -> list[int]:
+    """For each beat, how many of ``entries`` have been told once it has.
+
+    A beat holds the very entries it tells (its changes), after the note that is its
+    headline, if any; a note with no words tells nothing, so it falls to the next beat.
+    """
+    ends, at = [], 0
+    for beat in beats:
+        if beat.changes:
+            last = beat.changes[-1]
+            while at < len(entries) and entries[at] is not last:
+                at += 1
+        else:
+            while at < len(entries) and (
+                entries[at].is_change or entries[at].text != beat.headline
+            ):
+                at += 1
+        at = min(at + 1, len(entries))
+        ends.append(at)
+    return ends
+
+
+def as_of(state: GameState, entries: Sequence[Entry]) -> GameState:
+    """``state`` with the meter changes of ``entries`` applied (their ``after`` values),
+    the turn moved on to the latest entry's: what the screen shows mid-playback."""
+    scenario = state.scenario
+    fields: dict[str, list] = {}
+    parties = [p.id for p in scenario.parties]
+    turn = state.turn
+    for entry in entries:
+        turn = max(turn, entry.turn)
+        meter = meters.BY_NAME.get(entry.meter)
+        if meter is None:
+            continue
+        index = _meter_index(scenario, parties, meter, entry.subject)
+        if index is None:
+            continue
+        values = fields.setdefault(meter.field, list(getattr(state, meter.field)))
+        if 0 <= index < len(values):
+            values[index] = entry.after
+    changed = {name: tuple(values) for name, values in fields.items()}
+    return attrs.evolve(state, turn=turn, **changed)
+
+
+def _meter_index(scenario, parties: list[str], meter: meters.Meter, subject) -> int | None:
+    try:
+        if meter.subject == "relation":
+            return scenario.relation_index(parties.index(subject[0]), parties.index(subject[1]))
+        if meter.subject == "standing":
+            return scenario.envoy_index(subject[0]) * len(parties) + parties.index(subject[1])
+        if meter.subject == "envoy":
+            return scenario.envoy_index(subject[0])
+        if meter.subject == "party":
+            return parties.index(subject[0])
+        return list(scenario.counters).index(subject[0])
+    except (ValueError, IndexError, KeyError, TypeError):
+        return None
+
+
+class Table:
+    """One match at one computer. Scenes read it and call it; it never draws."""
+
+    def __init__(
+        self,
+        match: Match,
+        clock: Clock = time.perf_counter,
+        save: Callable[[Match], object] | None = None,
+    ):
+        self.match = match
+        self.clock = clock
+        self.save = save
+        # In hot-seat play the viewer is the team at the computer, None between teams
+        # (then only what everyone may see is handed out); alone, it is the one human.
+        self.viewer = None if match.hot_seat else self._first_human()
+        self.briefed: set[str] = set()  # teams that have read their private brief
+        self.timer = TurnTimer(clock)
+        self.cards: list[Card] = []
+        self.selected = 0
+        self.advice = ""
+        self.advice_action: Action | None = None
+        self.thinking: Thought | None = None
+        self.thinking_for: tuple[str, str] | None = None
+        self.playback: Playback | None = None
+        self._previews: dict = {}
+        self._effects: dict = {}
+        self._seen: tuple = (None, None, None)  # (state, seat shown, its view)
+        self._told: tuple = (None, None)  # (beat, the view as of it)
+        self._log: tuple = (None, [])  # (what it was built from, the log shown)
+        self._order = self._move_order()
+        self.refresh()
+
+    # Who is looking -----------------------------------------------------------------
+    def _first_human(self) -> str | None:
+        return next((seat.envoy for seat in self.match.seats if seat.is_human), None)
+
+    @property
+    def hand(self) -> str | None:
+        """Whose cards are shown: the viewer in hot-seat play; else the human whose turn
+        it is, the one human, or the seat acting."""
+        match = self.match
+        if match.hot_seat:
+            return self.viewer
+        active = match.active
+        if active is not None and active.is_human:
+            return active.envoy
+        return self.viewer if self.viewer is not None else match.active_envoy
+
+    @property
+    def human_turn(self) -> bool:
+        """True while the seat shown is a human choosing moves (not deciding, not resolving)."""
+        active = self.match.active
+        if active is None or not active.is_human or self.match.state.phase == DECISION:
+            return False
+        if self.playback is not None:
+            return False
+        return not self.match.hot_seat or active.envoy == self.viewer
+
+    @property
+    def handing_off(self) -> str | None:
+        """The human seat the computer must be passed to before play goes on, if any."""
+        match, active = self.match, self.match.active
+        if not match.hot_seat or match.over or active is None or not active.is_human:
+            return None
+        return active.envoy if active.envoy != self.viewer else None
+
+    def take_seat(self, envoy: str) -> None:
+        """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
+        self.drop_advice()
+        self.viewer = envoy
+        self.refresh()
+
+    def leave_seat(self) -> None:
+        """The team at the computer has finished: the screen is everyone's until the next."""
+        if self.match.hot_seat:
+            self.viewer = None
+            self.drop_advice()
+
+    def view(self) -> GameState:
+        """The state as the screen may show it now (as of the beat told, mid-playback)."""
+        playback = self.playback
+        if playback is None:
+            return self._view_now()
+        key = (id(playback), playback.index)
+        if self._told[0] != key:
+            self._told = (key, as_of(playback.before, playback.told))
+        return self._told[1]
+
+    def _view_now(self) -> GameState:
+        state, envoy = self.match.state, self.hand
+        if self._seen[0] is state and self._seen[1] == envoy:
+            return self._seen[2]
+        if envoy is not None:
+            view = self.match.view(envoy)
+        else:
+            view = public_view(state) if self.match.hot_seat else state
+        self._seen = (state, envoy, view)
+        return view
+
+    def ledger_shown(self, entries: Sequence[Entry]) -> list[Entry]:
+        """Ledger entries as the screen may show them: the viewer's, or everyone's."""
+        if self.viewer is not None:
+            return ledger_view(entries, self.viewer)
+        return ledger_view(entries, "") if self.match.hot_seat else list(entries)
+
+    def log_entries(self) -> list[Entry]:
+        """The log on screen: up to the beat told while a resolution plays. The same
+        list comes back until something is added to the log or someone else looks."""
+        playback, ledger = self.playback, self.match.ledger
+        told = (id(playback), playback.index) if playback is not None else None
+        key = (id(ledger), len(ledger), self.viewer, self.hand, told)
+        if self._log[0] == key:
+            return self._log[1]
+        if playback is not None:
+            entries = playback.earlier + playback.told
+        elif self.match.hot_seat:
+            entries = self.ledger_shown(ledger)
+        else:
+            entries = self.match.log_for(self.viewer if self.viewer is not None else self.hand)
+        self._log = (key, entries)
+        return entries
+
+    def header(self) -> Header:
+        state = self.view()
+        capital = None
+        envoy = self.hand
+        if envoy is not None and (not self.match.over or self.playback is not None):
+            capital = state.capital[self.match.scenario.envoy_index(envoy)]
+        worst = max(state.tension) if state.tension else 0
+        return Header(state.turn, state.last_turn, capital, worst, self.status())
+
+    def status(self) -> str:
+        match = self.match
+        if self.playback is not None:
+            return f"Resolving turn {self.playback.turn}"
+        if match.over:
+            return f"The crisis is over: {match.state.outcome}"
+        active = match.active
+        if active is None:
+            return ""
+        if active.is_human:
+            doing = "decide" if match.state.phase == DECISION else "choose moves"
+            if match.hot_seat:
+                return f"{match.team(active.envoy)}: {doing}"
+            return f"Your turn: {doing}"
+        name = narrate.envoy(match.scenario, active.envoy)
+        # The verb first: where the header is short, the end of the name gives way.
+        return f"{'Thinking' if self.thinking is not None else 'AI turn'}: {name}"
+
+    # The cards ------------------------------------------------------------------------
+    def _move_order(self) -> list:
+        """The crisis's moves by family, in the order the crisis lists them: fixed for the
+        game, so a card never moves when another becomes playable or not."""
+        scenario = self.match.scenario
+        ranked = enumerate(scenario.moves)
+        return [
+            move
+            for _, move in sorted(
+                ranked, key=lambda item: (scenario.family_rank.get(item[1].family, 0), item[0])
+            )
+        ]
+
+    def refresh(self, chosen: str | None = None) -> None:
+        """Rebuild the cards from the engine after any change. The focus stays on the
+        card it was on (or ``chosen``'s, the move just chosen) while that is usable, else
+        it moves on to the next usable card; it never rests on one that is not."""
+        envoy = self.hand
+        before = self.current_card()
+        keep = chosen or (before.move.id if before is not None else None)
+        targets = {card.move.id: card.action for card in self.cards if card.action is not None}
+        self._previews, self._effects = {}, {}
+        self.cards = []
+        if envoy is not None and not self.match.over:
+            view = self._view_now()
+            legal = self.match.legal(envoy) if self.match.state.phase != DECISION else []
+            for move in self._order:
+                plays = [a for a in legal if isinstance(a, Play) and a.move == move.id]
+                card = Card(move, plays)
+                if targets.get(move.id) in plays:
+                    card.target = plays.index(targets[move.id])
+                if not plays:
+                    card.reason = self._reason(view, envoy, move)
+                self.cards.append(card)
+        ids = [card.move.id for card in self.cards]
+        start = ids.index(keep) if keep in ids else 0
+        self.selected = self._usable_from(start)
+        if self.advice_action is None:
+            self.advice = ""
+
+    def _usable_from(self, start: int) -> int:
+        """The first usable card at or after ``start`` (wrapping round); ``start`` itself
+        when none is usable, so keys still move through the cards to read them."""
+        count = len(self.cards)
+        for step in range(count):
+            index = (start + step) % count
+            if self.cards[index].usable:
+                return index
+        return min(start, max(0, count - 1))
+
+    def current_card(self) -> Card | None:
+        return self.cards[self.selected] if 0 <= self.selected < len(self.cards) else None
+
+    def select(self, index: int) -> None:
+        if 0 <= index < len(self.cards):
+            self.selected = index
+
+    def move_selection(self, step: int) -> None:
+        if self.cards:
+            self.selected = (self.selected + step) % len(self.cards)
+
+    def turn_target(self, step: int) -> None:
+        card = self.current_card()
+        if card is not None and len(card.plays) > 1:
+            card.target = (card.target + step) % len(card.plays)
+
+    def unavailable(self, card: Card) -> str:
+        """Why ``card`` cannot be played now, in words ("" when it can)."""
+        return card.reason
+
+    def _reason(self, view: GameState, envoy: str, move) -> str:
+        scenario = self.match.scenario
+        if move.target == "none":
+            targets: tuple = ()
+        elif move.target == "party":
+            targets = (scenario.parties[0].id,)
+        elif move.target == "accord":
+            targets = (scenario.accords[0].id,) if scenario.accords else ("-",)
+        else:
+            relation = scenario.relations[0]
+            targets = (scenario.parties[relation.a].id, scenario.parties[relation.b].id)
+        reason = why_illegal(view, Play(envoy, move.id, targets))
+        if (
+            move.target != "none"
+            and "target" not in reason
+            and "capital" not in reason
+            and "cooling down" not in reason
+        ):
+            return "Not possible on any target now."
+        return reason[:1].upper() + reason[1:] if reason else "Not possible now."
+
+    def preview(self, card: Card) -> Preview | None:
+        """The odds and outcomes of the card's action, from the shown seat's view."""
+        action = card.action
+        if action is None:
+            return None
+        if action not in self._previews:
+            try:
+                self._previews[action] = preview(self._view_now(), action)
+            except IllegalAction:
+                self._previews[action] = None
+        return self._previews[action]
+
+    def effects(self, card: Card) -> tuple[list[str], list[str]] | None:
+        """What the card's action changes on success and on failure, as short lines."""
+        action = card.action
+        if action in self._effects:
+            return self._effects[action]
+        seen = self.preview(card)
+        if seen is None:
+            return None
+        scenario, before = self.match.scenario, self._view_now()
+        self._effects[action] = (
+            narrate.differences(scenario, before, seen.success),
+            narrate.differences(scenario, before, seen.failure),
+        )
+        return self._effects[action]
+
+    def chosen(self) -> list[str]:
+        """The names of the moves the shown seat has chosen this turn."""
+        envoy = self.hand
+        if not envoy:
+            return []
+        scenario = self.match.scenario
+        seat = scenario.envoy_index(envoy)
+        return [
+            str(scenario.moves[c.move].name) for c in self._view_now().pending if c.seat == seat
+        ]
+
+    # Acting ---------------------------------------------------------------------------
+    def act(self, action: Action) -> Acted:
+        """Send one action through the match. When it resolves the turn, the playback
+        of what happened starts, told to the seat shown."""
+        before_turn, before_view = self.match.state.turn, self._view_now()
+        earlier = self.log_entries()
+        try:
+            entries = self.match.apply(action)
+        except IllegalAction as problem:
+            return Acted(str(problem))
+        self.drop_advice()
+        resolved = self.match.state.turn != before_turn or self.match.over
+        # the focus follows this seat's own choice, never another seat's
+        chosen = action.move if isinstance(action, Play) and action.seat == self.hand else None
+        if resolved:
+            self._start_playback(before_turn, before_view, earlier, entries)
+        self.refresh(chosen)
+        return Acted(resolved=tuple(entries) if resolved else None)
+
+    def _start_playback(self, turn, before, earlier, entries) -> None:
+        scenario = self.match.scenario
+        shown = self.ledger_shown(entries)
+        beats = [b for b in narrate.beats(scenario, shown) if b.headline or b.changes]
+        told = entries[0].turn if entries else turn
+        self.playback = Playback(told, before, earlier, beats, _beat_ends(shown, beats), shown)
+
+    def advance(self) -> bool:
+        """The next beat of the playback; False once the story is told (it then ends)."""
+        playback = self.playback
+        if playback is None:
+            return False
+        playback.index += 1
+        if playback.done:
+            self.end_playback()
+            return False
+        return True
+
+    def end_playback(self) -> None:
+        self.playback = None
+        self.refresh()
+
+    def choose_selected(self) -> Acted | None:
+        card = self.current_card()
+        if self.human_turn and card is not None and card.action is not None:
+            return self.act(card.action)
+        return None
+
+    def withdraw_last(self) -> Acted | None:
+        if not self.human_turn:
+            return None
+        mine = [a for a in self.match.legal(self.hand) if isinstance(a, Withdraw)]
+        return self.act(mine[-1]) if mine else None
+
+    def reflection_due(self) -> str:
+        """The reflection prompt the shown seat must answer before it ends its turn, or ""."""
+        prompt = self.match.reflection_prompt(self.match.state.turn)
+        return prompt if prompt and not self.match.has_reflected(self.hand) else ""
+
+    def end_turn(self, envoy: str | None = None) -> Acted | None:
+        """End the turn of ``envoy`` (the seat shown by default), if it is that seat's."""
+        envoy = envoy or self.hand
+        if envoy is None or self.match.active_envoy != envoy or self.playback is not None:
+            return None
+        self.leave_seat()
+        return self.act(End(envoy))
+
+    def decide(self, envoy: str, option: str) -> Acted:
+        return self.act(Decide(envoy, option))
+
+    def decision_pending(self) -> bool:
+        active = self.match.active
+        return (
+            self.match.state.phase == DECISION
+            and not self.match.over
+            and active is not None
+            and active.is_human
+        )
+
+    # The AI and the advisor ---------------------------------------------------------------
+    @property
+    def ai_to_move(self) -> bool:
+        active = self.match.active
+        return not self.match.over and active is not None and not active.is_human
+
+    def start_ai(self) -> None:
+        """The seat to move is an AI: it starts thinking."""
+        envoy = self.match.active_envoy
+        self._start(self.match.agent(envoy), envoy, "play")
+
+    def ask_advisor(self) -> None:
+        if self.human_turn:
+            self._start(self.match.agent(self.hand, "hard"), self.hand, "advice")
+
+    def _start(self, agent, envoy: str, purpose: str) -> None:
+        match = self.match
+        self.thinking = Thought(agent, match.view(envoy), envoy, match.legal(envoy), self.clock)
+        self.thinking_for = (purpose, envoy)
+
+    def drop_advice(self) -> None:
+        """Forget the advice, and the advisor's thinking if it is still at work: it was
+        for a position that has passed, and perhaps for a team that has left the computer."""
+        if self.thinking_for is not None and self.thinking_for[0] == "advice":
+            self.thinking = self.thinking_for = None
+        self.advice, self.advice_action = "", None
+
+    def think(self, deadline: float) -> Acted | None:
+        """Let the thinking in hand work until ``deadline``; when an AI seat's choice is
+        made it is played (returned as what it caused), and the advisor's is shown."""
+        thinking = self.thinking
+        if thinking is None or not thinking.step(deadline):
+            return None
+        purpose, envoy = self.thinking_for
+        self.thinking = self.thinking_for = None
+        result = thinking.result
+        if purpose == "advice":
+            if self.human_turn and self.hand == envoy:
+                self._advise(result, thinking.reason)
+            return None
+        if not self.match.over and self.match.active_envoy == envoy:
+            return self.act(result)
+        return None
+
+    def _advise(self, result, reason: str) -> None:
+        self.advice_action = result
+        if isinstance(result, Play):
+            for index, card in enumerate(self.cards):
+                if result in card.plays:
+                    self.selected = index
+                    card.target = card.plays.index(result)
+            self.advice = reason or f"Try {narrate.move(self.match.scenario, result.move)}."
+        elif isinstance(result, End):
+            self.advice = reason or "Nothing more is worth its cost this turn: end your turn."
+
+    # The turn timer ----------------------------------------------------------------------
+    def tick(self) -> bool:
+        """Keep the timer on the seat choosing; True when its time ran out and the class
+        set turns to pass on then (the caller ends the turn)."""
+        limit = self.match.classroom.timer_seconds
+        if not limit or not self.human_turn:
+            self.timer.run(None)
+            return False
+        self.timer.run((self.hand, self.match.state.turn))
+        return self.timer.seconds >= limit and self.match.classroom.auto_pass
+
+    def clock_text(self) -> tuple[str, str]:
+        """The timer's words and colour name, or ("", "") when there is no timer."""
+        limit = self.match.classroom.timer_seconds
+        if not limit or not self.human_turn:
+            return "", ""
+        left = max(0, limit - int(self.timer.seconds))
+        if left <= 0:
+            return "TIME IS UP", "bad"
+        warning = left <= LIMITS["classroom"]["timer_warning_seconds"]
+        return f"{left // 60}:{left % 60:02d} left", "warn" if warning else "good"
+
+    def pause(self) -> None:
+        """The facilitator paused the game: the timer stands still until :meth:`resume`."""
+        self.timer.hold("pause")
+        self.match.note("pause", "Paused the game.")
+
+    def resume(self, paused_seconds: float) -> None:
+        minutes, seconds = divmod(round(paused_seconds), 60)
+        self.match.note("resume", f"Resumed the game after {minutes} min {seconds} s.")
+        self.timer.release("pause")
+
+    # The facilitator ---------------------------------------------------------------------
+    def facilitate(self, action: FacilitatorAction) -> tuple[str, str]:
+        """Apply a facilitator's action: (a problem to show or "", what was done in words)."""
+        try:
+            entries = self.match.facilitate(action)
+        except IllegalAction as problem:
+            return str(problem).split(": ", 1)[-1], ""
+        self._after_facilitator()
+        return "", narrate.line(self.match.scenario, entries[0]) if entries else str(action)
+
+    def undo_label(self) -> str:
+        """What the undo button says: the turn it goes back to the start of."""
+        target = self.match.undo_target()
+        return f"Undo to the start of turn {target}" if target else "Nothing to undo"
+
+    def undo_turn(self, reason: str) -> tuple[str, str]:
+        """Go back to the start of the previous turn: (a problem or "", what was done)."""
+        try:
+            turn = self.match.undo_turn(reason)
+        except ValueError as problem:
+            return str(problem), ""
+        self.leave_seat()
+        self._after_facilitator()
+        return "", f"Back to the start of turn {turn}."
+
+    def _after_facilitator(self) -> None:
+        self.thinking = self.thinking_for = None
+        self.advice, self.advice_action = "", None
+        self.playback = None
+        self.timer.reset()
+        self.refresh()
+        if self.save is not None:
+            self.save(self.match)
