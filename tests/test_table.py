@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine.actions import Adjust, Decide, End, Play
 from game.engine.ledger import Entry
-from game.engine.state import DECISION
-from game.engine.view import PUBLIC, ledger_view, player_view, public_view
+from game.engine.state import DECISION, EVERYONE, ROOM
+from game.engine.view import ledger_view, player_view, public_view
 from game.session import narrate
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
-from game.session.table import Table, Thought
+from game.session.table import Table
 
 PROFILE = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -61,14 +61,15 @@ def secrets_of_others(match: Match, viewer: str | None) -> list[str]:
     for index, envoy in enumerate(scenario.envoys):
         if index != me:
             found += [str(o.text) for o in envoy.agenda]
-    mine = {e.text for e in ledger_view(match.ledger, viewer or "") if not e.is_change}
+    words = {id(e): narrate.note(scenario, e) for e in match.ledger if not e.is_change}
+    mine = {words[id(e)] for e in ledger_view(match.ledger, viewer or "") if not e.is_change}
     for entry in match.ledger:
         private = entry.cause.private_to and entry.cause.private_to != viewer
         # two seats may note the same words, each its own
-        if private and not entry.is_change and entry.text not in mine:
-            found.append(entry.text)
+        if private and not entry.is_change and words[id(entry)] not in mine:
+            found.append(words[id(entry)])
     for fact, who in state.revealed:
-        known = (fact, PUBLIC) in state.revealed or (fact, me) in state.revealed
+        known = (fact, EVERYONE) in state.revealed or (fact, me) in state.revealed
         if who != me and not known:
             found.append(str(scenario.facts[fact].text))
     # a secret shorter than a word would match by chance in any sentence
@@ -101,7 +102,7 @@ def assert_nothing_hidden_shown(table: Table) -> None:
     state = match.state
     assert table.hand == viewer  # in hot-seat play the cards are only ever the viewer's
     seen = table.view()
-    envoy = match.scenario.envoy_index(viewer) if viewer is not None else PUBLIC
+    envoy = match.scenario.envoy_index(viewer) if viewer is not None else ROOM
     assert seen.viewer == envoy
     if table.playback is None:
         expected = player_view(state, viewer) if viewer is not None else public_view(state)
@@ -116,7 +117,7 @@ def assert_nothing_hidden_shown(table: Table) -> None:
         if other != envoy:
             assert spec.agenda == ()
     assert all(chosen.seat == envoy for chosen in seen.pending)
-    assert all(who in (PUBLIC, envoy) for _, who in seen.revealed)
+    assert all(who in (EVERYONE, envoy) for _, who in seen.revealed)
     if viewer is None:
         assert table.cards == [] and table.chosen() == []
     texts = words_handed_out(table)
@@ -405,7 +406,7 @@ def test_a_targeted_move_cooling_down_says_so():
                 table.think(table.clock() + 1)
     again = next(c for c in table.cards if c.move.id == card.move.id)
     assert not again.usable
-    assert "cooling down until turn" in table.unavailable(again).lower()
+    assert "cooling down: playable again on turn" in table.unavailable(again).lower()
 
 
 # ------------------------------------------------------------------ the AI's time slices
@@ -444,9 +445,9 @@ def test_a_slice_always_makes_progress_even_past_its_deadline():
     match = match_of("border_incident", 2, [AI, AI, AI], difficulty="hard")
     envoy = match.active_envoy
     clock = FakeClock(0.0)
-    thought = Thought(match.agent(envoy), match.view(envoy), envoy, match.legal(envoy), clock)
+    thought = match.agent(envoy).think(match.view(envoy), envoy, match.legal(envoy))
     steps = 0
-    while not thought.step(deadline=-1.0):  # always late
+    while not thought.step(-1.0, clock):  # always late
         steps += 1
         assert steps < 10_000
     assert thought.result in match.legal(envoy)

@@ -27,7 +27,9 @@ from game.engine.state import GameState
 class Agent(Protocol):
     name: str
 
-    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking: ...
+    def think(
+        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+    ) -> Thinking: ...
 
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action: ...
 
@@ -45,7 +47,9 @@ class RandomAgent:
     def __init__(self, seed: int):
         self._rng = rng.seed_state(seed)
 
-    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> Thinking:
+    def think(
+        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+    ) -> Thinking:
         _needs_choice(seat, legal)
         return Decided(lambda: self._pick(legal))
 
@@ -115,7 +119,9 @@ class GreedyAgent:
         """The smallest expected gain worth a move."""
         return self.weights.threshold
 
-    def think(self, view: GameState, seat: str, legal: Sequence[Action]) -> GreedyThinking:
+    def think(
+        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+    ) -> GreedyThinking:
         _needs_choice(seat, legal)
         return GreedyThinking(self, view, seat, legal)
 

@@ -26,11 +26,13 @@ from collections.abc import Callable, Sequence
 
 import attrs
 
-from game.ai.agents import TUNING
+from game.ai.search import DEFAULT_TUNING
+from game.ai.thinking import Thinking
 from game.engine import meters
 from game.engine.actions import Action, Decide, End, FacilitatorAction, Play, Withdraw
 from game.engine.ledger import Entry
-from game.engine.rules import IllegalAction, Preview, preview, why_illegal
+from game.engine.model import Scenario
+from game.engine.rules import IllegalAction, Preview, preview, problem
 from game.engine.state import DECISION, GameState
 from game.engine.view import ledger_view, public_view
 from game.session import narrate
@@ -40,7 +42,7 @@ from game.session.settings import LIMITS
 Clock = Callable[[], float]
 
 #: Seconds of AI thinking in one frame (difficulty.yaml: search.frame_budget_ms).
-THINK_SECONDS = TUNING["search"]["frame_budget_ms"] / 1000
+THINK_SECONDS = DEFAULT_TUNING.frame_budget_ms / 1000
 
 
 @attrs.define
@@ -78,47 +80,6 @@ class Acted:
 
     problem: str = ""  # why it was refused ("" when it was applied)
     resolved: tuple[Entry, ...] | None = None  # the turn's entries, when it resolved
-
-
-class Thought:
-    """The one interface the table's AI driver steps: ``step(deadline) -> bool``, then
-    ``result`` (and ``reason``, a line for a player, where the policy gives one).
-
-    This adapts today's agents to it: the search's ``Thinking`` (stepped by a count
-    of playout actions, sliced here by the clock) and the agents that ``choose`` at
-    once. The decisions are the agents' own; only the slicing follows the clock.
-    """
-
-    def __init__(self, agent, view: GameState, envoy: str, legal: Sequence[Action], clock: Clock):
-        self.clock = clock
-        if hasattr(agent, "think"):
-            self.thinking = agent.think(view, envoy, legal)
-            tuning = getattr(self.thinking, "tuning", None)
-            if tuning is not None and hasattr(tuning, "chunk"):
-                # The clock decides how much fits in a frame, so each step is the
-                # smallest piece: one playout action (a greedy playout's choice on a
-                # large crisis is milliseconds, and the default eight overran frames).
-                # The playouts are the same however they are cut.
-                self.thinking.tuning = attrs.evolve(tuning, chunk=1)
-        else:
-            self.thinking = None
-            self.result = agent.choose(view, envoy, legal)
-            self.reason = ""
-
-    def step(self, deadline: float) -> bool:
-        """Think until ``deadline`` (on the table's clock); True once the result is known.
-        Each call makes some progress, however little time is left."""
-        thinking = self.thinking
-        if thinking is None:
-            return True
-        while True:
-            if thinking.step():
-                self.result = thinking.result
-                self.reason = getattr(thinking, "reason", "")
-                self.thinking = None
-                return True
-            if self.clock() >= deadline:
-                return False
 
 
 class TurnTimer:
@@ -191,7 +152,9 @@ class Playback:
         return self.entries[: self.ends[min(self.index, len(self.beats) - 1)]]
 
 
-def _beat_ends(entries: list[Entry], beats: list[narrate.Beat]) -> list[int]:
+def _beat_ends(
+    scenario: Scenario, entries: list[Entry], beats: list[narrate.Beat], lang: str
+) -> list[int]:
     """For each beat, how many of ``entries`` have been told once it has.
 
     A beat holds the very entries it tells (its changes), after the note that is its
@@ -205,7 +168,7 @@ def _beat_ends(entries: list[Entry], beats: list[narrate.Beat]) -> list[int]:
                 at += 1
         else:
             while at < len(entries) and (
-                entries[at].is_change or entries[at].text != beat.headline
+                entries[at].is_change or narrate.note(scenario, entries[at], lang) != beat.headline
             ):
                 at += 1
         at = min(at + 1, len(entries))
@@ -258,8 +221,10 @@ class Table:
         match: Match,
         clock: Clock = time.perf_counter,
         save: Callable[[Match], object] | None = None,
+        lang: str = "en",
     ):
         self.match = match
+        self.lang = lang  # the language every line the table words is in
         self.clock = clock
         self.save = save
         # In hot-seat play the viewer is the team at the computer, None between teams
@@ -271,7 +236,7 @@ class Table:
         self.selected = 0
         self.advice = ""
         self.advice_action: Action | None = None
-        self.thinking: Thought | None = None
+        self.thinking: Thinking | None = None
         self.thinking_for: tuple[str, str] | None = None
         self.playback: Playback | None = None
         self._previews: dict = {}
@@ -395,7 +360,7 @@ class Table:
             if match.hot_seat:
                 return f"{match.team(active.envoy)}: {doing}"
             return f"Your turn: {doing}"
-        name = narrate.envoy(match.scenario, active.envoy)
+        name = narrate.envoy(match.scenario, active.envoy, self.lang)
         # The verb first: where the header is short, the end of the name gives way.
         return f"{'Thinking' if self.thinking is not None else 'AI turn'}: {name}"
 
@@ -470,6 +435,7 @@ class Table:
         return card.reason
 
     def _reason(self, view: GameState, envoy: str, move) -> str:
+        """Why a move has no legal target now, from the engine's structured reason."""
         scenario = self.match.scenario
         if move.target == "none":
             targets: tuple = ()
@@ -480,15 +446,8 @@ class Table:
         else:
             relation = scenario.relations[0]
             targets = (scenario.parties[relation.a].id, scenario.parties[relation.b].id)
-        reason = why_illegal(view, Play(envoy, move.id, targets))
-        if (
-            move.target != "none"
-            and "target" not in reason
-            and "capital" not in reason
-            and "cooling down" not in reason
-        ):
-            return "Not possible on any target now."
-        return reason[:1].upper() + reason[1:] if reason else "Not possible now."
+        found = problem(view, Play(envoy, move.id, targets))
+        return narrate.unavailable(scenario, move.id, found, self.lang)
 
     def preview(self, card: Card) -> Preview | None:
         """The odds and outcomes of the card's action, from the shown seat's view."""
@@ -512,8 +471,8 @@ class Table:
             return None
         scenario, before = self.match.scenario, self._view_now()
         self._effects[action] = (
-            narrate.differences(scenario, before, seen.success),
-            narrate.differences(scenario, before, seen.failure),
+            narrate.differences(scenario, before, seen.success, self.lang),
+            narrate.differences(scenario, before, seen.failure, self.lang),
         )
         return self._effects[action]
 
@@ -525,7 +484,9 @@ class Table:
         scenario = self.match.scenario
         seat = scenario.envoy_index(envoy)
         return [
-            str(scenario.moves[c.move].name) for c in self._view_now().pending if c.seat == seat
+            scenario.moves[c.move].name.get(self.lang)
+            for c in self._view_now().pending
+            if c.seat == seat
         ]
 
     # Acting ---------------------------------------------------------------------------
@@ -536,8 +497,8 @@ class Table:
         earlier = self.log_entries()
         try:
             entries = self.match.apply(action)
-        except IllegalAction as problem:
-            return Acted(str(problem))
+        except IllegalAction as refused:
+            return Acted(narrate.problem(self.match.scenario, refused, self.lang))
         self.drop_advice()
         resolved = self.match.state.turn != before_turn or self.match.over
         # the focus follows this seat's own choice, never another seat's
@@ -550,9 +511,10 @@ class Table:
     def _start_playback(self, turn, before, earlier, entries) -> None:
         scenario = self.match.scenario
         shown = self.ledger_shown(entries)
-        beats = [b for b in narrate.beats(scenario, shown) if b.headline or b.changes]
+        beats = [b for b in narrate.beats(scenario, shown, self.lang) if b.headline or b.changes]
         told = entries[0].turn if entries else turn
-        self.playback = Playback(told, before, earlier, beats, _beat_ends(shown, beats), shown)
+        ends = _beat_ends(scenario, shown, beats, self.lang)
+        self.playback = Playback(told, before, earlier, beats, ends, shown)
 
     def advance(self) -> bool:
         """The next beat of the playback; False once the story is told (it then ends)."""
@@ -623,7 +585,7 @@ class Table:
 
     def _start(self, agent, envoy: str, purpose: str) -> None:
         match = self.match
-        self.thinking = Thought(agent, match.view(envoy), envoy, match.legal(envoy), self.clock)
+        self.thinking = agent.think(match.view(envoy), envoy, match.legal(envoy), lang=self.lang)
         self.thinking_for = (purpose, envoy)
 
     def drop_advice(self) -> None:
@@ -637,7 +599,7 @@ class Table:
         """Let the thinking in hand work until ``deadline``; when an AI seat's choice is
         made it is played (returned as what it caused), and the advisor's is shown."""
         thinking = self.thinking
-        if thinking is None or not thinking.step(deadline):
+        if thinking is None or not thinking.step(deadline, self.clock):
             return None
         purpose, envoy = self.thinking_for
         self.thinking = self.thinking_for = None
@@ -651,15 +613,35 @@ class Table:
         return None
 
     def _advise(self, result, reason: str) -> None:
+        # The advisor suggests; the selection stays where the player left it until
+        # they take the advice (accept_advice).
         self.advice_action = result
         if isinstance(result, Play):
-            for index, card in enumerate(self.cards):
-                if result in card.plays:
-                    self.selected = index
-                    card.target = card.plays.index(result)
-            self.advice = reason or f"Try {narrate.move(self.match.scenario, result.move)}."
+            name = narrate.move(self.match.scenario, result.move, self.lang)
+            self.advice = reason or f"Try {name}."
+            if self.advised_card() is not None:
+                self.advice += " Press A again to select it."
         elif isinstance(result, End):
             self.advice = reason or "Nothing more is worth its cost this turn: end your turn."
+
+    def advised_card(self) -> int | None:
+        """The index of the card the advice is about, if it is one of the cards."""
+        result = self.advice_action
+        if isinstance(result, Play):
+            for index, card in enumerate(self.cards):
+                if result in card.plays and card.plays:
+                    return index
+        return None
+
+    def accept_advice(self) -> bool:
+        """Select the advised card and target; False when there is no such advice."""
+        index = self.advised_card()
+        if index is None:
+            return False
+        card = self.cards[index]
+        self.selected = index
+        card.target = card.plays.index(self.advice_action)
+        return True
 
     # The turn timer ----------------------------------------------------------------------
     def tick(self) -> bool:
@@ -698,10 +680,11 @@ class Table:
         """Apply a facilitator's action: (a problem to show or "", what was done in words)."""
         try:
             entries = self.match.facilitate(action)
-        except IllegalAction as problem:
-            return str(problem).split(": ", 1)[-1], ""
+        except IllegalAction as refused:
+            return narrate.problem(self.match.scenario, refused, self.lang), ""
         self._after_facilitator()
-        return "", narrate.line(self.match.scenario, entries[0]) if entries else str(action)
+        done = narrate.line(self.match.scenario, entries[0], self.lang) if entries else ""
+        return "", done or str(action)
 
     def undo_label(self) -> str:
         """What the undo button says: the turn it goes back to the start of."""

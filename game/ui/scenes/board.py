@@ -54,7 +54,7 @@ class BoardScene(Scene):
 
     def __init__(self, app, match: Match, table: Table | None = None):
         super().__init__(app)
-        self.table = table or Table(match, save=app.saves.try_autosave)
+        self.table = table or Table(match, save=app.saves.try_autosave, lang=app.settings.language)
         self.match = self.table.match
         self.painter = BoardPainter(self)
         self.clock_shown = -1
@@ -118,6 +118,7 @@ class BoardScene(Scene):
 
     # Layout -------------------------------------------------------------------
     def build(self) -> None:
+        self.table.lang = self.app.settings.language  # the Settings may have changed it
         width, height = self.app.size
         px = self.px
         pad = px(14)
@@ -527,7 +528,10 @@ class BoardScene(Scene):
             self.end_turn()
             return True
         if key == pygame.K_a:
-            self.ask_advisor()
+            # A asks the advisor; once it has answered, A takes its advice.
+            if not self.table.accept_advice():
+                self.ask_advisor()
+            self.dirty = True
             return True
         if key == pygame.K_TAB:
             self._cycle_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
