@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from game.engine import ledger, meters, rng
+from game.engine import ledger, meters, rng, view
 from game.engine.actions import (
     Action,
     Adjust,
@@ -428,7 +428,63 @@ def move_chance(state: GameState, envoy: int, move: Move, targets: tuple[int, ..
 
 
 def legal_actions(state: GameState, seat: str) -> list[Action]:
-    """Every action the seat may take now, in a stable order."""
+    """Every action the seat may take now, in a stable order.
+
+    The last answer is kept, so asking again about the same state costs nothing,
+    and :func:`apply` takes a Play from it without checking it again.
+    """
+    global _offered
+    seen, asked, actions = _offered
+    if seen is state and asked == seat:
+        return list(actions)
+    found = _legal_actions(state, seat)
+    _offered = (state, seat, tuple(found))
+    return found
+
+
+#: (state, seat, legal_actions(state, seat)) of the last answer: a copy, so no
+#: caller's list can slip an action into what apply trusts.
+_offered: tuple = (None, "", ())
+
+
+def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, ...]] | None:
+    """(envoy, move, targets) of a Play that legal_actions just offered for this state
+    or for the player_view of it, and that is legal in this state; else None.
+
+    In a view, everything a Play's legality reads but its requirements is the
+    seat's own (its capital, chosen moves, cooldowns; the phase and the turn;
+    the accords signed), so only the requirements are asked again of the state.
+    """
+    seen, seat, actions = _offered
+    if seen is None or not any(a is action for a in actions):
+        return None
+    envoy, index, ctx = _play_facts(seen.scenario, seen.scenario.tables.envoys.index(seat))[
+        id(action)
+    ]
+    if seen is not state:
+        source, _, made = view.last_view
+        if made is not seen or source is not state:
+            return None
+        if not state.scenario.moves[index].requires(state, ctx):
+            return None
+    return envoy, index, ctx[1:]
+
+
+def _play_facts(scenario: Scenario, envoy: int) -> dict[int, tuple[int, int, tuple[int, ...]]]:
+    """By the id of each of an envoy's candidate Plays (kept for good by _candidates):
+    (envoy, move index, move context)."""
+
+    def build():
+        return {
+            id(play): (envoy, index, ctx)
+            for index, _, contexts, plays in _candidates(scenario, envoy)
+            for ctx, play in zip(contexts, plays, strict=True)
+        }
+
+    return scenario.memo(("play facts", envoy), build)
+
+
+def _legal_actions(state: GameState, seat: str) -> list[Action]:
     if state.phase == OVER:
         return []
     envoy = _seat_index(state, seat)
@@ -563,6 +619,9 @@ def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
     if state.phase == OVER:
         raise IllegalAction(f"{action}: the game is over")
     if isinstance(action, Play):
+        offered = _offered_play(state, action)
+        if offered is not None:
+            return _choose(state, *offered)
         problem, envoy, index, targets = _play_problem(state, action)
         if problem:
             raise IllegalAction(f"{action}: {problem}")

@@ -30,7 +30,26 @@ _VIEW_SALT = 0x5EC2E7
 
 
 def player_view(state: GameState, seat: str) -> GameState:
-    """The state as the envoy ``seat`` may see it."""
+    """The state as the envoy ``seat`` may see it.
+
+    The last view made is kept: asked again for the same state and seat (the
+    board redraws, an agent and its caller both look), it is the same object.
+    """
+    global last_view
+    seen, asked, view = last_view
+    if seen is state and asked == seat:
+        return view
+    view = _player_view(state, seat)
+    last_view = (state, seat, view)
+    return view
+
+
+#: (state, seat, player_view(state, seat)) of the last view made. The rules
+#: read it to know that a view they were asked about is a view of a given state.
+last_view: tuple = (None, "", None)
+
+
+def _player_view(state: GameState, seat: str) -> GameState:
     scenario = state.scenario
     envoy = scenario.envoy_index(seat)
     known, public = _known(scenario, envoy, state.revealed)
