@@ -72,7 +72,7 @@ def scenario(request):
 
 def plainly(state, action):
     """apply with nothing offered: every action checked in full, as before the shortcut."""
-    rules._offered = (None, "", ())
+    rules._offered = (None, "", (), {})
     view.last_view = (None, "", None)
     try:
         return apply(state, action)
@@ -130,5 +130,5 @@ def test_asking_again_about_the_same_state_gives_an_equal_list_and_the_same_view
 
 
 def plainly_legal(state, seat):
-    rules._offered = (None, "", ())
+    rules._offered = (None, "", (), {})
     return legal_actions(state, seat)

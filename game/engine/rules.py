@@ -17,7 +17,9 @@ Everything after the last seat ends its turn runs inside that one ``apply``.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
@@ -434,17 +436,19 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     and :func:`apply` takes a Play from it without checking it again.
     """
     global _offered
-    seen, asked, actions = _offered
+    seen, asked, actions, _ = _offered
     if seen is state and asked == seat:
         return list(actions)
     found = _legal_actions(state, seat)
-    _offered = (state, seat, tuple(found))
+    envoy = _seat_index(state, seat)
+    facts = _requirements(state, envoy)[1] if envoy >= 0 else {}
+    _offered = (state, seat, tuple(found), facts)
     return found
 
 
-#: (state, seat, legal_actions(state, seat)) of the last answer: a copy, so no
-#: caller's list can slip an action into what apply trusts.
-_offered: tuple = (None, "", ())
+#: (state, seat, legal_actions(state, seat), the seat's Play facts) of the last
+#: answer: a copy, so no caller's list can slip an action into what apply trusts.
+_offered: tuple = (None, "", (), {})
 
 
 def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, ...]] | None:
@@ -453,35 +457,20 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
 
     In a view, everything a Play's legality reads but its requirements is the
     seat's own (its capital, chosen moves, cooldowns; the phase and the turn;
-    the accords signed), so only the requirements are asked again of the state.
+    the accords signed), so only requirements that read the state are asked
+    again, of the state.
     """
-    seen, seat, actions = _offered
-    if seen is None or not any(a is action for a in actions):
+    seen, _, actions, facts = _offered
+    if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
         return None
-    envoy, index, ctx = _play_facts(seen.scenario, seen.scenario.tables.envoys.index(seat))[
-        id(action)
-    ]
+    envoy, index, targets, ctx, requires = facts[id(action)]
     if seen is not state:
         source, _, made = view.last_view
         if made is not seen or source is not state:
             return None
-        if not state.scenario.moves[index].requires(state, ctx):
+        if requires is not None and not requires(state, ctx):
             return None
-    return envoy, index, ctx[1:]
-
-
-def _play_facts(scenario: Scenario, envoy: int) -> dict[int, tuple[int, int, tuple[int, ...]]]:
-    """By the id of each of an envoy's candidate Plays (kept for good by _candidates):
-    (envoy, move index, move context)."""
-
-    def build():
-        return {
-            id(play): (envoy, index, ctx)
-            for index, _, contexts, plays in _candidates(scenario, envoy)
-            for ctx, play in zip(contexts, plays, strict=True)
-        }
-
-    return scenario.memo(("play facts", envoy), build)
+    return envoy, index, targets
 
 
 def _legal_actions(state: GameState, seat: str) -> list[Action]:
@@ -499,7 +488,7 @@ def _legal_actions(state: GameState, seat: str) -> list[Action]:
     cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
     capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    for index, move, allowed, asked in _requirements(state, envoy):
+    for index, move, allowed, asked in _requirements(state, envoy)[0]:
         if move.cost > capital or index in chosen or index in cooling:
             continue
         if asked is None:
@@ -534,8 +523,10 @@ class _Unread:
 _UNREAD = {field.name: _Unread() for field in attrs.fields(GameState) if field.name != "scenario"}
 
 
-def _requirements(state: GameState, envoy: int) -> list:
-    """Per move of the envoy: (index, move, allowed, asked), found once per scenario.
+def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
+    """Per move of the envoy: (index, move, allowed, asked), found once per scenario,
+    and by the id of each candidate Play (kept for good by _candidates): (envoy,
+    move index, targets, context, the requirements if they read the state, else None).
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -550,7 +541,7 @@ def _requirements(state: GameState, envoy: int) -> list:
 
     def build():
         probe = replace(state, **_UNREAD)
-        table = []
+        table, facts = [], {}
         for index, move, contexts, plays in _candidates(scenario, envoy):
             known = []
             for ctx in contexts:
@@ -558,6 +549,9 @@ def _requirements(state: GameState, envoy: int) -> list:
                     known.append(bool(move.requires(probe, ctx)))
                 except Exception:  # it read the state (or fails on it): ask each time
                     known.append(None)
+            reads = None in known
+            for ctx, play in zip(contexts, plays, strict=True):
+                facts[id(play)] = (envoy, index, ctx[1:], ctx, move.requires if reads else None)
             if move.target != "accord" and None not in known:
                 allowed = [play for play, holds in zip(plays, known, strict=True) if holds]
                 table.append((index, move, allowed, None))
@@ -568,7 +562,7 @@ def _requirements(state: GameState, envoy: int) -> list:
                     if holds is not False
                 ]
                 table.append((index, move, [], asked))
-        return table
+        return table, facts
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
