@@ -57,7 +57,7 @@ def _player_view(state: GameState, seat: str) -> GameState:
     return replace(
         state,
         scenario=public,
-        rng=rng.derive(state.rng, _VIEW_SALT + envoy),
+        rng=_view_dice(state.rng, envoy),
         revealed=known,
         pending=tuple(c for c in state.pending if c.seat == envoy) if state.pending else (),
         cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret)
@@ -69,6 +69,19 @@ def _player_view(state: GameState, seat: str) -> GameState:
         viewer=envoy,
     )
 
+
+def _view_dice(dice: int, envoy: int) -> int:
+    """The view's dice, derived from the state's; kept per envoy, as the dice roll
+    only at News and Resolution and a seat's view is made for each of its actions."""
+    kept = _DICE.get(envoy)
+    if kept is not None and kept[0] == dice:
+        return kept[1]
+    derived = rng.derive(dice, _VIEW_SALT + envoy)
+    _DICE[envoy] = (dice, derived)
+    return derived
+
+
+_DICE: dict[int, tuple[int, int]] = {}  # envoy: (the state's dice, the view's)
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
 
