@@ -132,3 +132,23 @@ def test_asking_again_about_the_same_state_gives_an_equal_list_and_the_same_view
 def plainly_legal(state, seat):
     rules._offered = (None, "", (), {})
     return legal_actions(state, seat)
+
+
+@PROFILE
+@given(data=st.data(), seed=st.integers(min_value=0, max_value=2**63 - 1), picks=choices)
+def test_a_view_s_dice_are_derived_from_the_state_s_whatever_views_came_before(
+    scenario, data, seed, picks
+):
+    seats = data.draw(seatings(scenario))
+    states = [new_game(scenario, seed, seats)[0]]
+
+    def keep(_state, _action, new, _entries):
+        states.append(new)
+
+    play_out(scenario, seed, seats, picks, check=keep)
+    order = data.draw(st.permutations(range(len(states))))
+    for index in order:
+        state = states[index]
+        for seat in seats:
+            envoy = scenario.envoy_index(seat)
+            assert player_view(state, seat).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
