@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 from test_properties import all_actions, play_out, seatings
 
 from game.ai.agents import RandomAgent
+from game.ai.play import play_game
+from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine import rng, rules, view
 from game.engine.actions import Decide, End, IllegalAction, Play, Withdraw
 from game.engine.rules import apply, legal_actions, new_game, why_illegal
@@ -152,3 +154,44 @@ def test_a_view_s_dice_are_derived_from_the_state_s_whatever_views_came_before(
         for seat in seats:
             envoy = scenario.envoy_index(seat)
             assert player_view(state, seat).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
+
+
+# --------------------------------------------------------- a game played without a ledger
+
+CRISES = [
+    "border_incident",
+    "long_peace",
+    "middle_power_at_sea",
+    "ping_pong_thaw",
+    "summit_on_the_brink",
+    "tutorial",
+]
+_crises: dict = {}
+
+
+def crisis(file: str):
+    if file not in _crises:
+        _crises[file] = load_scenario(SCENARIO_DIR / f"{file}.yaml").unwrap()
+    return _crises[file]
+
+
+@pytest.mark.parametrize("file", CRISES)
+@pytest.mark.parametrize("policy", ["random", "greedy"])
+def test_a_game_played_without_a_ledger_is_the_game_played_with_one(file, policy):
+    for seed in range(3):
+        kept = play_game(crisis(file), seed, policy, keep_ledger=True)
+        unkept = play_game(crisis(file), seed, policy)
+        assert unkept.actions == kept.actions
+        assert state_hash(unkept.state) == state_hash(kept.state)
+        assert unkept.entries == () and kept.entries
+
+
+@PROFILE
+@given(seed=st.integers(min_value=0, max_value=2**63 - 1), picks=choices)
+def test_apply_without_recording_makes_the_same_state_and_no_entries(scenario, seed, picks):
+    def check(state, action, new, entries):
+        unrecorded, none = apply(state, action, record=False)
+        assert none == []
+        assert unrecorded == new and state_hash(unrecorded) == state_hash(new)
+
+    play_out(scenario, seed, None, picks, check=check)

@@ -604,22 +604,24 @@ def _target_names(tables, move: Move, targets: tuple[int, ...]) -> tuple[str, ..
 # ------------------------------------------------------------------- apply
 
 
-def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
+def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameState, list[Entry]]:
     """The new state after ``action``, and the ledger entries that explain it.
 
     Raises :class:`IllegalAction` (a ``ValueError``) when the action is not legal
-    now; the given state is never changed.
+    now; the given state is never changed. With ``record=False`` the entries are
+    not made (the list is empty): the same new state, for a caller that keeps
+    no ledger, such as a simulated game.
     """
     if state.phase == OVER:
         raise IllegalAction(f"{action}: the game is over")
     if isinstance(action, Play):
         offered = _offered_play(state, action)
         if offered is not None:
-            return _choose(state, *offered)
+            return _choose(state, *offered, record)
         problem, envoy, index, targets = _play_problem(state, action)
         if problem:
             raise IllegalAction(f"{action}: {problem}")
-        return _choose(state, envoy, index, targets)
+        return _choose(state, envoy, index, targets, record)
     problem = why_illegal(state, action)
     if problem:
         raise IllegalAction(f"{action}: {problem}")
@@ -627,13 +629,13 @@ def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
         return _facilitate(state, action)
     envoy = state.scenario.envoy_index(action.seat)
     if isinstance(action, Withdraw):
-        return _withdraw(state, envoy, state.scenario.move_index(action.move))
+        return _withdraw(state, envoy, state.scenario.move_index(action.move), record)
     if isinstance(action, Decide):
-        return _decide(state, envoy, _option_index(state, action.option))
-    return _end_turn(state, envoy)
+        return _decide(state, envoy, _option_index(state, action.option), record)
+    return _end_turn(state, envoy, record)
 
 
-def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
+def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], record: bool):
     move = state.scenario.moves[index]
     chance = move_chance(state, envoy, move, targets)
     capital = list(state.capital)
@@ -642,13 +644,15 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
     new = replace(
         state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
     )
+    if not record:
+        return new, []
     seat_id = state.scenario.envoys[envoy].id
     text = f"Chose {move.name}{_on(state.scenario, move, targets)} ({chance:.0%})."
     entry = Entry(state.turn, Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id), text=text)
     return new, [entry]
 
 
-def _withdraw(state: GameState, envoy: int, index: int):
+def _withdraw(state: GameState, envoy: int, index: int, record: bool):
     kept, refund = [], 0
     for chosen in state.pending:
         if chosen.seat == envoy and chosen.move == index:
@@ -658,6 +662,8 @@ def _withdraw(state: GameState, envoy: int, index: int):
     capital = list(state.capital)
     capital[envoy] += refund
     new = replace(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
+    if not record:
+        return new, []
     move = state.scenario.moves[index]
     seat_id = state.scenario.envoys[envoy].id
     entry = Entry(
@@ -668,11 +674,11 @@ def _withdraw(state: GameState, envoy: int, index: int):
     return new, [entry]
 
 
-def _decide(state: GameState, envoy: int, option_index: int):
+def _decide(state: GameState, envoy: int, option_index: int, record: bool):
     event_index, _ = state.decisions[0]
     event = state.scenario.events[event_index]
     option = event.decision.options[option_index]
-    world = World(state)
+    world = World(state, record)
     seat_id = state.scenario.envoys[envoy].id
     world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", seat_id)
     world.note(f"{state.scenario.envoys[envoy].name} decided: {option.text}")
@@ -682,10 +688,10 @@ def _decide(state: GameState, envoy: int, option_index: int):
     return _after_news(world, new)
 
 
-def _end_turn(state: GameState, envoy: int):
+def _end_turn(state: GameState, envoy: int, record: bool):
     if state.active + 1 < len(state.seats):
         return replace(state, step=state.step + 1, active=state.active + 1), []
-    world = World(state)
+    world = World(state, record)
     _resolve(world)
     _world_step(world)
     new = world.freeze(
