@@ -61,7 +61,7 @@ def play_game(
         seat = scenario.envoys[state.active_seat].id
         view = player_view(state, seat)
         action = agents[seat].choose(view, seat, legal_actions(view, seat))
-        state, entries = apply(state, action)
+        state, entries = apply(state, action, record=keep_ledger)
         actions.append(action)
         if keep_ledger:
             ledger.extend(entries)

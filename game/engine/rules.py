@@ -19,12 +19,14 @@ Everything after the last seat ends its turn runs inside that one ``apply``.
 
 from __future__ import annotations
 
+import itertools
 import math
+import operator
 from collections.abc import Callable, Iterable, Sequence
 
 import attrs
 
-from game.engine import ledger, meters, rng
+from game.engine import ledger, meters, rng, view
 from game.engine.actions import (
     Action,
     Adjust,
@@ -452,7 +454,50 @@ def move_chance(state: GameState, envoy: int, move: Move, targets: tuple[int, ..
 
 
 def legal_actions(state: GameState, seat: str) -> list[Action]:
-    """Every action the seat may take now, in a stable order."""
+    """Every action the seat may take now, in a stable order.
+
+    The last answer is kept, so asking again about the same state costs nothing,
+    and :func:`apply` takes a Play from it without checking it again.
+    """
+    global _offered
+    seen, asked, actions, _ = _offered
+    if seen is state and asked == seat:
+        return list(actions)
+    found = _legal_actions(state, seat)
+    envoy = _seat_index(state, seat)
+    facts = _requirements(state, envoy)[1] if envoy >= 0 else {}
+    _offered = (state, seat, tuple(found), facts)
+    return found
+
+
+#: (state, seat, legal_actions(state, seat), the seat's Play facts) of the last
+#: answer: a copy, so no caller's list can slip an action into what apply trusts.
+_offered: tuple = (None, "", (), {})
+
+
+def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, ...]] | None:
+    """(envoy, move, targets) of a Play that legal_actions just offered for this state
+    or for the player_view of it, and that is legal in this state; else None.
+
+    In a view, everything a Play's legality reads but its requirements is the
+    seat's own (its capital, chosen moves, cooldowns; the phase and the turn;
+    the accords signed), so only requirements that read the state are asked
+    again, of the state.
+    """
+    seen, _, actions, facts = _offered
+    if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
+        return None
+    envoy, index, targets, ctx, requires = facts[id(action)]
+    if seen is not state:
+        source, _, made = view.last_view
+        if made is not seen or source is not state:
+            return None
+        if requires is not None and not requires(state, ctx):
+            return None
+    return envoy, index, targets
+
+
+def _legal_actions(state: GameState, seat: str) -> list[Action]:
     if state.phase == OVER:
         return []
     envoy = _seat_index(state, seat)
@@ -467,7 +512,7 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
     capital, signed = state.capital[envoy], state.signed
     actions: list[Action] = []
-    for index, move, allowed, asked in _requirements(state, envoy):
+    for index, move, allowed, asked in _requirements(state, envoy)[0]:
         if move.cost > capital or index in chosen or index in cooling:
             continue
         if asked is None:
@@ -502,8 +547,10 @@ class _Unread:
 _UNREAD = {field.name: _Unread() for field in attrs.fields(GameState) if field.name != "scenario"}
 
 
-def _requirements(state: GameState, envoy: int) -> list:
-    """Per move of the envoy: (index, move, allowed, asked), found once per scenario.
+def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
+    """Per move of the envoy: (index, move, allowed, asked), found once per scenario,
+    and by the id of each candidate Play (kept for good by _candidates): (envoy,
+    move index, targets, context, the requirements if they read the state, else None).
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -518,7 +565,7 @@ def _requirements(state: GameState, envoy: int) -> list:
 
     def build():
         probe = replace(state, **_UNREAD)
-        table = []
+        table, facts = [], {}
         for index, move, contexts, plays in _candidates(scenario, envoy):
             known = []
             for ctx in contexts:
@@ -526,6 +573,9 @@ def _requirements(state: GameState, envoy: int) -> list:
                     known.append(bool(move.requires(probe, ctx)))
                 except Exception:  # it read the state (or fails on it): ask each time
                     known.append(None)
+            reads = None in known
+            for ctx, play in zip(contexts, plays, strict=True):
+                facts[id(play)] = (envoy, index, ctx[1:], ctx, move.requires if reads else None)
             if move.target != "accord" and None not in known:
                 allowed = [play for play, holds in zip(plays, known, strict=True) if holds]
                 table.append((index, move, allowed, None))
@@ -536,7 +586,7 @@ def _requirements(state: GameState, envoy: int) -> list:
                     if holds is not False
                 ]
                 table.append((index, move, [], asked))
-        return table
+        return table, facts
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
@@ -578,19 +628,24 @@ def _target_names(tables, move: Move, targets: tuple[int, ...]) -> tuple[str, ..
 # ------------------------------------------------------------------- apply
 
 
-def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
+def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameState, list[Entry]]:
     """The new state after ``action``, and the ledger entries that explain it.
 
     Raises :class:`IllegalAction` (a ``ValueError``) when the action is not legal
-    now; the given state is never changed.
+    now; the given state is never changed. With ``record=False`` the entries are
+    not made (the list is empty): the same new state, for a caller that keeps
+    no ledger, such as a simulated game.
     """
     if state.phase == OVER:
         raise IllegalAction(Reason.GAME_OVER, outcome=state.outcome).about(action)
     if isinstance(action, Play):
+        offered = _offered_play(state, action)
+        if offered is not None:
+            return _choose(state, *offered, record)
         found, envoy, index, targets = _play_problem(state, action)
         if found:
             raise found.about(action)
-        return _choose(state, envoy, index, targets)
+        return _choose(state, envoy, index, targets, record)
     found = _problem(state, action)
     if found:
         raise found.about(action)
@@ -598,13 +653,13 @@ def apply(state: GameState, action: Action) -> tuple[GameState, list[Entry]]:
         return _facilitate(state, action)
     envoy = state.scenario.envoy_index(action.seat)
     if isinstance(action, Withdraw):
-        return _withdraw(state, envoy, state.scenario.move_index(action.move))
+        return _withdraw(state, envoy, state.scenario.move_index(action.move), record)
     if isinstance(action, Decide):
-        return _decide(state, envoy, _option_index(state, action.option))
-    return _end_turn(state, envoy)
+        return _decide(state, envoy, _option_index(state, action.option), record)
+    return _end_turn(state, envoy, record)
 
 
-def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
+def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], record: bool):
     move = state.scenario.moves[index]
     chance = move_chance(state, envoy, move, targets)
     capital = list(state.capital)
@@ -613,6 +668,8 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
     new = replace(
         state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
     )
+    if not record:
+        return new, []
     seat_id = state.scenario.envoys[envoy].id
     names = _target_names(state.scenario.tables, move, targets)
     cause = Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id)
@@ -620,7 +677,7 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...]):
     return new, [entry]
 
 
-def _withdraw(state: GameState, envoy: int, index: int):
+def _withdraw(state: GameState, envoy: int, index: int, record: bool):
     kept, refund = [], 0
     for chosen in state.pending:
         if chosen.seat == envoy and chosen.move == index:
@@ -630,6 +687,8 @@ def _withdraw(state: GameState, envoy: int, index: int):
     capital = list(state.capital)
     capital[envoy] += refund
     new = replace(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
+    if not record:
+        return new, []
     move = state.scenario.moves[index]
     seat_id = state.scenario.envoys[envoy].id
     entry = Entry(
@@ -641,11 +700,11 @@ def _withdraw(state: GameState, envoy: int, index: int):
     return new, [entry]
 
 
-def _decide(state: GameState, envoy: int, option_index: int):
+def _decide(state: GameState, envoy: int, option_index: int, record: bool):
     event_index, _ = state.decisions[0]
     event = state.scenario.events[event_index]
     option = event.decision.options[option_index]
-    world = World(state)
+    world = World(state, record)
     seat_id = state.scenario.envoys[envoy].id
     world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", seat_id)
     world.note(ledger.DECIDED, seat_id, event.id, option.id)
@@ -655,10 +714,10 @@ def _decide(state: GameState, envoy: int, option_index: int):
     return _after_news(world, new)
 
 
-def _end_turn(state: GameState, envoy: int):
+def _end_turn(state: GameState, envoy: int, record: bool):
     if state.active + 1 < len(state.seats):
         return replace(state, step=state.step + 1, active=state.active + 1), []
-    world = World(state)
+    world = World(state, record)
     _resolve(world)
     _world_step(world)
     new = world.freeze(

@@ -30,7 +30,26 @@ _VIEW_SALT = 0x5EC2E7
 
 
 def player_view(state: GameState, seat: str) -> GameState:
-    """The state as the envoy ``seat`` may see it."""
+    """The state as the envoy ``seat`` may see it.
+
+    The last view made is kept: asked again for the same state and seat (the
+    board redraws, an agent and its caller both look), it is the same object.
+    """
+    global last_view
+    seen, asked, view = last_view
+    if seen is state and asked == seat:
+        return view
+    view = _player_view(state, seat)
+    last_view = (state, seat, view)
+    return view
+
+
+#: (state, seat, player_view(state, seat)) of the last view made. The rules
+#: read it to know that a view they were asked about is a view of a given state.
+last_view: tuple = (None, "", None)
+
+
+def _player_view(state: GameState, seat: str) -> GameState:
     scenario = state.scenario
     envoy = scenario.envoy_index(seat)
     known, public = _known(scenario, envoy, state.revealed)
@@ -38,7 +57,7 @@ def player_view(state: GameState, seat: str) -> GameState:
     return replace(
         state,
         scenario=public,
-        rng=rng.derive(state.rng, _VIEW_SALT + envoy),
+        rng=_view_dice(state.rng, envoy),
         revealed=known,
         pending=tuple(c for c in state.pending if c.seat == envoy) if state.pending else (),
         cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret)
@@ -50,6 +69,19 @@ def player_view(state: GameState, seat: str) -> GameState:
         viewer=envoy,
     )
 
+
+def _view_dice(dice: int, envoy: int) -> int:
+    """The view's dice, derived from the state's; kept per envoy, as the dice roll
+    only at News and Resolution and a seat's view is made for each of its actions."""
+    kept = _DICE.get(envoy)
+    if kept is not None and kept[0] == dice:
+        return kept[1]
+    derived = rng.derive(dice, _VIEW_SALT + envoy)
+    _DICE[envoy] = (dice, derived)
+    return derived
+
+
+_DICE: dict[int, tuple[int, int]] = {}  # envoy: (the state's dice, the view's)
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
 

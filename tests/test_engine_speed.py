@@ -1,0 +1,197 @@
+"""The second round of engine shortcuts agrees with the plain way each stands for.
+
+The random agent's pick without a filtered copy of the legal actions, and
+``apply`` trusting a Play that ``legal_actions`` offered for the same state (or
+for a seat's view of it) instead of checking it again.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_properties import all_actions, play_out, seatings
+
+from game.ai.agents import RandomAgent
+from game.ai.play import play_game
+from game.content.loader import SCENARIO_DIR, load_scenario
+from game.engine import rng, rules, view
+from game.engine.actions import Decide, End, IllegalAction, Play, Withdraw
+from game.engine.rules import apply, legal_actions, new_game, why_illegal
+from game.engine.state import state_hash
+from game.engine.view import player_view
+
+choices = st.lists(st.integers(min_value=0, max_value=10_000), max_size=120)
+
+actions = st.one_of(
+    st.builds(Play, st.just("un"), st.sampled_from(["shuttle", "hotline", "embargo"])),
+    st.builds(Withdraw, st.just("un"), st.sampled_from(["shuttle", "hotline"])),
+    st.builds(End, st.just("un")),
+    st.builds(Decide, st.just("un"), st.sampled_from(["hold", "yield"])),
+)
+
+
+def plain_random_pick(seed: int, legals: list) -> list:
+    """What RandomAgent chose before: a uniform pick among the actions that are not Withdraws."""
+    state, picks = rng.seed_state(seed), []
+    for legal in legals:
+        options = [a for a in legal if not isinstance(a, Withdraw)]
+        value, state = rng.random(state)
+        picks.append(options[min(int(value * len(options)), len(options) - 1)])
+    return picks
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**63 - 1),
+    legals=st.lists(
+        st.lists(actions, min_size=1, max_size=12).filter(
+            lambda legal: any(not isinstance(a, Withdraw) for a in legal)
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+)
+def test_the_random_agent_picks_what_it_picked_from_a_filtered_copy(seed, legals):
+    agent = RandomAgent(seed)
+    picks = [agent.choose(None, "un", legal) for legal in legals]
+    expected = plain_random_pick(seed, legals)
+    assert picks == expected
+    assert all(a is b for a, b in zip(picks, expected, strict=True))
+
+
+# ------------------------------------------------ apply trusts what legal_actions offered
+
+PROFILE = settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+@pytest.fixture(params=["border", "tutorial"])
+def scenario(request):
+    return request.getfixturevalue(request.param)
+
+
+def plainly(state, action):
+    """apply with nothing offered: every action checked in full, as before the shortcut."""
+    rules._offered = (None, "", (), {})
+    view.last_view = (None, "", None)
+    try:
+        return apply(state, action)
+    except IllegalAction as error:
+        return str(error)
+
+
+@PROFILE
+@given(data=st.data(), seed=st.integers(min_value=0, max_value=2**63 - 1), picks=choices)
+def test_apply_refuses_what_legal_actions_did_not_offer_with_the_same_reason(
+    scenario, data, seed, picks
+):
+    seats = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, seats, picks)
+    for seat in seats:
+        for through_view in (False, True):
+            candidates = list(all_actions(scenario, seat))
+            for action in candidates:
+                seen = player_view(state, seat) if through_view else state
+                legal = legal_actions(seen, seat)
+                offered = next((a for a in legal if a == action), action)
+                try:
+                    got = apply(state, offered)
+                except IllegalAction as error:
+                    got = str(error)
+                expected = plainly(state, action)
+                if isinstance(expected, str):
+                    assert got == expected == f"{action}: {why_illegal(state, action)}"
+                    assert action not in legal or through_view
+                else:
+                    assert not isinstance(got, str)
+                    assert got[0] == expected[0] and got[1] == expected[1]
+                    assert state_hash(got[0]) == state_hash(expected[0])
+
+
+def test_a_list_of_legal_actions_changed_by_its_caller_does_not_change_what_apply_trusts(border):
+    state, _ = new_game(border, 1)
+    seat = border.envoys[state.active_seat].id
+    legal = legal_actions(state, seat)
+    (chosen,) = [a for a in legal if isinstance(a, Play)][:1]
+    after, _ = apply(state, chosen)
+    later = legal_actions(after, seat)  # the same Play is no longer legal after
+    later.append(chosen)
+    with pytest.raises(IllegalAction, match="already chosen this turn"):
+        apply(after, chosen)
+
+
+def test_asking_again_about_the_same_state_gives_an_equal_list_and_the_same_view(border):
+    state, _ = new_game(border, 1)
+    seat = border.envoys[state.active_seat].id
+    first = legal_actions(state, seat)
+    first.clear()
+    assert legal_actions(state, seat) == plainly_legal(state, seat) != []
+    assert player_view(state, seat) is player_view(state, seat)
+
+
+def plainly_legal(state, seat):
+    rules._offered = (None, "", (), {})
+    return legal_actions(state, seat)
+
+
+@PROFILE
+@given(data=st.data(), seed=st.integers(min_value=0, max_value=2**63 - 1), picks=choices)
+def test_a_view_s_dice_are_derived_from_the_state_s_whatever_views_came_before(
+    scenario, data, seed, picks
+):
+    seats = data.draw(seatings(scenario))
+    states = [new_game(scenario, seed, seats)[0]]
+
+    def keep(_state, _action, new, _entries):
+        states.append(new)
+
+    play_out(scenario, seed, seats, picks, check=keep)
+    order = data.draw(st.permutations(range(len(states))))
+    for index in order:
+        state = states[index]
+        for seat in seats:
+            envoy = scenario.envoy_index(seat)
+            assert player_view(state, seat).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
+
+
+# --------------------------------------------------------- a game played without a ledger
+
+CRISES = [
+    "border_incident",
+    "long_peace",
+    "middle_power_at_sea",
+    "ping_pong_thaw",
+    "summit_on_the_brink",
+    "tutorial",
+]
+_crises: dict = {}
+
+
+def crisis(file: str):
+    if file not in _crises:
+        _crises[file] = load_scenario(SCENARIO_DIR / f"{file}.yaml").unwrap()
+    return _crises[file]
+
+
+@pytest.mark.parametrize("file", CRISES)
+@pytest.mark.parametrize("policy", ["random", "greedy"])
+def test_a_game_played_without_a_ledger_is_the_game_played_with_one(file, policy):
+    for seed in range(3):
+        kept = play_game(crisis(file), seed, policy, keep_ledger=True)
+        unkept = play_game(crisis(file), seed, policy)
+        assert unkept.actions == kept.actions
+        assert state_hash(unkept.state) == state_hash(kept.state)
+        assert unkept.entries == () and kept.entries
+
+
+@PROFILE
+@given(seed=st.integers(min_value=0, max_value=2**63 - 1), picks=choices)
+def test_apply_without_recording_makes_the_same_state_and_no_entries(scenario, seed, picks):
+    def check(state, action, new, entries):
+        unrecorded, none = apply(state, action, record=False)
+        assert none == []
+        assert unrecorded == new and state_hash(unrecorded) == state_hash(new)
+
+    play_out(scenario, seed, None, picks, check=check)
