@@ -80,7 +80,9 @@ def splits_a_cluster(text: str, at: int) -> bool:
         (unicodedata.category(after) in ("Mn", "Mc", "Me") and not control)
         or after in "\u200c\u200d"
         or "\U0001f3fb" <= after <= "\U0001f3ff"  # skin tones
-        or (before == "\u200d" and _pictograph(after))  # an emoji sequence: 👩‍👧
+        # an emoji sequence (👩‍👧): a joiner binds two pictographs, not one that has
+        # none before it (Unicode's rule GB11), so "\u200d👩" is two clusters
+        or (before == "\u200d" and _pictograph(after) and at > 1 and _pictograph(text[at - 2]))
         # consonant, coeng, consonant: the second consonant is written below the first
         or (before == "\u17d2" and _consonant(after) and at > 1 and _consonant(text[at - 2]))
     )
