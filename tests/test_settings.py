@@ -60,3 +60,12 @@ def test_projector_mode_raises_the_scale_and_switches_to_high_contrast(tmp_path)
     assert Settings(ui_scale=200, projector=True).shown_scale == 200
     assert save_settings(projector, tmp_path) == ""
     assert load_settings(tmp_path) == (projector, "")
+
+
+def test_the_difficulties_offered_are_the_ais_own_table():
+    from game.ai.policies import DIFFICULTIES
+    from game.session.settings import LIMITS
+
+    assert LIMITS["ai_difficulty"]["choices"] == list(DIFFICULTIES)
+    assert LIMITS["ai_difficulty"]["names"] == {k: d.name for k, d in DIFFICULTIES.items()}
+    assert LIMITS["ai_difficulty"]["default"] in DIFFICULTIES

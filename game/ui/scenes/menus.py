@@ -62,11 +62,7 @@ WINDOW_SIZES = ["1280×720", "1600×900", "1920×1080", "2560×1440"]
 LABELS = {
     "palette": {"standard": "Standard", "colour_blind": "Colour-blind safe"},
     "animation_speed": {"slow": "Slow", "normal": "Normal", "fast": "Fast", "instant": "Instant"},
-    "ai_difficulty": {
-        "easy": "Easy (plays at random)",
-        "normal": "Normal (greedy)",
-        "hard": "Hard (searches ahead)",
-    },
+    "ai_difficulty": settings_module.LIMITS["ai_difficulty"]["names"],
     "language": {"en": "English", "fr": "Français", "es": "Español", "km": "Khmer"},
 }
 

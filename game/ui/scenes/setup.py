@@ -19,7 +19,6 @@ from game.ui.app import Scene
 from game.ui.style import Style
 from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
 
-DIFFICULTY_NAMES = {"easy": "Easy", "normal": "Normal", "hard": "Hard"}
 CLASS = LIMITS["classroom"]
 BROWSER_HINT = "Up/Down browse · Enter choose · C code · F5 read again · Esc back"
 ENTER = (pygame.K_RETURN, pygame.K_KP_ENTER)
@@ -444,7 +443,9 @@ class SetupScene(Scene):
                 entry.hide()
                 level_button.show()
                 level_button.set_text(
-                    f"AI: {DIFFICULTY_NAMES[self.difficulties[index]]}" if kind == AI else "—"
+                    f"AI: {LIMITS['ai_difficulty']['names'][self.difficulties[index]]}"
+                    if kind == AI
+                    else "—"
                 )
                 level_button.enable() if kind == AI else level_button.disable()
             kind_button.select() if index == self.row else kind_button.unselect()
