@@ -31,9 +31,10 @@ def _limits() -> dict[str, Any]:
     text = resources.files("game.session").joinpath("settings.yaml").read_text("utf-8")
     limits = read_tunables(text)
     limits["language"]["choices"] = list(LANGUAGES)
-    # The AI's own table of difficulties, read as data: the title and the settings
-    # screen need their names, not the AI itself.
-    ai = read_tunables(resources.files("game.ai").joinpath("difficulty.yaml").read_text("utf-8"))
+    # The AI's own table of difficulties, read as data through the game package: the
+    # title and the settings screen need its names, and must not import the AI.
+    path = resources.files("game").joinpath("ai", "difficulty.yaml")
+    ai = read_tunables(path.read_text("utf-8"))
     levels = ai["difficulties"]
     limits["ai_difficulty"]["choices"] = list(levels)
     limits["ai_difficulty"]["names"] = {key: level["name"] for key, level in levels.items()}
