@@ -153,6 +153,7 @@ class FocusRing(UIImage):
             container=target.ui_container,
             object_id=pygame_gui.core.ObjectID(object_id="#focus_ring"),
             starting_height=target.get_starting_height() + 1,
+            scale_func=_unscaled,
         )
 
     def hover_point(self, hover_x: float, hover_y: float) -> bool:
@@ -189,7 +190,13 @@ class FocusRing(UIImage):
         corner = (radius[0] if isinstance(radius, list | tuple) else radius) or 0
         pygame.draw.rect(surface, colour, outer, thickness, corner + 2 * thickness)
         self.set_dimensions(outer.size)
-        self.set_image(surface)
+        self.set_image(surface, scale_func=_unscaled)
+
+
+def _unscaled(surface: pygame.Surface, size: tuple[int, int]) -> pygame.Surface:
+    """The ring draws its own image at its size, so it never scales one. pygame_gui
+    would smoothscale the placeholder, and smoothscale of a 1×1 surface can crash."""
+    return pygame.Surface(size, pygame.SRCALPHA)
 
 
 class Menu:
