@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import html
 import itertools
+import pathlib
 import re
 import unicodedata
 
@@ -416,3 +417,41 @@ def test_a_label_too_narrow_for_its_text_cuts_it_with_an_ellipsis(tmp_path):
         assert not splits_a_cluster(text, len(shown.text) - 1)
     assert shown.text == "Fits"
     pump(app, 2)
+
+
+def test_the_board_and_the_debrief_word_the_crisis_in_the_players_language(tmp_path, monkeypatch):
+    """With Khmer chosen, every line the game words itself (the log, the playback,
+    the debrief) names the parties in Khmer: the words come from narrate, told the
+    player's language, not from a global setting."""
+    drawn: list[str] = []
+    real_text, real_set = Style.text, UITextBox.set_text
+
+    def text(self, value, *args, **kwargs):
+        drawn.append(str(value))
+        return real_text(self, value, *args, **kwargs)
+
+    def set_text(self, html_text, *args, **kwargs):
+        drawn.append(str(html_text))
+        return real_set(self, html_text, *args, **kwargs)
+
+    monkeypatch.setattr(Style, "text", text)
+    monkeypatch.setattr(UITextBox, "set_text", set_text)
+    set_display_language("en")  # what the words must not depend on
+    path = pathlib.Path(__file__).parent / "fixtures" / "khmer_quarrel.yaml"
+    result = loader.load_scenario(path)
+    match = Match.start(result.unwrap(), Source.of(result), 3, [Seat("envoy", HUMAN)])
+    app = make_app(tmp_path / "saves", (1280, 720), language="km")
+    app.push("title")
+    app.open("open-match", match)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_e)
+    run_until(app, lambda: scene_name(app) == "resolution")
+    press(app, pygame.K_SPACE)
+    press(app, pygame.K_w)
+    pump(app, 2)
+    playback = list(drawn)
+    press(app, pygame.K_s)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    pump(app, 2)
+    assert any("អាដេនៀ" in line for line in playback)
+    assert not any("Ardenia" in line for line in drawn)

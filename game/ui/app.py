@@ -256,6 +256,11 @@ class Scene:
     def style(self) -> Style:
         return self.app.style
 
+    @property
+    def lang(self) -> str:
+        """The language the player reads the game in (the Settings' choice)."""
+        return self.app.settings.language
+
     def px(self, value: float) -> int:
         return self.app.style.px(value)
 

@@ -71,7 +71,7 @@ class HandoffScene(Scene):
         spec = match.scenario.envoys[match.scenario.envoy_index(self.envoy)]
         agenda = "".join(f"<br>• {escape(o.text)} <i>({o.points} points)</i>" for o in spec.agenda)
         markup = (
-            f"{heading(match.team(self.envoy) + ': your private brief', 6)}<br><br>"
+            f"{heading(match.team(self.envoy, self.lang) + ': your private brief', 6)}<br><br>"
             f"<b>You play: {escape(spec.name)}</b><br>"
             + (f"{escape(spec.text)}<br>" if spec.text else "")
             + f"<br><b>Your private agenda</b> (only your team sees this){agenda}"
@@ -118,9 +118,11 @@ class HandoffScene(Scene):
             self, surface, f"Turn {match.state.turn} of {match.state.last_turn}", 20, y, "muted"
         )
         y += px(16)
-        y += _centre_text(self, surface, f"Pass to {match.team(self.envoy)}", 44, y, "accent", True)
+        y += _centre_text(
+            self, surface, f"Pass to {match.team(self.envoy, self.lang)}", 44, y, "accent", True
+        )
         y += px(8)
-        role = narrate.envoy(match.scenario, self.envoy)
+        role = narrate.envoy(match.scenario, self.envoy, self.lang)
         y += _centre_text(self, surface, f"playing {role}", 22, y, "text")
         y += px(10)
         _centre_text(self, surface, "Press Space when ready", 22, y, "text", True)
@@ -154,7 +156,7 @@ class ReflectionScene(Scene):
         left, top = (width - w) // 2, (height - h) // 2
         pad = px(24)
         UIPanel(pygame.Rect(left, top, w, h), manager=self.app.ui, container=self.root)
-        team = self.board.match.team(self.envoy)
+        team = self.board.match.team(self.envoy, self.lang)
         title = f"{team}: a moment to reflect"
         place = pygame.Rect(left + pad, top + pad, w - 2 * pad, px(42))
         shown = label(self, place, title, "heading")
@@ -185,7 +187,7 @@ class ReflectionScene(Scene):
         )
 
     def done(self) -> None:
-        self.board.match.reflect(self.envoy, self.entry.get_text())
+        self.board.match.reflect(self.envoy, self.entry.get_text(), self.lang)
         self._finish()
 
     def skip(self) -> None:
@@ -350,7 +352,7 @@ class FacilitatorScene(Scene):
         rows = []
         for index, relation in enumerate(scenario.relations):
             pair = (ids[relation.a], ids[relation.b])
-            name = narrate.pair(scenario, *pair)
+            name = narrate.pair(scenario, *pair, self.lang)
             rows.append((f"Tension {name}", "tension", pair, state.tension[index]))
             rows.append((f"Trust {name}", "trust", pair, state.trust[index]))
             rows.append((f"Pressure {name}", "pressure", pair, state.pressure[index]))
@@ -360,7 +362,7 @@ class FacilitatorScene(Scene):
             rows.append((f"Resolve of {party.name}", "resolve", (party.id,), state.resolve[index]))
         for seat in match.seats:
             envoy = scenario.envoy_index(seat.envoy)
-            team = match.team(seat.envoy)
+            team = match.team(seat.envoy, self.lang)
             for index, party in enumerate(scenario.parties):
                 value = state.standing_of(envoy, index)
                 rows.append(

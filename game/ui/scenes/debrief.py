@@ -70,7 +70,7 @@ class DebriefScene(Scene):
 
         folder = self.app.saves.folder / folder_name(self.match)
         try:
-            paths = write_report(self.match, folder)
+            paths = write_report(self.match, folder, self.lang)
         except OSError as error:  # a read-only or full disk: say why, and the game goes on
             self.exported = f"Could not export the report: {describe(error)}"
         else:
@@ -85,26 +85,29 @@ class DebriefScene(Scene):
         results = scores(state)
         for seat in match.seats:
             score = results[seat.envoy]
-            human = match.team(seat.envoy) if match.hot_seat else "you"
+            human = match.team(seat.envoy, self.lang) if match.hot_seat else "you"
             who = human if seat.is_human else f"AI, {seat.difficulty}"
             parts.append(
-                f"<br><b>{escape(narrate.envoy(scenario, seat.envoy))}</b> ({who}): "
+                f"<br><b>{escape(narrate.envoy(scenario, seat.envoy, self.lang))}</b> ({who}): "
                 f"{score.total:.1f} points"
             )
         parts.append("<br><br>" + heading("Turning points", 5))
         muted = self.style.markup("muted")
         for entry in narrate.turning_points(match.ledger):
+            change = escape(narrate.change(scenario, entry, self.lang))
+            why = escape(narrate.why(scenario, entry, self.lang))
             parts.append(
-                f"<br>Turn {entry.turn}: <b>{escape(narrate.change(scenario, entry))}</b>"
-                f"<br><font size=3 color={muted}>   why: "
-                f"{escape(narrate.why(scenario, entry))}</font>"
+                f"<br>Turn {entry.turn}: <b>{change}</b>"
+                f"<br><font size=3 color={muted}>   why: {why}</font>"
             )
         parts.append("<br><br>" + heading("Each envoy's agenda, revealed", 5))
         for seat in match.seats:
             spec = scenario.envoys[scenario.envoy_index(seat.envoy)]
             met = {o.id for o in results[seat.envoy].objectives if o.met}
             team = (
-                f" ({escape(match.team(seat.envoy))})" if match.hot_seat and seat.is_human else ""
+                f" ({escape(match.team(seat.envoy, self.lang))})"
+                if match.hot_seat and seat.is_human
+                else ""
             )
             parts.append(f"<br><b>{escape(spec.name)}</b>{team}")
             for objective in spec.agenda:
@@ -154,7 +157,7 @@ class DebriefScene(Scene):
         ids = [p.id for p in scenario.parties]
         series = []
         for index, relation in enumerate(scenario.relations):
-            name = narrate.pair(scenario, ids[relation.a], ids[relation.b])
+            name = narrate.pair(scenario, ids[relation.a], ids[relation.b], self.lang)
             series.append(
                 (
                     name,

@@ -171,13 +171,12 @@ class ResolutionScene(Scene):
         parts.append(f"<br><b>{escape(beat.headline)}</b><br>")
         for change in beat.changes:
             colour = self.hex(TONES[change_tone(change.meter, change.delta)])
-            parts.append(
-                f"<font color={colour}>• {escape(narrate.change(scenario, change))}</font><br>"
-            )
+            words = escape(narrate.change(scenario, change, self.lang))
+            parts.append(f"<font color={colour}>• {words}</font><br>")
             if self.why:
                 parts.append(
                     f"<font size=3 color={warn}>   why: "
-                    f"{escape(narrate.why(scenario, change))}</font><br>"
+                    f"{escape(narrate.why(scenario, change, self.lang))}</font><br>"
                 )
         self.box.set_text(scaled(self, "".join(parts)))
 
@@ -222,7 +221,7 @@ class DecisionScene(Scene):
         self.effects = []
         for option in self.options:
             after, _ = apply(view, legal[option.id])
-            self.effects.append(narrate.differences(match.scenario, view, after))
+            self.effects.append(narrate.differences(match.scenario, view, after, self.lang))
         self.selected = 0
 
     def build(self) -> None:
