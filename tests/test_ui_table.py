@@ -16,6 +16,7 @@ from game.session import narrate
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.table import Playback
 from game.ui import style as style_module
+from game.ui.render.map import map_layout
 from game.ui.scenes.board import BoardScene
 
 SHOTS = ARTIFACTS / "table"
@@ -189,3 +190,47 @@ def test_the_odds_bands_come_from_the_board_tunables():
     assert odds_tone(ODDS["good"] - 0.01) == "warn"
     assert odds_tone(ODDS["warn"]) == "warn"
     assert odds_tone(ODDS["warn"] - 0.01) == "bad"
+
+
+@pytest.mark.parametrize(
+    "crisis", ["border_incident", "middle_power_at_sea", "summit_on_the_brink", "long_peace"]
+)
+def test_the_advisor_suggests_without_moving_and_hides_no_party(tmp_path, crisis):
+    """A asks; the answer moves nothing; A again takes it. Its box covers no party."""
+    result = load_scenario(SCENARIO_DIR / f"{crisis}.yaml")
+    scenario = result.unwrap()
+    seats = [Seat(e.id, HUMAN if i == 0 else AI, "easy") for i, e in enumerate(scenario.envoys)]
+    app = make_app(tmp_path / "saves")
+    board = BoardScene(app, Match.start(scenario, Source.of(result), 5, seats))
+    app.push(board)
+    run_until(app, lambda: board.table.human_turn)
+    table = board.table
+    last = max(i for i, card in enumerate(table.cards) if card.usable)
+    table.selected = last  # the advice is most likely about another card
+    board.dirty = True
+    press(app, pygame.K_a)
+    run_until(app, lambda: bool(table.advice))
+    assert table.selected == last  # nothing moved until the player takes the advice
+    advised = table.advised_card()
+    if advised is not None:
+        assert "Press A again" in table.advice
+        press(app, pygame.K_a)
+        assert table.selected == advised
+        assert table.cards[advised].plays[table.cards[advised].target] == table.advice_action
+    # Its box goes where it is farthest from the parties and the relations' labels,
+    # so it never covers more of them than the corner it always sat in.
+    rect = board.regions["map"]
+    width, height = min(board.px(300), rect.width * 2 // 5), board.px(140)
+    nodes, _ = map_layout(scenario, rect, board.style)
+    radius = board.px(24)
+
+    def covered(box: pygame.Rect) -> int:
+        return sum(box.inflate(2 * radius, 2 * radius).collidepoint(n) for n in nodes)
+
+    box = board.painter.clear_corner(rect, width, height)
+    old = pygame.Rect(
+        rect.right - width - board.px(10), rect.bottom - height - board.px(10), width, height
+    )
+    assert rect.contains(box)
+    assert covered(box) <= covered(old)
+    shoot(app, ARTIFACTS / "table", f"advisor-{crisis}")

@@ -618,9 +618,12 @@ class Table:
         self.advice_action = result
         if isinstance(result, Play):
             name = narrate.move(self.match.scenario, result.move, self.lang)
-            self.advice = reason or f"Try {name}."
+            advice = reason or f"Try {name}"
+            if not advice.endswith((".", "!", "?")):
+                advice += "."
             if self.advised_card() is not None:
-                self.advice += " Press A again to select it."
+                advice += " Press A again to select it."
+            self.advice = advice
         elif isinstance(result, End):
             self.advice = reason or "Nothing more is worth its cost this turn: end your turn."
 

@@ -9,6 +9,7 @@ does (both keyed by what they show), so moving the selection redraws two cards.
 
 from __future__ import annotations
 
+import math
 import weakref
 
 import pygame
@@ -16,7 +17,7 @@ import pygame
 from game.paths import ASSETS
 from game.session import narrate
 from game.tunables import read_tunables
-from game.ui.render.map import draw_map
+from game.ui.render.map import draw_map, map_layout
 from game.ui.style import has_khmer
 from game.ui.widgets import shorten
 
@@ -296,7 +297,10 @@ class BoardPainter:
             index = focus[1]
             relation = scenario.relations[index]
             name = narrate.pair(
-                scenario, scenario.parties[relation.a].id, scenario.parties[relation.b].id
+                scenario,
+                scenario.parties[relation.a].id,
+                scenario.parties[relation.b].id,
+                self.table.lang,
             )
             lines.append((name, "text", True))
             lines.append(
@@ -323,13 +327,13 @@ class BoardPainter:
         else:
             return
         rect = self.board.regions["map"]
-        width = min(px(380), rect.width // 2)
+        width = min(px(300), rect.width * 2 // 5)  # narrow enough to fit between parties
         wrapped = []
         for text, colour, bold in lines:
             for piece in style.wrap(text, 14, width - px(20), bold):
                 wrapped.append((piece, colour, bold))
         height = sum(style.font(14, b).get_linesize() for _, _, b in wrapped) + px(16)
-        box = pygame.Rect(rect.right - width - px(10), rect.bottom - height - px(10), width, height)
+        box = self.clear_corner(rect, width, height)
         pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
         pygame.draw.rect(canvas, style["accent"], box, 1, border_radius=px(8))
         y = box.top + px(8)
@@ -337,6 +341,31 @@ class BoardPainter:
             surface = style.text(text, 14, colour, bold)
             canvas.blit(surface, (box.left + px(10), y))
             y += style.font(14, bold).get_linesize()
+
+    def clear_corner(self, rect: pygame.Rect, width: int, height: int) -> pygame.Rect:
+        """Where a box of this size hides the least of the map: of the places along
+        its edges, the one farthest from every party and every relation's label, so a
+        popup about the map never covers what it talks about. Ties keep the bottom
+        right, where it has always been."""
+        px = self.px
+        nodes, edges = map_layout(self.scenario, rect, self.style)
+        marks = [*nodes, *(((a[0] + b[0]) // 2, (a[1] + b[1]) // 2) for a, b in edges)]
+        left, right = rect.left + px(10), max(rect.left + px(10), rect.right - width - px(10))
+        top, bottom = rect.top + px(10), max(rect.top + px(10), rect.bottom - height - px(10))
+        steps = 8
+        xs = [right - (right - left) * i // steps for i in range(steps + 1)]
+        ys = [bottom - (bottom - top) * i // steps for i in range(steps + 1)]
+        places = [(x, y) for y in (bottom, top) for x in xs]
+        places += [(x, y) for x in (right, left) for y in ys]
+
+        def room(corner: tuple[int, int]) -> float:
+            box = pygame.Rect(corner, (width, height))
+            return min(
+                math.hypot(max(box.left - x, 0, x - box.right), max(box.top - y, 0, y - box.bottom))
+                for x, y in marks
+            )
+
+        return pygame.Rect(max(places, key=room), (width, height))
 
     # The cards -------------------------------------------------------------------------------
     def card_height(self) -> int:
@@ -393,12 +422,14 @@ class BoardPainter:
         y = rect.top + px(10)
         match = table.match
         hot = match.hot_seat and table.hand is not None
-        mine = f"{match.team(table.hand)}: your moves" if hot else "Your moves"
+        mine = f"{match.team(table.hand, self.table.lang)}: your moves" if hot else "Your moves"
         if table.human_turn:
             header = mine
         else:
             header = (
-                f"Moves of {narrate.envoy(self.scenario, table.hand)}" if table.hand else "Moves"
+                f"Moves of {narrate.envoy(self.scenario, table.hand, self.table.lang)}"
+                if table.hand
+                else "Moves"
             )
         room = rect.width - px(24)
         clock, tone = table.clock_text()
@@ -513,7 +544,7 @@ class BoardPainter:
             )
         action = card.action
         if action.targets:
-            target = narrate.targets(scenario, action.move, action.targets)
+            target = narrate.targets(scenario, action.move, action.targets, self.table.lang)
             arrows = f"‹ {target} ›" if len(card.plays) > 1 else target
             arrows = self.fit(arrows, 14, box.right - px(12) - x, bold=True)
             canvas.blit(style.text(arrows, 14, "accent", True), (x, y))
@@ -551,7 +582,7 @@ class BoardPainter:
             entry = entries[index]
             if index == board.log_index:
                 pygame.draw.rect(canvas, style["card_selected"], line_rect, border_radius=px(4))
-            text = narrate.line(scenario, entry)
+            text = narrate.line(scenario, entry, self.table.lang)
             colour = "text" if entry.is_change else "muted"
             if entry.cause.kind == "turn":
                 colour = "accent"
@@ -561,7 +592,7 @@ class BoardPainter:
             canvas.blit(surface, (line_rect.left + px(4), line_rect.top))
         if 0 <= board.log_index < len(entries):
             entry = entries[board.log_index]
-            why = "Why: " + narrate.why(scenario, entry)
+            why = "Why: " + narrate.why(scenario, entry, self.table.lang)
             pieces = style.wrap(why, 14, rect.width - px(24))[:2]
             y = rect.bottom - why_h + px(2)
             pygame.draw.line(
