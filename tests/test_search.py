@@ -156,9 +156,9 @@ def test_one_step_of_thinking_is_one_small_unit(border, monkeypatch):
     real_apply, real_preview = search.apply, search.preview_value
     real_agent_preview = agents.preview_value
 
-    def counting_apply(state, action):
+    def counting_apply(state, action, **options):
         applied.append(action)
-        return real_apply(state, action)
+        return real_apply(state, action, **options)
 
     def counting_preview(state, action, *args):
         previews.append(action)

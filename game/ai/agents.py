@@ -153,7 +153,7 @@ class GreedyAgent:
             worth = preview_value(view, action, lambda s: evaluate(s, envoy, weights), now)
             return worth - now
         if isinstance(action, Decide):
-            after, _ = apply(view, action)
+            after, _ = apply(view, action, record=False)
             return evaluate(after, envoy, self.weights) - now
         return float("-inf")
 

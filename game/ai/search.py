@@ -131,7 +131,7 @@ class _Playout:
             seen = state if state.viewer == envoy else replace(state, viewer=envoy)
             self._thinking = self.agents[envoy].think(seen, seat, legal_actions(state, seat))
         if self._thinking.step():
-            self.state = apply(state, self._thinking.result)[0]
+            self.state = apply(state, self._thinking.result, record=False)[0]
             self._thinking = None
             self.actions += 1
 
@@ -227,7 +227,7 @@ class SearchThinking(Thinking):
         if isinstance(action, Play):
             return preview_value(view, action, lambda s: judge(s, envoy, tuning), self._here)
         if isinstance(action, Decide):
-            return judge(apply(view, action)[0], envoy, tuning)
+            return judge(apply(view, action, record=False)[0], envoy, tuning)
         return self._here + WEIGHTS.threshold
 
     def _shortlist(self) -> None:
@@ -254,7 +254,7 @@ class SearchThinking(Thinking):
         agents_seed = rng.derive(self._seed, 2 * rollout + 1)
         agents = {e: GreedyAgent(rng.derive(agents_seed, e)) for e in self.view.seats}
         start = replace(self.view, rng=dice)
-        start = apply(start, self.candidates[candidate])[0]
+        start = apply(start, self.candidates[candidate], record=False)[0]
         self._job = (candidate, rollout)
         self._playout = _Playout(start, self.view.turn + self.tuning.depth, agents)
         self.actions += 1
