@@ -40,6 +40,22 @@ def loaded(name: str):
     return load_scenario(SCENARIO_DIR / f"{name}.yaml")
 
 
+def to_the_next_human_turn(table: Table) -> None:
+    """Play the resolution, the decisions and the AI seats until a human chooses again."""
+    match = table.match
+    while table.playback is not None or not table.human_turn:
+        if table.playback is not None:
+            table.advance()
+        elif table.decision_pending():
+            envoy = match.active_envoy
+            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
+            table.decide(envoy, option.option)
+        else:
+            table.start_ai()
+            while table.thinking is not None:
+                table.think(table.clock() + 1)
+
+
 def match_of(name: str, seed: int, kinds: list[str], difficulty: str = "easy") -> Match:
     result = loaded(name)
     scenario = result.unwrap()
@@ -368,17 +384,7 @@ def test_the_other_seats_choices_leave_the_focus_where_the_player_left_it():
     table.select(usable[1])
     left_on = table.current_card().move.id
     table.end_turn()
-    while table.playback is not None or not table.human_turn:
-        if table.playback is not None:
-            table.advance()
-        elif table.decision_pending():
-            envoy = match.active_envoy
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
-        else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+    to_the_next_human_turn(table)
     others = {a.move for a in match.actions if isinstance(a, Play)}
     assert others - {left_on}  # the AI seats did choose other moves
     if next(c for c in table.cards if c.move.id == left_on).usable:
@@ -393,17 +399,7 @@ def test_a_targeted_move_cooling_down_says_so():
     table.select(table.cards.index(card))
     table.choose_selected()
     table.end_turn()
-    while table.playback is not None or not table.human_turn:
-        if table.playback is not None:
-            table.advance()
-        elif table.decision_pending():
-            envoy = match.active_envoy
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
-        else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+    to_the_next_human_turn(table)
     again = next(c for c in table.cards if c.move.id == card.move.id)
     assert not again.usable
     assert "cooling down: playable again on turn" in table.unavailable(again).lower()
@@ -521,17 +517,7 @@ def test_undo_says_the_turn_it_goes_back_to():
     table = Table(match, clock=FakeClock(0.001), save=saved.append)
     assert table.undo_label() == "Nothing to undo"
     table.end_turn()
-    while table.playback is not None or not table.human_turn:
-        if table.playback is not None:
-            table.advance()
-        elif table.decision_pending():
-            envoy = match.active_envoy
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
-        else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+    to_the_next_human_turn(table)
     assert match.state.turn == 2
     assert table.undo_label() == "Undo to the start of turn 1"
     problem, done = table.undo_turn("a student misread the map")
