@@ -1,13 +1,16 @@
-"""The second round of engine shortcuts agrees with the plain way each stands for.
+"""The engine's shortcuts agree with the plain way each stands for.
 
-The random agent's pick without a filtered copy of the legal actions, and
+The random agent's pick without a filtered copy of the legal actions;
 ``apply`` trusting a Play that ``legal_actions`` offered for the same state (or
-for a seat's view of it) instead of checking it again.
+for a seat's view of it) instead of checking it again; and ``legal_actions``
+answering a seat from the table it made at the start of its turn, which must be
+exactly the list (and the order) the rules give action by action.
 """
 
 from __future__ import annotations
 
 import pytest
+from conftest import compile_dict, lab_dict, move
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import all_actions, play_out, seatings
@@ -18,7 +21,7 @@ from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine import rng, rules, view
 from game.engine.actions import Decide, End, IllegalAction, Play, Withdraw
 from game.engine.rules import apply, legal_actions, new_game, why_illegal
-from game.engine.state import state_hash
+from game.engine.state import DECISION, state_hash
 from game.engine.view import player_view
 
 choices = st.lists(st.integers(min_value=0, max_value=10_000), max_size=120)
@@ -195,3 +198,110 @@ def test_apply_without_recording_makes_the_same_state_and_no_entries(scenario, s
         assert unrecorded == new and state_hash(unrecorded) == state_hash(new)
 
     play_out(scenario, seed, None, picks, check=check)
+
+
+# ------------------------------------------- legal actions from the seat's turn table
+
+
+def reference_legal(state, seat: str) -> list:
+    """legal_actions as the rules define it, one action at a time through why_illegal:
+    the decision's options on offer; or every allowed Play, move by move in file
+    order and target by target (parties, accords, relations in declared order),
+    then a Withdraw per chosen move in the order chosen, then End."""
+    scenario, t = state.scenario, state.scenario.tables
+    if state.phase == DECISION and state.decisions:
+        options = scenario.events[state.decisions[0][0]].decision.options
+        candidates = [Decide(seat, option.id) for option in options]
+    else:
+        candidates = []
+        for spec in scenario.moves:
+            if spec.target == "none":
+                targets = [()]
+            elif spec.target == "party":
+                targets = [(p,) for p in t.parties]
+            elif spec.target == "accord":
+                targets = [(a,) for a in t.accords]
+            else:
+                targets = [(t.parties[r.a], t.parties[r.b]) for r in scenario.relations]
+            candidates += [Play(seat, spec.id, names) for names in targets]
+        envoy = t.envoys.index(seat)
+        candidates += [
+            Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
+        ]
+        candidates.append(End(seat))
+    return [action for action in candidates if not why_illegal(state, action)]
+
+
+def thrifty_lab():
+    """The lab crisis with requirements that read capital (asked on every look) and
+    one that reads the meters (asked once a turn)."""
+    data = lab_dict()
+    data["moves"] += [
+        move("thrifty", "mediation", "none", requires="capital(self) >= 2"),
+        move(
+            "careful",
+            "communication",
+            "relation",
+            requires="tension(a, b) >= 30 and capital(self) <= 2",
+        ),
+        move("tense", "communication", "relation", requires="tension(a, b) >= 30"),
+    ]
+    return compile_dict(data, "thrifty.yaml")
+
+
+PLAYED = [*CRISES, "thrifty"]
+
+
+def played(file: str):
+    if file == "thrifty":
+        if file not in _crises:
+            _crises[file] = thrifty_lab()
+        return _crises[file]
+    return crisis(file)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    file=st.sampled_from(PLAYED),
+    seed=st.integers(min_value=0, max_value=2**63 - 1),
+    picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=80),
+    fresh=st.booleans(),
+)
+def test_legal_actions_from_the_turn_table_are_the_rules_list_in_its_order(
+    file, seed, picks, fresh
+):
+    """At every step of a random game, for the seat whose turn it is (its view and
+    the full state) and for a seat waiting: the same list, in the same order, as
+    the rules give, whether the turn table is kept from earlier looks or made anew."""
+    scenario = played(file)
+    state, _ = new_game(scenario, seed)
+    for pick in picks:
+        if state.is_over:
+            break
+        seat = scenario.envoys[state.active_seat].id
+        waiting = [scenario.envoys[e].id for e in state.seats if e != state.active_seat]
+        for looking in [seat, *waiting[:1]]:
+            for seen in (player_view(state, looking), state):
+                if fresh:
+                    rules._turns.clear()
+                assert legal_actions(seen, looking) == reference_legal(seen, looking)
+        view = player_view(state, seat)
+        legal = legal_actions(view, seat)
+        state, _ = apply(state, legal[pick % len(legal)], record=False)
+
+
+def test_a_requirement_that_reads_capital_is_asked_again_after_each_choice():
+    scenario = thrifty_lab()
+    state, _ = new_game(scenario, 1)
+    seat = scenario.envoys[state.active_seat].id
+    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    assert "thrifty" in names and "careful" not in names  # 3 capital: thrifty, not careful
+    pricey = next(a for a in legal_actions(state, seat) if getattr(a, "move", "") == "squeeze")
+    state, _ = apply(state, pricey)  # 2 capital left: both
+    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    assert "thrifty" in names and "careful" in names
+    calm = next(a for a in legal_actions(state, seat) if getattr(a, "move", "") == "calm_talk")
+    state, _ = apply(state, calm)  # 1 capital left: careful, not thrifty
+    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    assert "thrifty" not in names and "careful" in names
+    assert legal_actions(state, seat) == reference_legal(state, seat)

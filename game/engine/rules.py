@@ -463,9 +463,15 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     seen, asked, actions, _ = _offered
     if seen is state and asked == seat:
         return list(actions)
-    found = _legal_actions(state, seat)
     envoy = _seat_index(state, seat)
-    facts = _requirements(state, envoy)[1] if envoy >= 0 else {}
+    if state.phase == OVER or envoy < 0 or state.active_seat != envoy:
+        found, facts = [], {}
+    elif state.phase == DECISION:
+        event, _ = state.decisions[0]
+        options = state.scenario.events[event].decision.options
+        found, facts = [Decide(seat, o.id) for o in options if o.when(state, (envoy,))], {}
+    else:
+        found, facts = _diplomacy_actions(state, envoy)
     _offered = (state, seat, tuple(found), facts)
     return found
 
@@ -497,38 +503,26 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
     return envoy, index, targets
 
 
-def _legal_actions(state: GameState, seat: str) -> list[Action]:
-    if state.phase == OVER:
-        return []
-    envoy = _seat_index(state, seat)
-    if envoy < 0 or state.active_seat != envoy:
-        return []
-    scenario = state.scenario
-    if state.phase == DECISION:
-        event, _ = state.decisions[0]
-        options = scenario.events[event].decision.options
-        return [Decide(seat, o.id) for o in options if o.when(state, (envoy,))]
-    chosen = {c.move for c in state.pending if c.seat == envoy}
-    cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
-    capital, signed = state.capital[envoy], state.signed
+def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
+    """The envoy's Plays in move order, then a Withdraw per chosen move, then End;
+    and the facts of its Plays (see ``_requirements``)."""
+    table, facts, withdraws, end = _turn_table(state, envoy)
+    capital, pending = state.capital[envoy], state.pending
+    chosen = [c.move for c in pending if c.seat == envoy] if pending else ()
     actions: list[Action] = []
-    for index, move, allowed, asked in _requirements(state, envoy)[0]:
-        if move.cost > capital or index in chosen or index in cooling:
+    for index, cost, allowed, asked, requires in table:
+        if cost > capital or index in chosen:
             continue
         if asked is None:
             actions.extend(allowed)
             continue
-        accord, requires = move.target == "accord", move.requires
         for ctx, action, holds in asked:
-            if accord and signed[ctx[1]]:
-                continue
             if holds or requires(state, ctx):
                 actions.append(action)
-    actions.extend(
-        Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
-    )
-    actions.append(End(seat))
-    return actions
+    if chosen:
+        actions.extend([withdraws[index] for index in chosen])
+    actions.append(end)
+    return actions, facts
 
 
 class _Unread:
@@ -545,6 +539,81 @@ class _Unread:
 
 
 _UNREAD = {field.name: _Unread() for field in attrs.fields(GameState) if field.name != "scenario"}
+
+
+#: What a seat's choices in its Diplomacy turn change: its capital, its chosen
+#: moves, and the step count. Every other field of the state (and of the seat's
+#: view of it) stays as it was from the seat's first look at its turn to its End.
+_CHOICE_FIELDS = frozenset(("capital", "pending", "step"))
+_TURN_FIELDS = sorted(
+    field.name
+    for field in attrs.fields(GameState)
+    if field.name != "scenario" and field.name not in _CHOICE_FIELDS
+)
+_turn_key = operator.itemgetter(*_TURN_FIELDS)
+_UNCHOSEN = {name: _UNREAD[name] for name in _CHOICE_FIELDS}
+
+
+def _turn_table(state: GameState, envoy: int) -> tuple[list, dict, tuple, End]:
+    """(table, facts, withdraws, end) for the envoy's Diplomacy turn in ``state``.
+
+    ``table`` has a row per move the envoy may still choose this turn, in
+    order: (index, cost, allowed, asked, requirements), where ``allowed`` lists
+    its Plays when ``asked`` is None, and otherwise ``asked`` lists (context,
+    Play, holds) with ``holds`` False for a requirement to ask of each state.
+    ``facts`` are its Plays' facts (``_requirements``), ``withdraws`` its
+    Withdraw of each move by index, and ``end`` its End.
+
+    legal_actions answers a seat many times in one turn, once per choice, and
+    between two choices only the fields in ``_CHOICE_FIELDS`` move. So this is
+    made once per turn from ``_requirements``: the moves cooling down and the
+    accords signed are left out, and the requirements of each move that read
+    the state are asked of a copy whose choice fields refuse to be read; if
+    they all answer, the answers hold for the whole turn, and only a move one
+    of whose requirements reads capital or the chosen moves is asked again
+    each time. Kept per envoy for the last (scenario, every
+    field but the choice fields) seen: any other change makes it anew.
+    """
+    key = _turn_key(state.__dict__)
+    kept = _turns.get(envoy)
+    if kept is not None and kept[0] is state.scenario and kept[1] == key:
+        return kept[2]
+    cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
+    probe = replace(state, **_UNCHOSEN)
+    table = []
+    rows_by_move, facts = _requirements(state, envoy)
+    for index, move, allowed, asked in rows_by_move:
+        if index in cooling:
+            continue
+        if asked is None:
+            table.append((index, move.cost, allowed, None, None))
+            continue
+        requires, signed = move.requires, state.signed if move.target == "accord" else None
+        if signed is not None:
+            asked = [row for row in asked if not signed[row[0][1]]]
+        try:
+            plays = [action for ctx, action, holds in asked if holds or requires(probe, ctx)]
+        except Exception:  # one read a choice field (or fails on it): ask them each time
+            table.append((index, move.cost, (), asked, requires))
+        else:
+            table.append((index, move.cost, plays, None, None))
+    found = (table, facts, *_withdraws_and_end(state.scenario, envoy))
+    _turns[envoy] = (state.scenario, key, found)
+    return found
+
+
+def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, ...], End]:
+    """An envoy's Withdraw of each move, by index, and its End; made once (actions are values)."""
+
+    def build():
+        seat = scenario.tables.envoys[envoy]
+        return tuple(Withdraw(seat, move.id) for move in scenario.moves), End(seat)
+
+    return scenario.memo(("withdraws and end", envoy), build)
+
+
+#: envoy: (scenario, _turn_key of the state, _turn_table) of its last turn table.
+_turns: dict[int, tuple] = {}
 
 
 def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
