@@ -52,36 +52,74 @@ last_view: tuple = (None, "", None)
 def _player_view(state: GameState, seat: str) -> GameState:
     scenario = state.scenario
     envoy = scenario.envoy_index(seat)
-    known, public = _known(scenario, envoy, state.revealed)
-    secret = _secret_moves(scenario)
+    parts = _parts(state, envoy)
+    pending = state.pending
     return replace(
         state,
-        scenario=public,
-        rng=_view_dice(state.rng, envoy),
-        revealed=known,
-        pending=tuple(c for c in state.pending if c.seat == envoy) if state.pending else (),
-        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret)
-        if secret
-        else state.cooldowns,
-        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret)
-        if secret
-        else state.delayed,
+        scenario=parts.public,
+        rng=parts.dice,
+        revealed=parts.known,
+        pending=tuple([c for c in pending if c.seat == envoy]) if pending else (),
+        cooldowns=parts.cooldowns,
+        delayed=parts.delayed,
         viewer=envoy,
     )
 
 
-def _view_dice(dice: int, envoy: int) -> int:
-    """The view's dice, derived from the state's; kept per envoy, as the dice roll
-    only at News and Resolution and a seat's view is made for each of its actions."""
-    kept = _DICE.get(envoy)
-    if kept is not None and kept[0] == dice:
-        return kept[1]
-    derived = rng.derive(dice, _VIEW_SALT + envoy)
-    _DICE[envoy] = (dice, derived)
-    return derived
+class _Parts:
+    """The parts of one envoy's view that change only at News and Resolution.
+
+    Each is kept with the state's field it is made from (the scenario, the
+    revealed facts, the dice, the cooldowns, the delayed effects), and made
+    again only when that field is another object: between two of a seat's
+    choices, none of them changes, so the view is one dict copy.
+    """
+
+    __slots__ = (
+        "cooldowns",
+        "delayed",
+        "dice",
+        "from_cooldowns",
+        "from_delayed",
+        "known",
+        "public",
+        "revealed",
+        "rng",
+        "scenario",
+    )
+
+    def __init__(self):
+        self.scenario = self.revealed = self.rng = None
+        self.from_cooldowns = self.from_delayed = None
 
 
-_DICE: dict[int, tuple[int, int]] = {}  # envoy: (the state's dice, the view's)
+_PARTS: dict[int, _Parts] = {}  # by envoy: the parts of its last view
+
+
+def _parts(state: GameState, envoy: int) -> _Parts:
+    parts = _PARTS.get(envoy)
+    if parts is None:
+        parts = _PARTS[envoy] = _Parts()
+    scenario = state.scenario
+    if parts.scenario is not scenario or parts.revealed is not state.revealed:
+        parts.known, parts.public = _known(scenario, envoy, state.revealed)
+        parts.from_cooldowns = parts.from_delayed = None  # the secret moves are the scenario's
+        parts.scenario, parts.revealed = scenario, state.revealed
+    if parts.rng is not state.rng:
+        parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
+    secret = _secret_moves(scenario)
+    if parts.from_cooldowns is not state.cooldowns:
+        cooldowns = state.cooldowns
+        if secret:
+            cooldowns = tuple(c for c in cooldowns if c[0] == envoy or c[1] not in secret)
+        parts.from_cooldowns, parts.cooldowns = state.cooldowns, cooldowns
+    if parts.from_delayed is not state.delayed:
+        delayed = state.delayed
+        if secret:
+            delayed = tuple(d for d in delayed if d.seat == envoy or d.move not in secret)
+        parts.from_delayed, parts.delayed = state.delayed, delayed
+    return parts
+
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
 
