@@ -1178,9 +1178,12 @@ class Effect:
     col: int = 0
     #: Whether it names ``self``: in a joint move, only these apply to every participant.
     uses_self: bool = False
+    #: "file:line", or "" when it has no file: what a ledger entry names it by,
+    #: made once rather than for every entry.
+    source: str = attrs.field(init=False, eq=False)
 
-    @property
-    def source(self) -> str:
+    @source.default
+    def _source(self) -> str:
         return f"{self.file}:{self.line}" if self.file else ""
 
 

@@ -162,6 +162,9 @@ class World:
             return
         spec = self.scenario.accords[accord]
         self.signed[accord] = self.turn
+        if not self.record:
+            self.run(spec.effects, ())
+            return
         outer = self.cause
         self.cause = Cause(ledger.ACCORD, spec.id, outer.seat, private_to=outer.private_to)
         self.note(ledger.ACCORD_SIGNED, spec.id)
@@ -172,6 +175,8 @@ class World:
         if fact < 0 or (fact, seat) in self.revealed or (fact, EVERYONE) in self.revealed:
             return
         self.revealed.add((fact, seat))
+        if not self.record:
+            return
         spec = self.scenario.facts[fact]
         party = self.scenario.parties[spec.party].id
         private = self.scenario.envoys[seat].id if seat >= 0 else ""
@@ -182,6 +187,10 @@ class World:
         return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
 
     def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
+        if not self.record:  # no entries to name the source in
+            for effect in effects:
+                effect.run(self, ctx)
+            return
         for effect in effects:
             self.source = effect.source
             effect.run(self, ctx)
@@ -844,39 +853,50 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
 
 
 def _resolve(world: World) -> None:
-    state, scenario = world.state, world.scenario
+    state, scenario, record = world.state, world.scenario, world.record
     world.delayed = list(state.delayed)
     for group in _resolution_order(state):
-        lead = max(group, key=lambda c: c.chance)
+        lead = group[0] if len(group) == 1 else max(group, key=_chance_of)
         move = scenario.moves[lead.move]
-        seats = tuple(scenario.envoys[c.seat].id for c in group)
-        targets = _target_names(scenario.tables, move, lead.targets)
-        private = seats[0] if move.secret else ""
+        ctx = move_context(lead.seat, lead.targets)
+        # Who and what the ledger names: a game that keeps no ledger makes none of it.
+        if record:
+            seats = tuple(scenario.envoys[c.seat].id for c in group)
+            targets = _target_names(scenario.tables, move, lead.targets)
+            private = seats[0] if move.secret else ""
         if move.joint_min and len(group) < move.joint_min:
-            _return_capital(world, group, move, private)
-            world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
+            _return_capital(world, group)
+            if record:
+                world.cause = Cause(ledger.MOVE, move.id, seats[0], private_to=private)
+                world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
             continue
-        if not _still_possible(world, move, move_context(lead.seat, lead.targets)):
+        if not _still_possible(world, move, ctx):
             # An earlier move this turn changed the world (say, the accord is signed
             # already): this one cannot happen.
-            _return_capital(world, group, move, private)
-            world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, seats)
+            _return_capital(world, group)
+            if record:
+                world.cause = Cause(ledger.MOVE, move.id, seats[0], private_to=private)
+                world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, seats)
             continue
         if 0 < lead.chance < 1:
             roll = world.roll()
             success = roll < lead.chance
         else:  # a sure thing (or a hopeless one) rolls no dice
             roll, success = None, lead.chance >= 1
-        world.cause = Cause(ledger.MOVE, move.id, seats[0], roll, lead.chance, private)
-        verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
-        world.note(verdict, move.id, targets, seats)
+        if record:
+            world.cause = Cause(ledger.MOVE, move.id, seats[0], roll, lead.chance, private)
+            verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
+            world.note(verdict, move.id, targets, seats)
+        effects = move.success if success else move.failure
         for number, chosen in enumerate(group):
-            ctx = move_context(chosen.seat, chosen.targets)
-            effects = move.success if success else move.failure
             if number:
                 # A joint move resolves once: the others share only what names `self`.
-                world.cause = attrs.evolve(world.cause, seat=scenario.envoys[chosen.seat].id)
+                ctx = move_context(chosen.seat, chosen.targets)
+                if record:
+                    world.cause = attrs.evolve(world.cause, seat=scenario.envoys[chosen.seat].id)
                 effects = tuple(e for e in effects if e.uses_self)
+            elif chosen is not lead:
+                ctx = move_context(chosen.seat, chosen.targets)
             world.run(effects, ctx)
             if success:
                 for d_index, delayed in enumerate(move.delayed):
@@ -885,10 +905,12 @@ def _resolve(world: World) -> None:
                     world.delayed.append(Scheduled(lead.move, d_index, chosen.seat, ctx, due, left))
 
 
-def _return_capital(world: World, group: list[Chosen], move: Move, private: str) -> None:
-    """A chosen move that cannot happen: its envoys get their capital back (the note says why)."""
-    seat = world.scenario.envoys[group[0].seat].id
-    world.cause = Cause(ledger.MOVE, move.id, seat, private_to=private)
+def _chance_of(chosen: Chosen) -> float:
+    return chosen.chance
+
+
+def _return_capital(world: World, group: list[Chosen]) -> None:
+    """A chosen move that cannot happen: its envoys get their capital back."""
     for chosen in group:
         world.capital[chosen.seat] += chosen.cost
 
@@ -909,12 +931,13 @@ def _world_step(world: World) -> None:
             continue
         move = scenario.moves[item.move]
         delayed = move.delayed[item.delayed]
-        envoy = scenario.envoys[item.seat]
-        world.cause = Cause(
-            ledger.DELAYED, move.id, envoy.id, private_to=envoy.id if move.secret else ""
-        )
-        if delayed.text:
-            world.note(ledger.DELAYED_TEXT, move.id, item.delayed)
+        if world.record:
+            envoy = scenario.envoys[item.seat]
+            world.cause = Cause(
+                ledger.DELAYED, move.id, envoy.id, private_to=envoy.id if move.secret else ""
+            )
+            if delayed.text:
+                world.note(ledger.DELAYED_TEXT, move.id, item.delayed)
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
             remaining.append(
@@ -931,17 +954,18 @@ def _world_step(world: World) -> None:
         pick, world.rng = rng.weighted_choice(world.rng, weights)
         if 0 <= pick < len(options):
             behaviour = options[pick]
-            world.cause = Cause(ledger.BEHAVIOUR, f"{party.id}.{behaviour.id}")
-            world.note(ledger.BEHAVED, party.id, behaviour.id)
+            if world.record:
+                world.cause = Cause(ledger.BEHAVIOUR, f"{party.id}.{behaviour.id}")
+                world.note(ledger.BEHAVED, party.id, behaviour.id)
             world.run(behaviour.effects, ctx)
     # Pressure drifts tension up, damped by hotlines and signed accords.
     gains = drifts(rules, world.pressure, world.hotline, world.signed)
     for index, (relation, drift) in enumerate(zip(scenario.relations, gains, strict=True)):
         if drift:
-            world.cause = Cause(
-                ledger.DRIFT, f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"
-            )
-            world.source = relation.source
+            if world.record:
+                a, b = scenario.parties[relation.a].id, scenario.parties[relation.b].id
+                world.cause = Cause(ledger.DRIFT, f"{a}-{b}")
+                world.source = relation.source
             world.set("tension", index, world.tension[index] + drift)
         if world.hotline[index]:
             world.hotline[index] -= 1
