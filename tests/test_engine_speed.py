@@ -267,9 +267,7 @@ def played(file: str):
     picks=st.lists(st.integers(min_value=0, max_value=10_000), max_size=80),
     fresh=st.booleans(),
 )
-def test_legal_actions_from_the_turn_table_are_the_rules_list_in_its_order(
-    file, seed, picks, fresh
-):
+def test_legal_actions_from_a_seat_s_turn_are_the_rules_list_in_its_order(file, seed, picks, fresh):
     """At every step of a random game, for the seat whose turn it is (its view and
     the full state) and for a seat waiting: the same list, in the same order, as
     the rules give, whether the turn table is kept from earlier looks or made anew."""

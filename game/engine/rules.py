@@ -473,9 +473,15 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     if seen is state and asked == seat:
         return list(actions)
     envoy = _seat_index(state, seat)
-    if state.phase == OVER or envoy < 0 or state.active_seat != envoy:
+    phase = state.phase
+    if phase == DIPLOMACY and 0 <= state.active < len(state.seats):
+        # active_seat, written out: asked for every action of every game
+        on_turn = state.seats[state.active] == envoy >= 0
+    else:
+        on_turn = phase == DECISION and envoy >= 0 and state.active_seat == envoy
+    if not on_turn:
         found, facts = [], {}
-    elif state.phase == DECISION:
+    elif phase == DECISION:
         event, _ = state.decisions[0]
         options = state.scenario.events[event].decision.options
         found, facts = [Decide(seat, o.id) for o in options if o.when(state, (envoy,))], {}
@@ -515,23 +521,27 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
 def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
     """The envoy's Plays in move order, then a Withdraw per chosen move, then End;
     and the facts of its Plays (see ``_requirements``)."""
-    table, facts, withdraws, end = _turn_table(state, envoy)
+    turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.seat == envoy] if pending else ()
     actions: list[Action] = []
-    for index, cost, allowed, asked, requires in table:
-        if cost > capital or index in chosen:
+    for row in turn.rows:
+        if row[1] > capital or row[0] in chosen:
             continue
-        if asked is None:
-            actions.extend(allowed)
+        plays = row[2]
+        if plays is None:
+            plays = turn.settle(row, state)
+        if plays is not _ASK:
+            actions.extend(plays)
             continue
-        for ctx, action, holds in asked:
+        requires = row[4].requires
+        for ctx, action, holds in row[3]:
             if holds or requires(state, ctx):
                 actions.append(action)
     if chosen:
-        actions.extend([withdraws[index] for index in chosen])
-    actions.append(end)
-    return actions, facts
+        actions.extend([turn.withdraws[index] for index in chosen])
+    actions.append(turn.end)
+    return actions, turn.facts
 
 
 class _Unread:
@@ -561,54 +571,69 @@ _TURN_FIELDS = sorted(
 )
 _turn_key = operator.itemgetter(*_TURN_FIELDS)
 _UNCHOSEN = {name: _UNREAD[name] for name in _CHOICE_FIELDS}
+_ASK = object()  # a row's Plays when its requirements read a choice field: ask them each time
 
 
-def _turn_table(state: GameState, envoy: int) -> tuple[list, dict, tuple, End]:
-    """(table, facts, withdraws, end) for the envoy's Diplomacy turn in ``state``.
-
-    ``table`` has a row per move the envoy may still choose this turn, in
-    order: (index, cost, allowed, asked, requirements), where ``allowed`` lists
-    its Plays when ``asked`` is None, and otherwise ``asked`` lists (context,
-    Play, holds) with ``holds`` False for a requirement to ask of each state.
-    ``facts`` are its Plays' facts (``_requirements``), ``withdraws`` its
-    Withdraw of each move by index, and ``end`` its End.
+class _Turn:
+    """What legal_actions knows of one envoy's Diplomacy turn, from its first look.
 
     legal_actions answers a seat many times in one turn, once per choice, and
-    between two choices only the fields in ``_CHOICE_FIELDS`` move. So this is
-    made once per turn from ``_requirements``: the moves cooling down and the
-    accords signed are left out, and the requirements of each move that read
-    the state are asked of a copy whose choice fields refuse to be read; if
-    they all answer, the answers hold for the whole turn, and only a move one
-    of whose requirements reads capital or the chosen moves is asked again
-    each time. Kept per envoy for the last (scenario, every
-    field but the choice fields) seen: any other change makes it anew.
+    between two choices only the fields in ``_CHOICE_FIELDS`` move. So the
+    envoy's moves are listed once a turn, without those cooling down, each as
+    a row [index, cost, Plays, candidates, move]: the Plays of a move
+    whose requirements never read the state are known at once; any other
+    move's are None until the move is first affordable and unchosen, then its
+    candidates (context, Play, holds) are asked on a copy of the state whose
+    choice fields refuse to be read, leaving out accords already signed. If
+    they all answer, those Plays hold for the whole turn; if one reads capital
+    or the chosen moves, the row's Plays are ``_ASK`` and its candidates are
+    asked of every state.
+
+    Kept per envoy (``_turns``) with the scenario and every field of the state
+    but the choice fields; any change to those makes a new one.
     """
+
+    __slots__ = ("end", "facts", "probe", "rows", "withdraws")
+
+    def __init__(self, state: GameState, envoy: int):
+        cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
+        table, self.facts = _requirements(state, envoy)
+        self.rows = [
+            [index, move.cost, allowed if asked is None else None, asked, move]
+            for index, move, allowed, asked in table
+            if index not in cooling
+        ]
+        self.withdraws, self.end = _withdraws_and_end(state.scenario, envoy)
+        self.probe = None
+
+    def settle(self, row: list, state: GameState) -> list[Action] | object:
+        """The Plays of a row for the rest of the turn, or ``_ASK``; the row keeps them."""
+        if self.probe is None:
+            self.probe = replace(state, **_UNCHOSEN)
+        probe, move, asked = self.probe, row[4], row[3]
+        if move.target == "accord":
+            asked = row[3] = [c for c in asked if not state.signed[c[0][1]]]
+        requires = move.requires
+        plays = []
+        try:
+            for ctx, action, holds in asked:
+                if holds or requires(probe, ctx):
+                    plays.append(action)
+        except Exception:  # one read a choice field (or fails on it): ask them each time
+            plays = _ASK
+        row[2] = plays
+        return plays
+
+
+def _turn(state: GameState, envoy: int) -> _Turn:
+    """The envoy's _Turn for this state: kept from its last look if only choices came between."""
     key = _turn_key(state.__dict__)
     kept = _turns.get(envoy)
     if kept is not None and kept[0] is state.scenario and kept[1] == key:
         return kept[2]
-    cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
-    probe = replace(state, **_UNCHOSEN)
-    table = []
-    rows_by_move, facts = _requirements(state, envoy)
-    for index, move, allowed, asked in rows_by_move:
-        if index in cooling:
-            continue
-        if asked is None:
-            table.append((index, move.cost, allowed, None, None))
-            continue
-        requires, signed = move.requires, state.signed if move.target == "accord" else None
-        if signed is not None:
-            asked = [row for row in asked if not signed[row[0][1]]]
-        try:
-            plays = [action for ctx, action, holds in asked if holds or requires(probe, ctx)]
-        except Exception:  # one read a choice field (or fails on it): ask them each time
-            table.append((index, move.cost, (), asked, requires))
-        else:
-            table.append((index, move.cost, plays, None, None))
-    found = (table, facts, *_withdraws_and_end(state.scenario, envoy))
-    _turns[envoy] = (state.scenario, key, found)
-    return found
+    turn = _Turn(state, envoy)
+    _turns[envoy] = (state.scenario, key, turn)
+    return turn
 
 
 def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, ...], End]:
@@ -621,7 +646,7 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     return scenario.memo(("withdraws and end", envoy), build)
 
 
-#: envoy: (scenario, _turn_key of the state, _turn_table) of its last turn table.
+#: envoy: (scenario, _turn_key of the state, _Turn) of its last look at its turn.
 _turns: dict[int, tuple] = {}
 
 
@@ -825,22 +850,18 @@ def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
 
 
 def _resolution_order(state: GameState) -> list[list[Chosen]]:
-    """Chosen moves grouped into resolutions: joint moves with the same target resolve once."""
-    scenario = state.scenario
+    """Chosen moves grouped into resolutions: joint moves with the same target resolve once.
+
+    They resolve by family rank, then seat order, then the order chosen (the
+    sort is stable, and ``pending`` is in the order chosen).
+    """
+    ranks, joints = _move_ranks(state.scenario)
     seat_rank = {envoy: rank for rank, envoy in enumerate(state.seats)}
-    ranked = sorted(
-        enumerate(state.pending),
-        key=lambda item: (
-            scenario.family_rank.get(scenario.moves[item[1].move].family, 99),
-            seat_rank[item[1].seat],
-            item[0],
-        ),
-    )
+    ranked = sorted(state.pending, key=lambda c: (ranks[c.move], seat_rank[c.seat]))
     groups: list[list[Chosen]] = []
     joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
-    for _, chosen in ranked:
-        move = scenario.moves[chosen.move]
-        if move.joint_min:
+    for chosen in ranked:
+        if joints[chosen.move]:
             key = (chosen.move, chosen.targets)
             if key in joint:
                 joint[key].append(chosen)
@@ -850,6 +871,16 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
         else:
             groups.append([chosen])
     return groups
+
+
+def _move_ranks(scenario: Scenario) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Per move: the rank of its family in the resolution order, and its joint minimum."""
+
+    def build():
+        ranks = tuple(scenario.family_rank.get(m.family, 99) for m in scenario.moves)
+        return ranks, tuple(m.joint_min for m in scenario.moves)
+
+    return scenario.memo("move ranks", build)
 
 
 def _resolve(world: World) -> None:
