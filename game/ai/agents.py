@@ -54,7 +54,11 @@ class RandomAgent:
         return Decided(lambda: self._pick(legal))
 
     def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
-        return self.think(view, seat, legal).finish()
+        # What think(...).finish() gives, without a Thinking for a pick of one unit:
+        # a random game asks this for every action.
+        if not legal:
+            _needs_choice(seat, legal)
+        return self._pick(legal)
 
     def _pick(self, legal: Sequence[Action]) -> Action:
         value, self._rng = rng.random(self._rng)

@@ -13,7 +13,7 @@ from game.engine.actions import Action
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.rules import apply, legal_actions, new_game
-from game.engine.state import GameState
+from game.engine.state import OVER, GameState
 from game.engine.view import player_view
 
 
@@ -57,7 +57,7 @@ def play_game(
             for e in state.seats
         }
     actions: list[Action] = []
-    while not state.is_over:
+    while state.phase != OVER:
         seat = scenario.envoys[state.active_seat].id
         view = player_view(state, seat)
         action = agents[seat].choose(view, seat, legal_actions(view, seat))

@@ -33,7 +33,13 @@ def derive(state: int, salt: int) -> int:
 def random(state: int) -> tuple[float, int]:
     """A float in [0, 1) and the next state."""
     state = (state + GOLDEN) & MASK
-    return (_mix(state) >> 11) * (1.0 / (1 << 53)), state
+    # _mix, written out: every roll and every random pick comes through here.
+    z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
+    return ((z ^ (z >> 31)) >> 11) * _UNIT, state
+
+
+_UNIT = 1.0 / (1 << 53)
 
 
 def weighted_choice(state: int, weights: Sequence[float]) -> tuple[int, int]:

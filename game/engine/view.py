@@ -39,22 +39,10 @@ def player_view(state: GameState, seat: str) -> GameState:
     seen, asked, view = last_view
     if seen is state and asked == seat:
         return view
-    view = _player_view(state, seat)
-    last_view = (state, seat, view)
-    return view
-
-
-#: (state, seat, player_view(state, seat)) of the last view made. The rules
-#: read it to know that a view they were asked about is a view of a given state.
-last_view: tuple = (None, "", None)
-
-
-def _player_view(state: GameState, seat: str) -> GameState:
-    scenario = state.scenario
-    envoy = scenario.envoy_index(seat)
+    envoy = state.scenario.tables.envoys.index(seat)
     parts = _parts(state, envoy)
     pending = state.pending
-    return replace(
+    view = replace(
         state,
         scenario=parts.public,
         rng=parts.dice,
@@ -64,6 +52,13 @@ def _player_view(state: GameState, seat: str) -> GameState:
         delayed=parts.delayed,
         viewer=envoy,
     )
+    last_view = (state, seat, view)
+    return view
+
+
+#: (state, seat, player_view(state, seat)) of the last view made. The rules
+#: read it to know that a view they were asked about is a view of a given state.
+last_view: tuple = (None, "", None)
 
 
 class _Parts:
@@ -107,14 +102,13 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         parts.scenario, parts.revealed = scenario, state.revealed
     if parts.rng is not state.rng:
         parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
-    secret = _secret_moves(scenario)
     if parts.from_cooldowns is not state.cooldowns:
-        cooldowns = state.cooldowns
+        cooldowns, secret = state.cooldowns, _secret_moves(scenario)
         if secret:
             cooldowns = tuple(c for c in cooldowns if c[0] == envoy or c[1] not in secret)
         parts.from_cooldowns, parts.cooldowns = state.cooldowns, cooldowns
     if parts.from_delayed is not state.delayed:
-        delayed = state.delayed
+        delayed, secret = state.delayed, _secret_moves(scenario)
         if secret:
             delayed = tuple(d for d in delayed if d.seat == envoy or d.move not in secret)
         parts.from_delayed, parts.delayed = state.delayed, delayed
