@@ -1004,7 +1004,7 @@ def _world_step(world: World) -> None:
 
 def _end_check(state: GameState) -> str:
     scenario = state.scenario
-    if any(t >= scenario.conflict_at for t in state.tension):
+    if state.tension and max(state.tension) >= scenario.conflict_at:
         return CONFLICT
     if scenario.peace(state, ()):
         return PEACE
