@@ -13,6 +13,7 @@ import pytest
 from conftest import compile_dict, lab_dict, move
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_engine_equivalence import reference_view
 from test_properties import all_actions, play_out, seatings
 
 from game.ai.agents import RandomAgent
@@ -270,7 +271,8 @@ def played(file: str):
 def test_legal_actions_from_a_seat_s_turn_are_the_rules_list_in_its_order(file, seed, picks, fresh):
     """At every step of a random game, for the seat whose turn it is (its view and
     the full state) and for a seat waiting: the same list, in the same order, as
-    the rules give, whether the turn table is kept from earlier looks or made anew."""
+    the rules give, whether the seat's turn is kept from earlier looks or made anew;
+    and the same view as one built from nothing."""
     scenario = played(file)
     state, _ = new_game(scenario, seed)
     for pick in picks:
@@ -279,6 +281,8 @@ def test_legal_actions_from_a_seat_s_turn_are_the_rules_list_in_its_order(file, 
         seat = scenario.envoys[state.active_seat].id
         waiting = [scenario.envoys[e].id for e in state.seats if e != state.active_seat]
         for looking in [seat, *waiting[:1]]:
+            # A view made from the parts kept from earlier views is the view made afresh.
+            assert player_view(state, looking) == reference_view(state, looking)
             for seen in (player_view(state, looking), state):
                 if fresh:
                     rules._turns.clear()
