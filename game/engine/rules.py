@@ -1163,7 +1163,7 @@ def _previewed(state: GameState, action: Play) -> tuple[Move, tuple[int, ...], f
     else:
         index, ctx = offered
     move = state.scenario.moves[index]
-    return move, ctx, clamp01(move.chance(state, ctx))
+    return move, ctx, move_chance(state, ctx[0], move, ctx[1:])
 
 
 def _offered_here(state: GameState, action: Play) -> tuple[int, tuple[int, ...]] | None:
@@ -1208,12 +1208,12 @@ class _Outcome(World):
         return self.state.is_over
 
     def __getattr__(self, name: str):
-        if name in _STATE_ONLY:
+        if name in _STATE_FIELDS:
             return getattr(self.__dict__["state"], name)
         raise AttributeError(f"a previewed outcome has no {name!r}")
 
 
-_STATE_ONLY = frozenset(field.name for field in attrs.fields(GameState))
+_STATE_FIELDS = frozenset(field.name for field in attrs.fields(GameState))
 
 
 def _outcome(
@@ -1233,11 +1233,10 @@ W = TypeVar("W", bound=World)
 def _run_outcome(world: W, move: Move, seat: str, ctx: tuple[int, ...], success: bool) -> W:
     """``world`` after the move's effects on success (with its delayed ones) or failure."""
     scenario = world.scenario
+    world.cause = _cause(scenario, ledger.MOVE, move.id, seat)
     if not success:
-        world.cause = _cause(scenario, ledger.MOVE, move.id, seat)
         world.run(move.failure, ctx)
         return world
-    world.cause = _cause(scenario, ledger.MOVE, move.id, seat)
     world.run(move.success, ctx)
     for item in move.delayed:
         world.cause = _cause(scenario, ledger.DELAYED, move.id, seat)
