@@ -8,7 +8,9 @@ time (``time.process_time``):
   * slice: the longest single ``step(deadline)`` at the board's frame budget
     (``difficulty.yaml``: ``search.frame_budget_ms``), stepped as a board does
     once a frame; the target is that no slice passes the budget by more than
-    one small unit of work, so no frame of the board takes over 16 ms;
+    one small unit of work, so no frame of the board takes over 16 ms. The
+    greedy envoys forget the positions they weighed before it, so that no
+    slice is cheap for having just been thought through by ``choose``;
   * the floor, in the same run: one ``player_view`` and one ``legal_actions``
     call for the same positions, the least any decision costs.
 
@@ -30,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from game.ai.agents import forget_positions
 from game.ai.play import agent_seed
 from game.ai.policies import DIFFICULTIES, make_agent_for
 from game.ai.search import DEFAULT_TUNING
@@ -69,6 +72,7 @@ def measure(scenario, difficulty: str, games: int, budget: float) -> dict[str, f
             floors.append(time.process_time() - started)
             action = agents[envoy].choose(view, seat, legal)
             decisions.append(time.process_time() - started)
+            forget_positions()
             thinking = sliced[envoy].think(view, seat, legal)
             while True:
                 started = time.process_time()

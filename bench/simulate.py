@@ -12,8 +12,9 @@ child process, three times:
 Targets (issue 14): at most 60 s of CPU for the whole run; ``--jobs 2`` at
 least 1.7× faster on two idle cores. The machine's load at the start of each
 run is printed beside it: a speed-up measured on busy cores says little. The
-full run takes about five minutes of CPU; ``--games`` and ``--search-games``
-shrink it for a quick look.
+full run takes about a minute and a half of CPU (each of the two timed runs
+about 45 s; wall time on busy cores is several times that); ``--games`` and
+``--search-games`` shrink it for a quick look.
 
     python bench/simulate.py [--crisis border_incident] [--games 1000] [--search-games 100]
 """

@@ -81,6 +81,14 @@ _KINDS = frozenset((Play, Decide, End, Withdraw))  # exact types: no subclass of
 
 # ------------------------------------------------------------------- greedy
 
+#: Positions whose weighed moves greedy envoys keep (a few megabytes): enough
+#: for every position of a search's playouts of one decision.
+POSITIONS_KEPT = 4096
+#: (scenario — a view's own, as it may hide what a move reads —, envoy, the
+#: weights' id, then the position's turn and meters): that envoy's weighed moves.
+_WEIGHED: dict[tuple, dict] = {}
+_WEIGHTS = "weights"  # the key of a position's weights among its weighed moves
+
 
 def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
     """How good a state looks to one envoy: the crisis first, its own agenda second.
@@ -89,6 +97,8 @@ def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
     hotlines, pressure cuts and accords count), and hurts more the closer it is
     to conflict. Trust, signed accords, the odds of the unsigned ones and peace
     count for everyone; the agenda and standing count for this envoy.
+    ``state`` may also be a move's outcome read in place (see
+    :func:`~game.engine.rules.preview_value`).
     """
     w = weights
     if state.is_over:
@@ -114,6 +124,12 @@ def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
     parties = len(scenario.parties)
     value += w.standing * sum(state.standing[envoy * parties : (envoy + 1) * parties]) / parties
     return value
+
+
+def forget_positions() -> None:
+    """Forget every position greedy envoys have weighed (for a benchmark that
+    times one decision twice and wants the second to pay in full)."""
+    _WEIGHED.clear()
 
 
 class GreedyAgent:
@@ -147,14 +163,68 @@ class GreedyAgent:
         # thousands of times in every search and simulation.
         _needs_choice(seat, legal)
         envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
-        now = evaluate(view, envoy, self.weights)
-        return self.pick(legal, [self.gain(view, envoy, a, now) for a in legal])
+        weighed = self.weighed(view, envoy)
+        now = self.value(view, envoy, weighed)
+        return self.pick(legal, [self.gain(view, envoy, a, now, weighed) for a in legal])
 
-    def gain(self, view: GameState, envoy: int, action: Action, now: float) -> float:
-        """The expected gain of an action over ``now``, the view's own value."""
+    def weighed(self, view: GameState, envoy: int) -> dict:
+        """What this envoy has already weighed in this position: each Play's expected
+        value, and under ``None`` the position's own value.
+
+        A move's preview reads only the position's meters, its turn and the
+        scenario, never the dice (the crisis language allows ``chance()`` in
+        events and behaviours only), and so does :func:`evaluate`. A position
+        met again need not be weighed again: a search's playouts meet each one
+        on every other roll of the dice until a resolution rolls differently.
+        """
+        position = (
+            view.scenario,
+            envoy,
+            id(self.weights),
+            view.phase,
+            view.turn,
+            view.last_turn,
+            view.seats,
+            view.capital,
+            view.standing,
+            view.posture,
+            view.resolve,
+            view.tension,
+            view.trust,
+            view.pressure,
+            view.hotline,
+            view.signed,
+            view.counters,
+            view.revealed,
+        )
+        found = _WEIGHED.get(position)
+        if found is None:
+            if len(_WEIGHED) >= POSITIONS_KEPT:
+                _WEIGHED.clear()
+            # The entry keeps its weights alive, so no other weights can take their id.
+            found = _WEIGHED[position] = {_WEIGHTS: self.weights}
+        return found
+
+    def value(self, view: GameState, envoy: int, weighed: dict) -> float:
+        """The view's own value, ``now`` for :meth:`gain`."""
+        now = weighed.get(None)
+        if now is None:
+            now = weighed[None] = evaluate(view, envoy, self.weights)
+        return now
+
+    def gain(
+        self, view: GameState, envoy: int, action: Action, now: float, weighed: dict | None = None
+    ) -> float:
+        """The expected gain of an action over ``now``, the view's own value;
+        ``weighed`` is :meth:`weighed` of the view, when the caller has it."""
         if isinstance(action, Play):
-            weights = self.weights
-            worth = preview_value(view, action, lambda s: evaluate(s, envoy, weights), now)
+            if weighed is None:
+                weighed = self.weighed(view, envoy)
+            worth = weighed.get(action)
+            if worth is None:
+                weights = self.weights
+                worth = preview_value(view, action, lambda s: evaluate(s, envoy, weights), now)
+                weighed[action] = worth
             return worth - now
         if isinstance(action, Decide):
             after, _ = apply(view, action, record=False)
@@ -189,6 +259,7 @@ class GreedyThinking(Thinking):
         self.legal = tuple(legal)
         self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
         self.now: float | None = None  # the view's own value, from the first unit on
+        self.weighed: dict = {}
         self.gains: list[float] = []
 
     @property
@@ -196,9 +267,11 @@ class GreedyThinking(Thinking):
         return 1.0 if self.done else len(self.gains) / len(self.legal)
 
     def _unit(self) -> None:
+        agent = self.agent
         if self.now is None:
-            self.now = evaluate(self.view, self.envoy, self.agent.weights)
+            self.weighed = agent.weighed(self.view, self.envoy)
+            self.now = agent.value(self.view, self.envoy, self.weighed)
         action = self.legal[len(self.gains)]
-        self.gains.append(self.agent.gain(self.view, self.envoy, action, self.now))
+        self.gains.append(agent.gain(self.view, self.envoy, action, self.now, self.weighed))
         if len(self.gains) == len(self.legal):
             self.result = self.agent.pick(self.legal, self.gains)

@@ -23,6 +23,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import attrs
 
@@ -1257,15 +1258,19 @@ def preview_value(
     no ledger, no :class:`Preview`, and an outcome with no effects is valued as
     ``state`` without being built (``unchanged`` is ``value(state)`` when the
     caller knows it already), while an outcome its odds rule out is not valued.
-    Raises :class:`IllegalAction` when the move is not legal now.
+    An outcome with effects is not frozen either: ``value`` reads the scratch
+    world the effects ran on, through a stand-in with every field of the state
+    it would freeze into (:class:`_Outcome`). A Play that :func:`legal_actions`
+    just offered for this state (or for the state this is a seat's view of) is
+    not checked again. Raises :class:`IllegalAction` when the move is not legal now.
     """
     move, ctx, chance = _previewed(state, action)
 
     def worth(success: bool) -> float:
-        changes = (move.success or move.delayed) if success else move.failure
-        if not changes:
+        effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
+        if not effects and not delayed:
             return value(state) if unchanged is None else unchanged
-        return value(_outcome(state, move, action.seat, ctx, success, False)[0])
+        return value(_run_outcome(_Outcome(state, record=False), move, action.seat, ctx, success))
 
     win = worth(True) if chance > 0 else 0.0
     lose = worth(False) if chance < 1 else 0.0
@@ -1273,11 +1278,66 @@ def preview_value(
 
 
 def _previewed(state: GameState, action: Play) -> tuple[Move, tuple[int, ...], float]:
-    found, envoy, index, targets = _play_problem(state, action)
-    if found:
-        raise found.about(action)
+    offered = _offered_here(state, action)
+    if offered is None:
+        found, envoy, index, targets = _play_problem(state, action)
+        if found:
+            raise found.about(action)
+        ctx = move_context(envoy, targets)
+    else:
+        index, ctx = offered
     move = state.scenario.moves[index]
-    return move, move_context(envoy, targets), move_chance(state, envoy, move, targets)
+    return move, ctx, move_chance(state, ctx[0], move, ctx[1:])
+
+
+def _offered_here(state: GameState, action: Play) -> tuple[int, tuple[int, ...]] | None:
+    """(move, context) of a Play legal_actions just offered, when it is legal in ``state``.
+
+    ``state`` may be the offered state, a seat's view of it, or the same with
+    another viewer: everything a Play's legality reads but its requirements is
+    then the same (the seat's own capital, chosen moves and cooldowns, the
+    phase, the turn, the accords signed), and the requirements are asked of
+    ``state``, which may know less. Anything else: None, and the full check.
+    """
+    seen, _, actions, facts = _offered
+    if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
+        return None
+    _, index, _, ctx, _ = facts[id(action)]
+    if seen is state:
+        return index, ctx
+    source, _, made = view.last_view
+    if not (made is state and source is seen) and not (
+        state.turn == seen.turn
+        and state.phase == seen.phase
+        and state.active == seen.active
+        and state.seats is seen.seats
+        and state.capital is seen.capital
+        and state.pending is seen.pending
+        and state.cooldowns is seen.cooldowns
+        and state.signed is seen.signed
+    ):
+        return None
+    return (index, ctx) if state.scenario.moves[index].requires(state, ctx) else None
+
+
+class _Outcome(World):
+    """A move's outcome, read in place: the scratch world its effects ran on, with
+    the fields it does not copy (phase, outcome, pending…) read from the state it
+    started from, which is what :meth:`World.freeze` would have kept. Its meters
+    are lists. Only for reading once the effects have run.
+    """
+
+    @property
+    def is_over(self) -> bool:
+        return self.state.is_over
+
+    def __getattr__(self, name: str):
+        if name in _STATE_FIELDS:
+            return getattr(self.__dict__["state"], name)
+        raise AttributeError(f"a previewed outcome has no {name!r}")
+
+
+_STATE_FIELDS = frozenset(field.name for field in attrs.fields(GameState))
 
 
 def _outcome(
@@ -1287,11 +1347,28 @@ def _outcome(
     effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
     if not effects and not delayed:
         return state, ()
-    world = World(state, record=entries)
-    world.cause = Cause(ledger.MOVE, move.id, seat)
-    world.run(effects, ctx)
-    for item in delayed:
-        world.cause = Cause(ledger.DELAYED, move.id, seat)
+    world = _run_outcome(World(state, record=entries), move, seat, ctx, success)
+    return world.freeze(), tuple(world.entries)
+
+
+W = TypeVar("W", bound=World)
+
+
+def _run_outcome(world: W, move: Move, seat: str, ctx: tuple[int, ...], success: bool) -> W:
+    """``world`` after the move's effects on success (with its delayed ones) or failure."""
+    scenario = world.scenario
+    world.cause = _cause(scenario, ledger.MOVE, move.id, seat)
+    if not success:
+        world.run(move.failure, ctx)
+        return world
+    world.run(move.success, ctx)
+    for item in move.delayed:
+        world.cause = _cause(scenario, ledger.DELAYED, move.id, seat)
         for _ in range(item.each_turn_for or 1):
             world.run(item.effects, ctx)
-    return world.freeze(), tuple(world.entries)
+    return world
+
+
+def _cause(scenario: Scenario, kind: str, move: str, seat: str) -> Cause:
+    # Causes are frozen: one per move and seat serves every preview of it.
+    return scenario.memo(("cause", kind, move, seat), lambda: Cause(kind, move, seat))
