@@ -10,7 +10,10 @@ import pytest
 from matchplay import finish, new_match, play
 from uidrive import ARTIFACTS, buttons, click, make_app, press, pump, run_until, scene_name, shoot
 
+from game.content.loader import SCENARIO_DIR, load_scenario
+from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.saves import SaveFolder
+from game.ui.app import Scene
 from game.ui.widgets import FocusRing
 
 SHOTS = ARTIFACTS / "polish"
@@ -196,6 +199,71 @@ def test_a_disabled_button_is_drawn_disabled_from_the_first_frame(tmp_path):
     pump(app)
     assert button_named(app, "Continue").drawable_shape.active_state.state_id == "disabled"
     shoot(app, SHOTS, "title-continue-disabled")
+
+
+class Dialog(Scene):
+    """A dialog with nothing in it, over whatever screen a test shows: Esc closes it."""
+
+    name = "dialog"
+    overlay = True
+
+    def handle(self, event: pygame.event.Event) -> bool:
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            self.app.pop()
+            return True
+        return False
+
+
+def looks(widget) -> tuple[bool, bool, str]:
+    return widget.is_enabled, widget.visible, widget.drawable_shape.active_state.state_id
+
+
+def test_a_dialog_over_the_title_leaves_continue_disabled_when_it_closes(tmp_path):
+    app = make_app(tmp_path / "saves")
+    app.push("title")
+    pump(app)
+    cont = button_named(app, "Continue")
+    assert looks(cont) == (False, True, "disabled")
+    app.push(Dialog(app))
+    pump(app)
+    assert not any(b.is_enabled for b in buttons(app) if b.ui_container is app.stack[0].root)
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "title"
+    assert looks(cont) == (False, True, "disabled")
+    assert button_named(app, "New game").is_enabled
+    press(app, pygame.K_c)
+    assert scene_name(app) == "title"  # nothing to continue, and nothing opened
+
+
+def ai_first_match() -> Match:
+    """Border Incident with two hard AIs before the human seat: the board opens on
+    their turns, its End turn and Advisor greyed."""
+    result = load_scenario(SCENARIO_DIR / "border_incident.yaml")
+    seats = [Seat("un_envoy", AI, "hard"), Seat("norland_fm", AI, "hard")]
+    seats.append(Seat("vellmark_fm", HUMAN))
+    return Match.start(result.unwrap(), Source.of(result), 4, seats)
+
+
+def test_the_boards_greyed_buttons_stay_greyed_under_the_menu_and_after_it(tmp_path):
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", ai_first_match())
+    press(app, pygame.K_ESCAPE)  # before the AI's first frame: it is not the human's turn
+    board = app.stack[0]
+    assert scene_name(app) == "menu" and not board.table.human_turn
+    greyed = (board.end_button, board.advice_button, board.play_button)
+    assert all(looks(widget) == (False, True, "disabled") for widget in greyed)
+    # How to play covers the whole window; back on the menu, the board shows under it
+    press(app, pygame.K_h)
+    assert scene_name(app) == "howto" and not board.menu_button.visible
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "menu"
+    assert all(looks(widget) == (False, True, "disabled") for widget in greyed)
+    assert looks(board.menu_button) == (False, True, "disabled")  # seen, not answering
+    shoot(app, SHOTS, "menu-over-board-after-help")
+    press(app, pygame.K_ESCAPE, frames=1)  # one slice of the AI's thinking: still its turn
+    assert app.scene is board and not board.table.human_turn
+    assert all(looks(widget) == (False, True, "disabled") for widget in greyed)
+    assert board.menu_button.is_enabled and board.help_button.is_enabled
 
 
 def test_choosing_and_letting_go_keep_a_buttons_state(tmp_path):
