@@ -7,6 +7,9 @@ import dataclasses
 
 import pygame
 import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
 from matchplay import finish, new_match, play
 from uidrive import ARTIFACTS, buttons, click, make_app, press, pump, run_until, scene_name, shoot
 
@@ -14,6 +17,8 @@ from game.content.loader import SCENARIO_DIR, load_scenario
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.saves import SaveFolder
 from game.ui.app import Scene
+from game.ui.render.chart import chart_layout
+from game.ui.style import Style
 from game.ui.widgets import FocusRing
 
 SHOTS = ARTIFACTS / "polish"
@@ -79,6 +84,76 @@ def test_the_debrief_scrolls_by_keyboard_and_by_the_wheel(tmp_path, monkeypatch)
     pygame.event.post(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-2, flipped=False))
     pump(app, 30)
     assert top() > 0
+
+
+def overlaps(rects: list[tuple[str, pygame.Rect]]) -> list[tuple[str, str]]:
+    return [
+        (a, b)
+        for n, (a, one) in enumerate(rects)
+        for b, other in rects[n + 1 :]
+        if one.colliderect(other)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("size", "settings"),
+    [
+        (size, {"ui_scale": scale})
+        for size in ((1280, 720), (1920, 1080))
+        for scale in (100, 125, 150)
+    ]
+    + [((1280, 720), {"projector": True}), ((1920, 1080), {"projector": True})],
+    ids=lambda v: "x".join(map(str, v)) if isinstance(v, tuple) else "-".join(map(str, v.values())),
+)
+def test_no_label_of_the_debrief_or_its_chart_overlaps_another(tmp_path, size, settings):
+    """At 1920×1080 and 150 % the chart's title ran into its "conflict" label."""
+    app = make_app(tmp_path / "saves", size, **settings)
+    app.push("debrief", finished_match())
+    pump(app, 2)
+    scene = app.scene
+    chart = scene.chart_layout()
+    labels = [(label.kind + ":" + str(n), label.rect) for n, label in enumerate(chart.labels)]
+    assert overlaps(labels) == []
+    assert all(scene.chart_rect.contains(rect) for _, rect in labels)
+    assert {label.kind for label in chart.labels} >= {"title", "conflict", "value", "turn"}
+    header = [(f"header:{n}", rect) for n, (_, rect) in enumerate(scene.header)]
+    window = pygame.Rect((0, 0), app.size)
+    assert overlaps([*header, ("chart", scene.chart_rect)]) == []
+    assert all(window.contains(rect) for _, rect in header)
+    shoot(app, SHOTS, f"debrief-{size[0]}-{'-'.join(map(str, settings.values()))}")
+
+
+@examples(max_examples=100, deadline=None)
+@given(
+    relations=st.lists(
+        st.text(st.characters(categories=("L", "M", "N", "Pd", "Zs")), min_size=1, max_size=40),
+        min_size=1,
+        max_size=6,
+    ),
+    turns=st.integers(1, 24),
+    conflict_at=st.integers(0, 100),
+    scale=st.sampled_from([0.75, 1.0, 1.25, 1.5, 2.0]),
+    logical=st.tuples(st.integers(960, 1920), st.integers(540, 1080)),
+)
+def test_the_chart_keeps_its_labels_apart_for_any_crisis(
+    relations, turns, conflict_at, scale, logical
+):
+    """Up to six relations with any names, a game as long as a facilitator can make it,
+    any conflict line, in the debrief's chart at any window the layout allows (never
+    smaller than 960×540 at its scale): no two labels meet, and the first and last turns
+    are labelled."""
+    pygame.font.init()
+    style = Style("standard", scale)
+    px = style.px
+    width, height = (round(side * scale) for side in logical)
+    rect = pygame.Rect(px(24), px(96), int((width - 3 * px(24)) * 0.52), height - px(216))
+    history = [*range(1, turns + 1), turns]  # the final point is the end of the last turn
+    chart = chart_layout(rect, style, relations, history, conflict_at)
+    labels = [(label.kind + ":" + str(n), label.rect) for n, label in enumerate(chart.labels)]
+    assert overlaps(labels) == []
+    assert all(rect.contains(r) for _, r in labels)
+    shown = [label.text for label in chart.labels if label.kind == "turn"]
+    assert shown[0] == "1" and shown[-1] == "end"
 
 
 # Continue ------------------------------------------------------------------------------
