@@ -38,7 +38,6 @@ from game.engine.state import EVERYONE, state_hash
 from game.session import narrate
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
-from game.ui import style as style_module
 
 TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
 PIN = "2468"
@@ -49,29 +48,6 @@ SHOTS = ARTIFACTS / "classroom"
 @pytest.fixture(autouse=True)
 def private_config(tmp_path, monkeypatch):
     monkeypatch.setenv("ENVOY_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every string drawn from now on, through the style's text or any font's render."""
-    seen: list[str] = []
-    real_text = style_module.Style.text
-
-    def text(self, value, *args, **kwargs):
-        seen.append(str(value))
-        return real_text(self, value, *args, **kwargs)
-
-    class RecordingFont(pygame.font.Font):
-        def render(self, value, *args, **kwargs):
-            seen.append(str(value))
-            return super().render(value, *args, **kwargs)
-
-    import pygame_gui.core.gui_font_pygame as gui_font
-
-    monkeypatch.setattr(style_module.Style, "text", text)
-    monkeypatch.setattr(style_module.pygame.font, "Font", RecordingFont)
-    monkeypatch.setattr(gui_font, "Font", RecordingFont)
-    return seen
 
 
 def widget_texts(app) -> list[str]:
