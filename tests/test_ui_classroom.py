@@ -594,3 +594,33 @@ def test_projector_mode_is_switched_on_in_settings_and_the_whole_ui_follows(tmp_
     assert app.style.palette == LIMITS["projector"]["palette"]
     assert app.style.scale > before
     shoot(app, SHOTS, "settings-projector-on")
+
+
+def test_the_boards_log_words_a_facilitator_adjustment_as_players_read_it(tmp_path, drawn):
+    """Facilitator lines in the log showed raw ids ("adjusts tension (norland, sudmark)")."""
+    from matchplay import new_match
+
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", new_match(3))
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_F9)
+    panel = app.scene
+    assert scene_name(app) == "facilitator"
+    row = next(n for n, (_, meter, _, _) in enumerate(panel.rows) if meter == "tension")
+    click(app, panel.meter_list.item_list_container.elements[row].rect.center)
+    click(app, panel.value.rect.center)
+    type_text(app, "35")
+    click(app, panel.reason.rect.center)
+    type_text(app, "the class voted")
+    click_button(app, "Apply")
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "board"
+    drawn.clear()
+    app.scene.painter.forget()  # the whole board drawn again, not from its cache
+    app.scene.dirty = True
+    pump(app, 2)
+    shoot(app, SHOTS, "board-after-adjustment")
+    said = [line for line in drawn if "facilitator" in line.lower()]
+    assert any("sets Tension Norland–Sudmark to 35: the class voted" in line for line in said)
+    ids = ("norland", "sudmark", "vellmark", "un_envoy", "tension(")
+    assert not [line for line in drawn if any(word in line for word in ids)]
