@@ -394,3 +394,42 @@ def test_a_restyle_during_the_resolution_keeps_its_buttons_on_top(tmp_path, monk
     assert resolution.index == step + 1 or scene_name(app) != "resolution"
     for scene in app.stack[:-1]:
         assert scene.root.get_top_layer() < app.scene.root.get_top_layer()
+
+
+def test_the_ui_scale_changed_from_the_pause_menu_leaves_the_board_and_its_resolution_whole(
+    tmp_path,
+):
+    """Esc, Settings, UI scale 150 %, Apply, back to the board, end the turn: the board
+    shows under the menu on the way back, and the resolution has its own Next, Skip and
+    Why over the board's buttons."""
+    from test_ui_screens import border_match
+
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", border_match())
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_ESCAPE)
+    click(app, button_named(app, "Settings").rect.center)
+    settings_screen = app.scene
+    assert scene_name(app) == "settings"
+    for _ in range(settings_screen.keys.index("ui_scale") + 1):
+        press(app, pygame.K_DOWN)
+    press(app, pygame.K_RIGHT)
+    press(app, pygame.K_RIGHT)
+    click(app, button_named(app, "Apply").rect.center)
+    assert app.settings.ui_scale == 150 and app.style.scale > 1  # as far as 1280×720 allows
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "menu"
+    board = app.stack[0]
+    assert board.end_button.visible and not board.end_button.is_enabled  # seen, still
+    press(app, pygame.K_ESCAPE)
+    assert app.scene is board and board.end_button.is_enabled
+    press(app, pygame.K_e)
+    run_until(app, lambda: scene_name(app) == "resolution")
+    pump(app, 2)
+    shoot(app, SHOTS, "resolution-after-settings-150")
+    below = max(e.get_top_layer() for e in board.root.elements)
+    for text in ("Next", "Skip all", "Why?"):
+        widget = button_named(app, text)
+        assert widget.is_enabled and widget.visible and widget.get_top_layer() > below
+    click(app, button_named(app, "Why?").rect.center)
+    assert app.scene.why
