@@ -9,6 +9,8 @@ through :mod:`game.content.yamlsafe`, which also reports positions and limits.
 
 from __future__ import annotations
 
+import functools
+from importlib import resources
 from typing import Any
 
 import yaml
@@ -19,3 +21,16 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def read_tunables(text: str) -> Any:
     """Parse one of the game's own YAML files."""
     return yaml.load(text, Loader=_LOADER)
+
+
+@functools.cache
+def difficulty_file() -> Any:
+    """``game/ai/difficulty.yaml``, read once for the whole game.
+
+    The settings and the save checks need its difficulties at start-up, the AI its
+    search numbers later. It is read as data through the ``game`` package, so asking
+    for it never imports ``game.ai``: the title screen starts without the rules.
+    """
+    return read_tunables(
+        resources.files("game").joinpath("ai", "difficulty.yaml").read_text("utf-8")
+    )

@@ -170,6 +170,39 @@ def lab() -> Scenario:
     return compile_dict(lab_dict())
 
 
+@pytest.fixture
+def drawn(monkeypatch) -> list[str]:
+    """Every string drawn from now on: through the style's text, any font's render, and
+    each text box's markup as it is set."""
+    import pygame
+    import pygame_gui.core.gui_font_pygame as gui_font
+    from pygame_gui.elements import UITextBox
+
+    from game.ui import style as style_module
+
+    seen: list[str] = []
+    real_text, real_set = style_module.Style.text, UITextBox.set_text
+
+    def text(self, value, *args, **kwargs):
+        seen.append(str(value))
+        return real_text(self, value, *args, **kwargs)
+
+    def set_text(self, html_text, *args, **kwargs):
+        seen.append(str(html_text))
+        return real_set(self, html_text, *args, **kwargs)
+
+    class RecordingFont(pygame.font.Font):
+        def render(self, value, *args, **kwargs):
+            seen.append(str(value))
+            return super().render(value, *args, **kwargs)
+
+    monkeypatch.setattr(style_module.Style, "text", text)
+    monkeypatch.setattr(UITextBox, "set_text", set_text)
+    monkeypatch.setattr(pygame.font, "Font", RecordingFont)
+    monkeypatch.setattr(gui_font, "Font", RecordingFont)
+    return seen
+
+
 @pytest.fixture(scope="session")
 def border() -> Scenario:
     return load_scenario(SCENARIO_DIR / "border_incident.yaml").unwrap()

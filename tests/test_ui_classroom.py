@@ -38,7 +38,6 @@ from game.engine.state import EVERYONE, state_hash
 from game.session import narrate
 from game.session.codes import crisis_code, read_code
 from game.session.saves import load_match
-from game.ui import style as style_module
 
 TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
 PIN = "2468"
@@ -49,29 +48,6 @@ SHOTS = ARTIFACTS / "classroom"
 @pytest.fixture(autouse=True)
 def private_config(tmp_path, monkeypatch):
     monkeypatch.setenv("ENVOY_CONFIG_DIR", str(tmp_path / "config"))
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every string drawn from now on, through the style's text or any font's render."""
-    seen: list[str] = []
-    real_text = style_module.Style.text
-
-    def text(self, value, *args, **kwargs):
-        seen.append(str(value))
-        return real_text(self, value, *args, **kwargs)
-
-    class RecordingFont(pygame.font.Font):
-        def render(self, value, *args, **kwargs):
-            seen.append(str(value))
-            return super().render(value, *args, **kwargs)
-
-    import pygame_gui.core.gui_font_pygame as gui_font
-
-    monkeypatch.setattr(style_module.Style, "text", text)
-    monkeypatch.setattr(style_module.pygame.font, "Font", RecordingFont)
-    monkeypatch.setattr(gui_font, "Font", RecordingFont)
-    return seen
 
 
 def widget_texts(app) -> list[str]:
@@ -618,3 +594,33 @@ def test_projector_mode_is_switched_on_in_settings_and_the_whole_ui_follows(tmp_
     assert app.style.palette == LIMITS["projector"]["palette"]
     assert app.style.scale > before
     shoot(app, SHOTS, "settings-projector-on")
+
+
+def test_the_boards_log_words_a_facilitator_adjustment_as_players_read_it(tmp_path, drawn):
+    """Facilitator lines in the log showed raw ids ("adjusts tension (norland, sudmark)")."""
+    from matchplay import new_match
+
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", new_match(3))
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_F9)
+    panel = app.scene
+    assert scene_name(app) == "facilitator"
+    row = next(n for n, (_, meter, _, _) in enumerate(panel.rows) if meter == "tension")
+    click(app, panel.meter_list.item_list_container.elements[row].rect.center)
+    click(app, panel.value.rect.center)
+    type_text(app, "35")
+    click(app, panel.reason.rect.center)
+    type_text(app, "the class voted")
+    click_button(app, "Apply")
+    press(app, pygame.K_ESCAPE)
+    assert scene_name(app) == "board"
+    drawn.clear()
+    app.scene.painter.forget()  # the whole board drawn again, not from its cache
+    app.scene.dirty = True
+    pump(app, 2)
+    shoot(app, SHOTS, "board-after-adjustment")
+    said = [line for line in drawn if "facilitator" in line.lower()]
+    assert any("sets Tension Norland–Sudmark to 35: the class voted" in line for line in said)
+    ids = ("norland", "sudmark", "vellmark", "un_envoy", "tension(")
+    assert not [line for line in drawn if any(word in line for word in ids)]

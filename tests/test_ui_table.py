@@ -15,25 +15,10 @@ from game.engine.ledger import Cause, Entry
 from game.session import narrate
 from game.session.match import AI, HUMAN, Match, Seat, Source
 from game.session.table import Playback
-from game.ui import style as style_module
 from game.ui.render.map import map_layout
 from game.ui.scenes.board import BoardScene
 
 SHOTS = ARTIFACTS / "table"
-
-
-@pytest.fixture
-def drawn(monkeypatch):
-    """Every string the game draws itself from now on."""
-    seen: list[str] = []
-    real_text = style_module.Style.text
-
-    def text(self, value, *args, **kwargs):
-        seen.append(str(value))
-        return real_text(self, value, *args, **kwargs)
-
-    monkeypatch.setattr(style_module.Style, "text", text)
-    return seen
 
 
 def solo(seed: int = 11) -> Match:

@@ -419,23 +419,10 @@ def test_a_label_too_narrow_for_its_text_cuts_it_with_an_ellipsis(tmp_path):
     pump(app, 2)
 
 
-def test_the_board_and_the_debrief_word_the_crisis_in_the_players_language(tmp_path, monkeypatch):
+def test_the_board_and_the_debrief_word_the_crisis_in_the_players_language(tmp_path, drawn):
     """With Khmer chosen, every line the game words itself (the log, the playback,
     the debrief) names the parties in Khmer: the words come from narrate, told the
     player's language, not from a global setting."""
-    drawn: list[str] = []
-    real_text, real_set = Style.text, UITextBox.set_text
-
-    def text(self, value, *args, **kwargs):
-        drawn.append(str(value))
-        return real_text(self, value, *args, **kwargs)
-
-    def set_text(self, html_text, *args, **kwargs):
-        drawn.append(str(html_text))
-        return real_set(self, html_text, *args, **kwargs)
-
-    monkeypatch.setattr(Style, "text", text)
-    monkeypatch.setattr(UITextBox, "set_text", set_text)
     set_display_language("en")  # what the words must not depend on
     path = pathlib.Path(__file__).parent / "fixtures" / "khmer_quarrel.yaml"
     result = loader.load_scenario(path)

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from game.tunables import read_tunables
+from game.tunables import difficulty_file, read_tunables
 
 
 class TuningError(ValueError):
@@ -119,6 +119,6 @@ def read_weights(data: Any, source: str = "weights.yaml") -> tuple[Weights, Expl
 
 
 #: ``difficulty.yaml``: the difficulty table and the search's numbers.
-TUNING: dict[str, Any] = _read("difficulty.yaml")
+TUNING: dict[str, Any] = difficulty_file()
 #: ``weights.yaml``: the evaluation's and the advisor's weights.
 WEIGHTS, EXPLAIN_WEIGHTS = read_weights(_read("weights.yaml"))

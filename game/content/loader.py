@@ -48,8 +48,6 @@ from game.content.schema import (
     CONVERTER,
     FORGIVING,
     FORMAT_VERSION,
-    METER_MAX,
-    METER_MIN,
     RESERVED_MOVE_IDS,
     EventDef,
     FieldError,
@@ -68,7 +66,7 @@ from game.content.yamlsafe import (
     read_yaml_partial,
     source_lines,
 )
-from game.engine import expr, model
+from game.engine import expr, meters, model
 from game.engine.expr import (
     ACCORD,
     COUNTER,
@@ -970,35 +968,38 @@ class _Compiler:
     # warnings ------------------------------------------------------------------
     def ranges(self, rules: model.Rules | None) -> dict[str, tuple[float, float, str]]:
         """The values each function can give in this crisis, for the expression warnings."""
-        meter = (METER_MIN, METER_MAX, f"meters go from {METER_MIN} to {METER_MAX}")
-        names = ("tension", "trust", "standing", "posture", "resolve", "max_tension", "min_trust")
-        spans = dict.fromkeys(names, meter)
+        spans: dict[str, tuple[float, float, str]] = {}
+        for meter in meters.METERS:
+            if not meter.bounds:
+                low, high = meters.SCALE
+                spans[meter.name] = (low, high, f"meters go from {low} to {high}")
+            elif rules is not None:
+                low, high = meters.bounds(meter, rules)
+                # A start outside the rules' range holds until an effect first changes it.
+                starts = self.starts(meter)
+                named = " and ".join(name for name in meter.bounds if name)
+                spans[meter.name] = (
+                    min([low, *starts]),
+                    max([high, *starts]),
+                    f"see rules.{named}",
+                )
+        spans["max_tension"] = spans["tension"]
+        spans["min_trust"] = spans["trust"]
         turns = self.d.turns
         plural = "s" if turns != 1 else ""
         lasts = f"the crisis lasts {turns} turn{plural}, unless the facilitator adds some"
         spans["turn"] = (1, turns, lasts)
         spans["turns_left"] = (0, turns - 1, lasts)
         spans["accord_odds"] = (0, 1, "a chance goes from 0 to 1")
-        if rules is None:
-            return spans
-        spans["capital"] = (
-            rules.capital_min,
-            rules.capital_max,
-            "see rules.capital_min and capital_max",
-        )
-        spans["hotline"] = (0, rules.hotline_max, "see rules.hotline_max")
-        # A start outside the rules' range holds until an effect first changes it.
-        for name, starts in (
-            ("pressure", [r.pressure for r in self.d.relations]),
-            ("counter", list(self.d.counters.values())),
-        ):
-            low, high = getattr(rules, f"{name}_min"), getattr(rules, f"{name}_max")
-            spans[name] = (
-                min([low, *starts]),
-                max([high, *starts]),
-                f"see rules.{name}_min and {name}_max",
-            )
         return spans
+
+    def starts(self, meter: meters.Meter) -> list[int]:
+        """The values this crisis file starts a meter at, where the file sets them."""
+        if meter.subject == "counter":
+            return list(self.d.counters.values())
+        if meter.subject == "relation" and meter.field in attrs.fields_dict(schema.RelationDef):
+            return [getattr(relation, meter.field) for relation in self.d.relations]
+        return []
 
     def check_use(self, moves, rules: model.Rules | None) -> None:
         """Warn about what is declared but can never count in a game."""

@@ -25,10 +25,9 @@ import json
 import math
 import re
 from collections.abc import Callable, Iterable
-from importlib import resources
 from typing import Any
 
-from game.tunables import read_tunables
+from game.tunables import difficulty_file
 
 # The longest number a save holds is the random generator's 64-bit state.
 MAX_INT_DIGITS = 20
@@ -68,8 +67,7 @@ class Damaged(ValueError):
 @functools.cache
 def difficulties() -> tuple[str, ...]:
     """The AI difficulties (from the AI's own YAML, without loading the AI)."""
-    text = resources.files("game.ai").joinpath("difficulty.yaml").read_text("utf-8")
-    return tuple(read_tunables(text)["difficulties"])
+    return tuple(difficulty_file()["difficulties"])
 
 
 def shown(value: Any, limit: int = 40) -> str:

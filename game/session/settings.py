@@ -19,7 +19,7 @@ import platformdirs
 
 from game.files import describe, read_regular, write_atomic
 from game.lang import LANGUAGES
-from game.tunables import read_tunables
+from game.tunables import difficulty_file, read_tunables
 
 APP = "envoy"
 FILE = "settings.json"
@@ -31,11 +31,9 @@ def _limits() -> dict[str, Any]:
     text = resources.files("game.session").joinpath("settings.yaml").read_text("utf-8")
     limits = read_tunables(text)
     limits["language"]["choices"] = list(LANGUAGES)
-    # The AI's own table of difficulties, read as data through the game package: the
-    # title and the settings screen need its names, and must not import the AI.
-    path = resources.files("game").joinpath("ai", "difficulty.yaml")
-    ai = read_tunables(path.read_text("utf-8"))
-    levels = ai["difficulties"]
+    # The AI's own table of difficulties: the title and the settings screen need its
+    # names, and must not import the AI.
+    levels = difficulty_file()["difficulties"]
     limits["ai_difficulty"]["choices"] = list(levels)
     limits["ai_difficulty"]["names"] = {key: level["name"] for key, level in levels.items()}
     return limits

@@ -43,6 +43,8 @@ IDLE_WAIT_MS = 500
 TEXT_FIELDS = (UITextEntryLine, UITextEntryBox)
 KEYBOARD = (pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING)
 ENTER = (pygame.K_RETURN, pygame.K_KP_ENTER)
+#: Where a scene's widgets stand (Scene.cover): on top, seen under a dialog, or hidden.
+LIVE, STILL, HIDDEN = "live", "still", "hidden"
 
 
 # glibc's mallopt settings: the size from which a block gets pages of its own, and
@@ -113,9 +115,13 @@ class Scene:
     def __init__(self, app: App):
         self.app = app
         self.root: pygame_gui.core.UIContainer | None = None
+        self.covered = LIVE
+        #: Each widget's (widget, enabled, visible) as the scene left the top of the stack.
+        self.own: list[tuple[UIElement, bool, bool]] = []
 
     # Life cycle ---------------------------------------------------------
     def open(self) -> None:
+        self.covered, self.own = LIVE, []
         self.root = pygame_gui.core.UIContainer(
             pygame.Rect((0, 0), self.app.size), self.app.ui, starting_height=self.app.depth(self)
         )
@@ -125,6 +131,7 @@ class Scene:
         if self.root is not None:
             self.root.kill()
             self.root = None
+            self.own = []
             self._forget_widgets()
             self.app.released = True
 
@@ -151,22 +158,48 @@ class Scene:
         self.close()
         self.open()
 
-    def pause(self) -> None:
-        if self.root is not None:
-            self.root.disable() if self.overlay_above() else self.root.hide()
+    def cover(self, how: str) -> None:
+        """Set the widgets as the scene's place on the stack says (see :meth:`App.settle`):
+        ``LIVE`` on top, ``STILL`` (seen but not answering) under a dialog, ``HIDDEN``
+        under a full screen.
 
-    def resume(self) -> None:
-        if self.root is not None:
-            self.root.enable()
+        pygame_gui's containers enable and show every child again, whatever the scene
+        had chosen; so what each widget was as the scene left the top is remembered
+        and given back: a Continue with nothing to continue, the board's buttons while
+        it is not a human's turn, a field the set-up hides stay as the scene made them.
+        """
+        if self.root is None or how == self.covered:
+            return
+        was, self.covered = self.covered, how
+        if was == LIVE:
+            self.own = [(e, e.is_enabled, e.visible) for e in _elements(self.root)]
+        if how == HIDDEN:
+            self.root.hide()
+        else:
             self.root.show()
-
-    def overlay_above(self) -> bool:
-        stack = self.app.stack
-        return self in stack and stack.index(self) + 1 < len(stack) and stack[-1].overlay
+            self.root.enable() if how == LIVE else self.root.disable()
+            for element, enabled, visible in self.own:
+                if not element.alive():
+                    continue
+                if element.visible != visible:
+                    element.show() if visible else element.hide()
+                if how == LIVE and element.is_enabled != enabled:
+                    element.enable() if enabled else element.disable()
+        if was == LIVE:
+            self.pause()
+        elif how == LIVE:
+            self.own = []
+            self.resume()
 
     # Hooks ----------------------------------------------------------------
     def build(self) -> None:
         pass
+
+    def pause(self) -> None:
+        """Another screen came over this one (its widgets no longer answer)."""
+
+    def resume(self) -> None:
+        """This screen is on top again, its widgets as it left them."""
 
     def handle(self, event: pygame.event.Event) -> bool:
         """Act on an event pygame_gui did not consume; True if used."""
@@ -357,8 +390,7 @@ class App:
             if scene.menu is not None and index is not None and index < len(scene.menu.items):
                 scene.menu.focus(index)  # the button the keyboard was on stays chosen
             scene.restore_fields(fields, focus=scene is self.stack[-1])
-        for scene in self.stack[:-1]:
-            scene.pause()
+        self.settle()
         self._check_typing()
 
     def apply_settings(self, settings: Settings) -> None:
@@ -413,16 +445,28 @@ class App:
         scene = self.build(scene, *args)
         self.stack.append(scene)
         scene.open()
-        for below in self.stack[:-1]:
-            below.pause()
+        self.settle()
         self._entered()
 
     def pop(self) -> None:
         if self.stack:
             self.stack.pop().close()
         if self.stack:
-            self.stack[-1].resume()
+            self.settle()
             self._entered()
+
+    def settle(self) -> None:
+        """Each scene's widgets as its place says: the top one's live, those seen under
+        dialogs still, the rest hidden; after every change of the stack, so a screen
+        a full screen had hidden shows again under the dialog it comes back to."""
+        seen = len(self.stack) - 1
+        while seen > 0 and self.stack[seen].overlay:
+            seen -= 1
+        for index, scene in enumerate(self.stack):
+            if index == len(self.stack) - 1:
+                scene.cover(LIVE)
+            else:
+                scene.cover(STILL if index >= seen else HIDDEN)
 
     def replace(self, scene: Scene | str, *args: Any) -> None:
         scene = self.build(scene, *args)

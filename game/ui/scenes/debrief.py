@@ -10,7 +10,7 @@ from game.engine.outcome import scores
 from game.session import narrate
 from game.session.codes import crisis_code
 from game.ui.app import Scene
-from game.ui.render.chart import draw_chart
+from game.ui.render.chart import ChartLayout, chart_layout, draw_chart
 from game.ui.text import shorten
 from game.ui.widgets import Menu, button, escape, heading, label, scroll_by_key, text_box
 
@@ -28,7 +28,8 @@ class DebriefScene(Scene):
         width, height = self.app.size
         px = self.px
         margin = px(24)
-        top = px(96)
+        self.header = self.header_layout()
+        top = max(px(96), max(rect.bottom for _, rect in self.header) + px(12))
         chart_w = int((width - 3 * margin) * 0.52)
         body_h = height - top - margin - px(96)
         self.chart_rect = pygame.Rect(margin, top, chart_w, body_h)
@@ -132,7 +133,10 @@ class DebriefScene(Scene):
             parts.append(f"<br>{index}. {escape(question)}")
         return "".join(parts)
 
-    def draw(self, surface: pygame.Surface) -> None:
+    def header_layout(self) -> list[tuple[pygame.Surface, pygame.Rect]]:
+        """The outcome, its sentence and the crisis line beside it, each where it is drawn:
+        the sentence and the crisis title are cut to the window, never the crisis code a
+        class replays the crisis with."""
         style, px = self.style, self.px
         match, scenario = self.match, self.match.scenario
         title, line = narrate.VERDICTS.get(match.state.outcome, (match.state.outcome.title(), ""))
@@ -140,33 +144,49 @@ class DebriefScene(Scene):
             match.state.outcome, "text"
         )
         big = style.text(title, 40, colour, True)
-        surface.blit(big, (px(24), px(16)))
-        surface.blit(
-            style.text(line, 17, "muted"),
-            (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 - px(8)),
-        )
+        left = px(24) + big.get_width() + px(20)
+        room = self.app.size[0] - left - px(24)
+        line = shorten(lambda text: style.width(text, 17), line, room)
+        said = style.text(line, 17, "muted")
         code = crisis_code(scenario.id, match.seed)
         rest = f" · {match.state.turn} of {match.state.last_turn} turns · crisis code {code}"
-        # a long title is cut, never the crisis code a class replays the crisis with
-        room = self.app.size[0] - big.get_width() - px(68) - style.width(rest, 15)
-        sub = shorten(lambda text: style.width(text, 15), str(scenario.title), room) + rest
-        surface.blit(
-            style.text(sub, 15, "faint"),
-            (px(24) + big.get_width() + px(20), px(16) + big.get_height() // 2 + px(14)),
+        name = shorten(
+            lambda text: style.width(text, 15), str(scenario.title), room - style.width(rest, 15)
         )
+        sub = style.text(name + rest, 15, "faint")
+        middle = px(16) + big.get_height() // 2
+        return [
+            (big, big.get_rect(topleft=(px(24), px(16)))),
+            (said, said.get_rect(bottomleft=(left, middle + px(4)))),
+            (sub, sub.get_rect(topleft=(left, middle + px(6)))),
+        ]
+
+    def draw(self, surface: pygame.Surface) -> None:
+        style, scenario = self.style, self.match.scenario
+        for text, rect in self.header:
+            surface.blit(text, rect)
+        draw_chart(surface, self.chart_rect, style, *self.chart_data(), scenario.conflict_at)
+
+    def chart_data(self) -> tuple[list[tuple[str, list[int], list[int]]], list[int]]:
+        """Each relation's name, tension and trust turn by turn, and the turns."""
+        match, scenario = self.match, self.match.scenario
         ids = [p.id for p in scenario.parties]
-        series = []
-        for index, relation in enumerate(scenario.relations):
-            name = narrate.pair(scenario, ids[relation.a], ids[relation.b], self.lang)
-            series.append(
-                (
-                    name,
-                    [h.tension[index] for h in match.history],
-                    [h.trust[index] for h in match.history],
-                )
+        series = [
+            (
+                narrate.pair(scenario, ids[relation.a], ids[relation.b], self.lang),
+                [h.tension[index] for h in match.history],
+                [h.trust[index] for h in match.history],
             )
-        turns = [h.turn for h in match.history]
-        draw_chart(surface, self.chart_rect, style, series, turns, scenario.conflict_at)
+            for index, relation in enumerate(scenario.relations)
+        ]
+        return series, [h.turn for h in match.history]
+
+    def chart_layout(self) -> ChartLayout:
+        series, turns = self.chart_data()
+        names = [name for name, _, _ in series]
+        return chart_layout(
+            self.chart_rect, self.style, names, turns, self.match.scenario.conflict_at
+        )
 
     def handle(self, event: pygame.event.Event) -> bool:
         # Left and Right choose a button, so Up, Down and the page keys are the report's.
