@@ -624,3 +624,26 @@ def test_the_boards_log_words_a_facilitator_adjustment_as_players_read_it(tmp_pa
     assert any("sets Tension Norland–Sudmark to 35: the class voted" in line for line in said)
     ids = ("norland", "sudmark", "vellmark", "un_envoy", "tension(")
     assert not [line for line in drawn if any(word in line for word in ids)]
+
+
+def test_a_screen_over_the_facilitator_panel_does_not_pause_the_crisis(tmp_path):
+    """The panel's own "pause the crisis" once shared its name with the hook a screen
+    runs when another comes over it, so covering the panel paused the class."""
+    from matchplay import new_match
+
+    match = new_match(3)
+    app = make_app(tmp_path / "saves")
+    app.open("open-match", match)
+    run_until(app, lambda: scene_name(app) == "board" and app.scene.human_turn)
+    press(app, pygame.K_F9)
+    assert scene_name(app) == "facilitator"
+    app.push("howto")
+    pump(app, 2)
+    assert scene_name(app) == "howto"
+    assert [n.kind for n in match.facilitator] == []
+    app.pop()
+    pump(app, 2)
+    assert scene_name(app) == "facilitator"
+    press(app, pygame.K_p)  # the panel's own Pause still pauses the crisis
+    run_until(app, lambda: scene_name(app) == "paused")
+    assert [n.kind for n in match.facilitator] == ["pause"]

@@ -403,7 +403,7 @@ class FacilitatorScene(Scene):
         self.menu = Menu(vertical=False)
         undo_text = self.board.table.undo_label()
         undoable = match.undo_target() is not None
-        row = [("Pause (P)", self.pause, pygame.K_p, px(130))]
+        row = [("Pause (P)", self.pause_crisis, pygame.K_p, px(130))]
         row.append((f"{undo_text} (U)" if undoable else undo_text, self.undo, pygame.K_u, px(300)))
         for turns in CLASS["extend_turns"]:
             row.append(
@@ -486,7 +486,9 @@ class FacilitatorScene(Scene):
         self.message = text
         self.status.set_text(text)
 
-    def pause(self) -> None:
+    def pause_crisis(self) -> None:
+        """Pause the crisis for the class (not :meth:`Scene.pause`, the hook for a
+        screen coming over this one)."""
         self.app.pop()
         self.app.push(PausedScene(self.app, self.board))
 
