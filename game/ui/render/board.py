@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import weakref
 
+import attrs
 import pygame
 
 from game.paths import ASSETS
@@ -21,8 +22,39 @@ from game.ui.render.map import draw_map, map_layout
 from game.ui.style import has_khmer
 from game.ui.widgets import shorten
 
+TUNABLES = read_tunables((ASSETS / "board.yaml").read_text("utf-8"))
 #: The odds' colour bands: at least ``good`` shows good, at least ``warn`` shows warn.
-ODDS = read_tunables((ASSETS / "board.yaml").read_text("utf-8"))["odds"]
+ODDS = TUNABLES["odds"]
+#: The share of the left column's height the map takes (the panel below has the rest).
+MAP_SHARE = TUNABLES["layout"]["map_share"]
+#: The least share the map keeps when the details below it need more room.
+MAP_SHARE_MIN = TUNABLES["layout"]["map_share_min"]
+
+
+#: The type sizes the move's details may be set in, largest first.
+DETAIL_SIZES = TUNABLES["layout"]["detail_sizes"]
+#: How each kind of a move's details is written: (bold, palette colour).
+DETAIL_LOOKS = {
+    "unavailable": (True, "warn"),
+    "target": (True, "accent"),
+    "odds": (True, "accent"),
+    "cost": (True, "warn"),
+    "delayed": (False, "accent"),
+    "cooldown": (False, "muted"),
+    "visibility": (False, "muted"),
+    "joint": (False, "muted"),
+}
+
+
+@attrs.define
+class Line:
+    """One text as laid out: drawn at ``rect``, whose size is the text's own."""
+
+    text: str
+    size: int
+    bold: bool
+    colour: object  # a palette name, or ("family", id) for a family's colour
+    rect: pygame.Rect
 
 
 def odds_tone(chance: float) -> str:
@@ -39,7 +71,9 @@ class BoardPainter:
         self._frame: tuple | None = None  # the canvas size, style and layout painted for
         self._painted: dict[str, tuple] = {}  # region -> what it shows, as last painted
         self._cards: dict[tuple, pygame.Surface] = {}
-        self._heights: dict[tuple, int] = {}
+        self._texts: dict[tuple, tuple] = {}  # a card's texts, keyed by what it shows
+        self._detail_key: tuple | None = None
+        self._detail_lines: list[Line] = []
         self._panels: dict[str, pygame.Surface] = {}
 
     @property
@@ -99,10 +133,7 @@ class BoardPainter:
                 ),
                 lambda c: self.draw_map_panel(c, state, focus),
             ),
-            "log": (
-                (self.table.log_entries(), board.log_index, board.save_warning),
-                self.draw_log_panel,
-            ),
+            "log": (self.lower_key(), self.draw_log_panel),
             "cards": (self.cards_key(header), self.draw_cards_panel),
         }
         for name, (key, paint) in regions.items():
@@ -121,8 +152,7 @@ class BoardPainter:
         table, board = self.table, self.board
         cards = []
         for index, card in enumerate(table.cards):
-            seen, effects = table.preview(card), table.effects(card)
-            cards.append(self._card_key(card, index == table.selected, seen, effects))
+            cards.append(self._card_key(card, index == table.selected))
         return (
             tuple(cards),
             board.card_scroll,
@@ -161,9 +191,20 @@ class BoardPainter:
             pygame.draw.rect(canvas, style["card_selected"], box, border_radius=self.px(8))
             canvas.blit(text, text.get_rect(center=box.center))
 
+    def lower_key(self) -> tuple:
+        """What the panel below the map shows: the log, or the selected move in full."""
+        table, board = self.table, self.board
+        if table.shows_log:
+            return ("log", table.log_entries(), board.log_index, board.save_warning)
+        card = table.current_card()
+        return ("move", tuple(table.details(card)), card.move.id, board.save_warning)
+
     def draw_log_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "log")
-        self.draw_log(canvas)
+        if self.table.shows_log:
+            self.draw_log(canvas)
+        else:
+            self.draw_move_details(canvas)
 
     def draw_cards_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "cards")
@@ -203,22 +244,48 @@ class BoardPainter:
         pygame.draw.line(canvas, style["panel_border"], bar.bottomleft, bar.bottomright)
         header = self.table.header()
         turn, cap, label = self.header_parts()
-        title_w, track_w, status_w = self.bar_widths(turn, cap, label)
+        title_w, track_w, _status_w = self.bar_widths(turn, cap, label)
         x = px(16)
         if title_w:
             name = self.fit(str(self.scenario.title), 20, title_w, bold=True)
             title = style.text(name, 20, "text", True)
             canvas.blit(title, (x, bar.centery - title.get_height() // 2))
-            x += title.get_width() + px(20)
+            x += style.width(name, 20, True) + px(20)
         for shown in (turn, cap) if cap is not None else (turn,):
             canvas.blit(shown, (x, bar.centery - shown.get_height() // 2))
             x += shown.get_width() + px(20)
         self.draw_track(canvas, x, label, track_w, header.worst)
+        for line in self.status_layout():
+            self.blit_line(canvas, line)
+
+    def status_layout(self) -> list[Line]:
+        """The status in the header, whole, where it goes: on one line, or on two where
+        the header is short (it says whose turn it is, so it is the last to give way)."""
+        style, px = self.style, self.px
+        bar = self.board.regions["bar"]
+        turn, cap, label = self.header_parts()
+        title_w, track_w, status_w = self.bar_widths(turn, cap, label)
+        if not status_w:
+            return []
+        x = px(16)
+        if title_w:
+            x += style.width(self.fit(str(self.scenario.title), 20, title_w, True), 20, True)
+            x += px(20)
+        for shown in (turn, cap) if cap is not None else (turn,):
+            x += shown.get_width() + px(20)
         x += max(track_w, label.get_width()) + px(20)
-        if status_w:
-            status = self.fit(header.status, 16, status_w, bold=True)
-            text = style.text(status, 16, "accent", True)
-            canvas.blit(text, (x, bar.centery - text.get_height() // 2))
+        status = self.table.status()
+        pieces = style.wrap(status, 16, status_w, True)
+        if len(pieces) > 2:
+            pieces = [pieces[0], self.fit(" ".join(pieces[1:]), 16, status_w, bold=True)]
+        line_h = self.card_line(16, True)
+        y = bar.centery - len(pieces) * line_h // 2
+        lines = []
+        for piece in pieces:
+            rect = pygame.Rect(x, y, style.width(piece, 16, True), line_h)
+            lines.append(Line(piece, 16, True, "accent", rect))
+            y += line_h
+        return lines
 
     def bar_widths(self, turn, cap, label) -> tuple[int, int, int]:
         """How wide the title, the escalation track and the status may be in the header.
@@ -368,28 +435,93 @@ class BoardPainter:
         return pygame.Rect(max(places, key=room), (width, height))
 
     # The cards -------------------------------------------------------------------------------
-    def card_height(self) -> int:
-        """Room for a card's lines: family, name, target and two lines of effects, each
-        as tall as the crisis's script needs."""
-        key = self.look()
-        if key not in self._heights:
-            line = self.card_line
-            self._heights[key] = self.px(6 + 2 + 6) + sum(
-                (line(12, True), line(17, True), line(14, True), line(13), line(13))
-            )
-        return self._heights[key]
-
     def card_line(self, size: int, bold: bool = False) -> int:
-        khmer = any(has_khmer(str(party.name)) for party in self.scenario.parties)
-        return self.style.line_height(size, bold, khmer)
+        """A line as tall as the crisis's script needs (Khmer stacks above and below)."""
+        return self.style.line_height(size, bold, self.khmer)
+
+    @property
+    def khmer(self) -> bool:
+        return any(has_khmer(str(party.name)) for party in self.scenario.parties)
 
     def chosen_lines(self) -> list[str]:
-        """The lines naming the moves the shown seat has chosen this turn (at most two)."""
-        names = self.table.chosen()
-        if not names:
+        """The lines naming the moves the shown seat has chosen this turn, whole."""
+        text = self.table.chosen_text()
+        if not text:
             return []
-        text = f"Chosen this turn: {', '.join(names)}  (Backspace takes back the last)"
-        return self.style.wrap(text, 14, self.board.regions["cards"].width - self.px(24))[:2]
+        return self.style.wrap(text, 14, self.board.regions["cards"].width - self.px(24))
+
+    def card_texts(self, card, width: int) -> tuple[int, list[Line]]:
+        """A card ``width`` wide: its height, and each text on it with where it goes
+        (relative to the card's corner). Every text is whole and inside the card: a
+        name or a reason too long for one line takes two, and the card grows."""
+        style, px, table = self.style, self.px, self.table
+        key = (self.look(), width, *self._card_key(card, False))
+        found = self._texts.get(key)
+        if found is not None:
+            return found
+        playable = card.action is not None
+        x, right = px(16), width - px(12)
+        lines: list[Line] = []
+
+        def put(text, size, bold, colour, left, top, room) -> Line:
+            line = Line(text, size, bold, colour, pygame.Rect(left, top, room, 0))
+            line.rect.size = (style.width(text, size, bold), self.card_line(size, bold))
+            lines.append(line)
+            return line
+
+        y = px(6)
+        cost = table.cost_text(card)
+        cost_w = style.width(cost, 13, True)
+        put(cost, 13, True, "warn" if playable else "faint", right - cost_w, y, cost_w)
+        family = next(
+            (str(f.name) for f in self.scenario.families if f.id == card.move.family),
+            card.move.family,
+        ).upper()
+        room = right - cost_w - px(8) - x
+        put(self.fit(family, 12, room, True), 12, True, ("family", card.move.family), x, y, room)
+        y += max(self.card_line(12, True), self.card_line(13, True))
+        seen = table.preview(card)
+        room = right - x
+        if seen is not None:
+            odds = f"{seen.chance:.0%}"
+            odds_w = style.width(odds, 18, True)
+            put(odds, 18, True, odds_tone(seen.chance), right - odds_w, y, odds_w)
+            room -= odds_w + px(8)
+        tone = "text" if playable else "faint"
+        for piece in style.wrap(str(card.move.name), 17, room, True):
+            put(piece, 17, True, tone, x, y, room)
+            y += self.card_line(17, True)
+        if seen is not None:
+            y = max(y, lines[2].rect.bottom)  # the odds, beside a one-line name
+        bottom = ""
+        if not playable:
+            bottom, size, bold, colour = table.unavailable(card), 14, False, "warn"
+        elif card.action.targets:
+            action = card.action
+            target = narrate.targets(self.scenario, action.move, action.targets, table.lang)
+            bottom = f"‹ {target} ›" if len(card.plays) > 1 else target
+            size, bold, colour = 14, True, "accent"
+        if bottom:
+            for piece in style.wrap(bottom, size, right - x, bold):
+                put(piece, size, bold, colour, x, y, right - x)
+                y += self.card_line(size, bold)
+        found = self._texts[key] = (y + px(6), lines)
+        return found
+
+    def card_spans(self) -> list[tuple[int, int]]:
+        """Each card's top (in the list, before scrolling) and height."""
+        width = self.board.regions["cards"].width - self.px(20)
+        spans, top = [], 0
+        for card in self.table.cards:
+            height = self.card_texts(card, width)[0]
+            spans.append((top, height))
+            top += height + self.px(8)
+        return spans
+
+    def cards_height(self) -> int:
+        """How tall the whole card list is, gaps included."""
+        spans = self.card_spans()
+        return spans[-1][0] + spans[-1][1] if spans else 0
 
     def card_layout(self) -> tuple[pygame.Rect, list[tuple[int, pygame.Rect]]]:
         """The card list's visible area, and where each card of the table in it is.
@@ -400,17 +532,13 @@ class BoardPainter:
         """
         px, board = self.px, self.board
         rect = board.regions["cards"]
-        top = rect.top + px(10) + px(28)
-        top += len(self.chosen_lines()) * self.style.font(14).get_linesize() + px(4)
+        top = rect.top + px(10) + self.card_line(17, True) + px(6)
+        top += len(self.chosen_lines()) * self.card_line(14) + px(4)
         area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top - px(6))
-        h, gap = self.card_height(), px(8)
         boxes = []
-        for index in range(len(self.table.cards)):
+        for index, (offset, height) in enumerate(self.card_spans()):
             box = pygame.Rect(
-                rect.left + px(10),
-                top + index * (h + gap) - board.card_scroll,
-                rect.width - px(20),
-                h,
+                rect.left + px(10), top + offset - board.card_scroll, rect.width - px(20), height
             )
             if box.bottom >= area.top and box.top <= area.bottom:
                 boxes.append((index, box))
@@ -420,17 +548,6 @@ class BoardPainter:
         style, px, table, board = self.style, self.px, self.table, self.board
         rect = board.regions["cards"]
         y = rect.top + px(10)
-        match = table.match
-        hot = match.hot_seat and table.hand is not None
-        mine = f"{match.team(table.hand, self.table.lang)}: your moves" if hot else "Your moves"
-        if table.human_turn:
-            header = mine
-        else:
-            header = (
-                f"Moves of {narrate.envoy(self.scenario, table.hand, self.table.lang)}"
-                if table.hand
-                else "Moves"
-            )
         room = rect.width - px(24)
         clock, tone = table.clock_text()
         if clock:  # the advisory timer: words and a frame, never colour alone
@@ -439,19 +556,19 @@ class BoardPainter:
             pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
             canvas.blit(shown, shown.get_rect(center=box.center))
             room = box.left - rect.left - px(24)
-        header = self.fit(header, 17, room, bold=True)
+        header = self.fit(table.cards_title(), 17, room, bold=True)
         canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
-        y += px(28)
+        y += self.card_line(17, True) + px(6)
         for piece in self.chosen_lines():
             canvas.blit(style.text(piece, 14, "good"), (rect.left + px(12), y))
-            y += style.font(14).get_linesize()
+            y += self.card_line(14)
         area, boxes = self.card_layout()
         clip = canvas.get_clip()
         canvas.set_clip(area)
         for index, box in boxes:
             self.draw_card(canvas, table.cards[index], box, index == table.selected)
         canvas.set_clip(clip)
-        total = len(table.cards) * (self.card_height() + px(8))
+        total = self.cards_height()
         if total > area.height:
             bar_h = max(px(30), area.height * area.height // total)
             bar_y = area.top + (area.height - bar_h) * board.card_scroll // max(
@@ -464,40 +581,38 @@ class BoardPainter:
                 border_radius=px(2),
             )
         if not table.cards:
-            text = "The crisis is over." if match.over else "No moves to show."
-            if match.hot_seat and table.hand is None and not match.over:
-                text = "Between teams: only what everyone may see is shown."
-            canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), area.top))
+            text = style.text(table.no_cards_text(), 15, "muted")
+            canvas.blit(text, (rect.left + px(12), area.top))
 
     def draw_card(self, canvas: pygame.Surface, card, box: pygame.Rect, selected: bool) -> None:
         """One card, drawn from its cached surface when nothing on it has changed."""
-        table = self.table
-        seen = table.preview(card)
-        effects = table.effects(card)
-        key = (box.size, self.look(), *self._card_key(card, selected, seen, effects))
+        key = (box.size, self.look(), *self._card_key(card, selected))
         surface = self._cards.get(key)
         if surface is None:
-            if len(self._cards) > 4 * max(8, len(table.cards)):
+            if len(self._cards) > 4 * max(8, len(self.table.cards)):
                 self._cards.clear()  # a new turn's cards: the old ones will not come back
+                self._texts.clear()
             surface = pygame.Surface(box.size)
             surface.fill(self.style["panel"])
-            self._paint_card(surface, card, surface.get_rect(), selected, seen, effects)
+            self._paint_card(surface, card, selected)
             self._cards[key] = surface
         canvas.blit(surface, box)
 
-    def _card_key(self, card, selected: bool, seen, effects) -> tuple:
+    def _card_key(self, card, selected: bool) -> tuple:
+        seen = self.table.preview(card)
         return (
             card.move.id,
             card.action,
             len(card.plays),
-            self.table.unavailable(card),
+            card.reason,
             selected,
             None if seen is None else seen.chance,
-            None if effects is None else (tuple(effects[0]), tuple(effects[1])),
+            self.table.cost_text(card),
         )
 
-    def _paint_card(self, canvas, card, box: pygame.Rect, selected: bool, seen, effects) -> None:
-        style, px, scenario, table = self.style, self.px, self.scenario, self.table
+    def _paint_card(self, canvas, card, selected: bool) -> None:
+        style, px, scenario = self.style, self.px, self.scenario
+        box = canvas.get_rect()
         playable = card.action is not None
         background = (
             style["card_selected"]
@@ -507,7 +622,7 @@ class BoardPainter:
             else style["card_disabled"]
         )
         pygame.draw.rect(canvas, background, box, border_radius=px(8))
-        if selected:
+        if selected:  # the keyboard's focus ring, and the card the details below the map show
             pygame.draw.rect(canvas, style["focus"], box, px(2), border_radius=px(8))
         stripe = pygame.Rect(box.left, box.top, px(6), box.height)
         pygame.draw.rect(
@@ -517,65 +632,105 @@ class BoardPainter:
             border_top_left_radius=px(8),
             border_bottom_left_radius=px(8),
         )
-        x = box.left + px(16)
-        family = next(
-            (f.name for f in scenario.families if f.id == card.move.family), card.move.family
+        for line in self.card_texts(card, box.width)[1]:
+            self.blit_line(canvas, line)
+
+    def blit_line(self, canvas, line: Line) -> None:
+        colour = line.colour
+        if isinstance(colour, tuple):  # a family's own colour
+            colour = self.style.family_colour(self.scenario, colour[1])
+        canvas.blit(self.style.text(line.text, line.size, colour, line.bold), line.rect)
+
+    # The move's details, below the map ----------------------------------------------------
+    def details_area(self) -> pygame.Rect:
+        rect, px = self.board.regions["log"], self.px
+        return pygame.Rect(
+            rect.left + px(12), rect.top + px(36), rect.width - px(24), rect.height - px(44)
         )
-        tone = "text" if playable else "faint"
-        small = style.text(
-            str(family).upper(), 12, style.family_colour(scenario, card.move.family), True
-        )
-        canvas.blit(small, (x, box.top + px(6)))
-        name = self.fit(str(card.move.name), 17, box.right - px(80) - x, bold=True)
-        name = style.text(name, 17, tone, True)
-        canvas.blit(name, (x, box.top + px(6) + small.get_height()))
-        cost = style.text(f"{card.move.cost} capital", 14, "warn" if playable else "faint", True)
-        canvas.blit(cost, (box.right - cost.get_width() - px(12), box.top + px(8)))
-        y = box.top + px(6) + self.card_line(12, True) + self.card_line(17, True) + px(2)
-        if not playable:
-            for piece in style.wrap(table.unavailable(card), 14, box.width - px(32))[:2]:
-                canvas.blit(style.text(piece, 14, "warn"), (x, y))
-                y += self.card_line(14)
-            return
-        if seen is not None:
-            odds = style.text(f"{seen.chance:.0%}", 22, odds_tone(seen.chance), True)
-            canvas.blit(
-                odds, (box.right - odds.get_width() - px(12), box.top + px(8) + cost.get_height())
-            )
-        action = card.action
-        if action.targets:
-            target = narrate.targets(scenario, action.move, action.targets, self.table.lang)
-            arrows = f"‹ {target} ›" if len(card.plays) > 1 else target
-            arrows = self.fit(arrows, 14, box.right - px(12) - x, bold=True)
-            canvas.blit(style.text(arrows, 14, "accent", True), (x, y))
-            y += self.card_line(14, True)
-        if effects is not None:
-            win, lose = effects
-            text = "Works: " + (", ".join(win) if win else "no visible change")
-            if seen.chance < 1:
-                text += " · Fails: " + (", ".join(lose) if lose else "nothing happens")
-            width = box.right - px(12) - x
-            pieces = style.wrap(text, 13, width)
-            if len(pieces) > 2:
-                pieces = [pieces[0], self.fit(pieces[1] + " " + pieces[2], 13, width)]
+
+    def details_layout(self, card) -> list[Line]:
+        """The selected move's details in the panel below the map, whole: in two columns
+        where the panel is wide, in smaller type where even that is too little room."""
+        area = self.details_area()
+        key = (self.look(), tuple(area), tuple(self.table.details(card)))
+        if self._detail_key != key:
+            self._detail_key, self._detail_lines = key, self._place_details(card, area)[0]
+        return self._detail_lines
+
+    def details_fit(self) -> bool:
+        """Whether every card's details fit the panel whole, in type no smaller than the
+        smallest the board allows (the board's layout gives the panel more room if not)."""
+        area = self.details_area()
+        return all(self._place_details(card, area)[1] for card in self.table.cards)
+
+    def _place_details(self, card, area: pygame.Rect) -> tuple[list[Line], bool]:
+        gap = self.px(20)
+        details = self.table.details(card)
+        most = 2 if area.width >= 2 * self.px(220) + gap else 1  # never too narrow to read
+        for size in DETAIL_SIZES:
+            for columns in range(1, most + 1):
+                width = (area.width - gap * (columns - 1)) // columns
+                placed = self._flow(details, size, area, width, gap, columns)
+                if placed is not None:
+                    return placed, True
+        return self._flow(details, size, area, width, gap, columns, force=True), False
+
+    def _flow(self, details, size, area, width, gap, columns, force=False) -> list[Line] | None:
+        """Details laid out column by column, a detail never split between two columns;
+        None when they do not fit (with ``force``, they go on below the area)."""
+        style = self.style
+        line_h = self.card_line(size, True)
+        placed: list[Line] = []
+        column, y = 0, area.top
+        for detail in details:
+            bold, colour = DETAIL_LOOKS.get(detail.kind, (False, "text"))
+            pieces = style.wrap(detail.text, size, width, bold)
+            height = len(pieces) * line_h
+            if y + height > area.bottom and y > area.top:
+                if column + 1 < columns:
+                    column, y = column + 1, area.top
+                elif not force:
+                    return None
+            if y + height > area.bottom and not force:
+                return None
+            x = area.left + column * (width + gap)
             for piece in pieces:
-                canvas.blit(style.text(piece, 13, "muted"), (x, y))
-                y += self.card_line(13)
+                rect = pygame.Rect(x, y, style.width(piece, size, bold), line_h)
+                placed.append(Line(piece, size, bold, colour, rect))
+                y += line_h
+            y += self.px(3)
+        return placed
+
+    def draw_lower_header(self, canvas: pygame.Surface, title: str, hint: str) -> None:
+        """The panel's title, what L switches to, and the save warning while saves fail."""
+        style, px, board = self.style, self.px, self.board
+        rect = board.regions["log"]
+        shown = style.text(self.fit(title, 16, rect.width // 2, True), 16, "text", True)
+        canvas.blit(shown, (rect.left + px(12), rect.top + px(8)))
+        x = rect.left + px(12) + shown.get_width() + px(12)
+        if board.save_warning:  # for as long as saves fail, where the hint was
+            warning = self.fit(board.save_warning, 13, rect.right - px(12) - x, bold=True)
+            text = style.text(warning, 13, "bad", True)
+        else:
+            text = style.text(self.fit(hint, 13, rect.right - px(12) - x), 13, "faint")
+        canvas.blit(text, (rect.right - text.get_width() - px(12), rect.top + px(10)))
+
+    def draw_move_details(self, canvas: pygame.Surface) -> None:
+        card = self.table.current_card()
+        name = narrate.move(self.scenario, card.move.id, self.table.lang)
+        self.draw_lower_header(canvas, name, "L: the log")
+        for line in self.details_layout(card):
+            self.blit_line(canvas, line)
 
     # The log -----------------------------------------------------------------------------
     def draw_log(self, canvas: pygame.Surface) -> None:
         style, px, scenario, board = self.style, self.px, self.scenario, self.board
         rect = board.regions["log"]
         entries = self.table.log_entries()
-        title = style.text("Log", 16, "text", True)
-        canvas.blit(title, (rect.left + px(12), rect.top + px(8)))
-        if board.save_warning:  # for as long as saves fail, where the log's hint was
-            room = rect.width - title.get_width() - px(40)
-            warning = self.fit(board.save_warning, 13, room, bold=True)
-            hint = style.text(warning, 13, "bad", True)
-        else:
-            hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
-        canvas.blit(hint, (rect.right - hint.get_width() - px(12), rect.top + px(10)))
+        hint = "PgUp/PgDn or click an entry to see why"
+        if self.table.log_asked:
+            hint = "L: the move's details · " + hint
+        self.draw_lower_header(canvas, "Log", hint)
         line_h = style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)
         for index, line_rect in self.log_layout(entries):
@@ -611,6 +766,8 @@ class BoardPainter:
         entries as they are now (a new turn, or another team at the computer)."""
         px, board = self.px, self.board
         rect = board.regions["log"]
+        if not self.table.shows_log:
+            return []
         line_h = self.style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)
         area = pygame.Rect(

@@ -20,7 +20,7 @@ from game.engine.actions import Decide
 from game.session.match import Match
 from game.session.table import THINK_SECONDS, Acted, Card, Table
 from game.ui.app import Scene
-from game.ui.render.board import BoardPainter
+from game.ui.render.board import MAP_SHARE, MAP_SHARE_MIN, BoardPainter
 from game.ui.render.map import hit, map_layout
 from game.ui.widgets import button
 
@@ -114,26 +114,17 @@ class BoardScene(Scene):
         self.table.take_seat(envoy)
         self.log_index = -1
         self.focus = self.hover = None
+        if self.root is not None:
+            self._lay_out()  # another team's cards, perhaps with longer details
         self._changed()
 
     # Layout -------------------------------------------------------------------
     def build(self) -> None:
         self.table.lang = self.app.settings.language  # the Settings may have changed it
-        width, height = self.app.size
-        px = self.px
+        width, px = self.app.size[0], self.px
         pad = px(14)
-        bar = px(58)
         right_w = max(px(400), int(width * 0.36))
-        left_w = width - right_w - 3 * pad
-        map_h = int((height - bar - 3 * pad) * 0.64)
-        self.regions = {
-            "bar": pygame.Rect(0, 0, width, bar),
-            "map": pygame.Rect(pad, bar + pad, left_w, map_h),
-            "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, height - bar - 3 * pad - map_h),
-            "cards": pygame.Rect(
-                2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
-            ),
-        }
+        self._lay_out()
         cards = self.regions["cards"]
         y = cards.bottom + pad - px(4)
         first = int((right_w - 2 * px(8)) * 0.38)  # the widest label, bold
@@ -178,6 +169,30 @@ class BoardScene(Scene):
             "How to play (F1)",
         )
         self._buttons_state()
+        self.dirty = True
+
+    def _lay_out(self) -> None:
+        """The regions of the screen, for the cards at hand."""
+        width, height = self.app.size
+        px = self.px
+        pad, bar = px(14), px(58)
+        right_w = max(px(400), int(width * 0.36))
+        left_w = width - right_w - 3 * pad
+        share = MAP_SHARE
+        while True:  # the map gives up room until every move's details fit below it
+            map_h = int((height - bar - 3 * pad) * share)
+            lower_h = height - bar - 3 * pad - map_h
+            self.regions = {
+                "bar": pygame.Rect(0, 0, width, bar),
+                "map": pygame.Rect(pad, bar + pad, left_w, map_h),
+                "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, lower_h),
+                "cards": pygame.Rect(
+                    2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
+                ),
+            }
+            if share <= MAP_SHARE_MIN or self.painter.details_fit():
+                break
+            share = max(MAP_SHARE_MIN, share - 0.03)
         self.dirty = True
 
     def _buttons_state(self) -> None:
@@ -404,6 +419,7 @@ class BoardScene(Scene):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             return self._pressed(event.ui_element)
         if event.type == pygame.MOUSEMOTION:
+            self._hover_card(event.pos)
             spot = self._map_hit(event.pos) if self.regions["map"].collidepoint(event.pos) else None
             if spot != self.hover:
                 self.hover = spot
@@ -432,16 +448,33 @@ class BoardScene(Scene):
         action()
         return True
 
-    def _click(self, pos) -> bool:
+    def _card_at(self, pos) -> int | None:
         area, boxes = self.card_layout()
-        for index, box in boxes:
-            if box.collidepoint(pos) and area.collidepoint(pos):
-                card = self.table.cards[index]
-                if index == self.table.selected and len(card.plays) > 1:
-                    self.table.turn_target(-1 if pos[0] < box.centerx - box.width // 4 else 1)
-                self.table.select(index)
-                self._changed()
-                return True
+        if area.collidepoint(pos):
+            for index, box in boxes:
+                if box.collidepoint(pos):
+                    return index
+        return None
+
+    def _hover_card(self, pos) -> None:
+        """The card under the pointer becomes the selected one, so the focus ring and the
+        details below the map always show one card, whether the mouse or the keys chose."""
+        index = self._card_at(pos)
+        if index is not None and index != self.table.selected:
+            self.table.select(index)
+            self._changed()
+
+    def _click(self, pos) -> bool:
+        index = self._card_at(pos)
+        if index is not None:
+            box = dict(self.card_layout()[1])[index]
+            card = self.table.cards[index]
+            if index == self.table.selected and len(card.plays) > 1:
+                self.table.turn_target(-1 if pos[0] < box.centerx - box.width // 4 else 1)
+            self.table.select(index)
+            self.table.log_asked = False
+            self._changed()
+            return True
         for index, line_rect in self.log_layout(self.log_entries()):
             if line_rect.collidepoint(pos):
                 self.log_index = index
@@ -469,18 +502,20 @@ class BoardScene(Scene):
 
     def _scroll_cards(self, delta: int) -> None:
         area = self.cards_area
-        total = len(self.table.cards) * (self.painter.card_height() + self.px(8))
+        total = self.painter.cards_height()
         self.card_scroll = max(0, min(max(0, total - area.height), self.card_scroll + delta))
         self.dirty = True
 
     def _scroll_to_selected(self) -> None:
         area = self.cards_area
-        step = self.painter.card_height() + self.px(8)
-        top = self.table.selected * step
+        spans = self.painter.card_spans()
+        if not 0 <= self.table.selected < len(spans):
+            return
+        top, height = spans[self.table.selected]
         if top < self.card_scroll:
             self.card_scroll = top
-        elif top + step > self.card_scroll + area.height:
-            self.card_scroll = top + step - area.height
+        elif top + height > self.card_scroll + area.height:
+            self.card_scroll = top + height - area.height
         self.dirty = True
 
     def _move_log(self, step: int) -> None:
@@ -494,8 +529,9 @@ class BoardScene(Scene):
     def _key(self, event) -> bool:
         key, mod = event.key, event.mod
         if key == pygame.K_ESCAPE:
-            if self.focus is not None or self.log_index >= 0:
+            if self.focus is not None or self.log_index >= 0 or self.table.log_asked:
                 self.focus, self.log_index = None, -1
+                self.table.log_asked = False
                 self.dirty = True
             else:
                 self.open_menu()
@@ -511,6 +547,7 @@ class BoardScene(Scene):
             return True
         if key in (pygame.K_UP, pygame.K_DOWN) and self.table.cards:
             self.table.move_selection(1 if key == pygame.K_DOWN else -1)
+            self.table.log_asked = False
             self._scroll_to_selected()
             self._changed()
             return True
@@ -536,23 +573,23 @@ class BoardScene(Scene):
         if key == pygame.K_TAB:
             self._cycle_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
             return True
+        if key == pygame.K_l:
+            self.table.log_asked = not self.table.log_asked
+            self.dirty = True
+            return True
         if key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
+            self.table.log_asked = True
             self._move_log(-1 if key == pygame.K_PAGEUP else 1)
             return True
         if key in (pygame.K_HOME, pygame.K_END):
+            self.table.log_asked = True
             self.log_index = 0 if key == pygame.K_HOME else -1
             self.dirty = True
             return True
         return False
 
     def _cycle_focus(self, step: int) -> None:
-        scenario = self.match.scenario
-        spots = [("party", i) for i in range(len(scenario.parties))] + [
-            ("relation", i) for i in range(len(scenario.relations))
-        ]
-        index = spots.index(self.focus) if self.focus in spots else -1
-        index = (index + step) % (len(spots) + 1)
-        self.focus = spots[index] if index < len(spots) else None
+        self.focus = self.table.next_spot(self.focus, step)
         self.dirty = True
 
     def open_menu(self) -> None:
