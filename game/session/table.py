@@ -465,9 +465,13 @@ class Table:
 
     def cost_text(self, card: Card) -> str:
         """The card's price in short, with what it takes later: "3 capital +2 next turn"."""
-        return narrate.card_cost(
-            self.match.scenario, card.move, self._view_now(), self.preview(card), self.lang
-        )
+        key = ("cost", card.move.id, card.action)
+        found = self._details.get(key)
+        if found is None:
+            found = self._details[key] = narrate.card_cost(
+                self.match.scenario, card.move, self._view_now(), self.preview(card), self.lang
+            )
+        return found
 
     def details(self, card: Card) -> list[narrate.Detail]:
         """The whole move of ``card``, as the details panel shows it (see narrate.card_details)."""

@@ -72,8 +72,7 @@ class BoardPainter:
         self._painted: dict[str, tuple] = {}  # region -> what it shows, as last painted
         self._cards: dict[tuple, pygame.Surface] = {}
         self._texts: dict[tuple, tuple] = {}  # a card's texts, keyed by what it shows
-        self._detail_key: tuple | None = None
-        self._detail_lines: list[Line] = []
+        self._placed: dict[tuple, list[Line]] = {}  # a move's details, laid out
         self._panels: dict[str, pygame.Surface] = {}
 
     @property
@@ -653,9 +652,12 @@ class BoardPainter:
         where the panel is wide, in smaller type where even that is too little room."""
         area = self.details_area()
         key = (self.look(), tuple(area), tuple(self.table.details(card)))
-        if self._detail_key != key:
-            self._detail_key, self._detail_lines = key, self._place_details(card, area)[0]
-        return self._detail_lines
+        found = self._placed.get(key)
+        if found is None:
+            if len(self._placed) > 4 * max(8, len(self.table.cards)):
+                self._placed.clear()  # another turn's details: they will not come back
+            found = self._placed[key] = self._place_details(card, area)[0]
+        return found
 
     def details_fit(self) -> bool:
         """Whether every card's details fit the panel whole, in type no smaller than the
