@@ -669,17 +669,22 @@ class BoardPainter:
         gap = self.px(20)
         details = self.table.details(card)
         most = 2 if area.width >= 2 * self.px(220) + gap else 1  # never too narrow to read
+        # Largest type first; at each size one column, then two with each detail whole
+        # in its column, then two with a long detail going on at the next column's top.
+        tries = [(1, False), (2, False), (2, True)] if most == 2 else [(1, False)]
         for size in DETAIL_SIZES:
-            for columns in range(1, most + 1):
+            for columns, split in tries:
                 width = (area.width - gap * (columns - 1)) // columns
-                placed = self._flow(details, size, area, width, gap, columns)
+                placed = self._flow(details, size, area, width, gap, columns, split)
                 if placed is not None:
                     return placed, True
-        return self._flow(details, size, area, width, gap, columns, force=True), False
+        return self._flow(details, size, area, width, gap, columns, True, force=True), False
 
-    def _flow(self, details, size, area, width, gap, columns, force=False) -> list[Line] | None:
-        """Details laid out column by column, a detail never split between two columns;
-        None when they do not fit (with ``force``, they go on below the area)."""
+    def _flow(
+        self, details, size, area, width, gap, columns, split, force=False
+    ) -> list[Line] | None:
+        """Details laid out column by column (a detail split between two only with
+        ``split``); None when they do not fit (with ``force``, they run on below)."""
         style = self.style
         line_h = self.card_line(size, True)
         placed: list[Line] = []
@@ -687,16 +692,15 @@ class BoardPainter:
         for detail in details:
             bold, colour = DETAIL_LOOKS.get(detail.kind, (False, "text"))
             pieces = style.wrap(detail.text, size, width, bold)
-            height = len(pieces) * line_h
-            if y + height > area.bottom and y > area.top:
-                if column + 1 < columns:
-                    column, y = column + 1, area.top
-                elif not force:
-                    return None
-            if y + height > area.bottom and not force:
-                return None
-            x = area.left + column * (width + gap)
+            if not split and y + len(pieces) * line_h > area.bottom and y > area.top:
+                column, y = column + 1, area.top
             for piece in pieces:
+                last = column + 1 >= columns
+                if y + line_h > area.bottom and y > area.top and not (force and last):
+                    column, y = column + 1, area.top
+                if column >= columns and not force:
+                    return None
+                x = area.left + min(column, columns - 1) * (width + gap)
                 rect = pygame.Rect(x, y, style.width(piece, size, bold), line_h)
                 placed.append(Line(piece, size, bold, colour, rect))
                 y += line_h
