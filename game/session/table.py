@@ -238,6 +238,7 @@ class Table:
         self.advice_action: Action | None = None
         self.thinking: Thinking | None = None
         self.thinking_for: tuple[str, str] | None = None
+        self.ai_wait = 0.0  # seconds since an AI seat could have started to move
         self.playback: Playback | None = None
         self._previews: dict = {}
         self._seen: tuple = (None, None, None)  # (state, seat shown, its view)
@@ -540,6 +541,52 @@ class Table:
             return ""
         return f"Chosen this turn: {', '.join(names)}  (Backspace takes back the last)"
 
+    def spot_details(self, spot: tuple[str, int] | None) -> list[narrate.Detail]:
+        """What the box on the map says about ``spot`` (a party or a relation under the
+        pointer or Tab), else the advisor's advice; [] when it has nothing to say. Kinds:
+        "title", "fact", "known" (a secret the viewer has learned) and "advice"."""
+        scenario, state, lang = self.match.scenario, self.view(), self.lang
+        Detail = narrate.Detail
+        if spot is not None and spot[0] == "party":
+            index = spot[1]
+            party = scenario.parties[index]
+            lines = [
+                Detail("title", party.name.get(lang)),
+                Detail("fact", f"Posture {state.posture[index]} · resolve {state.resolve[index]}"),
+            ]
+            if self.hand is not None:
+                envoy = scenario.envoy_index(self.hand)
+                lines.append(Detail("fact", f"Your standing {state.standing_of(envoy, index)}"))
+            viewer = state.viewer if state.viewer >= 0 else -1
+            for fact_index, fact in enumerate(scenario.facts):
+                if fact.party == index and state.knows(fact_index, viewer):
+                    text = state.scenario.facts[fact_index].text
+                    if text is not None:
+                        lines.append(Detail("known", f"Known: {text.get(lang)}"))
+            if party.text:
+                lines.append(Detail("fact", party.text.get(lang)))
+            return lines
+        if spot is not None and spot[0] == "relation":
+            index = spot[1]
+            relation = scenario.relations[index]
+            a, b = scenario.parties[relation.a].id, scenario.parties[relation.b].id
+            lines = [
+                Detail("title", narrate.pair(scenario, a, b, lang)),
+                Detail(
+                    "fact", f"Tension {state.tension[index]} (conflict at {scenario.conflict_at})"
+                ),
+                Detail(
+                    "fact",
+                    f"Trust {state.trust[index]} · pressure {state.pressure[index]:+d} a turn",
+                ),
+            ]
+            if state.hotline[index]:
+                lines.append(Detail("known", f"Hotline open for {state.hotline[index]} more turns"))
+            return lines
+        if self.advice:
+            return [Detail("advisor", "Advisor"), Detail("advice", self.advice)]
+        return []
+
     def spots(self) -> list[tuple[str, int]]:
         """The places on the map Tab moves through: the parties, then the relations."""
         scenario = self.match.scenario
@@ -640,6 +687,16 @@ class Table:
     def ai_to_move(self) -> bool:
         active = self.match.active
         return not self.match.over and active is not None and not active.is_human
+
+    def wait_for_ai(self, seconds: float, pace: float) -> bool:
+        """``seconds`` more of the pause before an AI seat moves, so a person can follow
+        the moves; once ``pace`` seconds have passed it starts thinking (True)."""
+        self.ai_wait += seconds
+        if self.ai_wait < pace:
+            return False
+        self.ai_wait = 0.0
+        self.start_ai()
+        return True
 
     def start_ai(self) -> None:
         """The seat to move is an AI: it starts thinking."""

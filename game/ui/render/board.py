@@ -46,6 +46,15 @@ DETAIL_LOOKS = {
 }
 
 
+#: How the map's box writes each kind of what it says: (palette colour, bold).
+SPOT_LOOKS = {
+    "title": ("text", True),
+    "known": ("accent", False),
+    "advisor": ("warn", True),
+    "advice": ("text", False),
+}
+
+
 @attrs.define
 class Line:
     """One text as laid out: drawn at ``rect``, whose size is the text's own."""
@@ -98,6 +107,83 @@ class BoardPainter:
     def forget(self) -> None:
         """Paint every region again on the next render, changed or not."""
         self._frame = None
+
+    # Where everything goes ------------------------------------------------------------
+    def lay_out(self, size: tuple[int, int]) -> dict[str, pygame.Rect]:
+        """The board's regions in a window of ``size``: the header bar, the map, the panel
+        below it (the selected move's details, or the log) and the cards. The map gives
+        up room, down to its least share, until every move's details fit whole below it."""
+        width, height = size
+        px = self.px
+        pad, bar = px(14), px(58)
+        right_w = self.right_width(width)
+        left_w = width - right_w - 3 * pad
+        share = MAP_SHARE
+        while True:
+            map_h = int((height - bar - 3 * pad) * share)
+            lower_h = height - bar - 3 * pad - map_h
+            regions = {
+                "bar": pygame.Rect(0, 0, width, bar),
+                "map": pygame.Rect(pad, bar + pad, left_w, map_h),
+                "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, lower_h),
+                "cards": pygame.Rect(
+                    2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
+                ),
+            }
+            if share <= MAP_SHARE_MIN or self.details_fit(regions["log"]):
+                return regions
+            share = max(MAP_SHARE_MIN, share - 0.03)
+
+    def right_width(self, width: int) -> int:
+        return max(self.px(400), int(width * 0.36))
+
+    def button_places(self) -> dict[str, tuple[pygame.Rect, str, str, str]]:
+        """The board's buttons: name -> (where, label, kind, tooltip). The move's three
+        go under the cards; Help, Save and Menu at the header's right end."""
+        px, regions = self.px, self.board.regions
+        cards, width = regions["cards"], regions["bar"].width
+        pad, gap, bw = px(14), px(8), px(96)
+        y = cards.bottom + pad - px(4)
+        first = int((cards.width - 2 * gap) * 0.38)  # the widest label, bold
+        third = (cards.width - 2 * gap - first) // 2
+        return {
+            "play": (
+                pygame.Rect(cards.left, y, first, px(46)),
+                "Choose (Enter)",
+                "primary",
+                "Choose the selected move (Enter)",
+            ),
+            "end": (
+                pygame.Rect(cards.left + first + gap, y, third, px(46)),
+                "End turn (E)",
+                "",
+                "Commit your moves and pass (E)",
+            ),
+            "advice": (
+                pygame.Rect(cards.left + first + third + 2 * gap, y, third, px(46)),
+                "Advisor (A)",
+                "",
+                "Suggest a move (A)",
+            ),
+            "menu": (
+                pygame.Rect(width - pad - bw, px(10), bw, px(38)),
+                "Menu",
+                "",
+                "Pause menu (Esc)",
+            ),
+            "save": (
+                pygame.Rect(width - pad - 2 * bw - gap, px(10), bw, px(38)),
+                "Save",
+                "",
+                "Save the game (Ctrl+S)",
+            ),
+            "help": (
+                pygame.Rect(width - pad - 3 * bw - 2 * gap, px(10), bw, px(38)),
+                "Help",
+                "",
+                "How to play (F1)",
+            ),
+        }
 
     # The whole board --------------------------------------------------------------------
     def render(self, canvas: pygame.Surface) -> None:
@@ -338,67 +424,18 @@ class BoardPainter:
     # The details box ---------------------------------------------------------------------
     def draw_details(self, canvas: pygame.Surface, state, focus) -> None:
         """The box in the map's corner: what the pointer or Tab is on, or the advisor's tip."""
-        style, px, scenario, table = self.style, self.px, self.scenario, self.table
-        lines: list[tuple[str, str, bool]] = []
-        if focus is not None and focus[0] == "party":
-            index = focus[1]
-            party = scenario.parties[index]
-            lines.append((str(party.name), "text", True))
-            lines.append(
-                (f"Posture {state.posture[index]} · resolve {state.resolve[index]}", "muted", False)
-            )
-            if table.hand is not None:
-                envoy = scenario.envoy_index(table.hand)
-                lines.append((f"Your standing {state.standing_of(envoy, index)}", "muted", False))
-            for fact_index, fact in enumerate(scenario.facts):
-                if fact.party == index and state.knows(
-                    fact_index, state.viewer if state.viewer >= 0 else -1
-                ):
-                    view_fact = state.scenario.facts[fact_index]
-                    if view_fact.text is not None:
-                        lines.append((f"Known: {view_fact.text}", "accent", False))
-            if party.text:
-                lines.append((str(party.text), "muted", False))
-        elif focus is not None and focus[0] == "relation":
-            index = focus[1]
-            relation = scenario.relations[index]
-            name = narrate.pair(
-                scenario,
-                scenario.parties[relation.a].id,
-                scenario.parties[relation.b].id,
-                self.table.lang,
-            )
-            lines.append((name, "text", True))
-            lines.append(
-                (
-                    f"Tension {state.tension[index]} (conflict at {scenario.conflict_at})",
-                    "muted",
-                    False,
-                )
-            )
-            lines.append(
-                (
-                    f"Trust {state.trust[index]} · pressure {state.pressure[index]:+d} a turn",
-                    "muted",
-                    False,
-                )
-            )
-            if state.hotline[index]:
-                lines.append(
-                    (f"Hotline open for {state.hotline[index]} more turns", "accent", False)
-                )
-        elif table.advice:
-            lines.append(("Advisor", "warn", True))
-            lines.append((table.advice, "text", False))
-        else:
+        style, px = self.style, self.px
+        details = self.table.spot_details(focus)
+        if not details:
             return
         rect = self.board.regions["map"]
         width = min(px(300), rect.width * 2 // 5)  # narrow enough to fit between parties
         wrapped = []
-        for text, colour, bold in lines:
-            for piece in style.wrap(text, 14, width - px(20), bold):
+        for detail in details:
+            colour, bold = SPOT_LOOKS.get(detail.kind, ("muted", False))
+            for piece in style.wrap(detail.text, 14, width - px(20), bold):
                 wrapped.append((piece, colour, bold))
-        height = sum(style.font(14, b).get_linesize() for _, _, b in wrapped) + px(16)
+        height = sum(self.card_line(14, b) for _, _, b in wrapped) + px(16)
         box = self.clear_corner(rect, width, height)
         pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
         pygame.draw.rect(canvas, style["accent"], box, 1, border_radius=px(8))
@@ -406,7 +443,7 @@ class BoardPainter:
         for text, colour, bold in wrapped:
             surface = style.text(text, 14, colour, bold)
             canvas.blit(surface, (box.left + px(10), y))
-            y += style.font(14, bold).get_linesize()
+            y += self.card_line(14, bold)
 
     def clear_corner(self, rect: pygame.Rect, width: int, height: int) -> pygame.Rect:
         """Where a box of this size hides the least of the map: of the places along
@@ -641,8 +678,10 @@ class BoardPainter:
         canvas.blit(self.style.text(line.text, line.size, colour, line.bold), line.rect)
 
     # The move's details, below the map ----------------------------------------------------
-    def details_area(self) -> pygame.Rect:
-        rect, px = self.board.regions["log"], self.px
+    def details_area(self, rect: pygame.Rect | None = None) -> pygame.Rect:
+        """Where a move's details go in the panel below the map (``rect``, by default
+        the panel as laid out now)."""
+        rect, px = rect or self.board.regions["log"], self.px
         return pygame.Rect(
             rect.left + px(12), rect.top + px(36), rect.width - px(24), rect.height - px(44)
         )
@@ -659,10 +698,10 @@ class BoardPainter:
             found = self._placed[key] = self._place_details(card, area)[0]
         return found
 
-    def details_fit(self) -> bool:
-        """Whether every card's details fit the panel whole, in type no smaller than the
-        smallest the board allows (the board's layout gives the panel more room if not)."""
-        area = self.details_area()
+    def details_fit(self, panel: pygame.Rect) -> bool:
+        """Whether every card's details fit whole in ``panel``, in type no smaller than the
+        smallest the board allows (the layout gives the panel more room if not)."""
+        area = self.details_area(panel)
         return all(self._place_details(card, area)[1] for card in self.table.cards)
 
     def _place_details(self, card, area: pygame.Rect) -> tuple[list[Line], bool]:

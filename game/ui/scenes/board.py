@@ -20,7 +20,7 @@ from game.engine.actions import Decide
 from game.session.match import Match
 from game.session.table import THINK_SECONDS, Acted, Card, Table
 from game.ui.app import Scene
-from game.ui.render.board import MAP_SHARE, MAP_SHARE_MIN, BoardPainter
+from game.ui.render.board import BoardPainter
 from game.ui.render.map import hit, map_layout
 from game.ui.widgets import button
 
@@ -63,7 +63,6 @@ class BoardScene(Scene):
         self.focus: tuple[str, int] | None = None
         self.hover: tuple[str, int] | None = None
         self.log_index = -1  # -1: follow the newest entry
-        self.ai_wait = 0.0
         self.toast_text = ""
         self.toast_until = 0.0
         self.save_warning = app.saves.problem  # why saves are off; "" while they work
@@ -114,85 +113,17 @@ class BoardScene(Scene):
         self.table.take_seat(envoy)
         self.log_index = -1
         self.focus = self.hover = None
-        if self.root is not None:
-            self._lay_out()  # another team's cards, perhaps with longer details
+        if self.root is not None:  # another team's cards, perhaps with longer details
+            self.regions = self.painter.lay_out(self.app.size)
         self._changed()
 
     # Layout -------------------------------------------------------------------
     def build(self) -> None:
         self.table.lang = self.app.settings.language  # the Settings may have changed it
-        width, px = self.app.size[0], self.px
-        pad = px(14)
-        right_w = max(px(400), int(width * 0.36))
-        self._lay_out()
-        cards = self.regions["cards"]
-        y = cards.bottom + pad - px(4)
-        first = int((right_w - 2 * px(8)) * 0.38)  # the widest label, bold
-        third = (right_w - 2 * px(8) - first) // 2
-        self.play_button = button(
-            self,
-            pygame.Rect(cards.left, y, first, px(46)),
-            "Choose (Enter)",
-            "primary",
-            "Choose the selected move (Enter)",
-        )
-        self.end_button = button(
-            self,
-            pygame.Rect(cards.left + first + px(8), y, third, px(46)),
-            "End turn (E)",
-            "",
-            "Commit your moves and pass (E)",
-        )
-        self.advice_button = button(
-            self,
-            pygame.Rect(cards.left + first + third + 2 * px(8), y, third, px(46)),
-            "Advisor (A)",
-            "",
-            "Suggest a move (A)",
-        )
-        bw = px(96)
-        self.menu_button = button(
-            self, pygame.Rect(width - pad - bw, px(10), bw, px(38)), "Menu", "", "Pause menu (Esc)"
-        )
-        self.save_button = button(
-            self,
-            pygame.Rect(width - pad - 2 * bw - px(8), px(10), bw, px(38)),
-            "Save",
-            "",
-            "Save the game (Ctrl+S)",
-        )
-        self.help_button = button(
-            self,
-            pygame.Rect(width - pad - 3 * bw - px(16), px(10), bw, px(38)),
-            "Help",
-            "",
-            "How to play (F1)",
-        )
+        self.regions = self.painter.lay_out(self.app.size)
+        for name, (rect, label, kind, tip) in self.painter.button_places().items():
+            setattr(self, f"{name}_button", button(self, rect, label, kind, tip))
         self._buttons_state()
-        self.dirty = True
-
-    def _lay_out(self) -> None:
-        """The regions of the screen, for the cards at hand."""
-        width, height = self.app.size
-        px = self.px
-        pad, bar = px(14), px(58)
-        right_w = max(px(400), int(width * 0.36))
-        left_w = width - right_w - 3 * pad
-        share = MAP_SHARE
-        while True:  # the map gives up room until every move's details fit below it
-            map_h = int((height - bar - 3 * pad) * share)
-            lower_h = height - bar - 3 * pad - map_h
-            self.regions = {
-                "bar": pygame.Rect(0, 0, width, bar),
-                "map": pygame.Rect(pad, bar + pad, left_w, map_h),
-                "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, lower_h),
-                "cards": pygame.Rect(
-                    2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
-                ),
-            }
-            if share <= MAP_SHARE_MIN or self.painter.details_fit():
-                break
-            share = max(MAP_SHARE_MIN, share - 0.03)
         self.dirty = True
 
     def _buttons_state(self) -> None:
@@ -335,10 +266,6 @@ class BoardScene(Scene):
 
     # Frame --------------------------------------------------------------------
     @property
-    def thinking(self):
-        return self.table.thinking
-
-    @property
     def busy(self) -> bool:
         return (
             self.table.thinking is not None
@@ -367,16 +294,10 @@ class BoardScene(Scene):
             self.app.push("decision", self)
             return
         if table.thinking is None and table.ai_to_move:
-            self.ai_wait += dt
-            pace = (
-                self.app.demo.seconds_per_screen / 2
-                if self.app.demo
-                else self.app.settings.animation_seconds
-            )
-            if self.ai_wait < pace:
+            demo = self.app.demo
+            pace = demo.seconds_per_screen / 2 if demo else self.app.settings.animation_seconds
+            if not table.wait_for_ai(dt, pace):
                 return
-            self.ai_wait = 0.0
-            table.start_ai()
             self.dirty = True
         if table.thinking is not None:
             advising = table.thinking_for[0] == "advice"
@@ -519,6 +440,7 @@ class BoardScene(Scene):
         self.dirty = True
 
     def _move_log(self, step: int) -> None:
+        self.table.log_asked = True
         entries = self.log_entries()
         if not entries:
             return
@@ -528,65 +450,69 @@ class BoardScene(Scene):
 
     def _key(self, event) -> bool:
         key, mod = event.key, event.mod
-        if key == pygame.K_ESCAPE:
-            if self.focus is not None or self.log_index >= 0 or self.table.log_asked:
-                self.focus, self.log_index = None, -1
-                self.table.log_asked = False
-                self.dirty = True
-            else:
-                self.open_menu()
-            return True
         if key == pygame.K_s and mod & pygame.KMOD_CTRL:
             self.open_save()
-            return True
-        if key == pygame.K_F1:
-            self.open_help()
-            return True
-        if key == pygame.K_F9:
-            self.open_facilitator()
-            return True
-        if key in (pygame.K_UP, pygame.K_DOWN) and self.table.cards:
-            self.table.move_selection(1 if key == pygame.K_DOWN else -1)
-            self.table.log_asked = False
-            self._scroll_to_selected()
-            self._changed()
-            return True
-        if key in (pygame.K_LEFT, pygame.K_RIGHT):
-            self.table.turn_target(1 if key == pygame.K_RIGHT else -1)
-            self.dirty = True
-            return True
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.choose_selected()
-            return True
-        if key in (pygame.K_BACKSPACE, pygame.K_DELETE, pygame.K_w):
-            self.withdraw_last()
-            return True
-        if key == pygame.K_e:
-            self.end_turn()
-            return True
-        if key == pygame.K_a:
-            # A asks the advisor; once it has answered, A takes its advice.
-            if not self.table.accept_advice():
-                self.ask_advisor()
-            self.dirty = True
             return True
         if key == pygame.K_TAB:
             self._cycle_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
             return True
-        if key == pygame.K_l:
-            self.table.log_asked = not self.table.log_asked
-            self.dirty = True
-            return True
-        if key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
-            self.table.log_asked = True
-            self._move_log(-1 if key == pygame.K_PAGEUP else 1)
-            return True
-        if key in (pygame.K_HOME, pygame.K_END):
-            self.table.log_asked = True
-            self.log_index = 0 if key == pygame.K_HOME else -1
-            self.dirty = True
-            return True
-        return False
+        action = self._keys().get(key)
+        if action is None:
+            return False
+        action()
+        self.dirty = True
+        return True
+
+    def _keys(self) -> dict:
+        """The board's keys (besides Ctrl+S and Tab) and what each does."""
+        return {
+            pygame.K_ESCAPE: self._escape,
+            pygame.K_F1: self.open_help,
+            pygame.K_F9: self.open_facilitator,
+            pygame.K_UP: lambda: self._select_by_key(-1),
+            pygame.K_DOWN: lambda: self._select_by_key(1),
+            pygame.K_LEFT: lambda: self.table.turn_target(-1),
+            pygame.K_RIGHT: lambda: self.table.turn_target(1),
+            pygame.K_RETURN: self.choose_selected,
+            pygame.K_KP_ENTER: self.choose_selected,
+            pygame.K_BACKSPACE: self.withdraw_last,
+            pygame.K_DELETE: self.withdraw_last,
+            pygame.K_w: self.withdraw_last,
+            pygame.K_e: self.end_turn,
+            pygame.K_a: self._advisor_key,
+            pygame.K_l: self._toggle_log,
+            pygame.K_PAGEUP: lambda: self._move_log(-1),
+            pygame.K_PAGEDOWN: lambda: self._move_log(1),
+            pygame.K_HOME: lambda: self._log_to(0),
+            pygame.K_END: lambda: self._log_to(-1),
+        }
+
+    def _escape(self) -> None:
+        """Esc lets go of the map's focus, the log's entry and the log itself first."""
+        if self.focus is not None or self.log_index >= 0 or self.table.log_asked:
+            self.focus, self.log_index = None, -1
+            self.table.log_asked = False
+        else:
+            self.open_menu()
+
+    def _select_by_key(self, step: int) -> None:
+        if self.table.cards:
+            self.table.move_selection(step)
+            self.table.log_asked = False
+            self._scroll_to_selected()
+            self._changed()
+
+    def _advisor_key(self) -> None:
+        # A asks the advisor; once it has answered, A takes its advice.
+        if not self.table.accept_advice():
+            self.ask_advisor()
+
+    def _toggle_log(self) -> None:
+        self.table.log_asked = not self.table.log_asked
+
+    def _log_to(self, index: int) -> None:
+        self.table.log_asked = True
+        self.log_index = index
 
     def _cycle_focus(self, step: int) -> None:
         self.focus = self.table.next_spot(self.focus, step)
