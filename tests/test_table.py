@@ -105,6 +105,8 @@ def words_handed_out(table: Table) -> list[str]:
         if card.action is not None and card.action.targets:
             texts.append(narrate.targets(scenario, card.action.move, card.action.targets))
     texts += table.chosen()
+    for spot in [*table.spots(), None]:
+        texts += [detail.text for detail in table.spot_details(spot)]
     for entry in table.log_entries():
         texts += [narrate.line(scenario, entry), narrate.why(scenario, entry)]
     if table.playback is not None:
