@@ -18,7 +18,7 @@ from uidrive import ARTIFACTS, make_app, press, pump, run_until, scene_name, sho
 
 from game.content import loader
 from game.session import narrate
-from game.session.match import AI, HUMAN, Match, Seat, Source
+from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.table import Table
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -49,7 +49,10 @@ def border_match(seed: int = 4, hot_seat: bool = False) -> Match:
         ]
     else:
         seats = [Seat("un_envoy", HUMAN), Seat("norland_fm", AI), Seat("vellmark_fm", AI)]
-    return Match.start(result.unwrap(), Source.of(result), seed, seats)
+    match = Match.start(result.unwrap(), Source.of(result), seed, seats)
+    if hot_seat:
+        match.classroom = Classroom(timer_seconds=180)  # its clock shares the cards' heading
+    return match
 
 
 def khmer_match() -> Match:
@@ -164,8 +167,17 @@ def check_status(board) -> None:
 
 
 def check_cards(board) -> int:
-    """Every visible card's texts are whole and inside it; returns how many show whole."""
+    """Every visible card's texts are whole and inside it; returns how many show whole.
+    The heading over them is whole too, clear of the turn timer."""
     painter = board.painter
+    title = painter.cards_title_lines()
+    assert squeezed("".join(title)) == squeezed(board.table.cards_title())
+    clock = painter.clock_box()
+    right = clock.left if clock is not None else board.regions["cards"].right
+    for piece in title:
+        assert (
+            board.regions["cards"].left + board.px(12) + board.style.width(piece, 17, True) <= right
+        ), piece
     area, boxes = board.card_layout()
     whole = 0
     for index, box in boxes:

@@ -479,6 +479,27 @@ class BoardPainter:
     def khmer(self) -> bool:
         return any(has_khmer(str(party.name)) for party in self.scenario.parties)
 
+    def clock_box(self) -> pygame.Rect | None:
+        """Where the turn timer's frame goes, at the top right of the cards; None without one."""
+        clock = self.table.clock_text()[0]
+        if not clock:
+            return None
+        px, rect = self.px, self.board.regions["cards"]
+        width = self.style.width(clock, 17, True)
+        box = pygame.Rect(0, 0, width, self.card_line(17, True))
+        box.topright = (rect.right - px(20), rect.top + px(8))
+        return box.inflate(px(16), px(6))
+
+    def cards_title_lines(self) -> list[str]:
+        """The heading over the cards, whole: on two lines where a team's name is long."""
+        rect, px = self.board.regions["cards"], self.px
+        box = self.clock_box()
+        room = (box.left if box is not None else rect.right) - rect.left - px(24)
+        pieces = self.style.wrap(self.table.cards_title(), 17, room, True)
+        if len(pieces) > 2:
+            pieces = [pieces[0], self.fit(" ".join(pieces[1:]), 17, room, bold=True)]
+        return pieces
+
     def chosen_lines(self) -> list[str]:
         """The lines naming the moves the shown seat has chosen this turn, whole."""
         text = self.table.chosen_text()
@@ -568,7 +589,7 @@ class BoardPainter:
         """
         px, board = self.px, self.board
         rect = board.regions["cards"]
-        top = rect.top + px(10) + self.card_line(17, True) + px(6)
+        top = rect.top + px(10) + len(self.cards_title_lines()) * self.card_line(17, True) + px(6)
         top += len(self.chosen_lines()) * self.card_line(14) + px(4)
         area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top - px(6))
         boxes = []
@@ -584,17 +605,16 @@ class BoardPainter:
         style, px, table, board = self.style, self.px, self.table, self.board
         rect = board.regions["cards"]
         y = rect.top + px(10)
-        room = rect.width - px(24)
         clock, tone = table.clock_text()
-        if clock:  # the advisory timer: words and a frame, never colour alone
+        box = self.clock_box()
+        if box is not None:  # the advisory timer: words and a frame, never colour alone
             shown = style.text(clock, 17, tone, True)
-            box = shown.get_rect(topright=(rect.right - px(20), y - px(2))).inflate(px(16), px(6))
             pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
             canvas.blit(shown, shown.get_rect(center=box.center))
-            room = box.left - rect.left - px(24)
-        header = self.fit(table.cards_title(), 17, room, bold=True)
-        canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
-        y += self.card_line(17, True) + px(6)
+        for piece in self.cards_title_lines():
+            canvas.blit(style.text(piece, 17, "text", True), (rect.left + px(12), y))
+            y += self.card_line(17, True)
+        y += px(6)
         for piece in self.chosen_lines():
             canvas.blit(style.text(piece, 14, "good"), (rect.left + px(12), y))
             y += self.card_line(14)
@@ -746,24 +766,25 @@ class BoardPainter:
             y += self.px(3)
         return placed
 
-    def draw_lower_header(self, canvas: pygame.Surface, title: str, hint: str) -> None:
-        """The panel's title, what L switches to, and the save warning while saves fail."""
+    def draw_lower_header(self, canvas: pygame.Surface, title: str, hints: list[str]) -> None:
+        """The panel's title, then on the right the save warning while saves fail, else the
+        first of ``hints`` (longest first) that fits whole."""
         style, px, board = self.style, self.px, self.board
         rect = board.regions["log"]
         shown = style.text(self.fit(title, 16, rect.width // 2, True), 16, "text", True)
         canvas.blit(shown, (rect.left + px(12), rect.top + px(8)))
-        x = rect.left + px(12) + shown.get_width() + px(12)
+        room = rect.right - px(12) - (rect.left + px(24) + shown.get_width())
         if board.save_warning:  # for as long as saves fail, where the hint was
-            warning = self.fit(board.save_warning, 13, rect.right - px(12) - x, bold=True)
-            text = style.text(warning, 13, "bad", True)
+            text = style.text(self.fit(board.save_warning, 13, room, bold=True), 13, "bad", True)
         else:
-            text = style.text(self.fit(hint, 13, rect.right - px(12) - x), 13, "faint")
+            hint = next((h for h in hints if style.width(h, 13) <= room), "")
+            text = style.text(hint, 13, "faint")
         canvas.blit(text, (rect.right - text.get_width() - px(12), rect.top + px(10)))
 
     def draw_move_details(self, canvas: pygame.Surface) -> None:
         card = self.table.current_card()
         name = narrate.move(self.scenario, card.move.id, self.table.lang)
-        self.draw_lower_header(canvas, name, "L: the log")
+        self.draw_lower_header(canvas, name, ["L: the log"])
         for line in self.details_layout(card):
             self.blit_line(canvas, line)
 
@@ -772,10 +793,9 @@ class BoardPainter:
         style, px, scenario, board = self.style, self.px, self.scenario, self.board
         rect = board.regions["log"]
         entries = self.table.log_entries()
-        hint = "PgUp/PgDn or click an entry to see why"
-        if self.table.log_asked:
-            hint = "L: the move's details · " + hint
-        self.draw_lower_header(canvas, "Log", hint)
+        why = "PgUp/PgDn or click an entry to see why"
+        hints = [f"L: the move's details · {why}", why] if self.table.log_asked else [why]
+        self.draw_lower_header(canvas, "Log", [*hints, "PgUp/PgDn: why"])
         line_h = style.font(14).get_linesize()
         why_h = line_h * 2 + px(8)
         for index, line_rect in self.log_layout(entries):
