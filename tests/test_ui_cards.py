@@ -280,3 +280,16 @@ def test_the_card_under_the_pointer_is_the_one_selected_and_detailed(tmp_path):
     press(app, pygame.K_UP)  # the keys go on from there: one card, one focus
     assert board.table.selected == index - 1
     assert board.painter.lower_key()[2] == board.table.cards[index - 1].move.id
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES, ids=[s[0] for s in SIZES])
+def test_a_long_toast_is_whole_inside_the_map(tmp_path, name, size, settings):
+    app, board = open_board(tmp_path, size, settings, border_match())
+    said = "Saved as “Border Incident turn 1” (border-incident-turn-1.json in the saves folder)"
+    board.toast(said)
+    pump(app, 2)
+    box, lines = board.painter.toast_layout()
+    assert board.regions["map"].contains(box)
+    assert squeezed("".join(line.text for line in lines)) == squeezed(said)
+    assert all(box.contains(line.rect) for line in lines)
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-toast")

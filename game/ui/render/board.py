@@ -267,14 +267,27 @@ class BoardPainter:
         self.draw_map(canvas, state, focus)
         self.draw_details(canvas, state, focus)
         if board.toast_text:
-            area = board.regions["map"]
-            line = self.fit(board.toast_text, 16, area.width - self.px(24 + 20), bold=True)
-            text = style.text(line, 16, "text", True)
-            box = text.get_rect(midtop=(area.centerx, area.top + self.px(10))).inflate(
-                self.px(24), self.px(12)
-            )
+            box, lines = self.toast_layout()
             pygame.draw.rect(canvas, style["card_selected"], box, border_radius=self.px(8))
-            canvas.blit(text, text.get_rect(center=box.center))
+            for line in lines:
+                self.blit_line(canvas, line)
+
+    def toast_layout(self) -> tuple[pygame.Rect, list[Line]]:
+        """The toast at the top of the map: its box, and its text whole, on as many
+        lines as it takes, each centred."""
+        style, px, area = self.style, self.px, self.board.regions["map"]
+        pieces = style.wrap(self.board.toast_text, 16, area.width - px(24 + 20), True)
+        line_h = self.card_line(16, True)
+        width = max(style.width(piece, 16, True) for piece in pieces)
+        box = pygame.Rect(0, 0, width, line_h * len(pieces)).inflate(px(24), px(12))
+        box.midtop = (area.centerx, area.top + px(10))
+        lines, y = [], box.top + px(6)
+        for piece in pieces:
+            rect = pygame.Rect(0, y, style.width(piece, 16, True), line_h)
+            rect.centerx = box.centerx
+            lines.append(Line(piece, 16, True, "text", rect))
+            y += line_h
+        return box, lines
 
     def lower_key(self) -> tuple:
         """What the panel below the map shows: the log, or the selected move in full."""
