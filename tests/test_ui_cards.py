@@ -293,3 +293,36 @@ def test_a_long_toast_is_whole_inside_the_map(tmp_path, name, size, settings):
     assert squeezed("".join(line.text for line in lines)) == squeezed(said)
     assert all(box.contains(line.rect) for line in lines)
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-toast")
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES, ids=[s[0] for s in SIZES])
+def test_the_selected_log_entry_and_its_why_are_whole_below_the_list(
+    tmp_path, name, size, settings
+):
+    app, board = open_board(tmp_path, size, settings, border_match())
+    entries = board.log_entries()
+    news = next(
+        i
+        for i, e in enumerate(entries)
+        if e.note and "Shots at dawn" in (narrate.line(board.match.scenario, e))
+    )
+    press(app, pygame.K_HOME)
+    while board.log_index != news:
+        press(app, pygame.K_PAGEDOWN, frames=1)
+    pump(app, 2)
+    scenario = board.match.scenario
+    lines = board.painter.why_layout(entries)
+    said = squeezed("".join(line.text for line in lines))
+    whole = squeezed(narrate.line(scenario, entries[news]))
+    why = squeezed("Why: " + narrate.why(scenario, entries[news]))
+    assert said in (whole + why, why)
+    if board.style.width(narrate.line(scenario, entries[news]), 14) > board.regions[
+        "log"
+    ].width - board.px(24):
+        assert said == whole + why  # its line in the list is cut: the foot says it whole
+    panel = board.regions["log"]
+    rows = board.log_layout(entries)
+    for line in lines:
+        assert panel.contains(line.rect)
+        assert not any(line.rect.colliderect(row) for _, row in rows), line.text
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-log-why")

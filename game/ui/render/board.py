@@ -809,8 +809,6 @@ class BoardPainter:
         why = "PgUp/PgDn or click an entry to see why"
         hints = [f"L: the move's details · {why}", why] if self.table.log_asked else [why]
         self.draw_lower_header(canvas, "Log", [*hints, "PgUp/PgDn: why"])
-        line_h = style.font(14).get_linesize()
-        why_h = line_h * 2 + px(8)
         for index, line_rect in self.log_layout(entries):
             entry = entries[index]
             if index == board.log_index:
@@ -823,20 +821,54 @@ class BoardPainter:
                 self.fit(text, 14, line_rect.width - px(8)), 14, colour, entry.cause.kind == "turn"
             )
             canvas.blit(surface, (line_rect.left + px(4), line_rect.top))
-        if 0 <= board.log_index < len(entries):
-            entry = entries[board.log_index]
-            why = "Why: " + narrate.why(scenario, entry, self.table.lang)
-            pieces = style.wrap(why, 14, rect.width - px(24))[:2]
-            y = rect.bottom - why_h + px(2)
+        lines = self.why_layout(entries)
+        if lines:
+            y = lines[0].rect.top
             pygame.draw.line(
                 canvas,
                 style["panel_border"],
                 (rect.left + px(8), y - px(4)),
                 (rect.right - px(8), y - px(4)),
             )
-            for piece in pieces:
-                canvas.blit(style.text(piece, 14, "warn"), (rect.left + px(12), y))
-                y += line_h
+            for line in lines:
+                self.blit_line(canvas, line)
+
+    def why_texts(self, entries) -> list[tuple[str, str]]:
+        """What the foot of the log says of the selected entry, as (text, colour): the
+        entry whole where its line in the list is cut, then its why."""
+        index = self.board.log_index
+        if not 0 <= index < len(entries):
+            return []
+        scenario, lang, entry = self.scenario, self.table.lang, entries[index]
+        said = narrate.line(scenario, entry, lang)
+        width = self.board.regions["log"].width - self.px(16 + 8)
+        texts = [] if self.style.width(said, 14) <= width else [(said, "text")]
+        return [*texts, ("Why: " + narrate.why(scenario, entry, lang), "warn")]
+
+    def why_layout(self, entries) -> list[Line]:
+        """The selected entry's foot lines, whole, at the bottom of the log panel."""
+        style, px = self.style, self.px
+        rect = self.board.regions["log"]
+        line_h = self.card_line(14)
+        pieces = [
+            (piece, colour)
+            for text, colour in self.why_texts(entries)
+            for piece in style.wrap(text, 14, rect.width - px(24))
+        ]
+        y = rect.bottom - px(6) - len(pieces) * line_h
+        lines = []
+        for piece, colour in pieces:
+            lines.append(
+                Line(
+                    piece,
+                    14,
+                    False,
+                    colour,
+                    pygame.Rect(rect.left + px(12), y, style.width(piece, 14), line_h),
+                )
+            )
+            y += line_h
+        return lines
 
     def log_layout(self, entries) -> list[tuple[int, pygame.Rect]]:
         """The log lines shown, as (index in ``entries``, line): the newest ones, or
@@ -847,7 +879,10 @@ class BoardPainter:
         if not self.table.shows_log:
             return []
         line_h = self.style.font(14).get_linesize()
-        why_h = line_h * 2 + px(8)
+        # room for the selected entry's foot, and never less than two lines of it, so
+        # the list does not jump as entries with shorter whys are picked
+        foot = max(2, len(self.why_layout(entries))) * self.card_line(14)
+        why_h = foot + px(8)
         area = pygame.Rect(
             rect.left + px(8), rect.top + px(34), rect.width - px(16), rect.height - px(42) - why_h
         )
