@@ -326,3 +326,25 @@ def test_the_selected_log_entry_and_its_why_are_whole_below_the_list(
         assert panel.contains(line.rect)
         assert not any(line.rect.colliderect(row) for _, row in rows), line.text
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-log-why")
+
+
+def statuses() -> list[str]:
+    """Every status the header can show in the built-in crises, the longest team name
+    the set-up allows among them."""
+    from game.session.settings import LIMITS
+
+    team = "W" * LIMITS["classroom"]["team_name_max_chars"]
+    said = [f"{team}: choose moves", f"{team}: decide", "Your turn: choose moves"]
+    for path in loader.builtin_scenarios():
+        scenario = loader.load_scenario(path).unwrap()
+        for envoy in scenario.envoys:
+            said += [f"Thinking: {envoy.name.get('en')}", f"AI turn: {envoy.name.get('en')}"]
+    return said
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES, ids=[s[0] for s in SIZES])
+def test_every_status_of_every_crisis_is_whole_in_the_header(tmp_path, name, size, settings):
+    _, board = open_board(tmp_path, size, settings, border_match())
+    for status in statuses():
+        board.table.status = lambda status=status: status
+        check_status(board)

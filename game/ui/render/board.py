@@ -878,7 +878,7 @@ class BoardPainter:
         rect = board.regions["log"]
         if not self.table.shows_log:
             return []
-        line_h = self.style.font(14).get_linesize()
+        line_h = self.card_line(14)
         # room for the selected entry's foot, and never less than two lines of it, so
         # the list does not jump as entries with shorter whys are picked
         foot = max(2, len(self.why_layout(entries))) * self.card_line(14)
