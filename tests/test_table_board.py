@@ -95,3 +95,43 @@ def test_a_card_after_a_choice_states_its_cost_and_reason_for_the_seat_shown():
     assert after.action is None and after.reason == "Already chosen this turn"
     details = table.details(after)
     assert details[1].kind == "unavailable" and details[1].text == "Already chosen this turn."
+
+
+def test_a_later_cost_says_on_which_outcome_it_falls():
+    import attrs
+
+    from game.engine.rules import Preview
+    from game.session import narrate
+
+    table = solo()
+    embargo = next(c for c in table.cards if c.move.id == "embargo")
+    before, scenario = table.view(), table.match.scenario
+    seat = before.viewer
+
+    def taking(amount):
+        capital = list(before.capital)
+        capital[seat] -= amount
+        return attrs.evolve(before, capital=tuple(capital))
+
+    def cost(chance, win, lose):
+        seen = Preview(chance, taking(win), taking(lose), (), ())
+        details = narrate.card_details(scenario, "embargo", before, seen)
+        return next(d.text for d in details if d.kind == "cost"), narrate.card_cost(
+            scenario, embargo.move, before, seen
+        )
+
+    assert cost(0.7, 2, 2) == (
+        "Costs 3 capital now, and 2 more at resolution, out of next turn's capital.",
+        "3 capital +2 next turn",
+    )
+    assert cost(0.7, 0, 1) == (
+        "Costs 3 capital now, and 1 more at resolution if it fails, out of next turn's capital.",
+        "3 capital +1 next turn",
+    )
+    assert cost(0.7, 3, 1)[0] == (
+        "Costs 3 capital now, and at resolution 3 more if it works or 1 more if it fails,"
+        " out of next turn's capital."
+    )
+    assert cost(1.0, 2, 5)[1] == "3 capital +2 next turn"  # a failure that cannot happen
+    assert cost(0.7, 0, 0) == ("Costs 3 capital now.", "3 capital")
+    assert cost(0.7, -2, 0) == ("Costs 3 capital now.", "3 capital")  # a gain is no cost

@@ -537,12 +537,12 @@ def _later_cost(win: int, lose: int, chance: float) -> str:
         return f"{win} more at resolution, out of next turn's capital"
     if chance <= 0:
         return f"{lose} more at resolution, out of next turn's capital" if lose else ""
-    parts = []
+    later = ", out of next turn's capital"
+    if win and lose:
+        return f"at resolution {win} more if it works or {lose} more if it fails{later}"
     if win:
-        parts.append(f"{win} more at resolution if it works")
-    if lose:
-        parts.append(f"{lose} more at resolution if it fails")
-    return " and ".join(parts) + ", out of next turn's capital"
+        return f"{win} more at resolution if it works{later}"
+    return f"{lose} more at resolution if it fails{later}"
 
 
 def card_cost(scenario: Scenario, move_spec, before: GameState, preview, lang: str = "en") -> str:
@@ -626,8 +626,8 @@ def card_details(
             Detail("joint", f"A joint move: {spec.joint_min} envoys must choose it in one turn.")
         )
     if spec.secret:
-        seen = "Secret: everyone sees what it changes, but not that you made it."
+        seen = "Secret: everyone sees what it changes, never that you made it."
     else:
-        seen = "Public: everyone sees that you made it."
+        seen = "Public: once it resolves, everyone sees that you made it."
     details.append(Detail("visibility", seen))
     return details
