@@ -348,3 +348,25 @@ def test_every_status_of_every_crisis_is_whole_in_the_header(tmp_path, name, siz
     for status in statuses():
         board.table.status = lambda status=status: status
         check_status(board)
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES, ids=[s[0] for s in SIZES])
+def test_the_maps_box_is_whole_inside_the_map(tmp_path, name, size, settings):
+    app, board = open_board(tmp_path, size, settings, border_match())
+    long = (
+        "Student exchange (Norland–Sudmark) looks best: it builds trust by 9 and lowers "
+        "tension by 3 where it is highest (100% chance it works); played out 3 times to "
+        "the next turn, nothing else did clearly better. Press A again to select it."
+    )
+    board.table.advice = long
+    spots = [None, *board.table.spots()]
+    for spot in spots:
+        box, lines = board.painter.spot_layout(spot)
+        assert board.regions["map"].contains(box), (spot, box)
+        for line in lines:
+            assert box.contains(line.rect), (spot, line.text)
+        said = "".join(d.text for d in board.table.spot_details(spot))
+        assert squeezed("".join(line.text for line in lines)) == squeezed(said)
+    board.dirty = True
+    pump(app, 2)
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-advice")

@@ -438,25 +438,46 @@ class BoardPainter:
     def draw_details(self, canvas: pygame.Surface, state, focus) -> None:
         """The box in the map's corner: what the pointer or Tab is on, or the advisor's tip."""
         style, px = self.style, self.px
-        details = self.table.spot_details(focus)
-        if not details:
+        placed = self.spot_layout(focus)
+        if placed is None:
             return
-        rect = self.board.regions["map"]
-        width = min(px(300), rect.width * 2 // 5)  # narrow enough to fit between parties
-        wrapped = []
-        for detail in details:
-            colour, bold = SPOT_LOOKS.get(detail.kind, ("muted", False))
-            for piece in style.wrap(detail.text, 14, width - px(20), bold):
-                wrapped.append((piece, colour, bold))
-        height = sum(self.card_line(14, b) for _, _, b in wrapped) + px(16)
-        box = self.clear_corner(rect, width, height)
+        box, lines = placed
         pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
         pygame.draw.rect(canvas, style["accent"], box, 1, border_radius=px(8))
-        y = box.top + px(8)
+        for line in lines:
+            self.blit_line(canvas, line)
+
+    def spot_layout(self, focus) -> tuple[pygame.Rect, list[Line]] | None:
+        """The map's box and its lines, whole: narrow enough to fit between the parties
+        where it can be, wider (then in smaller type) where the map is too short for it."""
+        style, px = self.style, self.px
+        details = self.table.spot_details(focus)
+        if not details:
+            return None
+        rect = self.board.regions["map"]
+        narrow = min(px(300), rect.width * 2 // 5)
+        widths = [narrow, rect.width // 2, rect.width * 3 // 4, rect.width - px(20)]
+        for size in (14, 13, 12):
+            for width in widths:
+                wrapped = []
+                for detail in details:
+                    colour, bold = SPOT_LOOKS.get(detail.kind, ("muted", False))
+                    for piece in style.wrap(detail.text, size, width - px(20), bold):
+                        wrapped.append((piece, colour, bold))
+                height = sum(self.card_line(size, b) for _, _, b in wrapped) + px(16)
+                if height <= rect.height - px(20):
+                    break
+            else:
+                continue
+            break
+        box = self.clear_corner(rect, width, height)
+        lines, y = [], box.top + px(8)
         for text, colour, bold in wrapped:
-            surface = style.text(text, 14, colour, bold)
-            canvas.blit(surface, (box.left + px(10), y))
-            y += self.card_line(14, bold)
+            line_h = self.card_line(size, bold)
+            rect_line = pygame.Rect(box.left + px(10), y, style.width(text, size, bold), line_h)
+            lines.append(Line(text, size, bold, colour, rect_line))
+            y += line_h
+        return box, lines
 
     def clear_corner(self, rect: pygame.Rect, width: int, height: int) -> pygame.Rect:
         """Where a box of this size hides the least of the map: of the places along
