@@ -96,15 +96,17 @@ def words_handed_out(table: Table) -> list[str]:
     """Every text the table gives a screen now."""
     scenario = table.match.scenario
     header = table.header()
-    texts = [header.status, str(header.capital), table.advice]
+    texts = [header.status, str(header.capital), table.advice, table.cards_title()]
+    texts.append(table.chosen_text())
     for card in table.cards:
         texts.append(table.unavailable(card))
-        effects = table.effects(card)
-        if effects is not None:
-            texts += effects[0] + effects[1]
+        texts.append(table.cost_text(card))
+        texts += [detail.text for detail in table.details(card)]
         if card.action is not None and card.action.targets:
             texts.append(narrate.targets(scenario, card.action.move, card.action.targets))
     texts += table.chosen()
+    for spot in [*table.spots(), None]:
+        texts += [detail.text for detail in table.spot_details(spot)]
     for entry in table.log_entries():
         texts += [narrate.line(scenario, entry), narrate.why(scenario, entry)]
     if table.playback is not None:

@@ -506,3 +506,128 @@ def differences(
 
 def _signed(delta: int) -> str:
     return f"+{delta}" if delta > 0 else f"−{-delta}"
+
+
+# ------------------------------------------------------------------ a move in full
+
+
+@attrs.frozen
+class Detail:
+    """One part of a move's details: ``kind`` says what it is (the screen styles it by
+    kind: "about", "works", "fails", "cost", "delayed", "cooldown", "visibility",
+    "joint", "odds", "target", "unavailable"), ``text`` is the whole of it in words."""
+
+    kind: str
+    text: str
+
+
+def capital_later(before: GameState, after: GameState | None) -> int:
+    """How much of the viewer's capital an outcome takes at resolution (0 if none):
+    effects run after the choosing, so they come off what is carried into next turn."""
+    viewer = before.viewer
+    if after is None or viewer < 0:
+        return 0
+    return max(0, before.capital[viewer] - after.capital[viewer])
+
+
+def _later_cost(win: int, lose: int, chance: float) -> str:
+    if not win and not lose:
+        return ""
+    if chance >= 1 or (win == lose and chance > 0):
+        return f"{win} more at resolution, out of next turn's capital"
+    if chance <= 0:
+        return f"{lose} more at resolution, out of next turn's capital" if lose else ""
+    later = ", out of next turn's capital"
+    if win and lose:
+        return f"at resolution {win} more if it works or {lose} more if it fails{later}"
+    if win:
+        return f"{win} more at resolution if it works{later}"
+    return f"{lose} more at resolution if it fails{later}"
+
+
+def card_cost(scenario: Scenario, move_spec, before: GameState, preview, lang: str = "en") -> str:
+    """A card's price in short: "3 capital", or "3 capital +2 next turn" when its effects
+    take more capital at resolution."""
+    later = 0
+    if preview is not None:
+        later = max(
+            capital_later(before, preview.success) if preview.chance > 0 else 0,
+            capital_later(before, preview.failure) if preview.chance < 1 else 0,
+        )
+    return f"{move_spec.cost} capital" + (f" +{later} next turn" if later else "")
+
+
+def _delayed_detail(item, lang: str) -> str:
+    text = _text(item.text, lang)
+    if item.each_turn_for:
+        when = f"For {item.each_turn_for} turns after it works"
+    else:
+        when = f"{item.after} turn{'s' if item.after != 1 else ''} after it works"
+    return f"{when}: {text}" if text else when
+
+
+def card_details(
+    scenario: Scenario,
+    move_id: str,
+    before: GameState,
+    preview=None,
+    target: str = "",
+    targets: int = 0,
+    reason: str = "",
+    lang: str = "en",
+) -> list[Detail]:
+    """Everything about a move's card, whole, for the seat whose view ``before`` is:
+    what it does, where it is aimed, its odds, what it changes if it works and if it
+    fails (from ``preview``, None when it cannot be played now), what it costs now
+    and later, its delayed effects, its cooldown, who sees it and, when it cannot be
+    played (``reason``), why not."""
+    spec = _find(scenario.moves, move_id)
+    if spec is None:
+        return [Detail("unavailable", f"This crisis has no move '{move_id}'.")]
+    details = []
+    about = _text(spec.text, lang)
+    if about:
+        details.append(Detail("about", about))
+    if reason:
+        details.append(Detail("unavailable", reason if reason.endswith(".") else f"{reason}."))
+    if target:
+        more = f" · {targets} targets: Left and Right change it" if targets > 1 else ""
+        details.append(Detail("target", f"On {target}{more}"))
+    if preview is not None:
+        odds = f"Odds {_percent(preview.chance)}"
+        details.append(Detail("odds", odds))
+        win = differences(scenario, before, preview.success, lang)
+        lose = differences(scenario, before, preview.failure, lang)
+        if preview.chance > 0:
+            details.append(
+                Detail("works", "If it works: " + (", ".join(win) or "no visible change"))
+            )
+        if preview.chance < 1:
+            details.append(
+                Detail("fails", "If it fails: " + (", ".join(lose) or "nothing happens"))
+            )
+    cost = f"Costs {spec.cost} capital now"
+    if preview is not None:
+        later = _later_cost(
+            capital_later(before, preview.success) if preview.chance > 0 else 0,
+            capital_later(before, preview.failure) if preview.chance < 1 else 0,
+            preview.chance,
+        )
+        if later:
+            cost += f", and {later}"
+    details.append(Detail("cost", cost + "."))
+    for item in spec.delayed:
+        details.append(Detail("delayed", _delayed_detail(item, lang)))
+    if spec.cooldown:
+        turns = "turn" if spec.cooldown == 1 else f"{spec.cooldown} turns"
+        details.append(Detail("cooldown", f"Once played, it rests for {turns}."))
+    if spec.joint_min:
+        details.append(
+            Detail("joint", f"A joint move: {spec.joint_min} envoys must choose it in one turn.")
+        )
+    if spec.secret:
+        seen = "Secret: everyone sees what it changes, never that you made it."
+    else:
+        seen = "Public: once it resolves, everyone sees that you made it."
+    details.append(Detail("visibility", seen))
+    return details

@@ -238,12 +238,14 @@ class Table:
         self.advice_action: Action | None = None
         self.thinking: Thinking | None = None
         self.thinking_for: tuple[str, str] | None = None
+        self.ai_wait = 0.0  # seconds since an AI seat could have started to move
         self.playback: Playback | None = None
         self._previews: dict = {}
-        self._effects: dict = {}
         self._seen: tuple = (None, None, None)  # (state, seat shown, its view)
         self._told: tuple = (None, None)  # (beat, the view as of it)
         self._log: tuple = (None, [])  # (what it was built from, the log shown)
+        self._details: dict = {}
+        self.log_asked = False  # the player asked for the log where the move's details go
         self._order = self._move_order()
         self.refresh()
 
@@ -285,6 +287,7 @@ class Table:
         """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
         self.drop_advice()
         self.viewer = envoy
+        self.log_asked = False
         self.refresh()
 
     def leave_seat(self) -> None:
@@ -385,7 +388,7 @@ class Table:
         before = self.current_card()
         keep = chosen or (before.move.id if before is not None else None)
         targets = {card.move.id: card.action for card in self.cards if card.action is not None}
-        self._previews, self._effects = {}, {}
+        self._previews, self._details = {}, {}
         self.cards = []
         if envoy is not None and not self.match.over:
             view = self._view_now()
@@ -461,20 +464,42 @@ class Table:
                 self._previews[action] = None
         return self._previews[action]
 
-    def effects(self, card: Card) -> tuple[list[str], list[str]] | None:
-        """What the card's action changes on success and on failure, as short lines."""
-        action = card.action
-        if action in self._effects:
-            return self._effects[action]
-        seen = self.preview(card)
-        if seen is None:
-            return None
-        scenario, before = self.match.scenario, self._view_now()
-        self._effects[action] = (
-            narrate.differences(scenario, before, seen.success, self.lang),
-            narrate.differences(scenario, before, seen.failure, self.lang),
-        )
-        return self._effects[action]
+    def cost_text(self, card: Card) -> str:
+        """The card's price in short, with what it takes later: "3 capital +2 next turn"."""
+        key = ("cost", card.move.id, card.action)
+        found = self._details.get(key)
+        if found is None:
+            found = self._details[key] = narrate.card_cost(
+                self.match.scenario, card.move, self._view_now(), self.preview(card), self.lang
+            )
+        return found
+
+    def details(self, card: Card) -> list[narrate.Detail]:
+        """The whole move of ``card``, as the details panel shows it (see narrate.card_details)."""
+        key = (card.move.id, card.action, len(card.plays), card.reason)
+        found = self._details.get(key)
+        if found is None:
+            action, scenario = card.action, self.match.scenario
+            target = ""
+            if action is not None and action.targets:
+                target = narrate.targets(scenario, action.move, action.targets, self.lang)
+            found = self._details[key] = narrate.card_details(
+                scenario,
+                card.move.id,
+                self._view_now(),
+                self.preview(card),
+                target,
+                len(card.plays),
+                card.reason,
+                self.lang,
+            )
+        return found
+
+    @property
+    def shows_log(self) -> bool:
+        """Whether the panel below the map shows the log rather than the selected move's
+        details: when asked for, and whenever there is no move being chosen to detail."""
+        return self.log_asked or not self.human_turn or self.current_card() is None
 
     def chosen(self) -> list[str]:
         """The names of the moves the shown seat has chosen this turn."""
@@ -488,6 +513,94 @@ class Table:
             for c in self._view_now().pending
             if c.seat == seat
         ]
+
+    def cards_title(self) -> str:
+        """The heading over the cards: whose moves they are."""
+        match = self.match
+        if self.human_turn:
+            if match.hot_seat and self.hand is not None:
+                return f"{match.team(self.hand, self.lang)}: your moves"
+            return "Your moves"
+        if self.hand:
+            return f"Moves of {narrate.envoy(match.scenario, self.hand, self.lang)}"
+        return "Moves"
+
+    def no_cards_text(self) -> str:
+        """What the card list says when it holds no card."""
+        match = self.match
+        if match.over:
+            return "The crisis is over."
+        if match.hot_seat and self.hand is None:
+            return "Between teams: only what everyone may see is shown."
+        return "No moves to show."
+
+    def chosen_text(self) -> str:
+        """The moves the shown seat has chosen this turn, in one sentence ("" for none)."""
+        names = self.chosen()
+        if not names:
+            return ""
+        return f"Chosen this turn: {', '.join(names)}  (Backspace takes back the last)"
+
+    def spot_details(self, spot: tuple[str, int] | None) -> list[narrate.Detail]:
+        """What the box on the map says about ``spot`` (a party or a relation under the
+        pointer or Tab), else the advisor's advice; [] when it has nothing to say. Kinds:
+        "title", "fact", "known" (a secret the viewer has learned) and "advice"."""
+        scenario, state, lang = self.match.scenario, self.view(), self.lang
+        Detail = narrate.Detail
+        if spot is not None and spot[0] == "party":
+            index = spot[1]
+            party = scenario.parties[index]
+            lines = [
+                Detail("title", party.name.get(lang)),
+                Detail("fact", f"Posture {state.posture[index]} · resolve {state.resolve[index]}"),
+            ]
+            if self.hand is not None:
+                envoy = scenario.envoy_index(self.hand)
+                lines.append(Detail("fact", f"Your standing {state.standing_of(envoy, index)}"))
+            viewer = state.viewer if state.viewer >= 0 else -1
+            for fact_index, fact in enumerate(scenario.facts):
+                if fact.party == index and state.knows(fact_index, viewer):
+                    text = state.scenario.facts[fact_index].text
+                    if text is not None:
+                        lines.append(Detail("known", f"Known: {text.get(lang)}"))
+            if party.text:
+                lines.append(Detail("fact", party.text.get(lang)))
+            return lines
+        if spot is not None and spot[0] == "relation":
+            index = spot[1]
+            relation = scenario.relations[index]
+            a, b = scenario.parties[relation.a].id, scenario.parties[relation.b].id
+            lines = [
+                Detail("title", narrate.pair(scenario, a, b, lang)),
+                Detail(
+                    "fact", f"Tension {state.tension[index]} (conflict at {scenario.conflict_at})"
+                ),
+                Detail(
+                    "fact",
+                    f"Trust {state.trust[index]} · pressure {state.pressure[index]:+d} a turn",
+                ),
+            ]
+            if state.hotline[index]:
+                lines.append(Detail("known", f"Hotline open for {state.hotline[index]} more turns"))
+            return lines
+        if self.advice:
+            return [Detail("advisor", "Advisor"), Detail("advice", self.advice)]
+        return []
+
+    def spots(self) -> list[tuple[str, int]]:
+        """The places on the map Tab moves through: the parties, then the relations."""
+        scenario = self.match.scenario
+        return [("party", i) for i in range(len(scenario.parties))] + [
+            ("relation", i) for i in range(len(scenario.relations))
+        ]
+
+    def next_spot(self, spot: tuple[str, int] | None, step: int) -> tuple[str, int] | None:
+        """The spot after ``spot`` (before it, for a negative step); None is the place
+        between the last and the first, where the map has no focus."""
+        spots = self.spots()
+        index = spots.index(spot) if spot in spots else -1
+        index = (index + step) % (len(spots) + 1)
+        return spots[index] if index < len(spots) else None
 
     # Acting ---------------------------------------------------------------------------
     def act(self, action: Action) -> Acted:
@@ -504,6 +617,7 @@ class Table:
         # the focus follows this seat's own choice, never another seat's
         chosen = action.move if isinstance(action, Play) and action.seat == self.hand else None
         if resolved:
+            self.log_asked = False  # a new turn opens on the moves to choose from
             self._start_playback(before_turn, before_view, earlier, entries)
         self.refresh(chosen)
         return Acted(resolved=tuple(entries) if resolved else None)
@@ -573,6 +687,16 @@ class Table:
     def ai_to_move(self) -> bool:
         active = self.match.active
         return not self.match.over and active is not None and not active.is_human
+
+    def wait_for_ai(self, seconds: float, pace: float) -> bool:
+        """``seconds`` more of the pause before an AI seat moves, so a person can follow
+        the moves; once ``pace`` seconds have passed it starts thinking (True)."""
+        self.ai_wait += seconds
+        if self.ai_wait < pace:
+            return False
+        self.ai_wait = 0.0
+        self.start_ai()
+        return True
 
     def start_ai(self) -> None:
         """The seat to move is an AI: it starts thinking."""

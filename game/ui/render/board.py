@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import weakref
 
+import attrs
 import pygame
 
 from game.paths import ASSETS
@@ -21,8 +22,48 @@ from game.ui.render.map import draw_map, map_layout
 from game.ui.style import has_khmer
 from game.ui.widgets import shorten
 
+TUNABLES = read_tunables((ASSETS / "board.yaml").read_text("utf-8"))
 #: The odds' colour bands: at least ``good`` shows good, at least ``warn`` shows warn.
-ODDS = read_tunables((ASSETS / "board.yaml").read_text("utf-8"))["odds"]
+ODDS = TUNABLES["odds"]
+#: The share of the left column's height the map takes (the panel below has the rest).
+MAP_SHARE = TUNABLES["layout"]["map_share"]
+#: The least share the map keeps when the details below it need more room.
+MAP_SHARE_MIN = TUNABLES["layout"]["map_share_min"]
+
+
+#: The type sizes the move's details may be set in, largest first.
+DETAIL_SIZES = TUNABLES["layout"]["detail_sizes"]
+#: How each kind of a move's details is written: (bold, palette colour).
+DETAIL_LOOKS = {
+    "unavailable": (True, "warn"),
+    "target": (True, "accent"),
+    "odds": (True, "accent"),
+    "cost": (True, "warn"),
+    "delayed": (False, "accent"),
+    "cooldown": (False, "muted"),
+    "visibility": (False, "muted"),
+    "joint": (False, "muted"),
+}
+
+
+#: How the map's box writes each kind of what it says: (palette colour, bold).
+SPOT_LOOKS = {
+    "title": ("text", True),
+    "known": ("accent", False),
+    "advisor": ("warn", True),
+    "advice": ("text", False),
+}
+
+
+@attrs.define
+class Line:
+    """One text as laid out: drawn at ``rect``, whose size is the text's own."""
+
+    text: str
+    size: int
+    bold: bool
+    colour: object  # a palette name, or ("family", id) for a family's colour
+    rect: pygame.Rect
 
 
 def odds_tone(chance: float) -> str:
@@ -39,7 +80,8 @@ class BoardPainter:
         self._frame: tuple | None = None  # the canvas size, style and layout painted for
         self._painted: dict[str, tuple] = {}  # region -> what it shows, as last painted
         self._cards: dict[tuple, pygame.Surface] = {}
-        self._heights: dict[tuple, int] = {}
+        self._texts: dict[tuple, tuple] = {}  # a card's texts, keyed by what it shows
+        self._placed: dict[tuple, list[Line]] = {}  # a move's details, laid out
         self._panels: dict[str, pygame.Surface] = {}
 
     @property
@@ -65,6 +107,83 @@ class BoardPainter:
     def forget(self) -> None:
         """Paint every region again on the next render, changed or not."""
         self._frame = None
+
+    # Where everything goes ------------------------------------------------------------
+    def lay_out(self, size: tuple[int, int]) -> dict[str, pygame.Rect]:
+        """The board's regions in a window of ``size``: the header bar, the map, the panel
+        below it (the selected move's details, or the log) and the cards. The map gives
+        up room, down to its least share, until every move's details fit whole below it."""
+        width, height = size
+        px = self.px
+        pad, bar = px(14), px(58)
+        right_w = self.right_width(width)
+        left_w = width - right_w - 3 * pad
+        share = MAP_SHARE
+        while True:
+            map_h = int((height - bar - 3 * pad) * share)
+            lower_h = height - bar - 3 * pad - map_h
+            regions = {
+                "bar": pygame.Rect(0, 0, width, bar),
+                "map": pygame.Rect(pad, bar + pad, left_w, map_h),
+                "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, lower_h),
+                "cards": pygame.Rect(
+                    2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
+                ),
+            }
+            if share <= MAP_SHARE_MIN or self.details_fit(regions["log"]):
+                return regions
+            share = max(MAP_SHARE_MIN, share - 0.03)
+
+    def right_width(self, width: int) -> int:
+        return max(self.px(400), int(width * 0.36))
+
+    def button_places(self) -> dict[str, tuple[pygame.Rect, str, str, str]]:
+        """The board's buttons: name -> (where, label, kind, tooltip). The move's three
+        go under the cards; Help, Save and Menu at the header's right end."""
+        px, regions = self.px, self.board.regions
+        cards, width = regions["cards"], regions["bar"].width
+        pad, gap, bw = px(14), px(8), px(96)
+        y = cards.bottom + pad - px(4)
+        first = int((cards.width - 2 * gap) * 0.38)  # the widest label, bold
+        third = (cards.width - 2 * gap - first) // 2
+        return {
+            "play": (
+                pygame.Rect(cards.left, y, first, px(46)),
+                "Choose (Enter)",
+                "primary",
+                "Choose the selected move (Enter)",
+            ),
+            "end": (
+                pygame.Rect(cards.left + first + gap, y, third, px(46)),
+                "End turn (E)",
+                "",
+                "Commit your moves and pass (E)",
+            ),
+            "advice": (
+                pygame.Rect(cards.left + first + third + 2 * gap, y, third, px(46)),
+                "Advisor (A)",
+                "",
+                "Suggest a move (A)",
+            ),
+            "menu": (
+                pygame.Rect(width - pad - bw, px(10), bw, px(38)),
+                "Menu",
+                "",
+                "Pause menu (Esc)",
+            ),
+            "save": (
+                pygame.Rect(width - pad - 2 * bw - gap, px(10), bw, px(38)),
+                "Save",
+                "",
+                "Save the game (Ctrl+S)",
+            ),
+            "help": (
+                pygame.Rect(width - pad - 3 * bw - 2 * gap, px(10), bw, px(38)),
+                "Help",
+                "",
+                "How to play (F1)",
+            ),
+        }
 
     # The whole board --------------------------------------------------------------------
     def render(self, canvas: pygame.Surface) -> None:
@@ -99,10 +218,7 @@ class BoardPainter:
                 ),
                 lambda c: self.draw_map_panel(c, state, focus),
             ),
-            "log": (
-                (self.table.log_entries(), board.log_index, board.save_warning),
-                self.draw_log_panel,
-            ),
+            "log": (self.lower_key(), self.draw_log_panel),
             "cards": (self.cards_key(header), self.draw_cards_panel),
         }
         for name, (key, paint) in regions.items():
@@ -121,8 +237,7 @@ class BoardPainter:
         table, board = self.table, self.board
         cards = []
         for index, card in enumerate(table.cards):
-            seen, effects = table.preview(card), table.effects(card)
-            cards.append(self._card_key(card, index == table.selected, seen, effects))
+            cards.append(self._card_key(card, index == table.selected))
         return (
             tuple(cards),
             board.card_scroll,
@@ -152,18 +267,42 @@ class BoardPainter:
         self.draw_map(canvas, state, focus)
         self.draw_details(canvas, state, focus)
         if board.toast_text:
-            area = board.regions["map"]
-            line = self.fit(board.toast_text, 16, area.width - self.px(24 + 20), bold=True)
-            text = style.text(line, 16, "text", True)
-            box = text.get_rect(midtop=(area.centerx, area.top + self.px(10))).inflate(
-                self.px(24), self.px(12)
-            )
+            box, lines = self.toast_layout()
             pygame.draw.rect(canvas, style["card_selected"], box, border_radius=self.px(8))
-            canvas.blit(text, text.get_rect(center=box.center))
+            for line in lines:
+                self.blit_line(canvas, line)
+
+    def toast_layout(self) -> tuple[pygame.Rect, list[Line]]:
+        """The toast at the top of the map: its box, and its text whole, on as many
+        lines as it takes, each centred."""
+        style, px, area = self.style, self.px, self.board.regions["map"]
+        pieces = style.wrap(self.board.toast_text, 16, area.width - px(24 + 20), True)
+        line_h = self.card_line(16, True)
+        width = max(style.width(piece, 16, True) for piece in pieces)
+        box = pygame.Rect(0, 0, width, line_h * len(pieces)).inflate(px(24), px(12))
+        box.midtop = (area.centerx, area.top + px(10))
+        lines, y = [], box.top + px(6)
+        for piece in pieces:
+            rect = pygame.Rect(0, y, style.width(piece, 16, True), line_h)
+            rect.centerx = box.centerx
+            lines.append(Line(piece, 16, True, "text", rect))
+            y += line_h
+        return box, lines
+
+    def lower_key(self) -> tuple:
+        """What the panel below the map shows: the log, or the selected move in full."""
+        table, board = self.table, self.board
+        if table.shows_log:
+            return ("log", table.log_entries(), board.log_index, board.save_warning)
+        card = table.current_card()
+        return ("move", tuple(table.details(card)), card.move.id, board.save_warning)
 
     def draw_log_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "log")
-        self.draw_log(canvas)
+        if self.table.shows_log:
+            self.draw_log(canvas)
+        else:
+            self.draw_move_details(canvas)
 
     def draw_cards_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "cards")
@@ -203,22 +342,48 @@ class BoardPainter:
         pygame.draw.line(canvas, style["panel_border"], bar.bottomleft, bar.bottomright)
         header = self.table.header()
         turn, cap, label = self.header_parts()
-        title_w, track_w, status_w = self.bar_widths(turn, cap, label)
+        title_w, track_w, _status_w = self.bar_widths(turn, cap, label)
         x = px(16)
         if title_w:
             name = self.fit(str(self.scenario.title), 20, title_w, bold=True)
             title = style.text(name, 20, "text", True)
             canvas.blit(title, (x, bar.centery - title.get_height() // 2))
-            x += title.get_width() + px(20)
+            x += style.width(name, 20, True) + px(20)
         for shown in (turn, cap) if cap is not None else (turn,):
             canvas.blit(shown, (x, bar.centery - shown.get_height() // 2))
             x += shown.get_width() + px(20)
         self.draw_track(canvas, x, label, track_w, header.worst)
+        for line in self.status_layout():
+            self.blit_line(canvas, line)
+
+    def status_layout(self) -> list[Line]:
+        """The status in the header, whole, where it goes: on one line, or on two where
+        the header is short (it says whose turn it is, so it is the last to give way)."""
+        style, px = self.style, self.px
+        bar = self.board.regions["bar"]
+        turn, cap, label = self.header_parts()
+        title_w, track_w, status_w = self.bar_widths(turn, cap, label)
+        if not status_w:
+            return []
+        x = px(16)
+        if title_w:
+            x += style.width(self.fit(str(self.scenario.title), 20, title_w, True), 20, True)
+            x += px(20)
+        for shown in (turn, cap) if cap is not None else (turn,):
+            x += shown.get_width() + px(20)
         x += max(track_w, label.get_width()) + px(20)
-        if status_w:
-            status = self.fit(header.status, 16, status_w, bold=True)
-            text = style.text(status, 16, "accent", True)
-            canvas.blit(text, (x, bar.centery - text.get_height() // 2))
+        status = self.table.status()
+        pieces = style.wrap(status, 16, status_w, True)
+        if len(pieces) > 2:
+            pieces = [pieces[0], self.fit(" ".join(pieces[1:]), 16, status_w, bold=True)]
+        line_h = self.card_line(16, True)
+        y = bar.centery - len(pieces) * line_h // 2
+        lines = []
+        for piece in pieces:
+            rect = pygame.Rect(x, y, style.width(piece, 16, True), line_h)
+            lines.append(Line(piece, 16, True, "accent", rect))
+            y += line_h
+        return lines
 
     def bar_widths(self, turn, cap, label) -> tuple[int, int, int]:
         """How wide the title, the escalation track and the status may be in the header.
@@ -272,75 +437,47 @@ class BoardPainter:
     # The details box ---------------------------------------------------------------------
     def draw_details(self, canvas: pygame.Surface, state, focus) -> None:
         """The box in the map's corner: what the pointer or Tab is on, or the advisor's tip."""
-        style, px, scenario, table = self.style, self.px, self.scenario, self.table
-        lines: list[tuple[str, str, bool]] = []
-        if focus is not None and focus[0] == "party":
-            index = focus[1]
-            party = scenario.parties[index]
-            lines.append((str(party.name), "text", True))
-            lines.append(
-                (f"Posture {state.posture[index]} · resolve {state.resolve[index]}", "muted", False)
-            )
-            if table.hand is not None:
-                envoy = scenario.envoy_index(table.hand)
-                lines.append((f"Your standing {state.standing_of(envoy, index)}", "muted", False))
-            for fact_index, fact in enumerate(scenario.facts):
-                if fact.party == index and state.knows(
-                    fact_index, state.viewer if state.viewer >= 0 else -1
-                ):
-                    view_fact = state.scenario.facts[fact_index]
-                    if view_fact.text is not None:
-                        lines.append((f"Known: {view_fact.text}", "accent", False))
-            if party.text:
-                lines.append((str(party.text), "muted", False))
-        elif focus is not None and focus[0] == "relation":
-            index = focus[1]
-            relation = scenario.relations[index]
-            name = narrate.pair(
-                scenario,
-                scenario.parties[relation.a].id,
-                scenario.parties[relation.b].id,
-                self.table.lang,
-            )
-            lines.append((name, "text", True))
-            lines.append(
-                (
-                    f"Tension {state.tension[index]} (conflict at {scenario.conflict_at})",
-                    "muted",
-                    False,
-                )
-            )
-            lines.append(
-                (
-                    f"Trust {state.trust[index]} · pressure {state.pressure[index]:+d} a turn",
-                    "muted",
-                    False,
-                )
-            )
-            if state.hotline[index]:
-                lines.append(
-                    (f"Hotline open for {state.hotline[index]} more turns", "accent", False)
-                )
-        elif table.advice:
-            lines.append(("Advisor", "warn", True))
-            lines.append((table.advice, "text", False))
-        else:
+        style, px = self.style, self.px
+        placed = self.spot_layout(focus)
+        if placed is None:
             return
-        rect = self.board.regions["map"]
-        width = min(px(300), rect.width * 2 // 5)  # narrow enough to fit between parties
-        wrapped = []
-        for text, colour, bold in lines:
-            for piece in style.wrap(text, 14, width - px(20), bold):
-                wrapped.append((piece, colour, bold))
-        height = sum(style.font(14, b).get_linesize() for _, _, b in wrapped) + px(16)
-        box = self.clear_corner(rect, width, height)
+        box, lines = placed
         pygame.draw.rect(canvas, style["background"], box, border_radius=px(8))
         pygame.draw.rect(canvas, style["accent"], box, 1, border_radius=px(8))
-        y = box.top + px(8)
+        for line in lines:
+            self.blit_line(canvas, line)
+
+    def spot_layout(self, focus) -> tuple[pygame.Rect, list[Line]] | None:
+        """The map's box and its lines, whole: narrow enough to fit between the parties
+        where it can be, wider (then in smaller type) where the map is too short for it."""
+        style, px = self.style, self.px
+        details = self.table.spot_details(focus)
+        if not details:
+            return None
+        rect = self.board.regions["map"]
+        narrow = min(px(300), rect.width * 2 // 5)
+        widths = [narrow, rect.width // 2, rect.width * 3 // 4, rect.width - px(20)]
+        for size in (14, 13, 12):
+            for width in widths:
+                wrapped = []
+                for detail in details:
+                    colour, bold = SPOT_LOOKS.get(detail.kind, ("muted", False))
+                    for piece in style.wrap(detail.text, size, width - px(20), bold):
+                        wrapped.append((piece, colour, bold))
+                height = sum(self.card_line(size, b) for _, _, b in wrapped) + px(16)
+                if height <= rect.height - px(20):
+                    break
+            else:
+                continue
+            break
+        box = self.clear_corner(rect, width, height)
+        lines, y = [], box.top + px(8)
         for text, colour, bold in wrapped:
-            surface = style.text(text, 14, colour, bold)
-            canvas.blit(surface, (box.left + px(10), y))
-            y += style.font(14, bold).get_linesize()
+            line_h = self.card_line(size, bold)
+            rect_line = pygame.Rect(box.left + px(10), y, style.width(text, size, bold), line_h)
+            lines.append(Line(text, size, bold, colour, rect_line))
+            y += line_h
+        return box, lines
 
     def clear_corner(self, rect: pygame.Rect, width: int, height: int) -> pygame.Rect:
         """Where a box of this size hides the least of the map: of the places along
@@ -368,28 +505,114 @@ class BoardPainter:
         return pygame.Rect(max(places, key=room), (width, height))
 
     # The cards -------------------------------------------------------------------------------
-    def card_height(self) -> int:
-        """Room for a card's lines: family, name, target and two lines of effects, each
-        as tall as the crisis's script needs."""
-        key = self.look()
-        if key not in self._heights:
-            line = self.card_line
-            self._heights[key] = self.px(6 + 2 + 6) + sum(
-                (line(12, True), line(17, True), line(14, True), line(13), line(13))
-            )
-        return self._heights[key]
-
     def card_line(self, size: int, bold: bool = False) -> int:
-        khmer = any(has_khmer(str(party.name)) for party in self.scenario.parties)
-        return self.style.line_height(size, bold, khmer)
+        """A line as tall as the crisis's script needs (Khmer stacks above and below)."""
+        return self.style.line_height(size, bold, self.khmer)
+
+    @property
+    def khmer(self) -> bool:
+        return any(has_khmer(str(party.name)) for party in self.scenario.parties)
+
+    def clock_box(self) -> pygame.Rect | None:
+        """Where the turn timer's frame goes, at the top right of the cards; None without one."""
+        clock = self.table.clock_text()[0]
+        if not clock:
+            return None
+        px, rect = self.px, self.board.regions["cards"]
+        width = self.style.width(clock, 17, True)
+        box = pygame.Rect(0, 0, width, self.card_line(17, True))
+        box.topright = (rect.right - px(20), rect.top + px(8))
+        return box.inflate(px(16), px(6))
+
+    def cards_title_lines(self) -> list[str]:
+        """The heading over the cards, whole: on two lines where a team's name is long."""
+        rect, px = self.board.regions["cards"], self.px
+        box = self.clock_box()
+        room = (box.left if box is not None else rect.right) - rect.left - px(24)
+        pieces = self.style.wrap(self.table.cards_title(), 17, room, True)
+        if len(pieces) > 2:
+            pieces = [pieces[0], self.fit(" ".join(pieces[1:]), 17, room, bold=True)]
+        return pieces
 
     def chosen_lines(self) -> list[str]:
-        """The lines naming the moves the shown seat has chosen this turn (at most two)."""
-        names = self.table.chosen()
-        if not names:
+        """The lines naming the moves the shown seat has chosen this turn, whole."""
+        text = self.table.chosen_text()
+        if not text:
             return []
-        text = f"Chosen this turn: {', '.join(names)}  (Backspace takes back the last)"
-        return self.style.wrap(text, 14, self.board.regions["cards"].width - self.px(24))[:2]
+        return self.style.wrap(text, 14, self.board.regions["cards"].width - self.px(24))
+
+    def card_texts(self, card, width: int) -> tuple[int, list[Line]]:
+        """A card ``width`` wide: its height, and each text on it with where it goes
+        (relative to the card's corner). Every text is whole and inside the card: a
+        name or a reason too long for one line takes two, and the card grows."""
+        style, px, table = self.style, self.px, self.table
+        key = (self.look(), width, *self._card_key(card, False))
+        found = self._texts.get(key)
+        if found is not None:
+            return found
+        playable = card.action is not None
+        x, right = px(16), width - px(12)
+        lines: list[Line] = []
+
+        def put(text, size, bold, colour, left, top, room) -> Line:
+            line = Line(text, size, bold, colour, pygame.Rect(left, top, room, 0))
+            line.rect.size = (style.width(text, size, bold), self.card_line(size, bold))
+            lines.append(line)
+            return line
+
+        y = px(6)
+        cost = table.cost_text(card)
+        cost_w = style.width(cost, 13, True)
+        put(cost, 13, True, "warn" if playable else "faint", right - cost_w, y, cost_w)
+        family = next(
+            (str(f.name) for f in self.scenario.families if f.id == card.move.family),
+            card.move.family,
+        ).upper()
+        room = right - cost_w - px(8) - x
+        put(self.fit(family, 12, room, True), 12, True, ("family", card.move.family), x, y, room)
+        y += max(self.card_line(12, True), self.card_line(13, True))
+        seen = table.preview(card)
+        room = right - x
+        if seen is not None:
+            odds = f"{seen.chance:.0%}"
+            odds_w = style.width(odds, 18, True)
+            put(odds, 18, True, odds_tone(seen.chance), right - odds_w, y, odds_w)
+            room -= odds_w + px(8)
+        tone = "text" if playable else "faint"
+        for piece in style.wrap(str(card.move.name), 17, room, True):
+            put(piece, 17, True, tone, x, y, room)
+            y += self.card_line(17, True)
+        if seen is not None:
+            y = max(y, lines[2].rect.bottom)  # the odds, beside a one-line name
+        bottom = ""
+        if not playable:
+            bottom, size, bold, colour = table.unavailable(card), 14, False, "warn"
+        elif card.action.targets:
+            action = card.action
+            target = narrate.targets(self.scenario, action.move, action.targets, table.lang)
+            bottom = f"‹ {target} ›" if len(card.plays) > 1 else target
+            size, bold, colour = 14, True, "accent"
+        if bottom:
+            for piece in style.wrap(bottom, size, right - x, bold):
+                put(piece, size, bold, colour, x, y, right - x)
+                y += self.card_line(size, bold)
+        found = self._texts[key] = (y + px(6), lines)
+        return found
+
+    def card_spans(self) -> list[tuple[int, int]]:
+        """Each card's top (in the list, before scrolling) and height."""
+        width = self.board.regions["cards"].width - self.px(20)
+        spans, top = [], 0
+        for card in self.table.cards:
+            height = self.card_texts(card, width)[0]
+            spans.append((top, height))
+            top += height + self.px(8)
+        return spans
+
+    def cards_height(self) -> int:
+        """How tall the whole card list is, gaps included."""
+        spans = self.card_spans()
+        return spans[-1][0] + spans[-1][1] if spans else 0
 
     def card_layout(self) -> tuple[pygame.Rect, list[tuple[int, pygame.Rect]]]:
         """The card list's visible area, and where each card of the table in it is.
@@ -400,17 +623,13 @@ class BoardPainter:
         """
         px, board = self.px, self.board
         rect = board.regions["cards"]
-        top = rect.top + px(10) + px(28)
-        top += len(self.chosen_lines()) * self.style.font(14).get_linesize() + px(4)
+        top = rect.top + px(10) + len(self.cards_title_lines()) * self.card_line(17, True) + px(6)
+        top += len(self.chosen_lines()) * self.card_line(14) + px(4)
         area = pygame.Rect(rect.left, top, rect.width, rect.bottom - top - px(6))
-        h, gap = self.card_height(), px(8)
         boxes = []
-        for index in range(len(self.table.cards)):
+        for index, (offset, height) in enumerate(self.card_spans()):
             box = pygame.Rect(
-                rect.left + px(10),
-                top + index * (h + gap) - board.card_scroll,
-                rect.width - px(20),
-                h,
+                rect.left + px(10), top + offset - board.card_scroll, rect.width - px(20), height
             )
             if box.bottom >= area.top and box.top <= area.bottom:
                 boxes.append((index, box))
@@ -420,38 +639,26 @@ class BoardPainter:
         style, px, table, board = self.style, self.px, self.table, self.board
         rect = board.regions["cards"]
         y = rect.top + px(10)
-        match = table.match
-        hot = match.hot_seat and table.hand is not None
-        mine = f"{match.team(table.hand, self.table.lang)}: your moves" if hot else "Your moves"
-        if table.human_turn:
-            header = mine
-        else:
-            header = (
-                f"Moves of {narrate.envoy(self.scenario, table.hand, self.table.lang)}"
-                if table.hand
-                else "Moves"
-            )
-        room = rect.width - px(24)
         clock, tone = table.clock_text()
-        if clock:  # the advisory timer: words and a frame, never colour alone
+        box = self.clock_box()
+        if box is not None:  # the advisory timer: words and a frame, never colour alone
             shown = style.text(clock, 17, tone, True)
-            box = shown.get_rect(topright=(rect.right - px(20), y - px(2))).inflate(px(16), px(6))
             pygame.draw.rect(canvas, style[tone], box, max(1, px(2)), border_radius=px(6))
             canvas.blit(shown, shown.get_rect(center=box.center))
-            room = box.left - rect.left - px(24)
-        header = self.fit(header, 17, room, bold=True)
-        canvas.blit(style.text(header, 17, "text", True), (rect.left + px(12), y))
-        y += px(28)
+        for piece in self.cards_title_lines():
+            canvas.blit(style.text(piece, 17, "text", True), (rect.left + px(12), y))
+            y += self.card_line(17, True)
+        y += px(6)
         for piece in self.chosen_lines():
             canvas.blit(style.text(piece, 14, "good"), (rect.left + px(12), y))
-            y += style.font(14).get_linesize()
+            y += self.card_line(14)
         area, boxes = self.card_layout()
         clip = canvas.get_clip()
         canvas.set_clip(area)
         for index, box in boxes:
             self.draw_card(canvas, table.cards[index], box, index == table.selected)
         canvas.set_clip(clip)
-        total = len(table.cards) * (self.card_height() + px(8))
+        total = self.cards_height()
         if total > area.height:
             bar_h = max(px(30), area.height * area.height // total)
             bar_y = area.top + (area.height - bar_h) * board.card_scroll // max(
@@ -464,40 +671,38 @@ class BoardPainter:
                 border_radius=px(2),
             )
         if not table.cards:
-            text = "The crisis is over." if match.over else "No moves to show."
-            if match.hot_seat and table.hand is None and not match.over:
-                text = "Between teams: only what everyone may see is shown."
-            canvas.blit(style.text(text, 15, "muted"), (rect.left + px(12), area.top))
+            text = style.text(table.no_cards_text(), 15, "muted")
+            canvas.blit(text, (rect.left + px(12), area.top))
 
     def draw_card(self, canvas: pygame.Surface, card, box: pygame.Rect, selected: bool) -> None:
         """One card, drawn from its cached surface when nothing on it has changed."""
-        table = self.table
-        seen = table.preview(card)
-        effects = table.effects(card)
-        key = (box.size, self.look(), *self._card_key(card, selected, seen, effects))
+        key = (box.size, self.look(), *self._card_key(card, selected))
         surface = self._cards.get(key)
         if surface is None:
-            if len(self._cards) > 4 * max(8, len(table.cards)):
+            if len(self._cards) > 4 * max(8, len(self.table.cards)):
                 self._cards.clear()  # a new turn's cards: the old ones will not come back
+                self._texts.clear()
             surface = pygame.Surface(box.size)
             surface.fill(self.style["panel"])
-            self._paint_card(surface, card, surface.get_rect(), selected, seen, effects)
+            self._paint_card(surface, card, selected)
             self._cards[key] = surface
         canvas.blit(surface, box)
 
-    def _card_key(self, card, selected: bool, seen, effects) -> tuple:
+    def _card_key(self, card, selected: bool) -> tuple:
+        seen = self.table.preview(card)
         return (
             card.move.id,
             card.action,
             len(card.plays),
-            self.table.unavailable(card),
+            card.reason,
             selected,
             None if seen is None else seen.chance,
-            None if effects is None else (tuple(effects[0]), tuple(effects[1])),
+            self.table.cost_text(card),
         )
 
-    def _paint_card(self, canvas, card, box: pygame.Rect, selected: bool, seen, effects) -> None:
-        style, px, scenario, table = self.style, self.px, self.scenario, self.table
+    def _paint_card(self, canvas, card, selected: bool) -> None:
+        style, px, scenario = self.style, self.px, self.scenario
+        box = canvas.get_rect()
         playable = card.action is not None
         background = (
             style["card_selected"]
@@ -507,7 +712,7 @@ class BoardPainter:
             else style["card_disabled"]
         )
         pygame.draw.rect(canvas, background, box, border_radius=px(8))
-        if selected:
+        if selected:  # the keyboard's focus ring, and the card the details below the map show
             pygame.draw.rect(canvas, style["focus"], box, px(2), border_radius=px(8))
         stripe = pygame.Rect(box.left, box.top, px(6), box.height)
         pygame.draw.rect(
@@ -517,67 +722,114 @@ class BoardPainter:
             border_top_left_radius=px(8),
             border_bottom_left_radius=px(8),
         )
-        x = box.left + px(16)
-        family = next(
-            (f.name for f in scenario.families if f.id == card.move.family), card.move.family
+        for line in self.card_texts(card, box.width)[1]:
+            self.blit_line(canvas, line)
+
+    def blit_line(self, canvas, line: Line) -> None:
+        colour = line.colour
+        if isinstance(colour, tuple):  # a family's own colour
+            colour = self.style.family_colour(self.scenario, colour[1])
+        canvas.blit(self.style.text(line.text, line.size, colour, line.bold), line.rect)
+
+    # The move's details, below the map ----------------------------------------------------
+    def details_area(self, rect: pygame.Rect | None = None) -> pygame.Rect:
+        """Where a move's details go in the panel below the map (``rect``, by default
+        the panel as laid out now)."""
+        rect, px = rect or self.board.regions["log"], self.px
+        return pygame.Rect(
+            rect.left + px(12), rect.top + px(36), rect.width - px(24), rect.height - px(44)
         )
-        tone = "text" if playable else "faint"
-        small = style.text(
-            str(family).upper(), 12, style.family_colour(scenario, card.move.family), True
-        )
-        canvas.blit(small, (x, box.top + px(6)))
-        name = self.fit(str(card.move.name), 17, box.right - px(80) - x, bold=True)
-        name = style.text(name, 17, tone, True)
-        canvas.blit(name, (x, box.top + px(6) + small.get_height()))
-        cost = style.text(f"{card.move.cost} capital", 14, "warn" if playable else "faint", True)
-        canvas.blit(cost, (box.right - cost.get_width() - px(12), box.top + px(8)))
-        y = box.top + px(6) + self.card_line(12, True) + self.card_line(17, True) + px(2)
-        if not playable:
-            for piece in style.wrap(table.unavailable(card), 14, box.width - px(32))[:2]:
-                canvas.blit(style.text(piece, 14, "warn"), (x, y))
-                y += self.card_line(14)
-            return
-        if seen is not None:
-            odds = style.text(f"{seen.chance:.0%}", 22, odds_tone(seen.chance), True)
-            canvas.blit(
-                odds, (box.right - odds.get_width() - px(12), box.top + px(8) + cost.get_height())
-            )
-        action = card.action
-        if action.targets:
-            target = narrate.targets(scenario, action.move, action.targets, self.table.lang)
-            arrows = f"‹ {target} ›" if len(card.plays) > 1 else target
-            arrows = self.fit(arrows, 14, box.right - px(12) - x, bold=True)
-            canvas.blit(style.text(arrows, 14, "accent", True), (x, y))
-            y += self.card_line(14, True)
-        if effects is not None:
-            win, lose = effects
-            text = "Works: " + (", ".join(win) if win else "no visible change")
-            if seen.chance < 1:
-                text += " · Fails: " + (", ".join(lose) if lose else "nothing happens")
-            width = box.right - px(12) - x
-            pieces = style.wrap(text, 13, width)
-            if len(pieces) > 2:
-                pieces = [pieces[0], self.fit(pieces[1] + " " + pieces[2], 13, width)]
+
+    def details_layout(self, card) -> list[Line]:
+        """The selected move's details in the panel below the map, whole: in two columns
+        where the panel is wide, in smaller type where even that is too little room."""
+        area = self.details_area()
+        key = (self.look(), tuple(area), tuple(self.table.details(card)))
+        found = self._placed.get(key)
+        if found is None:
+            if len(self._placed) > 4 * max(8, len(self.table.cards)):
+                self._placed.clear()  # another turn's details: they will not come back
+            found = self._placed[key] = self._place_details(card, area)[0]
+        return found
+
+    def details_fit(self, panel: pygame.Rect) -> bool:
+        """Whether every card's details fit whole in ``panel``, in type no smaller than the
+        smallest the board allows (the layout gives the panel more room if not)."""
+        area = self.details_area(panel)
+        return all(self._place_details(card, area)[1] for card in self.table.cards)
+
+    def _place_details(self, card, area: pygame.Rect) -> tuple[list[Line], bool]:
+        gap = self.px(20)
+        details = self.table.details(card)
+        most = 2 if area.width >= 2 * self.px(220) + gap else 1  # never too narrow to read
+        # Largest type first; at each size one column, then two with each detail whole
+        # in its column, then two with a long detail going on at the next column's top.
+        tries = [(1, False), (2, False), (2, True)] if most == 2 else [(1, False)]
+        for size in DETAIL_SIZES:
+            for columns, split in tries:
+                width = (area.width - gap * (columns - 1)) // columns
+                placed = self._flow(details, size, area, width, gap, columns, split)
+                if placed is not None:
+                    return placed, True
+        return self._flow(details, size, area, width, gap, columns, True, force=True), False
+
+    def _flow(
+        self, details, size, area, width, gap, columns, split, force=False
+    ) -> list[Line] | None:
+        """Details laid out column by column (a detail split between two only with
+        ``split``); None when they do not fit (with ``force``, they run on below)."""
+        style = self.style
+        line_h = self.card_line(size, True)
+        placed: list[Line] = []
+        column, y = 0, area.top
+        for detail in details:
+            bold, colour = DETAIL_LOOKS.get(detail.kind, (False, "text"))
+            pieces = style.wrap(detail.text, size, width, bold)
+            if not split and y + len(pieces) * line_h > area.bottom and y > area.top:
+                column, y = column + 1, area.top
             for piece in pieces:
-                canvas.blit(style.text(piece, 13, "muted"), (x, y))
-                y += self.card_line(13)
+                last = column + 1 >= columns
+                if y + line_h > area.bottom and y > area.top and not (force and last):
+                    column, y = column + 1, area.top
+                if column >= columns and not force:
+                    return None
+                x = area.left + min(column, columns - 1) * (width + gap)
+                rect = pygame.Rect(x, y, style.width(piece, size, bold), line_h)
+                placed.append(Line(piece, size, bold, colour, rect))
+                y += line_h
+            y += self.px(3)
+        return placed
+
+    def draw_lower_header(self, canvas: pygame.Surface, title: str, hints: list[str]) -> None:
+        """The panel's title, then on the right the save warning while saves fail, else the
+        first of ``hints`` (longest first) that fits whole."""
+        style, px, board = self.style, self.px, self.board
+        rect = board.regions["log"]
+        shown = style.text(self.fit(title, 16, rect.width // 2, True), 16, "text", True)
+        canvas.blit(shown, (rect.left + px(12), rect.top + px(8)))
+        room = rect.right - px(12) - (rect.left + px(24) + shown.get_width())
+        if board.save_warning:  # for as long as saves fail, where the hint was
+            text = style.text(self.fit(board.save_warning, 13, room, bold=True), 13, "bad", True)
+        else:
+            hint = next((h for h in hints if style.width(h, 13) <= room), "")
+            text = style.text(hint, 13, "faint")
+        canvas.blit(text, (rect.right - text.get_width() - px(12), rect.top + px(10)))
+
+    def draw_move_details(self, canvas: pygame.Surface) -> None:
+        card = self.table.current_card()
+        name = narrate.move(self.scenario, card.move.id, self.table.lang)
+        self.draw_lower_header(canvas, name, ["L: the log"])
+        for line in self.details_layout(card):
+            self.blit_line(canvas, line)
 
     # The log -----------------------------------------------------------------------------
     def draw_log(self, canvas: pygame.Surface) -> None:
         style, px, scenario, board = self.style, self.px, self.scenario, self.board
         rect = board.regions["log"]
         entries = self.table.log_entries()
-        title = style.text("Log", 16, "text", True)
-        canvas.blit(title, (rect.left + px(12), rect.top + px(8)))
-        if board.save_warning:  # for as long as saves fail, where the log's hint was
-            room = rect.width - title.get_width() - px(40)
-            warning = self.fit(board.save_warning, 13, room, bold=True)
-            hint = style.text(warning, 13, "bad", True)
-        else:
-            hint = style.text("PgUp/PgDn or click an entry to see why", 13, "faint")
-        canvas.blit(hint, (rect.right - hint.get_width() - px(12), rect.top + px(10)))
-        line_h = style.font(14).get_linesize()
-        why_h = line_h * 2 + px(8)
+        why = "PgUp/PgDn or click an entry to see why"
+        hints = [f"L: the move's details · {why}", why] if self.table.log_asked else [why]
+        self.draw_lower_header(canvas, "Log", [*hints, "PgUp/PgDn: why"])
         for index, line_rect in self.log_layout(entries):
             entry = entries[index]
             if index == board.log_index:
@@ -590,20 +842,54 @@ class BoardPainter:
                 self.fit(text, 14, line_rect.width - px(8)), 14, colour, entry.cause.kind == "turn"
             )
             canvas.blit(surface, (line_rect.left + px(4), line_rect.top))
-        if 0 <= board.log_index < len(entries):
-            entry = entries[board.log_index]
-            why = "Why: " + narrate.why(scenario, entry, self.table.lang)
-            pieces = style.wrap(why, 14, rect.width - px(24))[:2]
-            y = rect.bottom - why_h + px(2)
+        lines = self.why_layout(entries)
+        if lines:
+            y = lines[0].rect.top
             pygame.draw.line(
                 canvas,
                 style["panel_border"],
                 (rect.left + px(8), y - px(4)),
                 (rect.right - px(8), y - px(4)),
             )
-            for piece in pieces:
-                canvas.blit(style.text(piece, 14, "warn"), (rect.left + px(12), y))
-                y += line_h
+            for line in lines:
+                self.blit_line(canvas, line)
+
+    def why_texts(self, entries) -> list[tuple[str, str]]:
+        """What the foot of the log says of the selected entry, as (text, colour): the
+        entry whole where its line in the list is cut, then its why."""
+        index = self.board.log_index
+        if not 0 <= index < len(entries):
+            return []
+        scenario, lang, entry = self.scenario, self.table.lang, entries[index]
+        said = narrate.line(scenario, entry, lang)
+        width = self.board.regions["log"].width - self.px(16 + 8)
+        texts = [] if self.style.width(said, 14) <= width else [(said, "text")]
+        return [*texts, ("Why: " + narrate.why(scenario, entry, lang), "warn")]
+
+    def why_layout(self, entries) -> list[Line]:
+        """The selected entry's foot lines, whole, at the bottom of the log panel."""
+        style, px = self.style, self.px
+        rect = self.board.regions["log"]
+        line_h = self.card_line(14)
+        pieces = [
+            (piece, colour)
+            for text, colour in self.why_texts(entries)
+            for piece in style.wrap(text, 14, rect.width - px(24))
+        ]
+        y = rect.bottom - px(6) - len(pieces) * line_h
+        lines = []
+        for piece, colour in pieces:
+            lines.append(
+                Line(
+                    piece,
+                    14,
+                    False,
+                    colour,
+                    pygame.Rect(rect.left + px(12), y, style.width(piece, 14), line_h),
+                )
+            )
+            y += line_h
+        return lines
 
     def log_layout(self, entries) -> list[tuple[int, pygame.Rect]]:
         """The log lines shown, as (index in ``entries``, line): the newest ones, or
@@ -611,8 +897,13 @@ class BoardPainter:
         entries as they are now (a new turn, or another team at the computer)."""
         px, board = self.px, self.board
         rect = board.regions["log"]
-        line_h = self.style.font(14).get_linesize()
-        why_h = line_h * 2 + px(8)
+        if not self.table.shows_log:
+            return []
+        line_h = self.card_line(14)
+        # room for the selected entry's foot, and never less than two lines of it, so
+        # the list does not jump as entries with shorter whys are picked
+        foot = max(2, len(self.why_layout(entries))) * self.card_line(14)
+        why_h = foot + px(8)
         area = pygame.Rect(
             rect.left + px(8), rect.top + px(34), rect.width - px(16), rect.height - px(42) - why_h
         )

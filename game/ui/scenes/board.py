@@ -63,7 +63,6 @@ class BoardScene(Scene):
         self.focus: tuple[str, int] | None = None
         self.hover: tuple[str, int] | None = None
         self.log_index = -1  # -1: follow the newest entry
-        self.ai_wait = 0.0
         self.toast_text = ""
         self.toast_until = 0.0
         self.save_warning = app.saves.problem  # why saves are off; "" while they work
@@ -114,69 +113,16 @@ class BoardScene(Scene):
         self.table.take_seat(envoy)
         self.log_index = -1
         self.focus = self.hover = None
+        if self.root is not None:  # another team's cards, perhaps with longer details
+            self.regions = self.painter.lay_out(self.app.size)
         self._changed()
 
     # Layout -------------------------------------------------------------------
     def build(self) -> None:
         self.table.lang = self.app.settings.language  # the Settings may have changed it
-        width, height = self.app.size
-        px = self.px
-        pad = px(14)
-        bar = px(58)
-        right_w = max(px(400), int(width * 0.36))
-        left_w = width - right_w - 3 * pad
-        map_h = int((height - bar - 3 * pad) * 0.64)
-        self.regions = {
-            "bar": pygame.Rect(0, 0, width, bar),
-            "map": pygame.Rect(pad, bar + pad, left_w, map_h),
-            "log": pygame.Rect(pad, bar + 2 * pad + map_h, left_w, height - bar - 3 * pad - map_h),
-            "cards": pygame.Rect(
-                2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
-            ),
-        }
-        cards = self.regions["cards"]
-        y = cards.bottom + pad - px(4)
-        first = int((right_w - 2 * px(8)) * 0.38)  # the widest label, bold
-        third = (right_w - 2 * px(8) - first) // 2
-        self.play_button = button(
-            self,
-            pygame.Rect(cards.left, y, first, px(46)),
-            "Choose (Enter)",
-            "primary",
-            "Choose the selected move (Enter)",
-        )
-        self.end_button = button(
-            self,
-            pygame.Rect(cards.left + first + px(8), y, third, px(46)),
-            "End turn (E)",
-            "",
-            "Commit your moves and pass (E)",
-        )
-        self.advice_button = button(
-            self,
-            pygame.Rect(cards.left + first + third + 2 * px(8), y, third, px(46)),
-            "Advisor (A)",
-            "",
-            "Suggest a move (A)",
-        )
-        bw = px(96)
-        self.menu_button = button(
-            self, pygame.Rect(width - pad - bw, px(10), bw, px(38)), "Menu", "", "Pause menu (Esc)"
-        )
-        self.save_button = button(
-            self,
-            pygame.Rect(width - pad - 2 * bw - px(8), px(10), bw, px(38)),
-            "Save",
-            "",
-            "Save the game (Ctrl+S)",
-        )
-        self.help_button = button(
-            self,
-            pygame.Rect(width - pad - 3 * bw - px(16), px(10), bw, px(38)),
-            "Help",
-            "",
-            "How to play (F1)",
-        )
+        self.regions = self.painter.lay_out(self.app.size)
+        for name, (rect, label, kind, tip) in self.painter.button_places().items():
+            setattr(self, f"{name}_button", button(self, rect, label, kind, tip))
         self._buttons_state()
         self.dirty = True
 
@@ -320,10 +266,6 @@ class BoardScene(Scene):
 
     # Frame --------------------------------------------------------------------
     @property
-    def thinking(self):
-        return self.table.thinking
-
-    @property
     def busy(self) -> bool:
         return (
             self.table.thinking is not None
@@ -352,16 +294,10 @@ class BoardScene(Scene):
             self.app.push("decision", self)
             return
         if table.thinking is None and table.ai_to_move:
-            self.ai_wait += dt
-            pace = (
-                self.app.demo.seconds_per_screen / 2
-                if self.app.demo
-                else self.app.settings.animation_seconds
-            )
-            if self.ai_wait < pace:
+            demo = self.app.demo
+            pace = demo.seconds_per_screen / 2 if demo else self.app.settings.animation_seconds
+            if not table.wait_for_ai(dt, pace):
                 return
-            self.ai_wait = 0.0
-            table.start_ai()
             self.dirty = True
         if table.thinking is not None:
             advising = table.thinking_for[0] == "advice"
@@ -404,6 +340,7 @@ class BoardScene(Scene):
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             return self._pressed(event.ui_element)
         if event.type == pygame.MOUSEMOTION:
+            self._hover_card(event.pos)
             spot = self._map_hit(event.pos) if self.regions["map"].collidepoint(event.pos) else None
             if spot != self.hover:
                 self.hover = spot
@@ -432,16 +369,33 @@ class BoardScene(Scene):
         action()
         return True
 
-    def _click(self, pos) -> bool:
+    def _card_at(self, pos) -> int | None:
         area, boxes = self.card_layout()
-        for index, box in boxes:
-            if box.collidepoint(pos) and area.collidepoint(pos):
-                card = self.table.cards[index]
-                if index == self.table.selected and len(card.plays) > 1:
-                    self.table.turn_target(-1 if pos[0] < box.centerx - box.width // 4 else 1)
-                self.table.select(index)
-                self._changed()
-                return True
+        if area.collidepoint(pos):
+            for index, box in boxes:
+                if box.collidepoint(pos):
+                    return index
+        return None
+
+    def _hover_card(self, pos) -> None:
+        """The card under the pointer becomes the selected one, so the focus ring and the
+        details below the map always show one card, whether the mouse or the keys chose."""
+        index = self._card_at(pos)
+        if index is not None and index != self.table.selected:
+            self.table.select(index)
+            self._changed()
+
+    def _click(self, pos) -> bool:
+        index = self._card_at(pos)
+        if index is not None:
+            box = dict(self.card_layout()[1])[index]
+            card = self.table.cards[index]
+            if index == self.table.selected and len(card.plays) > 1:
+                self.table.turn_target(-1 if pos[0] < box.centerx - box.width // 4 else 1)
+            self.table.select(index)
+            self.table.log_asked = False
+            self._changed()
+            return True
         for index, line_rect in self.log_layout(self.log_entries()):
             if line_rect.collidepoint(pos):
                 self.log_index = index
@@ -469,21 +423,24 @@ class BoardScene(Scene):
 
     def _scroll_cards(self, delta: int) -> None:
         area = self.cards_area
-        total = len(self.table.cards) * (self.painter.card_height() + self.px(8))
+        total = self.painter.cards_height()
         self.card_scroll = max(0, min(max(0, total - area.height), self.card_scroll + delta))
         self.dirty = True
 
     def _scroll_to_selected(self) -> None:
         area = self.cards_area
-        step = self.painter.card_height() + self.px(8)
-        top = self.table.selected * step
+        spans = self.painter.card_spans()
+        if not 0 <= self.table.selected < len(spans):
+            return
+        top, height = spans[self.table.selected]
         if top < self.card_scroll:
             self.card_scroll = top
-        elif top + step > self.card_scroll + area.height:
-            self.card_scroll = top + step - area.height
+        elif top + height > self.card_scroll + area.height:
+            self.card_scroll = top + height - area.height
         self.dirty = True
 
     def _move_log(self, step: int) -> None:
+        self.table.log_asked = True
         entries = self.log_entries()
         if not entries:
             return
@@ -493,66 +450,72 @@ class BoardScene(Scene):
 
     def _key(self, event) -> bool:
         key, mod = event.key, event.mod
-        if key == pygame.K_ESCAPE:
-            if self.focus is not None or self.log_index >= 0:
-                self.focus, self.log_index = None, -1
-                self.dirty = True
-            else:
-                self.open_menu()
-            return True
         if key == pygame.K_s and mod & pygame.KMOD_CTRL:
             self.open_save()
-            return True
-        if key == pygame.K_F1:
-            self.open_help()
-            return True
-        if key == pygame.K_F9:
-            self.open_facilitator()
-            return True
-        if key in (pygame.K_UP, pygame.K_DOWN) and self.table.cards:
-            self.table.move_selection(1 if key == pygame.K_DOWN else -1)
-            self._scroll_to_selected()
-            self._changed()
-            return True
-        if key in (pygame.K_LEFT, pygame.K_RIGHT):
-            self.table.turn_target(1 if key == pygame.K_RIGHT else -1)
-            self.dirty = True
-            return True
-        if key in (pygame.K_RETURN, pygame.K_KP_ENTER):
-            self.choose_selected()
-            return True
-        if key in (pygame.K_BACKSPACE, pygame.K_DELETE, pygame.K_w):
-            self.withdraw_last()
-            return True
-        if key == pygame.K_e:
-            self.end_turn()
-            return True
-        if key == pygame.K_a:
-            # A asks the advisor; once it has answered, A takes its advice.
-            if not self.table.accept_advice():
-                self.ask_advisor()
-            self.dirty = True
             return True
         if key == pygame.K_TAB:
             self._cycle_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
             return True
-        if key in (pygame.K_PAGEUP, pygame.K_PAGEDOWN):
-            self._move_log(-1 if key == pygame.K_PAGEUP else 1)
-            return True
-        if key in (pygame.K_HOME, pygame.K_END):
-            self.log_index = 0 if key == pygame.K_HOME else -1
-            self.dirty = True
-            return True
-        return False
+        action = self._keys().get(key)
+        if action is None:
+            return False
+        action()
+        self.dirty = True
+        return True
+
+    def _keys(self) -> dict:
+        """The board's keys (besides Ctrl+S and Tab) and what each does."""
+        return {
+            pygame.K_ESCAPE: self._escape,
+            pygame.K_F1: self.open_help,
+            pygame.K_F9: self.open_facilitator,
+            pygame.K_UP: lambda: self._select_by_key(-1),
+            pygame.K_DOWN: lambda: self._select_by_key(1),
+            pygame.K_LEFT: lambda: self.table.turn_target(-1),
+            pygame.K_RIGHT: lambda: self.table.turn_target(1),
+            pygame.K_RETURN: self.choose_selected,
+            pygame.K_KP_ENTER: self.choose_selected,
+            pygame.K_BACKSPACE: self.withdraw_last,
+            pygame.K_DELETE: self.withdraw_last,
+            pygame.K_w: self.withdraw_last,
+            pygame.K_e: self.end_turn,
+            pygame.K_a: self._advisor_key,
+            pygame.K_l: self._toggle_log,
+            pygame.K_PAGEUP: lambda: self._move_log(-1),
+            pygame.K_PAGEDOWN: lambda: self._move_log(1),
+            pygame.K_HOME: lambda: self._log_to(0),
+            pygame.K_END: lambda: self._log_to(-1),
+        }
+
+    def _escape(self) -> None:
+        """Esc lets go of the map's focus, the log's entry and the log itself first."""
+        if self.focus is not None or self.log_index >= 0 or self.table.log_asked:
+            self.focus, self.log_index = None, -1
+            self.table.log_asked = False
+        else:
+            self.open_menu()
+
+    def _select_by_key(self, step: int) -> None:
+        if self.table.cards:
+            self.table.move_selection(step)
+            self.table.log_asked = False
+            self._scroll_to_selected()
+            self._changed()
+
+    def _advisor_key(self) -> None:
+        # A asks the advisor; once it has answered, A takes its advice.
+        if not self.table.accept_advice():
+            self.ask_advisor()
+
+    def _toggle_log(self) -> None:
+        self.table.log_asked = not self.table.log_asked
+
+    def _log_to(self, index: int) -> None:
+        self.table.log_asked = True
+        self.log_index = index
 
     def _cycle_focus(self, step: int) -> None:
-        scenario = self.match.scenario
-        spots = [("party", i) for i in range(len(scenario.parties))] + [
-            ("relation", i) for i in range(len(scenario.relations))
-        ]
-        index = spots.index(self.focus) if self.focus in spots else -1
-        index = (index + step) % (len(spots) + 1)
-        self.focus = spots[index] if index < len(spots) else None
+        self.focus = self.table.next_spot(self.focus, step)
         self.dirty = True
 
     def open_menu(self) -> None:
