@@ -35,6 +35,29 @@ actions = st.one_of(
 )
 
 
+class QuietWithdraw(Withdraw):
+    """A Withdraw by another type: the agent must still leave it out."""
+
+
+withdraws = st.one_of(
+    st.builds(Withdraw, st.just("un"), st.sampled_from(["shuttle", "hotline"])),
+    st.builds(QuietWithdraw, st.just("un"), st.just("shuttle")),
+)
+plays = st.builds(Play, st.just("un"), st.sampled_from(["shuttle", "hotline", "embargo"]))
+#: Lists laid out as legal_actions lays out a Diplomacy turn (Plays, Withdraws,
+#: End), where the agent takes its short way, and near misses of that layout.
+laid_out = st.one_of(
+    st.builds(lambda p, w: [*p, *w, End("un")], st.lists(plays, max_size=40), st.lists(withdraws)),
+    st.builds(
+        lambda p, w, q: [*p, *w, *q, End("un")],
+        st.lists(plays, max_size=6),
+        st.lists(withdraws, min_size=1, max_size=3),
+        st.lists(plays, min_size=1, max_size=3),
+    ),
+    st.builds(lambda p, w: [*p, *w], st.lists(plays, min_size=1), st.lists(withdraws)),
+)
+
+
 def plain_random_pick(seed: int, legals: list) -> list:
     """What RandomAgent chose before: a uniform pick among the actions that are not Withdraws."""
     state, picks = rng.seed_state(seed), []
@@ -61,6 +84,20 @@ def test_the_random_agent_picks_what_it_picked_from_a_filtered_copy(seed, legals
     picks = [agent.choose(None, "un", legal) for legal in legals]
     expected = plain_random_pick(seed, legals)
     assert picks == expected
+    assert all(a is b for a, b in zip(picks, expected, strict=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seed=st.integers(min_value=0, max_value=2**63 - 1),
+    legals=st.lists(laid_out, min_size=1, max_size=8),
+)
+def test_the_random_agent_picks_from_a_laid_out_turn_what_it_picked_from_a_filtered_copy(
+    seed, legals
+):
+    agent = RandomAgent(seed)
+    picks = [agent.choose(None, "un", legal) for legal in legals]
+    expected = plain_random_pick(seed, legals)
     assert all(a is b for a, b in zip(picks, expected, strict=True))
 
 

@@ -63,20 +63,20 @@ class RandomAgent:
     def _pick(self, legal: Sequence[Action]) -> Action:
         value, self._rng = rng.random(self._rng)
         # The same pick as filtering out every Withdraw first, without a Python
-        # loop over dozens of actions each turn: the kinds are counted in C, and
-        # legal_actions lists the Withdraws after the Plays, where a pick rarely lands.
+        # loop over dozens of actions each turn. legal_actions lists a turn's
+        # Plays, then its Withdraws, then End: when the kinds (exact types, so
+        # no subclass of Withdraw slips by) are laid out so, the Plays and End
+        # are the options. Counting the Plays in C is cheap, as a list's count
+        # compares each item by identity first and nearly every item is a Play;
+        # only the few after them are looked at one by one.
         kinds = list(map(type, legal))
-        withdraws = kinds.count(Withdraw)
-        count = len(kinds) - withdraws
-        if count > 0 and _KINDS.issuperset(kinds):
-            pick = min(int(value * count), count - 1)
-            if not withdraws or pick < kinds.index(Withdraw):
-                return legal[pick]
+        plays = kinds.count(Play)
+        rest = kinds[plays:]
+        if rest and rest[-1] is End and rest.count(Withdraw) == len(rest) - 1:
+            pick = min(int(value * (plays + 1)), plays)
+            return legal[pick] if pick < plays else legal[-1]
         options = [a for a in legal if not isinstance(a, Withdraw)]
         return options[min(int(value * len(options)), len(options) - 1)]
-
-
-_KINDS = frozenset((Play, Decide, End, Withdraw))  # exact types: no subclass of Withdraw slips by
 
 
 # ------------------------------------------------------------------- greedy

@@ -56,6 +56,8 @@ from game.engine.state import (
     Chosen,
     GameState,
     Scheduled,
+    from_fields,
+    make_chosen,
     replace,
 )
 
@@ -768,10 +770,11 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], 
     chance = move_chance(state, envoy, move, targets)
     capital = list(state.capital)
     capital[envoy] -= move.cost
-    chosen = Chosen(envoy, index, targets, chance, move.cost)
-    new = replace(
-        state, step=state.step + 1, capital=tuple(capital), pending=(*state.pending, chosen)
-    )
+    fields = state.__dict__.copy()
+    fields["step"] = state.step + 1
+    fields["capital"] = tuple(capital)
+    fields["pending"] = (*state.pending, make_chosen(envoy, index, targets, chance, move.cost))
+    new = from_fields(fields)
     if not record:
         return new, []
     seat_id = state.scenario.envoys[envoy].id
@@ -820,7 +823,10 @@ def _decide(state: GameState, envoy: int, option_index: int, record: bool):
 
 def _end_turn(state: GameState, envoy: int, record: bool):
     if state.active + 1 < len(state.seats):
-        return replace(state, step=state.step + 1, active=state.active + 1), []
+        fields = state.__dict__.copy()
+        fields["step"] = state.step + 1
+        fields["active"] = state.active + 1
+        return from_fields(fields), []
     world = World(state, record)
     _resolve(world)
     _world_step(world)

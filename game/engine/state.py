@@ -36,7 +36,7 @@ ALL_SEEING = -1
 ROOM = -2
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)  # not slotted, so :func:`chosen` can make one as a dict
 class Chosen:
     """A move a seat has chosen this turn, with the odds it was shown."""
 
@@ -136,6 +136,30 @@ def replace(state: GameState, **changes: Any) -> GameState:
         raise TypeError(f"GameState has no field {unknown}")
     new = _new(GameState)
     _set(new, "__dict__", {**state.__dict__, **changes})
+    return new
+
+
+def from_fields(fields: dict[str, Any]) -> GameState:
+    """The state whose attribute dict is ``fields`` (every field, no other key), unchecked.
+
+    :func:`replace` for the few paths run on every action (a seat's view, a
+    chosen move, a turn passed on), which copy the dict and set the changed
+    fields themselves instead of passing them as keywords to be checked.
+    """
+    new = _new(GameState)
+    _set(new, "__dict__", fields)
+    return new
+
+
+def make_chosen(seat: int, move: int, targets: tuple[int, ...], chance: float, cost: int) -> Chosen:
+    """``Chosen(...)`` made as one attribute dict, not five frozen ``__setattr__`` calls:
+    every move a seat chooses makes one."""
+    new = _new(Chosen)
+    _set(
+        new,
+        "__dict__",
+        {"seat": seat, "move": move, "targets": targets, "chance": chance, "cost": cost},
+    )
     return new
 
 

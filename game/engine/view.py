@@ -23,7 +23,7 @@ import attrs
 from game.engine import rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import EVERYONE, ROOM, GameState, replace
+from game.engine.state import EVERYONE, ROOM, GameState, from_fields, replace
 
 SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
@@ -42,16 +42,15 @@ def player_view(state: GameState, seat: str) -> GameState:
     envoy = state.scenario.tables.envoys.index(seat)
     parts = _parts(state, envoy)
     pending = state.pending
-    view = replace(
-        state,
-        scenario=parts.public,
-        rng=parts.dice,
-        revealed=parts.known,
-        pending=tuple([c for c in pending if c.seat == envoy]) if pending else (),
-        cooldowns=parts.cooldowns,
-        delayed=parts.delayed,
-        viewer=envoy,
-    )
+    fields = state.__dict__.copy()
+    fields["scenario"] = parts.public
+    fields["rng"] = parts.dice
+    fields["revealed"] = parts.known
+    fields["pending"] = tuple([c for c in pending if c.seat == envoy]) if pending else ()
+    fields["cooldowns"] = parts.cooldowns
+    fields["delayed"] = parts.delayed
+    fields["viewer"] = envoy
+    view = from_fields(fields)
     last_view = (state, seat, view)
     return view
 
