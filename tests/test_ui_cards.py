@@ -113,7 +113,7 @@ def test_an_unavailable_card_says_why_in_its_details():
     accord = card(table, "propose_accord")
     assert accord.action is None and accord.reason
     kinds = [(d.kind, d.text) for d in table.details(accord)]
-    assert ("unavailable", accord.reason + ".") in kinds
+    assert ("unavailable", accord.reason_whole + ".") in kinds
     assert not any(kind in ("works", "fails", "odds") for kind, _ in kinds)
 
 

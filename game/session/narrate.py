@@ -392,22 +392,201 @@ def problem(scenario: Scenario, found: IllegalAction, lang: str = "en") -> str:
     return _sentence(_PROBLEMS[found.reason](scenario, found.details, lang))
 
 
+_NEED_WORDS = {
+    "below": "below",
+    "at_most": "at most",
+    "above": "above",
+    "at_least": "at least",
+    "equal": "exactly",
+    "not_equal": "other than",
+}
+
+
+@attrs.frozen
+class NeedWords:
+    """One need in words, and whether it holds now (None: it depends on a target)."""
+
+    text: str
+    holds: bool | None
+    brief: str = ""  # a shorter form for a card, where the text is long
+
+
+def _ref_name(scenario: Scenario, ref, context: tuple | None, lang: str) -> str | None:
+    """The title of the id a need names; None for a target not chosen."""
+    index = ref.index
+    if ref.slot is not None:
+        if context is None or ref.slot >= len(context):
+            return None
+        index = context[ref.slot]
+    kind = ref.kind
+    if kind == "party":
+        return _text(scenario.parties[index].name, lang)
+    if kind == "seat":
+        return _text(scenario.envoys[index].name, lang)
+    if kind == "accord":
+        return _text(scenario.accords[index].name, lang)
+    if kind == "counter":
+        return scenario.tables.counters[index].replace("_", " ")
+    return None
+
+
+def _reading(scenario: Scenario, need, context: tuple | None, lang: str) -> str | None:
+    """What a need reads, as a noun: "Norland's resolve", "the target's resolve"."""
+    names = [_ref_name(scenario, ref, context, lang) for ref in need.refs]
+    mine = [ref.name == "self" for ref in need.refs]
+    fn = need.function
+    label = METERS.get(fn, "").lower()
+    if fn in ("standing", "capital") and mine[:1] == [True]:
+        if fn == "capital":
+            return "your capital"
+        return f"your standing with {names[1] or 'the target'}"
+    if label and len(need.refs) == 2:
+        if None in names:
+            return f"{label} of the pair"
+        return f"{label} {names[0]}–{names[1]}"
+    if fn == "counter":
+        return names[0]
+    if label and len(need.refs) == 1:
+        return f"{names[0] or 'the target'}'s {label}"
+    if fn == "turn":
+        return "the turn"
+    if fn == "turns_left":
+        return "turns left"
+    return None
+
+
+def _need(scenario, need, view, context, lang: str, depth: int) -> NeedWords | None:
+    unknown = any(
+        ref.slot is not None and (context is None or ref.slot >= len(context)) for ref in need.refs
+    )
+    holds = None if unknown or view is None else need.holds(view, context)
+    fn = need.function
+    if fn == "represents" and [r.name for r in need.refs][:1] == ["self"]:
+        mine = "your own party" if need.kind == "is" else "not your own party"
+        return NeedWords(mine, holds)
+    if fn == "signed" and need.refs and not unknown:
+        name = _ref_name(scenario, need.refs[0], context, lang)
+        return NeedWords(f"{name} signed" if need.kind == "is" else f"{name} not signed", holds)
+    if fn == "accord_odds" and need.kind == "above" and need.number == 0 and depth == 0:
+        return _accord_need(scenario, need, view, context, lang, holds)
+    if need.number is None or need.kind not in _NEED_WORDS:
+        return None
+    subject = _reading(scenario, need, context, lang)
+    if subject is None:
+        return None
+    text = f"{subject} {_NEED_WORDS[need.kind]} {need.number:g}"
+    if view is not None and not unknown:
+        text += f" (now {need.value(view, context):g})"
+    elif view is not None and context is not None and _target_is_party(need, len(context)):
+        values = ", ".join(
+            f"{_text(p.name, lang)} {need.value(view, (*context, index)):g}"
+            for index, p in enumerate(scenario.parties)
+        )
+        text += f" (now {values})"
+    if unknown:
+        text += " for any target"
+    return NeedWords(text, holds)
+
+
+def _target_is_party(need, known: int) -> bool:
+    """Whether the only id a need lacks is the party right after the known context."""
+    missing = [r for r in need.refs if r.slot is not None and r.slot >= known]
+    return bool(missing) and all(r.slot == known and r.kind == "party" for r in missing)
+
+
+def _accord_need(
+    scenario, need, view, context, lang: str, holds, listed: bool = False
+) -> NeedWords | None:
+    """``accord_odds(target) > 0``: the accord's own conditions, and that it is not signed."""
+    ref = need.refs[0] if need.refs else None
+    if ref is None:
+        return None
+    index = ref.index if ref.slot is None else None
+    if ref.slot is not None and context is not None and ref.slot < len(context):
+        index = context[ref.slot]
+    if index is None:
+        if view is None:
+            return NeedWords("an accord whose conditions hold now", holds)
+        each = [
+            _accord_need(scenario, need, view, (*(context or ()), i), lang, None, True)
+            for i in range(len(scenario.accords))
+        ]
+        if any(words is None for words in each):
+            return None
+        whole = "one accord's conditions: " + "; ".join(w.text for w in each)
+        return NeedWords(whole, holds, "an accord whose conditions hold now")
+    spec = scenario.accords[index]
+    parts = needs_words(scenario, spec.needs, view, (), lang, depth=1)
+    if parts is None:
+        return None
+    said = ", ".join(p.text for p in parts) or "none"
+    title = _text(spec.name, lang)
+    return NeedWords(f"{title}: {said}" if listed else f"{title}'s conditions: {said}", holds)
+
+
+def needs_words(
+    scenario: Scenario,
+    needs,
+    view: GameState | None,
+    context: tuple | None,
+    lang: str = "en",
+    depth: int = 0,
+) -> list[NeedWords] | None:
+    """A condition's needs in words, with the values ``view`` (the viewer's own view,
+    so nothing hidden from them) holds now; ``context`` is (envoy, *targets), or
+    (envoy,) when no target is chosen. None when some need has no words: say less
+    rather than something wrong."""
+    if needs is None:
+        return None
+    result = []
+    for need in needs:
+        words = _need(scenario, need, view, context, lang, depth)
+        if words is None:
+            return None
+        result.append(words)
+    return result
+
+
+def needs_line(words: Sequence[NeedWords], short: bool) -> str:
+    """ "Needs: Norland's resolve below 45 (now 60), not your own party"; the short
+    form leaves out what already holds."""
+    shown = [w for w in words if not (short and w.holds)] or list(words)
+    if short:
+        return "Needs: " + ", ".join(w.brief or w.text for w in shown)
+    parts = [w.text + (" (met)" if w.holds else "") for w in shown]
+    return "Needs: " + ", ".join(parts)
+
+
 def unavailable(
-    scenario: Scenario, move_id: str, found: IllegalAction | None, lang: str = "en"
+    scenario: Scenario,
+    move_id: str,
+    found: IllegalAction | None,
+    lang: str = "en",
+    view: GameState | None = None,
+    short: bool = True,
 ) -> str:
     """Why a move's card cannot be played on any target, from the problem of one of them.
 
     A problem of the seat (a cooldown, the capital) holds for every target, so it
-    is said as it is. A problem of the one target tried may not be every target's,
-    so only unmet requirements, which every target has here, are named::
+    is said as it is. Unmet requirements are said as what they need, read from the
+    viewer's ``view`` (``short``: only what does not hold yet), where the move's
+    requirement has words; else a problem of the one target tried may not be every
+    target's, so only unmet requirements, which every target has here, are named::
 
         "Cooling down: playable again on turn 3"
+        "Needs: the target's resolve below 45 for any target, not your own party"
         "Not possible on any target now: its requirements are not met"
     """
     if found is None:
         return "Not possible now"
-    words = _PROBLEMS[found.reason](scenario, found.details, lang)
     spec = _find(scenario.moves, move_id)
+    seen = view is not None and view.viewer >= 0
+    if found.reason is Reason.REQUIREMENTS and spec is not None and seen:
+        # No target is playable, so a need of the target is said for any target.
+        words = needs_words(scenario, spec.needs, view, (view.viewer,), lang)
+        if words:
+            return needs_line(words, short)
+    words = _PROBLEMS[found.reason](scenario, found.details, lang)
     if spec is not None and spec.target != "none" and found.reason.about_target:
         if found.reason is Reason.REQUIREMENTS:
             return f"Not possible on any target now: {words}"
