@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine import expr
+from game.engine.actions import Play, Reason
 from game.engine.expr import ACCORD, PARTY, SEAT, Scope
-from game.engine.rules import new_game
+from game.engine.rules import new_game, problem
 from game.engine.state import replace
 from game.engine.view import player_view
 from game.session import narrate
@@ -124,9 +125,17 @@ def test_lift_sanctions_needs_a_target_below_45_resolve_not_your_own_party():
     norland = scenario.tables.parties.index("norland")
     words = narrate.needs_words(scenario, lift.needs, view, (view.viewer, norland), "en")
     resolve = view.resolve[norland]
-    assert words[0].text == f"Norland's resolve below 45 (now {resolve})"
+    met = ", met" if resolve < 45 else ""
+    assert words[0].said() == f"Norland's resolve below 45 (now {resolve}{met})"
     assert words[0].holds == (resolve < 45)
-    assert words[1] == narrate.NeedWords("not your own party", True)
+    assert (words[1].said(), words[1].holds) == ("not your own party (met)", True)
+    anyone = narrate.needs_words(scenario, lift.needs, view, (view.viewer,), "en")
+    values = ", ".join(
+        f"{p.name.get('en')} {view.resolve[i]}" for i, p in enumerate(scenario.parties)
+    )
+    assert narrate.needs_line(anyone, short=True) == (
+        f"Needs, for any target: resolve below 45 (now {values}), not your own party"
+    )
 
 
 def test_an_accord_proposal_needs_the_accords_own_conditions():
@@ -136,10 +145,14 @@ def test_an_accord_proposal_needs_the_accords_own_conditions():
     view = player_view(state, "un_envoy")
     words = narrate.needs_words(scenario, propose.needs, view, (view.viewer, 0), "en")
     tension, trust = view.tension[0], view.trust[0]
-    assert words[0].text == (
+    calm, trusting = ", met" * (tension <= 65), ", met" * (trust >= 40)
+    assert words[0].said() == (
         "Osk River Ceasefire's conditions: tension Norland–Sudmark at most 65 "
-        f"(now {tension}), trust Norland–Sudmark at least 40 (now {trust})"
+        f"(now {tension}{calm}), trust Norland–Sudmark at least 40 (now {trust}{trusting})"
     )
+    signed = player_view(replace(state, signed=(3, 0)), "un_envoy")
+    words = narrate.needs_words(scenario, propose.needs, signed, (view.viewer, 0), "en")
+    assert [(w.text, w.holds) for w in words] == [("Osk River Ceasefire not signed yet", False)]
 
 
 @pytest.mark.parametrize(
@@ -171,3 +184,9 @@ def test_a_move_without_words_keeps_the_old_sentence():
     scenario = SCENARIOS["border_incident"]
     offices = next(m for m in scenario.moves if m.id == "good_offices")
     assert offices.needs is None
+    state, _ = new_game(scenario, 1, [e.id for e in scenario.envoys])
+    view = player_view(replace(state, standing=(0,) * len(state.standing)), "un_envoy")
+    found = problem(view, Play("un_envoy", "good_offices", ("norland", "sudmark")))
+    assert found is not None and found.reason is Reason.REQUIREMENTS
+    said = narrate.unavailable(scenario, "good_offices", found, "en", view)
+    assert said == "Not possible on any target now: its requirements are not met"

@@ -377,7 +377,7 @@ def test_lift_sanctions_says_on_the_board_what_it_needs(tmp_path, name, size, se
     app, board = open_board(tmp_path, size, settings, border_match())
     lift = card(board.table, "lift_sanctions")
     assert not lift.usable
-    assert lift.reason.startswith("Needs: the target's resolve below 45 (now Norland ")
+    assert lift.reason.startswith("Needs, for any target: resolve below 45 (now Norland ")
     select(app, board, "lift_sanctions")
     check_cards(board)
     check_details(board)
@@ -388,3 +388,6 @@ def test_lift_sanctions_says_on_the_board_what_it_needs(tmp_path, name, size, se
     detailed = squeezed("".join(line.text for line in board.painter.details_layout(lift)))
     assert squeezed(lift.reason_whole) in detailed
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-lift-sanctions-needs")
+    select(app, board, "propose_accord")  # the accords' own conditions, each whole
+    check_details(board)
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-propose-accord-needs")
