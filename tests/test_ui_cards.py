@@ -113,7 +113,7 @@ def test_an_unavailable_card_says_why_in_its_details():
     accord = card(table, "propose_accord")
     assert accord.action is None and accord.reason
     kinds = [(d.kind, d.text) for d in table.details(accord)]
-    assert ("unavailable", accord.reason + ".") in kinds
+    assert ("unavailable", accord.reason_whole + ".") in kinds
     assert not any(kind in ("works", "fails", "odds") for kind, _ in kinds)
 
 
@@ -370,3 +370,24 @@ def test_the_maps_box_is_whole_inside_the_map(tmp_path, name, size, settings):
     board.dirty = True
     pump(app, 2)
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-advice")
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES[:1] + SIZES[3:4], ids=["100", "150"])
+def test_lift_sanctions_says_on_the_board_what_it_needs(tmp_path, name, size, settings):
+    app, board = open_board(tmp_path, size, settings, border_match())
+    lift = card(board.table, "lift_sanctions")
+    assert not lift.usable
+    assert lift.reason.startswith("Needs, for any target: resolve below 45 (now Norland ")
+    select(app, board, "lift_sanctions")
+    check_cards(board)
+    check_details(board)
+    _, boxes = board.card_layout()
+    box = next(b for i, b in boxes if board.table.cards[i] is lift)
+    _, lines = board.painter.card_texts(lift, box.width)
+    assert squeezed(lift.reason) in squeezed("".join(line.text for line in lines))
+    detailed = squeezed("".join(line.text for line in board.painter.details_layout(lift)))
+    assert squeezed(lift.reason_whole) in detailed
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-lift-sanctions-needs")
+    select(app, board, "propose_accord")  # the accords' own conditions, each whole
+    check_details(board)
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-propose-accord-needs")

@@ -613,6 +613,10 @@ class _Compiler:
         finally:
             self.flush_warnings(path, owner)
 
+    def needs(self, compiled: Any, text: Any, scope: Scope) -> tuple[expr.Need, ...] | None:
+        """What a condition that compiled asks, for the player (None: no description)."""
+        return None if compiled is None else expr.describe_condition(str(text), self.tables, scope)
+
     def flush_warnings(self, path: Path, owner: _Library | None) -> None:
         """Report the warnings the last expression compiled left in the notes."""
         for warning in self.notes.warnings:
@@ -1115,8 +1119,9 @@ class _Compiler:
             requires = self.compile("bool", accord.requires, (*path, "requires"), scope)
             chance, _ = self.chance(accord.chance, (*path, "chance"), scope)
             effects = self.effects(accord.effects, (*path, "effects"), scope)
+            needs = self.needs(requires, accord.requires, scope)
             result.append(
-                model.Accord(accord.id, accord.name, accord.text, requires, chance, effects)
+                model.Accord(accord.id, accord.name, accord.text, requires, chance, effects, needs)
             )
         return tuple(result)
 
@@ -1161,6 +1166,7 @@ class _Compiler:
                     cooldown=move.cooldown,
                     joint_min=move.joint.min_envoys if move.joint else 0,
                     source=f"{file}:{line}",
+                    needs=self.needs(requires, move.requires, scope),
                 )
             )
         return tuple(result)

@@ -1378,3 +1378,178 @@ def _compile_value(
         return _assemble([f"return {node.code}"], parser.code)
 
     return parser.run(parse)
+
+
+# ------------------------------------------------------------------- needs
+
+
+@attrs.frozen
+class Ref:
+    """An id a need names: a declared one (``index``, or the fact's id) or one the
+    scope binds at run time (``slot`` in the context, such as ``target``)."""
+
+    kind: str
+    name: str
+    index: Any = None
+    slot: int | None = None
+
+
+#: A comparison of a reading with a number, read with the reading on the left.
+_NEED_KINDS = {"<": "below", "<=": "at_most", ">": "above", ">=": "at_least"}
+_NEED_KINDS.update({"==": "equal", "!=": "not_equal"})
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_HOLDS = {
+    "below": lambda v, n: v < n,
+    "at_most": lambda v, n: v <= n,
+    "above": lambda v, n: v > n,
+    "at_least": lambda v, n: v >= n,
+    "equal": lambda v, n: v == n,
+    "not_equal": lambda v, n: v != n,
+    "is": lambda v, n: bool(v),
+    "is_not": lambda v, n: not v,
+}
+
+
+@attrs.frozen
+class Need:
+    """One thing a condition asks, as data for the phrasing layer: ``kind`` (one of
+    below, at_most, above, at_least, equal, not_equal, is, is_not), the function it
+    reads with its ``refs``, and the ``number`` it is compared with (None for is and
+    is_not). ``read`` is the checked call compiled: it gives the value now."""
+
+    kind: str
+    function: str
+    refs: tuple[Ref, ...]
+    number: float | None
+    read: Fn = attrs.field(eq=False, repr=False)
+
+    def value(self, w: Any, c: tuple) -> Any:
+        return self.read(w, c)
+
+    def holds(self, w: Any, c: tuple) -> bool:
+        return bool(_HOLDS[self.kind](self.read(w, c), self.number))
+
+
+class _Describer(_Parser):
+    """The checking parser, keeping the shape of what it parses: for each node made
+    by a grammar rule below, the rule and the nodes its own rules gave it."""
+
+    _RULES = ("conjunction", "negation", "comparison", "sum", "call", "argument")
+
+    def __init__(self, text: str, tables: IdTables, scope: Scope):
+        super().__init__(text, tables, scope)
+        self.frames: list[list[tuple[Node, int]]] = []
+        # id -> (node, rule, children): the node is held so that no id is reused.
+        self.shapes: dict[int, tuple[Node, str, list[tuple[Node, int]]]] = {}
+
+    def recorded(self, rule: str, parse: Callable[..., Node], *args: Any) -> Node:
+        self.frames.append([])
+        try:
+            node = parse(*args)
+        finally:
+            children = self.frames.pop()
+        # A rule that only passes its child on keeps the child's (innermost) shape.
+        self.shapes.setdefault(id(node), (node, rule, children))
+        if self.frames:
+            self.frames[-1].append((node, self.pos))
+        return node
+
+    def conjunction(self) -> Node:
+        return self.recorded("conjunction", super().conjunction)
+
+    def negation(self) -> Node:
+        return self.recorded("negation", super().negation)
+
+    def comparison(self) -> Node:
+        return self.recorded("comparison", super().comparison)
+
+    def sum(self) -> Node:
+        return self.recorded("sum", super().sum)
+
+    def call(self, token: Token) -> Node:
+        return self.recorded("call", super().call, token)
+
+    def argument(self, fn: Function, index: int) -> Node:
+        return self.recorded("argument", super().argument, fn, index)
+
+    def shape(self, node: Node) -> tuple[str, list[tuple[Node, int]]] | None:
+        found = self.shapes.get(id(node))
+        return (found[1], found[2]) if found is not None and found[0] is node else None
+
+    def needs(self, node: Node) -> list[Need] | None:
+        shape = self.shape(node)
+        if shape is not None and shape[0] == "conjunction":
+            result: list[Need] = []
+            for child, _ in shape[1]:
+                more = self.needs(child)
+                if more is None:
+                    return None
+                result.extend(more)
+            return result
+        if node.const is True:
+            return []
+        need = self.need_of(node, shape)
+        return None if need is None else [need]
+
+    def need_of(self, node: Node, shape) -> Need | None:
+        if shape is None:
+            return None
+        rule, children = shape
+        if rule == "negation" and len(children) == 1:
+            inner = children[0][0]
+            need = self.reading(inner, "is")
+            return None if need is None else attrs.evolve(need, kind="is_not")
+        if rule == "call":
+            return self.reading(node, "is")
+        if rule == "comparison" and len(children) == 2:
+            (left, end), (right, _) = children
+            op = self.tokens[end].text
+            if op not in _MIRRORED:
+                return None
+            if isinstance(right.const, int | float) and not isinstance(right.const, bool):
+                return self.reading(left, _NEED_KINDS[op], right.const)
+            if isinstance(left.const, int | float) and not isinstance(left.const, bool):
+                return self.reading(right, _NEED_KINDS[_MIRRORED[op]], left.const)
+        return None
+
+    def reading(self, node: Node, kind: str, number: float | None = None) -> Need | None:
+        """The need that ``node``, a call of a function on ids, is ``kind`` ``number``."""
+        shape = self.shape(node)
+        if shape is None or shape[0] != "call" or node.code is None:
+            return None
+        fn = FUNCTIONS[node.name]
+        if (fn.returns == BOOL) != (number is None):
+            return None
+        refs = []
+        for arg, _ in shape[1]:
+            if arg.type not in ID_KINDS or arg.is_all:
+                return None
+            slot = self.scope.slot(arg.name) if arg.name in self.scope.names else None
+            refs.append(Ref(arg.type, arg.name, arg.const, slot))
+        read = _assemble([f"return {node.code}"], self.code)
+        return Need(kind, fn.name, tuple(refs), number, read)
+
+
+def describe_condition(text: str, tables: IdTables, scope: Scope) -> tuple[Need, ...] | None:
+    """What a condition asks, as the needs that all hold exactly when it does; None
+    when it is not a conjunction of readings compared with numbers (arithmetic, an
+    ``or``), or does not compile. The shape is read from the checked parse, never
+    from the text."""
+    try:
+        parser = _Describer(text, tables, scope)
+    except ExprError:
+        return None
+
+    def parse() -> tuple[Need, ...] | None:
+        node = parser.expression()
+        parser.done()
+        parser.need(node, BOOL, "a condition")
+        if parser.errors:
+            return None
+        needs = parser.needs(node)
+        return None if needs is None else tuple(needs)
+
+    try:
+        return parser.run(parse)
+    except ExprError:
+        return None

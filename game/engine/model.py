@@ -11,7 +11,7 @@ from typing import Any
 
 import attrs
 
-from game.engine.expr import Effect, Fn, IdTables
+from game.engine.expr import Effect, Fn, IdTables, Need
 
 Text = Any  # game.content.schema.Text: anything with .get(lang) and str()
 
@@ -112,6 +112,9 @@ class Accord:
     requires: Fn
     chance: Fn
     effects: tuple[Effect, ...]
+    #: What ``requires`` asks, as needs that all hold exactly when it does; None when
+    #: its shape has no such description (the phrasing layer then says less).
+    needs: tuple[Need, ...] | None = None
 
 
 @attrs.frozen
@@ -140,6 +143,7 @@ class Move:
     cooldown: int
     joint_min: int  # 0 for a move one envoy makes alone
     source: str
+    needs: tuple[Need, ...] | None = None  # as Accord.needs, for the move's ``requires``
 
 
 @attrs.frozen

@@ -392,22 +392,210 @@ def problem(scenario: Scenario, found: IllegalAction, lang: str = "en") -> str:
     return _sentence(_PROBLEMS[found.reason](scenario, found.details, lang))
 
 
+_NEED_WORDS = {
+    "below": "below",
+    "at_most": "at most",
+    "above": "above",
+    "at_least": "at least",
+    "equal": "exactly",
+    "not_equal": "other than",
+}
+
+
+@attrs.frozen
+class NeedWords:
+    """One need in words, and whether it holds now (None when it depends on a target
+    not chosen: ``any_target``, and the text gives its value for each target)."""
+
+    text: str
+    holds: bool | None
+    brief: str = ""  # a shorter form for a card, where the text is long
+    any_target: bool = False
+    now: str = ""  # the value it reads now, for each target when none is chosen
+
+    def said(self, short: bool = False) -> str:
+        """The need with its value now and, unless ``short``, whether it is met."""
+        notes = [self.now] if self.now else []
+        if self.holds and not short:
+            notes.append("met")
+        text = self.brief if short and self.brief else self.text
+        return f"{text} ({', '.join(notes)})" if notes else text
+
+
+def _missing(need, context: tuple) -> list:
+    """The refs of a need that name a target the context does not hold."""
+    return [r for r in need.refs if r.slot is not None and r.slot >= len(context)]
+
+
+def _ref_name(scenario: Scenario, ref, context: tuple, lang: str) -> str:
+    index = context[ref.slot] if ref.slot is not None else ref.index
+    if ref.kind == "party":
+        return _text(scenario.parties[index].name, lang)
+    if ref.kind == "seat":
+        return _text(scenario.envoys[index].name, lang)
+    if ref.kind == "accord":
+        return _text(scenario.accords[index].name, lang)
+    return scenario.tables.counters[index].replace("_", " ")
+
+
+def _reading(scenario: Scenario, need, context: tuple, lang: str) -> str | None:
+    """What a need reads, as a noun: "Norland's resolve", "tension Norland–Sudmark";
+    for a target not chosen, the meter alone ("resolve")."""
+    fn, refs = need.function, need.refs
+    missing = bool(_missing(need, context))
+    label = METERS.get(fn, "").lower()
+    if fn == "capital" and refs[0].name == "self":
+        return "your capital"
+    if fn == "standing" and refs[0].name == "self":
+        return (
+            "your standing"
+            if missing
+            else f"your standing with {_ref_name(scenario, refs[1], context, lang)}"
+        )
+    if fn == "counter":
+        return _ref_name(scenario, refs[0], context, lang)
+    if fn in ("turn", "turns_left"):
+        return "the turn" if fn == "turn" else "turns left"
+    if not label or fn in ("standing", "capital") or len(refs) not in (1, 2):
+        return None
+    if missing:
+        return label
+    names = [_ref_name(scenario, ref, context, lang) for ref in refs]
+    return f"{names[0]}'s {label}" if len(refs) == 1 else f"{label} {names[0]}–{names[1]}"
+
+
+def _targets(scenario: Scenario, need, context: tuple, lang: str) -> list[tuple[tuple, str]]:
+    """Each way to complete ``context`` with a target, with the target's title: the
+    parties for a need of one party, the relations for a need of a pair; [] for
+    other shapes."""
+    missing = _missing(need, context)
+    slots = sorted({r.slot for r in missing})
+    if slots != list(range(len(context), len(context) + len(slots))):
+        return []
+    if any(r.kind != "party" for r in missing):
+        return []
+    ids = scenario.tables.parties
+    if len(slots) == 1:
+        return [((*context, i), party(scenario, p, lang)) for i, p in enumerate(ids)]
+    if len(slots) == 2:
+        return [
+            ((*context, r.a, r.b), pair(scenario, ids[r.a], ids[r.b], lang))
+            for r in scenario.relations
+        ]
+    return []
+
+
+def _need(scenario, need, view, context: tuple, lang: str) -> NeedWords | None:
+    missing = bool(_missing(need, context))
+    holds = None if missing else need.holds(view, context)
+    fn = need.function
+    if fn == "represents" and need.refs[0].name == "self":
+        mine = "your own party" if need.kind == "is" else "not your own party"
+        return NeedWords(mine, holds, any_target=missing)
+    if fn == "signed" and not missing:
+        name = _ref_name(scenario, need.refs[0], context, lang)
+        return NeedWords(f"{name} signed" if need.kind == "is" else f"{name} not signed", holds)
+    if fn == "accord_odds" and need.kind == "above" and need.number == 0:
+        return _accord_need(scenario, need, view, context, lang, holds)
+    if need.number is None or need.kind not in _NEED_WORDS:
+        return None
+    subject = _reading(scenario, need, context, lang)
+    if subject is None:
+        return None
+    text = f"{subject} {_NEED_WORDS[need.kind]} {need.number:g}"
+    if not missing:
+        return NeedWords(text, holds, now=f"now {need.value(view, context):g}")
+    each = _targets(scenario, need, context, lang)
+    if not each:
+        return NeedWords(text, None, any_target=True)
+    values = ", ".join(f"{title} {need.value(view, full):g}" for full, title in each)
+    return NeedWords(text, None, any_target=True, now=f"now {values}")
+
+
+def _accord_need(
+    scenario, need, view, context: tuple, lang: str, holds, listed: bool = False
+) -> NeedWords | None:
+    """``accord_odds(target) > 0``: that the accord is not signed yet, and its own
+    conditions; for a target not chosen, each accord's."""
+    ref = need.refs[0]
+    if ref.slot is not None and ref.slot >= len(context):
+        each = []
+        for index in range(len(scenario.accords)):
+            found = _accord_need(scenario, need, view, (*context, index), lang, None, True)
+            if found is None:
+                return None
+            each.append(found.said())
+        whole = "one accord's conditions — " + "; ".join(each)
+        return NeedWords(whole, None, "an accord whose conditions hold now", any_target=True)
+    index = context[ref.slot] if ref.slot is not None else ref.index
+    spec = scenario.accords[index]
+    title = _text(spec.name, lang)
+    if view.signed[index]:
+        return NeedWords(f"{title}: signed already" if listed else f"{title} not signed yet", holds)
+    parts = needs_words(scenario, spec.needs, view, (), lang)
+    if parts is None:
+        return None
+    said = ", ".join(p.said() for p in parts) or "none"
+    return NeedWords(f"{title}: {said}" if listed else f"{title}'s conditions: {said}", holds)
+
+
+def needs_words(
+    scenario: Scenario, needs, view: GameState, context: tuple, lang: str = "en"
+) -> list[NeedWords] | None:
+    """A condition's needs in words, with the values ``view`` holds now: the viewer's
+    own view, so nothing hidden from them is said. ``context`` is (envoy, *targets),
+    or (envoy,) when no target is chosen. None when some need has no words: say
+    less rather than something wrong."""
+    if needs is None:
+        return None
+    result = []
+    for need in needs:
+        words = _need(scenario, need, view, context, lang)
+        if words is None:
+            return None
+        result.append(words)
+    return result
+
+
+def needs_line(words: Sequence[NeedWords], short: bool) -> str:
+    """ "Needs: Norland's resolve below 45 (now 60), not your own party"; "Needs, for
+    any target: ..." when they depend on a target none of which is playable. The
+    short form leaves out what already holds."""
+    shown = [w for w in words if not (short and w.holds)] or list(words)
+    head = "Needs, for any target: " if any(w.any_target for w in shown) else "Needs: "
+    return head + ", ".join(w.said(short) for w in shown)
+
+
 def unavailable(
-    scenario: Scenario, move_id: str, found: IllegalAction | None, lang: str = "en"
+    scenario: Scenario,
+    move_id: str,
+    found: IllegalAction | None,
+    lang: str = "en",
+    view: GameState | None = None,
+    short: bool = True,
 ) -> str:
     """Why a move's card cannot be played on any target, from the problem of one of them.
 
     A problem of the seat (a cooldown, the capital) holds for every target, so it
-    is said as it is. A problem of the one target tried may not be every target's,
-    so only unmet requirements, which every target has here, are named::
+    is said as it is. Unmet requirements are said as what they need, read from the
+    viewer's ``view`` (``short``: only what does not hold yet), where the move's
+    requirement has words; else a problem of the one target tried may not be every
+    target's, so only unmet requirements, which every target has here, are named::
 
         "Cooling down: playable again on turn 3"
+        "Needs: the target's resolve below 45 for any target, not your own party"
         "Not possible on any target now: its requirements are not met"
     """
     if found is None:
         return "Not possible now"
-    words = _PROBLEMS[found.reason](scenario, found.details, lang)
     spec = _find(scenario.moves, move_id)
+    seen = view is not None and view.viewer >= 0
+    if found.reason is Reason.REQUIREMENTS and spec is not None and seen:
+        # No target is playable, so a need of the target is said for any target.
+        words = needs_words(scenario, spec.needs, view, (view.viewer,), lang)
+        if words:
+            return needs_line(words, short)
+    words = _PROBLEMS[found.reason](scenario, found.details, lang)
     if spec is not None and spec.target != "none" and found.reason.about_target:
         if found.reason is Reason.REQUIREMENTS:
             return f"Not possible on any target now: {words}"

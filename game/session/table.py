@@ -53,6 +53,7 @@ class Card:
     plays: list  # legal Play actions for this move, one per target
     target: int = 0
     reason: str = ""  # why it cannot be played, when plays is empty
+    reason_whole: str = ""  # the same, whole, for the details panel
 
     @property
     def action(self) -> Play | None:
@@ -399,7 +400,7 @@ class Table:
                 if targets.get(move.id) in plays:
                     card.target = plays.index(targets[move.id])
                 if not plays:
-                    card.reason = self._reason(view, envoy, move)
+                    card.reason, card.reason_whole = self._reason(view, envoy, move)
                 self.cards.append(card)
         ids = [card.move.id for card in self.cards]
         start = ids.index(keep) if keep in ids else 0
@@ -437,8 +438,9 @@ class Table:
         """Why ``card`` cannot be played now, in words ("" when it can)."""
         return card.reason
 
-    def _reason(self, view: GameState, envoy: str, move) -> str:
-        """Why a move has no legal target now, from the engine's structured reason."""
+    def _reason(self, view: GameState, envoy: str, move) -> tuple[str, str]:
+        """Why a move has no legal target now, from the engine's structured reason:
+        in short for the card, and whole for the details."""
         scenario = self.match.scenario
         if move.target == "none":
             targets: tuple = ()
@@ -450,7 +452,8 @@ class Table:
             relation = scenario.relations[0]
             targets = (scenario.parties[relation.a].id, scenario.parties[relation.b].id)
         found = problem(view, Play(envoy, move.id, targets))
-        return narrate.unavailable(scenario, move.id, found, self.lang)
+        short = narrate.unavailable(scenario, move.id, found, self.lang, view)
+        return short, narrate.unavailable(scenario, move.id, found, self.lang, view, short=False)
 
     def preview(self, card: Card) -> Preview | None:
         """The odds and outcomes of the card's action, from the shown seat's view."""
@@ -476,7 +479,7 @@ class Table:
 
     def details(self, card: Card) -> list[narrate.Detail]:
         """The whole move of ``card``, as the details panel shows it (see narrate.card_details)."""
-        key = (card.move.id, card.action, len(card.plays), card.reason)
+        key = (card.move.id, card.action, len(card.plays), card.reason_whole)
         found = self._details.get(key)
         if found is None:
             action, scenario = card.action, self.match.scenario
@@ -490,7 +493,7 @@ class Table:
                 self.preview(card),
                 target,
                 len(card.plays),
-                card.reason,
+                card.reason_whole,
                 self.lang,
             )
         return found
