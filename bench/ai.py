@@ -61,19 +61,19 @@ def measure(scenario, difficulty: str, games: int, budget: float) -> dict[str, f
     decisions, slices, floors = [], [], []
     for seed in range(games):
         state, _ = new_game(scenario, seed)
-        agents = {e: make_agent_for(difficulty, agent_seed(seed, e)) for e in state.seats}
-        sliced = {e: make_agent_for(difficulty, agent_seed(seed, e)) for e in state.seats}
+        agents = {e: make_agent_for(difficulty, agent_seed(seed, e)) for e in state.turn_order}
+        sliced = {e: make_agent_for(difficulty, agent_seed(seed, e)) for e in state.turn_order}
         while not state.is_over:
-            envoy = state.active_seat
-            seat = scenario.envoys[envoy].id
+            envoy = state.acting
+            envoy_id = scenario.envoys[envoy].id
             started = time.process_time()
-            view = player_view(state, seat)
-            legal = legal_actions(view, seat)
+            view = player_view(state, envoy_id)
+            legal = legal_actions(view, envoy_id)
             floors.append(time.process_time() - started)
-            action = agents[envoy].choose(view, seat, legal)
+            action = agents[envoy].choose(view, envoy_id, legal)
             decisions.append(time.process_time() - started)
             forget_positions()
-            thinking = sliced[envoy].think(view, seat, legal)
+            thinking = sliced[envoy].think(view, envoy_id, legal)
             while True:
                 started = time.process_time()
                 finished = thinking.step(time.perf_counter() + budget)

@@ -176,10 +176,10 @@ def context(scope, tables, state) -> tuple:
         ((a, b) for a, row in enumerate(tables.relation_of) for b, r in enumerate(row) if r >= 0),
         (0, 0),
     )
-    parties, seats, values = list(pair), list(state.seats), []
+    parties, envoys, values = list(pair), list(state.turn_order), []
     for kind in scope.names.values():
         if kind == expr.SEAT:
-            values.append(seats.pop(0) if len(seats) > 1 else seats[0])
+            values.append(envoys.pop(0) if len(envoys) > 1 else envoys[0])
         elif kind == expr.PARTY:
             values.append(parties.pop(0) if parties else 0)
         else:

@@ -735,13 +735,13 @@ def cmd_text_demo(args: argparse.Namespace) -> int:
     state, entries = new_game(scenario, args.seed)
     agents = {
         scenario.envoys[e].id: make_agent(args.policy, agent_seed(args.seed, e))
-        for e in state.seats
+        for e in state.turn_order
     }
     _narrate(scenario, entries)
     while not state.is_over:
-        seat = scenario.envoys[state.active_seat].id
-        view = player_view(state, seat)
-        action = agents[seat].choose(view, seat, legal_actions(view, seat))
+        envoy_id = scenario.envoys[state.acting].id
+        view = player_view(state, envoy_id)
+        action = agents[envoy_id].choose(view, envoy_id, legal_actions(view, envoy_id))
         state, entries = apply(state, action)
         _narrate(scenario, entries)
     print()

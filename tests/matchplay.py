@@ -25,7 +25,7 @@ def play(match: Match, steps: int, seed: int = 1) -> None:
     for _ in range(steps):
         if match.over:
             return
-        envoy = match.active_envoy
+        envoy = match.acting_id
         match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
 
 

@@ -137,7 +137,7 @@ def _class(seed: int) -> Match:
 def _play_on(match: Match, until) -> Match:
     """Play a solo match (end every turn, take the first option) until ``until(match)``."""
     while not until(match) and not match.over:
-        envoy = match.active_envoy
+        envoy = match.acting_id
         if match.state.phase == DECISION:
             match.apply(next(a for a in match.legal(envoy) if isinstance(a, Decide)))
         else:

@@ -21,25 +21,25 @@ class Spy:
         self.inner = inner
         self.seen = []
 
-    def choose(self, view, seat, legal):
-        self.seen.append((view, seat, list(legal)))
-        return self.inner.choose(view, seat, legal)
+    def choose(self, view, envoy_id, legal):
+        self.seen.append((view, envoy_id, list(legal)))
+        return self.inner.choose(view, envoy_id, legal)
 
 
 def test_agents_see_only_their_own_view(border):
     spies = {}
 
-    def factory(seat, seed):
-        spies[seat] = Spy(GreedyAgent(seed))
-        return spies[seat]
+    def factory(envoy_id, seed):
+        spies[envoy_id] = Spy(GreedyAgent(seed))
+        return spies[envoy_id]
 
     play_game(border, 5, factory)
-    for seat, spy in spies.items():
-        envoy = border.envoy_index(seat)
+    for envoy_id, spy in spies.items():
+        envoy = border.envoy_index(envoy_id)
         assert spy.seen
-        for view, shown_seat, _ in spy.seen:
-            assert shown_seat == seat and view.viewer == envoy
-            assert all(c.seat == envoy for c in view.pending)
+        for view, shown_id, _ in spy.seen:
+            assert shown_id == envoy_id and view.viewer == envoy
+            assert all(c.envoy == envoy for c in view.pending)
 
 
 def test_the_same_seed_gives_the_same_game_for_each_policy(border):

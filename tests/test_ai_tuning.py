@@ -197,9 +197,9 @@ def test_the_hard_ai_on_a_crowded_crisis_stays_near_its_work_budget():
     budget = search.DEFAULT_TUNING.playout_work
     for seed in range(3):
         state, _ = new_game(crisis, seed)
-        seat = crisis.envoys[state.active_seat].id
-        view = player_view(state, seat)
-        thinking = SearchAgent(seed).think(view, seat, legal_actions(view, seat))
+        envoy_id = crisis.envoys[state.acting].id
+        view = player_view(state, envoy_id)
+        thinking = SearchAgent(seed).think(view, envoy_id, legal_actions(view, envoy_id))
         thinking.finish()
         rounds = max(thinking.counts)
         assert set(thinking.counts) == {rounds}

@@ -128,12 +128,12 @@ def test_replace_refuses_a_field_the_state_does_not_have(border):
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_legal_actions_are_exactly_the_plays_the_rules_allow(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
-    state, _ = play_out(scenario, seed, seats, picks)
-    for seat in seats:
-        for seen in (state, player_view(state, seat)):
-            legal = legal_actions(seen, seat)
-            allowed = [a for a in all_actions(scenario, seat) if not why_illegal(seen, a)]
+    playing = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, playing, picks)
+    for envoy_id in playing:
+        for seen in (state, player_view(state, envoy_id)):
+            legal = legal_actions(seen, envoy_id)
+            allowed = [a for a in all_actions(scenario, envoy_id) if not why_illegal(seen, a)]
             assert {a for a in legal if isinstance(a, Play)} == {
                 a for a in allowed if isinstance(a, Play)
             }
@@ -146,11 +146,11 @@ def test_preview_value_is_the_odds_weighted_value_of_the_preview(scenario, seed,
     state, _ = play_out(scenario, seed, None, picks)
     if state.is_over:
         return
-    seat = scenario.envoys[state.active_seat].id
-    envoy = state.active_seat
-    view = player_view(state, seat)
+    envoy_id = scenario.envoys[state.acting].id
+    envoy = state.acting
+    view = player_view(state, envoy_id)
     now = evaluate(view, envoy)
-    for action in legal_actions(view, seat):
+    for action in legal_actions(view, envoy_id):
         if not isinstance(action, Play):
             continue
         seen = preview(view, action, entries=False)
@@ -165,46 +165,46 @@ def test_preview_value_is_the_odds_weighted_value_of_the_preview(scenario, seed,
             assert seen.failure is view and preview(view, action).failure_entries == ()
 
 
-def reference_view(state, seat: str):
+def reference_view(state, envoy_id: str):
     """player_view built from nothing each time, as it was before views were kept."""
     scenario = state.scenario
-    envoy = scenario.envoy_index(seat)
+    envoy = scenario.envoy_index(envoy_id)
     known = frozenset((f, who) for f, who in state.revealed if who in (EVERYONE, envoy))
     secret = {i for i, move in enumerate(scenario.moves) if move.secret}
     return attrs.evolve(
         state,
         scenario=_public_scenario(scenario, envoy, frozenset(f for f, _ in known)),
         revealed=known,
-        pending=tuple(c for c in state.pending if c.seat == envoy),
+        pending=tuple(c for c in state.pending if c.envoy == envoy),
         cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
-        delayed=tuple(d for d in state.delayed if d.seat == envoy or d.move not in secret),
+        delayed=tuple(d for d in state.delayed if d.envoy == envoy or d.move not in secret),
         viewer=envoy,
-        rng=player_view(state, seat).rng,
+        rng=player_view(state, envoy_id).rng,
     )
 
 
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_a_kept_view_is_the_view_built_from_nothing(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
-    state, _ = play_out(scenario, seed, seats, picks)
-    for seat in seats:
-        view, expected = player_view(state, seat), reference_view(state, seat)
+    playing = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, playing, picks)
+    for envoy_id in playing:
+        view, expected = player_view(state, envoy_id), reference_view(state, envoy_id)
         assert view == expected
         assert view.scenario.envoys == expected.scenario.envoys
         assert view.scenario.facts == expected.scenario.facts
         # A view of a view knows no more than the view it was made from.
-        for other in seats:
+        for other in playing:
             again = player_view(view, other)
             for index, spec in enumerate(again.scenario.envoys):
-                if index != scenario.envoy_index(seat):
+                if index != scenario.envoy_index(envoy_id):
                     assert spec.agenda == ()
 
 
 def test_the_full_state_and_the_room_s_view_can_be_told_apart(border):
     state, _ = new_game(border, 1)
     room = public_view(state)
-    seat = player_view(state, border.envoys[state.active_seat].id)
-    assert (state.viewer, room.viewer, seat.viewer) == (ALL_SEEING, ROOM, state.active_seat)
-    assert state.all_seeing and not room.all_seeing and not seat.all_seeing
+    envoy_id = player_view(state, border.envoys[state.acting].id)
+    assert (state.viewer, room.viewer, envoy_id.viewer) == (ALL_SEEING, ROOM, state.acting)
+    assert state.all_seeing and not room.all_seeing and not envoy_id.all_seeing
     assert to_dict(state)["viewer"] == -1  # saves and their hashes are as before

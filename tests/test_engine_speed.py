@@ -128,14 +128,14 @@ def plainly(state, action):
 def test_apply_refuses_what_legal_actions_did_not_offer_with_the_same_reason(
     scenario, data, seed, picks
 ):
-    seats = data.draw(seatings(scenario))
-    state, _ = play_out(scenario, seed, seats, picks)
-    for seat in seats:
+    playing = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, playing, picks)
+    for envoy_id in playing:
         for through_view in (False, True):
-            candidates = list(all_actions(scenario, seat))
+            candidates = list(all_actions(scenario, envoy_id))
             for action in candidates:
-                seen = player_view(state, seat) if through_view else state
-                legal = legal_actions(seen, seat)
+                seen = player_view(state, envoy_id) if through_view else state
+                legal = legal_actions(seen, envoy_id)
                 offered = next((a for a in legal if a == action), action)
                 try:
                     got = apply(state, offered)
@@ -153,11 +153,11 @@ def test_apply_refuses_what_legal_actions_did_not_offer_with_the_same_reason(
 
 def test_a_list_of_legal_actions_changed_by_its_caller_does_not_change_what_apply_trusts(border):
     state, _ = new_game(border, 1)
-    seat = border.envoys[state.active_seat].id
-    legal = legal_actions(state, seat)
+    envoy_id = border.envoys[state.acting].id
+    legal = legal_actions(state, envoy_id)
     (chosen,) = [a for a in legal if isinstance(a, Play)][:1]
     after, _ = apply(state, chosen)
-    later = legal_actions(after, seat)  # the same Play is no longer legal after
+    later = legal_actions(after, envoy_id)  # the same Play is no longer legal after
     later.append(chosen)
     with pytest.raises(IllegalAction, match="already chosen this turn"):
         apply(after, chosen)
@@ -165,16 +165,16 @@ def test_a_list_of_legal_actions_changed_by_its_caller_does_not_change_what_appl
 
 def test_asking_again_about_the_same_state_gives_an_equal_list_and_the_same_view(border):
     state, _ = new_game(border, 1)
-    seat = border.envoys[state.active_seat].id
-    first = legal_actions(state, seat)
+    envoy_id = border.envoys[state.acting].id
+    first = legal_actions(state, envoy_id)
     first.clear()
-    assert legal_actions(state, seat) == plainly_legal(state, seat) != []
-    assert player_view(state, seat) is player_view(state, seat)
+    assert legal_actions(state, envoy_id) == plainly_legal(state, envoy_id) != []
+    assert player_view(state, envoy_id) is player_view(state, envoy_id)
 
 
-def plainly_legal(state, seat):
+def plainly_legal(state, envoy_id):
     rules._offered = (None, "", (), {})
-    return legal_actions(state, seat)
+    return legal_actions(state, envoy_id)
 
 
 @PROFILE
@@ -182,19 +182,19 @@ def plainly_legal(state, seat):
 def test_a_view_s_dice_are_derived_from_the_state_s_whatever_views_came_before(
     scenario, data, seed, picks
 ):
-    seats = data.draw(seatings(scenario))
-    states = [new_game(scenario, seed, seats)[0]]
+    playing = data.draw(seatings(scenario))
+    states = [new_game(scenario, seed, playing)[0]]
 
     def keep(_state, _action, new, _entries):
         states.append(new)
 
-    play_out(scenario, seed, seats, picks, check=keep)
+    play_out(scenario, seed, playing, picks, check=keep)
     order = data.draw(st.permutations(range(len(states))))
     for index in order:
         state = states[index]
-        for seat in seats:
-            envoy = scenario.envoy_index(seat)
-            assert player_view(state, seat).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
+        for envoy_id in playing:
+            envoy = scenario.envoy_index(envoy_id)
+            assert player_view(state, envoy_id).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
 
 
 # --------------------------------------------------------- a game played without a ledger
@@ -241,7 +241,7 @@ def test_apply_without_recording_makes_the_same_state_and_no_entries(scenario, s
 # ------------------------------------------- legal actions from the seat's turn table
 
 
-def reference_legal(state, seat: str) -> list:
+def reference_legal(state, envoy_id: str) -> list:
     """legal_actions as the rules define it, one action at a time through why_illegal:
     the decision's options on offer; or every allowed Play, move by move in file
     order and target by target (parties, accords, relations in declared order),
@@ -249,7 +249,7 @@ def reference_legal(state, seat: str) -> list:
     scenario, t = state.scenario, state.scenario.tables
     if state.phase == DECISION and state.decisions:
         options = scenario.events[state.decisions[0][0]].decision.options
-        candidates = [Decide(seat, option.id) for option in options]
+        candidates = [Decide(envoy_id, option.id) for option in options]
     else:
         candidates = []
         for spec in scenario.moves:
@@ -261,12 +261,12 @@ def reference_legal(state, seat: str) -> list:
                 targets = [(a,) for a in t.accords]
             else:
                 targets = [(t.parties[r.a], t.parties[r.b]) for r in scenario.relations]
-            candidates += [Play(seat, spec.id, names) for names in targets]
-        envoy = t.envoys.index(seat)
+            candidates += [Play(envoy_id, spec.id, names) for names in targets]
+        envoy = t.envoys.index(envoy_id)
         candidates += [
-            Withdraw(seat, scenario.moves[c.move].id) for c in state.pending if c.seat == envoy
+            Withdraw(envoy_id, scenario.moves[c.move].id) for c in state.pending if c.envoy == envoy
         ]
-        candidates.append(End(seat))
+        candidates.append(End(envoy_id))
     return [action for action in candidates if not why_illegal(state, action)]
 
 
@@ -315,32 +315,32 @@ def test_legal_actions_from_a_seat_s_turn_are_the_rules_list_in_its_order(file, 
     for pick in picks:
         if state.is_over:
             break
-        seat = scenario.envoys[state.active_seat].id
-        waiting = [scenario.envoys[e].id for e in state.seats if e != state.active_seat]
-        for looking in [seat, *waiting[:1]]:
+        envoy_id = scenario.envoys[state.acting].id
+        waiting = [scenario.envoys[e].id for e in state.turn_order if e != state.acting]
+        for looking in [envoy_id, *waiting[:1]]:
             # A view made from the parts kept from earlier views is the view made afresh.
             assert player_view(state, looking) == reference_view(state, looking)
             for seen in (player_view(state, looking), state):
                 if fresh:
                     rules._turns.clear()
                 assert legal_actions(seen, looking) == reference_legal(seen, looking)
-        view = player_view(state, seat)
-        legal = legal_actions(view, seat)
+        view = player_view(state, envoy_id)
+        legal = legal_actions(view, envoy_id)
         state, _ = apply(state, legal[pick % len(legal)], record=False)
 
 
 def test_a_requirement_that_reads_capital_is_asked_again_after_each_choice():
     scenario = thrifty_lab()
     state, _ = new_game(scenario, 1)
-    seat = scenario.envoys[state.active_seat].id
-    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    envoy_id = scenario.envoys[state.acting].id
+    names = [a.move for a in legal_actions(state, envoy_id) if isinstance(a, Play)]
     assert "thrifty" in names and "careful" not in names  # 3 capital: thrifty, not careful
-    pricey = next(a for a in legal_actions(state, seat) if getattr(a, "move", "") == "squeeze")
+    pricey = next(a for a in legal_actions(state, envoy_id) if getattr(a, "move", "") == "squeeze")
     state, _ = apply(state, pricey)  # 2 capital left: both
-    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    names = [a.move for a in legal_actions(state, envoy_id) if isinstance(a, Play)]
     assert "thrifty" in names and "careful" in names
-    calm = next(a for a in legal_actions(state, seat) if getattr(a, "move", "") == "calm_talk")
+    calm = next(a for a in legal_actions(state, envoy_id) if getattr(a, "move", "") == "calm_talk")
     state, _ = apply(state, calm)  # 1 capital left: careful, not thrifty
-    names = [a.move for a in legal_actions(state, seat) if isinstance(a, Play)]
+    names = [a.move for a in legal_actions(state, envoy_id) if isinstance(a, Play)]
     assert "thrifty" not in names and "careful" in names
-    assert legal_actions(state, seat) == reference_legal(state, seat)
+    assert legal_actions(state, envoy_id) == reference_legal(state, envoy_id)

@@ -127,7 +127,7 @@ def fact(party: int, name: str) -> int:
     return next((i for i, (p, f) in enumerate(T.facts) if p == party and f == name), -1)
 
 
-def seat_of(ctx) -> int:
+def envoy_of(ctx) -> int:
     return ctx[0]
 
 
@@ -152,15 +152,15 @@ def call(name, args, w, ctx):
     if name == "signed":
         return w.signed[index(args[0], ctx)] > 0
     if name == "revealed":
-        return w.knows(fact(index(args[0], ctx), args[1][2]), seat_of(ctx))
+        return w.knows(fact(index(args[0], ctx), args[1][2]), envoy_of(ctx))
     if name == "secrets":
         party = index(args[0], ctx)
         mine = [i for i, (p, _) in enumerate(T.facts) if p == party]
-        return sum(1 for f in mine if not w.knows(f, seat_of(ctx)))
+        return sum(1 for f in mine if not w.knows(f, envoy_of(ctx)))
     if name == "represents":
         return w.scenario.envoy_party[index(args[0], ctx)] == index(args[1], ctx)
     if name == "playing":
-        return index(args[0], ctx) in w.seats
+        return index(args[0], ctx) in w.turn_order
     values = [evaluate(a, w, ctx) for a in args]
     return {"min": min, "max": max, "abs": abs}[name](*values)
 
@@ -296,11 +296,11 @@ def keys(meter, names, w, ctx) -> list[int]:
             return list(T.relations_of_party[b if a is None else a])
         return [T.relation_of[a][b]] if T.relation_of[a][b] >= 0 else []
     if meter.subject == "standing":
-        seats = list(w.seats) if ids[0] is None else [ids[0]]
+        envoys = list(w.turn_order) if ids[0] is None else [ids[0]]
         parties = range(PARTIES) if ids[1] is None else [ids[1]]
-        return [s * PARTIES + p for s in seats for p in parties]
+        return [s * PARTIES + p for s in envoys for p in parties]
     if ids[0] is None:
-        return list(w.seats) if meter.subject == "envoy" else list(range(PARTIES))
+        return list(w.turn_order) if meter.subject == "envoy" else list(range(PARTIES))
     return ids
 
 
@@ -348,17 +348,17 @@ def test_compiled_actions_agree_with_a_plain_interpreter(action, world, ctx):
     reference.revealed, reference.signed = set(world.revealed), list(world.signed)
     reference.turn = world.turn
     # the acting envoy learns, outside a move or with disclose everyone does
-    seat = -1 if name.startswith("disclose") else seat_of(ctx)
+    envoy = -1 if name.startswith("disclose") else envoy_of(ctx)
     if name == "sign":
         reference.sign(0)
     elif name.endswith("_next"):
         party = index(("id", PARTY, names[0]), ctx)
         mine = [i for i, (p, _) in enumerate(T.facts) if p == party]
-        unknown = [f for f in mine if not reference.knows(f, seat)]
+        unknown = [f for f in mine if not reference.knows(f, envoy)]
         if unknown:
-            reference.reveal(unknown[0], seat)
+            reference.reveal(unknown[0], envoy)
     else:
-        reference.reveal(fact(index(("id", PARTY, names[0]), ctx), names[1]), seat)
+        reference.reveal(fact(index(("id", PARTY, names[0]), ctx), names[1]), envoy)
     run(world, ctx)
     assert world.revealed == reference.revealed and world.signed == reference.signed
 

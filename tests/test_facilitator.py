@@ -40,7 +40,7 @@ def test_facilitator_actions_read_back_from_their_text():
         Adjust("standing", ("un_envoy", "norland"), 0, "a scandal: the envoy's aide leaked"),
     ):
         assert Action.parse(str(action)) == action
-        assert action.seat == FACILITATOR
+        assert action.envoy == FACILITATOR
 
 
 @given(st.text(min_size=1, max_size=80).filter(lambda t: t.split()))
@@ -81,13 +81,13 @@ def test_an_inject_fires_the_event_now_and_the_ledger_names_the_facilitator(bord
 def test_an_injected_decision_interrupts_diplomacy_and_then_returns_to_it(border):
     state, _ = new_game(border, 5)
     while state.phase != DIPLOMACY:
-        state, _ = apply(state, legal_actions(state, border.envoys[state.active_seat].id)[0])
-    active = state.active
+        state, _ = apply(state, legal_actions(state, border.envoys[state.acting].id)[0])
+    turn_index = state.turn_index
     state, _ = apply(state, Inject("sanctions_vote"))
-    assert state.phase == DECISION and state.active_seat == border.envoy_index("un_envoy")
+    assert state.phase == DECISION and state.acting == border.envoy_index("un_envoy")
     decide = legal_actions(state, "un_envoy")[0]
     state, _ = apply(state, decide)
-    assert state.phase == DIPLOMACY and state.active == active
+    assert state.phase == DIPLOMACY and state.turn_index == turn_index
 
 
 def test_an_adjustment_sets_the_meter_and_records_the_reason(border):
@@ -203,8 +203,8 @@ def test_the_public_view_holds_no_seat_s_secrets(border):
             assert all(view.scenario.facts[i].text is None for i in hidden)
             seen_private |= any(who != EVERYONE for _, who in state.revealed)
             seen_pending |= bool(state.pending)
-            seat = border.envoys[state.active_seat].id
-            legal = [a for a in legal_actions(state, seat) if not isinstance(a, Withdraw)]
+            envoy_id = border.envoys[state.acting].id
+            legal = [a for a in legal_actions(state, envoy_id) if not isinstance(a, Withdraw)]
             talks = [a for a in legal if getattr(a, "move", "") == "back_channel"]
             state, more = apply(state, talks[0] if talks else legal[(seed + step) % len(legal)])
             entries += more

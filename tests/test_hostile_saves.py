@@ -48,11 +48,11 @@ def played_match() -> Match:
     match.classroom = Classroom(120, True, Classroom.hash_pin("4321"), True)
     agent = RandomAgent(3)
     for _ in range(25):
-        envoy = match.active_envoy
+        envoy = match.acting_id
         if envoy is None:
             break
         match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
-        if match.active_envoy == "un_envoy" and not match.reflections:
+        if match.acting_id == "un_envoy" and not match.reflections:
             match.reflect("un_envoy", "We talked first.")
     match.note("pause", "Paused for a question.")
     return match

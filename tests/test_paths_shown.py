@@ -21,7 +21,7 @@ from game.ui.scenes.debrief import DebriefScene
 def finish(match: Match, seed: int) -> None:
     agent = RandomAgent(seed)
     while not match.over:
-        envoy = match.active_envoy
+        envoy = match.acting_id
         match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
 
 

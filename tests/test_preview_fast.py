@@ -47,16 +47,16 @@ def straightforward(state, action, value):
     return seen.chance * value(seen.success) + (1 - seen.chance) * value(seen.failure)
 
 
-def guises(state, seat):
+def guises(state, envoy_id):
     """(position, the state legal_actions was asked about) as agents meet them: the
     state, the seat's view, and each seat's view as a search's playouts show it to
     this seat's greedy envoy (the searcher's scenario, which hides its own facts)."""
-    envoy = state.active_seat
+    envoy = state.acting
     found = [(state, state), (replace(state, viewer=envoy), state)]
-    for other in state.seats:
+    for other in state.turn_order:
         seen = player_view(state, state.scenario.envoys[other].id)
         found.append((seen, seen) if other == envoy else (replace(seen, viewer=envoy), seen))
-    found.append((player_view(state, seat), state))  # the last view made: play.py's case
+    found.append((player_view(state, envoy_id), state))  # the last view made: play.py's case
     return found
 
 
@@ -64,22 +64,22 @@ def position(crisis, seed, choices):
     state, _ = play_out(crisis, seed, None, choices)
     if state.is_over:
         return None, ""
-    return state, crisis.envoys[state.active_seat].id
+    return state, crisis.envoys[state.acting].id
 
 
 @PROFILE
 @given(seed=seeds, choices=picks)
 def test_preview_value_is_the_value_of_the_frozen_outcomes(crisis, seed, choices):
-    state, seat = position(crisis, seed, choices)
+    state, envoy_id = position(crisis, seed, choices)
     if state is None:
         return
-    envoy = state.active_seat
-    for guise, asked in guises(state, seat):
+    envoy = state.acting
+    for guise, asked in guises(state, envoy_id):
         for value in (lambda s: evaluate(s, envoy), lambda s: judge(s, envoy)):
-            for action in legal_actions(asked, seat):
+            for action in legal_actions(asked, envoy_id):
                 if not isinstance(action, Play):
                     continue
-                legal_actions(asked, seat)  # as an agent asks: the offer is this state's
+                legal_actions(asked, envoy_id)  # as an agent asks: the offer is this state's
                 expected = straightforward(guise, action, value)
                 assert preview_value(guise, action, value) == expected
                 assert preview_value(guise, action, value, value(guise)) == expected
@@ -88,36 +88,36 @@ def test_preview_value_is_the_value_of_the_frozen_outcomes(crisis, seed, choices
 @PROFILE
 @given(seed=seeds, choices=picks)
 def test_a_greedy_envoy_gains_what_a_fresh_preview_gives_each_time(crisis, seed, choices):
-    state, seat = position(crisis, seed, choices)
+    state, envoy_id = position(crisis, seed, choices)
     if state is None:
         return
-    envoy = state.active_seat
+    envoy = state.acting
     agent = GreedyAgent(seed)
-    for guise, asked in guises(state, seat):
+    for guise, asked in guises(state, envoy_id):
         now = evaluate(guise, envoy)
-        legal = legal_actions(asked, seat)
+        legal = legal_actions(asked, envoy_id)
         plays = [a for a in legal if isinstance(a, Play)]
         expected = [straightforward(guise, a, lambda s: evaluate(s, envoy)) - now for a in plays]
         for _ in range(2):  # weighed afresh, then from what the envoy kept
             assert [agent.gain(guise, envoy, a, now) for a in plays] == expected
         # Thinking unit by unit and choosing at once make the same choice on one seed.
-        thought = GreedyAgent(seed).think(guise, seat, legal).finish()
-        assert GreedyAgent(seed).choose(guise, seat, legal) == thought
+        thought = GreedyAgent(seed).think(guise, envoy_id, legal).finish()
+        assert GreedyAgent(seed).choose(guise, envoy_id, legal) == thought
 
 
 @PROFILE
 @given(seed=seeds, choices=picks)
 def test_a_play_offered_for_another_state_is_checked_again(crisis, seed, choices):
-    state, seat = position(crisis, seed, choices)
+    state, envoy_id = position(crisis, seed, choices)
     if state is None:
         return
-    plays = [a for a in legal_actions(state, seat) if isinstance(a, Play)]
+    plays = [a for a in legal_actions(state, envoy_id) if isinstance(a, Play)]
     if not plays:
         return
-    chosen, envoy = plays[0], state.active_seat
+    chosen, envoy = plays[0], state.acting
     after, _ = apply(state, chosen, record=False)
-    legal_actions(state, seat)  # the last offer is the state before the move was chosen
-    for guise in (after, player_view(after, seat), replace(after, viewer=after.viewer)):
+    legal_actions(state, envoy_id)  # the last offer is the state before the move was chosen
+    for guise in (after, player_view(after, envoy_id), replace(after, viewer=after.viewer)):
         with pytest.raises(IllegalAction) as refused:
             preview_value(guise, chosen, lambda s: evaluate(s, envoy))
         assert refused.value.reason is Reason.ALREADY_CHOSEN

@@ -35,15 +35,15 @@ def seatings(scenario):
     )
 
 
-def play_out(scenario, seed, seats, picks, check=None):
+def play_out(scenario, seed, playing, picks, check=None):
     """Play legal actions chosen by index; calls check(state, action, new_state, entries)."""
-    state, _ = new_game(scenario, seed, seats)
+    state, _ = new_game(scenario, seed, playing)
     actions = []
     for pick in picks:
         if state.is_over:
             break
-        seat = scenario.envoys[state.active_seat].id
-        legal = legal_actions(state, seat)
+        envoy_id = scenario.envoys[state.acting].id
+        legal = legal_actions(state, envoy_id)
         assert legal, "a seat whose turn it is always has an action"
         action = legal[pick % len(legal)]
         new, entries = apply(state, action)
@@ -72,7 +72,7 @@ def scenario(request):
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_meters_stay_in_range_and_legal_actions_never_raise(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
+    playing = data.draw(seatings(scenario))
 
     def check(_, __, new, entries):
         meters_in_range(new)
@@ -80,48 +80,48 @@ def test_meters_stay_in_range_and_legal_actions_never_raise(scenario, data, seed
             if entry.is_change:
                 assert entry.before != entry.after
 
-    play_out(scenario, seed, seats, picks, check)
+    play_out(scenario, seed, playing, picks, check)
 
 
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_same_seed_and_actions_give_the_same_game(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
-    first, actions = play_out(scenario, seed, seats, picks)
-    replay, _ = new_game(scenario, seed, seats)
+    playing = data.draw(seatings(scenario))
+    first, actions = play_out(scenario, seed, playing, picks)
+    replay, _ = new_game(scenario, seed, playing)
     for action in actions:
         replay, _ = apply(replay, Action.parse(str(action)))
     assert state_hash(replay) == state_hash(first)
     assert replay == first
 
 
-def all_actions(scenario, seat):
+def all_actions(scenario, envoy_id):
     """Every action text that could ever be written for a seat, legal or not."""
     t = scenario.tables
-    yield End(seat)
+    yield End(envoy_id)
     for move in scenario.moves:
-        yield Withdraw(seat, move.id)
+        yield Withdraw(envoy_id, move.id)
         if move.target == "none":
-            yield Play(seat, move.id)
+            yield Play(envoy_id, move.id)
         elif move.target == "accord":
-            yield from (Play(seat, move.id, (a,)) for a in t.accords)
+            yield from (Play(envoy_id, move.id, (a,)) for a in t.accords)
         else:
-            yield from (Play(seat, move.id, (p,)) for p in t.parties)
-            yield from (Play(seat, move.id, (p, q)) for p in t.parties for q in t.parties)
+            yield from (Play(envoy_id, move.id, (p,)) for p in t.parties)
+            yield from (Play(envoy_id, move.id, (p, q)) for p in t.parties for q in t.parties)
     for event in scenario.events:
         if event.decision:
-            yield from (Decide(seat, o.id) for o in event.decision.options)
+            yield from (Decide(envoy_id, o.id) for o in event.decision.options)
 
 
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_an_illegal_action_raises_and_changes_nothing(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
-    state, _ = play_out(scenario, seed, seats, picks)
+    playing = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, playing, picks)
     before = state_hash(state)
-    seat = data.draw(st.sampled_from([e.id for e in scenario.envoys]))
-    legal = set(legal_actions(state, seat))
-    candidates = [a for a in all_actions(scenario, seat) if a not in legal]
+    envoy_id = data.draw(st.sampled_from([e.id for e in scenario.envoys]))
+    legal = set(legal_actions(state, envoy_id))
+    candidates = [a for a in all_actions(scenario, envoy_id) if a not in legal]
     action = data.draw(st.sampled_from(candidates))
     with pytest.raises(IllegalAction):
         apply(state, action)
@@ -131,13 +131,13 @@ def test_an_illegal_action_raises_and_changes_nothing(scenario, data, seed, pick
 @PROFILE
 @given(data=st.data(), seed=seeds, picks=choices)
 def test_player_view_never_leaks_agendas_pending_moves_or_secrets(scenario, data, seed, picks):
-    seats = data.draw(seatings(scenario))
-    state, _ = play_out(scenario, seed, seats, picks)
-    for viewer in seats:
+    playing = data.draw(seatings(scenario))
+    state, _ = play_out(scenario, seed, playing, picks)
+    for viewer in playing:
         envoy = scenario.envoy_index(viewer)
         view = player_view(state, viewer)
         assert view.viewer == envoy
-        assert all(chosen.seat == envoy for chosen in view.pending)
+        assert all(chosen.envoy == envoy for chosen in view.pending)
         for other, spec in enumerate(view.scenario.envoys):
             if other != envoy:
                 assert spec.agenda == ()
@@ -150,25 +150,25 @@ def test_player_view_never_leaks_agendas_pending_moves_or_secrets(scenario, data
         assert all(who in (-1, envoy) for _, who in view.revealed)
         assert view.rng != state.rng
         # The view is a working state: the seat's own legal actions are the same.
-        if not state.is_over and state.active_seat == envoy:
+        if not state.is_over and state.acting == envoy:
             assert legal_actions(view, viewer) == legal_actions(state, viewer)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    seat=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
+    envoy_id=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
     move=st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True),
     targets=st.lists(st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True), max_size=2),
     kind=st.sampled_from(["play", "end", "withdraw", "decide"]),
 )
-def test_every_action_reads_back_from_its_text(seat, move, targets, kind):
+def test_every_action_reads_back_from_its_text(envoy_id, move, targets, kind):
     if kind == "play" and move in ("end", "withdraw", "decide"):
         move = move + "_x"
     action = {
-        "play": Play(seat, move, tuple(targets)),
-        "end": End(seat),
-        "withdraw": Withdraw(seat, move),
-        "decide": Decide(seat, move),
+        "play": Play(envoy_id, move, tuple(targets)),
+        "end": End(envoy_id),
+        "withdraw": Withdraw(envoy_id, move),
+        "decide": Decide(envoy_id, move),
     }[kind]
     assert Action.parse(str(action)) == action
 
@@ -180,8 +180,8 @@ def test_a_preview_without_entries_gives_the_same_states(scenario, seed, picks):
     state, _ = play_out(scenario, seed, None, picks)
     if state.is_over:
         return
-    seat = scenario.envoys[state.active_seat].id
-    for action in legal_actions(state, seat):
+    envoy_id = scenario.envoys[state.acting].id
+    for action in legal_actions(state, envoy_id):
         if isinstance(action, Play):
             full, quick = preview(state, action), preview(state, action, entries=False)
             assert (quick.chance, quick.success, quick.failure) == (

@@ -118,7 +118,7 @@ def test_the_report_holds_every_part_of_the_debrief():
         played = {
             str(match.scenario.moves[match.scenario.move_index(action.move)].name)
             for action in match.actions
-            if isinstance(action, Play) and action.seat == seat.envoy
+            if isinstance(action, Play) and action.envoy == seat.envoy
         }
         assert played, "the game should have moves to show"
         for name in played:

@@ -36,8 +36,8 @@ def end_turn(state):
     """Every seat ends its turn (choosing nothing more)."""
     entries, turn = [], state.turn
     while state.phase == DIPLOMACY and state.turn == turn and not state.is_over:
-        seat = state.scenario.envoys[state.active_seat].id
-        state, new = apply(state, End(seat))
+        envoy_id = state.scenario.envoys[state.acting].id
+        state, new = apply(state, End(envoy_id))
         entries.extend(new)
     return state, entries
 
@@ -51,7 +51,7 @@ def notes(entries, scenario) -> list[str]:
 
 def test_a_new_game_starts_turn_one_with_income(lab):
     state, entries = new_game(lab, seed=1)
-    assert (state.turn, state.phase, state.active_seat) == (1, DIPLOMACY, 0)
+    assert (state.turn, state.phase, state.acting) == (1, DIPLOMACY, 0)
     assert state.capital == (3, 3)
     assert notes(entries, state.scenario)[0] == "Turn 1 of 5."
 
@@ -70,7 +70,7 @@ def test_seats_choose_in_turn_order_and_others_must_wait(lab):
         apply(state, Play("two", "cool"))
     assert legal_actions(state, "two") == []
     state, _ = apply(state, End("one"))
-    assert state.active_seat == 1
+    assert state.acting == 1
     assert Play("two", "cool") in legal_actions(state, "two")
 
 
@@ -422,7 +422,7 @@ def test_a_decision_waits_for_its_seat_and_offers_only_open_options():
         {"id": "fork", "title": "Fork", "text": "A fork.", "at_turn": 1, "decision": decision}
     )
     state, _ = new_game(scenario, seed=1)
-    assert state.phase == DECISION and state.active_seat == 1
+    assert state.phase == DECISION and state.acting == 1
     assert legal_actions(state, "one") == []
     assert legal_actions(state, "two") == [Decide("two", "left"), Decide("two", "right")]
     with pytest.raises(IllegalAction, match="not offered"):
@@ -444,7 +444,7 @@ def test_a_decision_for_an_unseated_envoy_takes_its_first_open_option():
     scenario = events_lab(
         {"id": "fork", "title": "Fork", "text": "A fork.", "at_turn": 1, "decision": decision}
     )
-    state, _ = new_game(scenario, seed=1, seats=["one"])
+    state, _ = new_game(scenario, seed=1, playing=["one"])
     assert state.phase == DIPLOMACY and state.counters[1] == 7
 
 

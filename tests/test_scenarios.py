@@ -72,9 +72,9 @@ def test_every_family_is_open_to_some_envoy_on_the_first_turn(name):
     state, _ = new_game(scenario, seed=1)
     assert state.phase == DIPLOMACY
     families = set()
-    for turn_order, envoy in enumerate(state.seats):
-        as_active = attrs.evolve(state, active=turn_order)
-        for action in legal_actions(as_active, scenario.envoys[envoy].id):
+    for turn_index, envoy in enumerate(state.turn_order):
+        as_acting = attrs.evolve(state, turn_index=turn_index)
+        for action in legal_actions(as_acting, scenario.envoys[envoy].id):
             if isinstance(action, Play):
                 families.add(scenario.moves[scenario.move_index(action.move)].family)
     assert families == FAMILIES
@@ -87,7 +87,7 @@ def test_ping_pong_thaw_hard_power_backfires():
     scenario = load_scenario(SCENARIO_DIR / "ping_pong_thaw.yaml").unwrap()
 
     class Hawk(GreedyAgent):
-        def choose(self, view, seat, legal):
+        def choose(self, view, envoy_id, legal):
             for action in legal:
                 if (
                     view.turn <= 3
@@ -96,11 +96,11 @@ def test_ping_pong_thaw_hard_power_backfires():
                     and "hanlan" in action.targets
                 ):
                     return action
-            return super().choose(view, seat, legal)
+            return super().choose(view, envoy_id, legal)
 
     def peace(hawk: bool) -> float:
-        def agent(seat, seed):
-            return (Hawk if hawk and seat == "aurelia_adviser" else GreedyAgent)(seed)
+        def agent(envoy_id, seed):
+            return (Hawk if hawk and envoy_id == "aurelia_adviser" else GreedyAgent)(seed)
 
         games = 40
         return (

@@ -34,8 +34,8 @@ def reach(scenario, seed, picks):
     for pick in picks:
         if state.is_over:
             break
-        seat = scenario.envoys[state.active_seat].id
-        legal = legal_actions(state, seat)
+        envoy_id = scenario.envoys[state.acting].id
+        legal = legal_actions(state, envoy_id)
         state = apply(state, legal[pick % len(legal)])[0]
     return state
 
@@ -46,14 +46,14 @@ def positions(scenario, seed):
     state, _ = new_game(scenario, seed)
     seen = []
     for action in record.actions:
-        view = player_view(state, action.seat)
-        seen.append((state, action.seat, view, legal_actions(view, action.seat)))
+        view = player_view(state, action.envoy)
+        seen.append((state, action.envoy, view, legal_actions(view, action.envoy)))
         state = apply(state, action)[0]
     return seen
 
 
-def think_through(agent, view, seat, legal):
-    thinking = agent.think(view, seat, legal)
+def think_through(agent, view, envoy_id, legal):
+    thinking = agent.think(view, envoy_id, legal)
     while not thinking.step():
         pass
     return thinking
@@ -110,10 +110,10 @@ def test_the_search_always_chooses_a_legal_action(scenario, seed, picks):
     state = reach(scenario, seed, picks)
     if state.is_over:
         return
-    seat = scenario.envoys[state.active_seat].id
-    view = player_view(state, seat)
-    legal = legal_actions(view, seat)
-    choice = SearchAgent(seed).choose(view, seat, legal)
+    envoy_id = scenario.envoys[state.acting].id
+    view = player_view(state, envoy_id)
+    legal = legal_actions(view, envoy_id)
+    choice = SearchAgent(seed).choose(view, envoy_id, legal)
     assert choice in legal
     assert why_illegal(state, choice) == ""  # legal in the real game, not only in the view
 
@@ -131,8 +131,8 @@ def test_the_same_seed_and_view_give_the_same_choice(border):
     _, view, legal = opening(border)
     first = think_through(SearchAgent(8), view, "un_envoy", legal)
     used = SearchAgent(8)
-    for _, seat, other_view, other_legal in positions(border, 4)[:5]:
-        used.choose(other_view, seat, other_legal)  # an agent keeps nothing between choices
+    for _, envoy_id, other_view, other_legal in positions(border, 4)[:5]:
+        used.choose(other_view, envoy_id, other_legal)  # an agent keeps nothing between choices
     again = think_through(used, view, "un_envoy", legal)
     assert len(first.candidates) > 1 and first.actions > 0
     assert (again.result, again.candidates, again.means) == (
@@ -213,9 +213,9 @@ class FakeClock:
 )
 def test_slicing_by_any_deadlines_gives_the_same_choice(border, budgets, ticks, policy, seed, at):
     seen = positions(border, 4)
-    _, seat, view, legal = seen[at % len(seen)]
-    alone = make_agent(policy, seed).choose(view, seat, legal)
-    thinking = make_agent(policy, seed).think(view, seat, legal)
+    _, envoy_id, view, legal = seen[at % len(seen)]
+    alone = make_agent(policy, seed).choose(view, envoy_id, legal)
+    thinking = make_agent(policy, seed).think(view, envoy_id, legal)
     clock = FakeClock(ticks)
     steps = 0
     while not thinking.step(clock.now + budgets[steps % len(budgets)], clock):
@@ -260,9 +260,9 @@ def test_progress_runs_from_nothing_to_done(border):
 
 
 def test_choose_is_thinking_stepped_to_the_end(border):
-    for _, seat, view, legal in positions(border, 9)[::3]:
-        thinking = think_through(SearchAgent(13), view, seat, legal)
-        assert SearchAgent(13).choose(view, seat, legal) == thinking.result
+    for _, envoy_id, view, legal in positions(border, 9)[::3]:
+        thinking = think_through(SearchAgent(13), view, envoy_id, legal)
+        assert SearchAgent(13).choose(view, envoy_id, legal) == thinking.result
 
 
 def test_a_lone_choice_needs_no_playouts(border):
@@ -279,8 +279,8 @@ def test_a_lone_choice_needs_no_playouts(border):
 
 def test_the_reason_names_the_chosen_move_its_targets_and_its_odds(border):
     checked = set()
-    for _, seat, view, legal in positions(border, 6):
-        thinking = think_through(SearchAgent(3), view, seat, legal)
+    for _, envoy_id, view, legal in positions(border, 6):
+        thinking = think_through(SearchAgent(3), view, envoy_id, legal)
         action, reason = thinking.result, thinking.reason
         assert reason.startswith(title(view, action)) and "\n" not in reason
         assert "playout" not in reason  # a student reads it
@@ -299,9 +299,9 @@ def test_the_reason_names_the_chosen_move_its_targets_and_its_odds(border):
 
 
 def test_the_reason_for_a_decision_reads_its_option(border):
-    for _, seat, view, legal in positions(border, 6):
+    for _, envoy_id, view, legal in positions(border, 6):
         if legal and isinstance(legal[0], Decide):
-            thinking = think_through(SearchAgent(3), view, seat, legal)
+            thinking = think_through(SearchAgent(3), view, envoy_id, legal)
             head = {
                 "recommend_sanctions": "Recommend sanctions",
                 "recommend_talks": "Recommend talks",
@@ -374,7 +374,7 @@ def test_signing_an_accord_always_looks_better_than_leaving_it(border, seed, pic
         signed = replace(
             state, signed=tuple(1 if i == index else s for i, s in enumerate(state.signed))
         )
-        for envoy in state.seats:
+        for envoy in state.turn_order:
             assert judge(signed, envoy) > judge(state, envoy)
 
 

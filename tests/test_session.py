@@ -270,11 +270,11 @@ def test_an_unwritable_folder_is_a_save_error(tmp_path):
 def test_ai_seats_choose_the_same_after_loading(tmp_path):
     match = new_match(5)
     play(match, 9)
-    while match.active.is_human:
+    while match.acting_seat.is_human:
         play(match, 1)
     loaded = load_match(save_match(match, tmp_path / "a.envoy.json"))
-    envoy = match.active_envoy
-    assert loaded.active_envoy == envoy
+    envoy = match.acting_id
+    assert loaded.acting_id == envoy
     first = match.agent(envoy).choose(match.view(envoy), envoy, match.legal(envoy))
     again = loaded.agent(envoy).choose(loaded.view(envoy), envoy, loaded.legal(envoy))
     assert first == again

@@ -47,7 +47,7 @@ def to_the_next_human_turn(table: Table) -> None:
         if table.playback is not None:
             table.advance()
         elif table.decision_pending():
-            envoy = match.active_envoy
+            envoy = match.acting_id
             option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
             table.decide(envoy, option.option)
         else:
@@ -134,7 +134,7 @@ def assert_nothing_hidden_shown(table: Table) -> None:
     for other, spec in enumerate(seen.scenario.envoys):
         if other != envoy:
             assert spec.agenda == ()
-    assert all(chosen.seat == envoy for chosen in seen.pending)
+    assert all(chosen.envoy == envoy for chosen in seen.pending)
     assert all(who in (EVERYONE, envoy) for _, who in seen.revealed)
     if viewer is None:
         assert table.cards == [] and table.chosen() == []
@@ -159,7 +159,7 @@ def play_hot_seat(table: Table, picks: list[int], check) -> None:
             table.take_seat(handoff)
             continue
         if table.decision_pending():
-            envoy = match.active_envoy
+            envoy = match.acting_id
             options = [a for a in match.legal(envoy) if isinstance(a, Decide)]
             table.decide(envoy, options[pick % len(options)].option)
             continue
@@ -208,7 +208,7 @@ def test_the_secrecy_check_sees_a_leak():
     """The property's own check fails on a table that shows the whole state."""
     match = match_of("border_incident", 3, [HUMAN, HUMAN, HUMAN])
     table = Table(match)
-    table.take_seat(match.active_envoy)
+    table.take_seat(match.acting_id)
     table._view_now = lambda: match.state  # the bug the table exists to rule out
     table._seen = (None, None, None)
     with pytest.raises(AssertionError):
@@ -229,7 +229,7 @@ def resolved_table(seed: int = 11) -> Table:
             table.choose_selected()
             table.end_turn()
         elif table.decision_pending():
-            envoy = match.active_envoy
+            envoy = match.acting_id
             option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
             table.decide(envoy, option.option)
         else:
@@ -369,7 +369,7 @@ def test_the_cards_keep_one_order_and_the_focus_never_rests_on_a_disabled_card()
                 else:
                     assert focus.move.id == chosen
         elif table.decision_pending():
-            envoy = match.active_envoy
+            envoy = match.acting_id
             option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
             table.decide(envoy, option.option)
         else:
@@ -427,7 +427,7 @@ def test_the_ai_takes_the_same_decisions_however_its_time_is_sliced(tick):
 
     reference = match_of("border_incident", 31, [AI, AI, AI], difficulty="hard")
     while len(reference.actions) < 6:
-        envoy = reference.active_envoy
+        envoy = reference.acting_id
         agent = reference.agent(envoy)
         thinking = agent.think(reference.view(envoy), envoy, reference.legal(envoy))
         while not thinking.step():
@@ -441,7 +441,7 @@ def test_the_ai_takes_the_same_decisions_however_its_time_is_sliced(tick):
 
 def test_a_slice_always_makes_progress_even_past_its_deadline():
     match = match_of("border_incident", 2, [AI, AI, AI], difficulty="hard")
-    envoy = match.active_envoy
+    envoy = match.acting_id
     clock = FakeClock(0.0)
     thought = match.agent(envoy).think(match.view(envoy), envoy, match.legal(envoy))
     steps = 0
@@ -459,7 +459,7 @@ def timed_table(seconds: int = 60) -> tuple[Table, FakeClock]:
     match.classroom = Classroom(timer_seconds=seconds)
     clock = FakeClock()
     table = Table(match, clock=clock)
-    table.take_seat(match.active_envoy)
+    table.take_seat(match.acting_id)
     table.tick()
     return table, clock
 

@@ -27,7 +27,7 @@ def test_two_events_with_one_title_are_two_rows_and_each_fires_itself(tmp_path):
     app = make_app(tmp_path / "saves")
     board = BoardScene(app, match)
     app.push(board)
-    board.take_seat(match.active_envoy)
+    board.take_seat(match.acting_id)
     pump(app)
     press(app, pygame.K_F9)
     panel = app.scene
@@ -58,7 +58,7 @@ def test_a_long_team_name_heads_its_reflection_whole(tmp_path):
     app = make_app(tmp_path / "saves", (1280, 720), ui_scale=200)
     board = BoardScene(app, match)
     app.push(board)
-    board.take_seat(match.active_envoy)
+    board.take_seat(match.acting_id)
     pump(app)
     press(app, pygame.K_e)
     assert scene_name(app) == "reflection"
@@ -73,7 +73,7 @@ def test_the_projector_header_says_whose_turn_it_is_whole(tmp_path):
     app = make_app(tmp_path / "saves", (1280, 720), projector=True)
     board = BoardScene(app, match)
     app.push(board)
-    board.take_seat(match.active_envoy)
+    board.take_seat(match.acting_id)
     pump(app)
     status = board.table.status()
     assert status.startswith("Team 1: ")

@@ -82,7 +82,7 @@ def private_strings(match, envoy: str) -> list[str]:
         if who == index and (fact, EVERYONE) not in state.revealed:
             strings.append(str(scenario.facts[fact].text))
     for chosen in state.pending:
-        if chosen.seat == index:
+        if chosen.envoy == index:
             strings.append(f"Chosen this turn: {scenario.moves[chosen.move].name}")
     return strings
 

@@ -43,7 +43,7 @@ def seated_board(tmp_path, match: Match, size=(1280, 720)):
     board = BoardScene(app, match)
     app.push(board)
     if match.hot_seat:
-        board.take_seat(match.active_envoy)  # as the hand-off screen does
+        board.take_seat(match.acting_id)  # as the hand-off screen does
     pump(app)
     assert app.scene is board and board.cards
     return app, board

@@ -272,7 +272,7 @@ def test_class_screens_at_both_sizes(tmp_path, size, projector):
         snap("11-after-a-team")
     finished = class_match(9)
     while not finished.over:
-        envoy = finished.active_envoy
+        envoy = finished.acting_id
         finished.apply(finished.legal(envoy)[-1])
     open_match(app, finished)
     snap("12-debrief")

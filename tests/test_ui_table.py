@@ -156,8 +156,8 @@ def test_the_hand_off_shows_only_what_everyone_may_see(tmp_path, drawn):
     shoot(app, SHOTS, "handoff")
     press(app, pygame.K_SPACE)  # the first team's private brief
     press(app, pygame.K_RETURN)
-    assert scene_name(app) == "board" and board.table.viewer == match.active_envoy
-    first = match.active_envoy
+    assert scene_name(app) == "board" and board.table.viewer == match.acting_id
+    first = match.acting_id
     agenda = [str(o.text) for o in scenario.envoys[scenario.envoy_index(first)].agenda]
     press(app, pygame.K_e)
     assert scene_name(app) == "handoff" and board.table.viewer is None

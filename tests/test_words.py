@@ -47,14 +47,14 @@ PROFILE = settings(
 )
 
 
-def until_diplomacy(state, seat: str):
+def until_diplomacy(state, envoy_id: str):
     """End seats' turns until it is ``seat``'s turn to choose moves (taking decisions' first)."""
     scenario = state.scenario
     while True:
-        active = scenario.envoys[state.active_seat].id
-        if state.phase == "diplomacy" and active == seat:
+        acting = scenario.envoys[state.acting].id
+        if state.phase == "diplomacy" and acting == envoy_id:
             return state
-        state, _ = apply(state, legal_actions(state, active)[-1])
+        state, _ = apply(state, legal_actions(state, acting)[-1])
 
 
 # ------------------------------------------------------------------ reasons
@@ -104,8 +104,8 @@ def test_a_targeted_move_on_cooldown_says_it_is_cooling_down(border):
     assert words == f"Cooling down: playable again on turn {turn + 3}"
 
 
-def legal_play(state, seat: str, move: str) -> Play:
-    return next(a for a in legal_actions(state, seat) if isinstance(a, Play) and a.move == move)
+def legal_play(state, envoy_id: str, move: str) -> Play:
+    return next(a for a in legal_actions(state, envoy_id) if isinstance(a, Play) and a.move == move)
 
 
 def test_a_target_s_problem_is_said_for_every_target_and_a_seat_s_as_it_is(lab):
@@ -238,9 +238,9 @@ def test_the_engine_records_ids_and_numbers_and_narrate_words_them(
     for _ in range(data.draw(st.integers(20, 160))):
         if state.is_over:
             break
-        seat = scenario.envoys[state.active_seat].id
-        legal = legal_actions(state, seat)
-        view = player_view(state, seat)
+        envoy_id = scenario.envoys[state.acting].id
+        legal = legal_actions(state, envoy_id)
+        view = player_view(state, envoy_id)
         for action in legal[:3]:
             if isinstance(action, Play):
                 seen = preview(view, action)
@@ -248,7 +248,7 @@ def test_the_engine_records_ids_and_numbers_and_narrate_words_them(
                 for entry in seen.success_entries:
                     _check_entry(entry)
         for move in scenario.moves[:4]:
-            found = problem(view, Play(seat, move.id, ()))
+            found = problem(view, Play(envoy_id, move.id, ()))
             if found is not None:
                 assert narrate.unavailable(scenario, move.id, found, lang)
                 assert str(found)
@@ -303,8 +303,8 @@ def test_notes_are_words_in_the_language_asked_for_whatever_the_display_shows():
     khmer = load_scenario(FIXTURES / "khmer_quarrel.yaml").unwrap()
     state, entries = new_game(khmer, 5)
     while not state.is_over:
-        seat = khmer.envoys[state.active_seat].id
-        legal = legal_actions(state, seat)
+        envoy_id = khmer.envoys[state.acting].id
+        legal = legal_actions(state, envoy_id)
         state, more = apply(state, legal[0] if not isinstance(legal[0], Withdraw) else legal[-1])
         entries += more
     news = [e for e in entries if e.note in (ledger.NEWS, ledger.ACCORD_SIGNED, ledger.BEHAVED)]

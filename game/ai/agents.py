@@ -28,15 +28,15 @@ class Agent(Protocol):
     name: str
 
     def think(
-        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+        self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
     ) -> Thinking: ...
 
-    def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action: ...
+    def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action: ...
 
 
-def _needs_choice(seat: str, legal: Sequence[Action]) -> None:
+def _needs_choice(envoy_id: str, legal: Sequence[Action]) -> None:
     if not legal:
-        raise ValueError(f"'{seat}' has nothing to choose now")
+        raise ValueError(f"'{envoy_id}' has nothing to choose now")
 
 
 class RandomAgent:
@@ -48,16 +48,16 @@ class RandomAgent:
         self._rng = rng.seed_state(seed)
 
     def think(
-        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+        self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
     ) -> Thinking:
-        _needs_choice(seat, legal)
+        _needs_choice(envoy_id, legal)
         return Decided(lambda: self._pick(legal))
 
-    def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
+    def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:
         # What think(...).finish() gives, without a Thinking for a pick of one unit:
         # a random game asks this for every action.
         if not legal:
-            _needs_choice(seat, legal)
+            _needs_choice(envoy_id, legal)
         return self._pick(legal)
 
     def _pick(self, legal: Sequence[Action]) -> Action:
@@ -153,16 +153,16 @@ class GreedyAgent:
         return self.weights.threshold
 
     def think(
-        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+        self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
     ) -> GreedyThinking:
-        _needs_choice(seat, legal)
-        return GreedyThinking(self, view, seat, legal)
+        _needs_choice(envoy_id, legal)
+        return GreedyThinking(self, view, envoy_id, legal)
 
-    def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
+    def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:
         # The same units as GreedyThinking's, in one go: greedy envoys choose
         # thousands of times in every search and simulation.
-        _needs_choice(seat, legal)
-        envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        _needs_choice(envoy_id, legal)
+        envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
         weighed = self.weighed(view, envoy)
         now = self.value(view, envoy, weighed)
         return self.pick(legal, [self.gain(view, envoy, a, now, weighed) for a in legal])
@@ -184,7 +184,7 @@ class GreedyAgent:
             view.phase,
             view.turn,
             view.last_turn,
-            view.seats,
+            view.turn_order,
             view.capital,
             view.standing,
             view.posture,
@@ -253,11 +253,11 @@ class GreedyAgent:
 class GreedyThinking(Thinking):
     """The greedy choice worked out one legal action (one preview) at a time."""
 
-    def __init__(self, agent: GreedyAgent, view: GameState, seat: str, legal: Sequence[Action]):
+    def __init__(self, agent: GreedyAgent, view: GameState, envoy_id: str, legal: Sequence[Action]):
         self.agent = agent
         self.view = view
         self.legal = tuple(legal)
-        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
         self.now: float | None = None  # the view's own value, from the first unit on
         self.weighed: dict = {}
         self.gains: list[float] = []

@@ -35,7 +35,7 @@ def play_game(
     scenario: Scenario,
     seed: int,
     agents: dict[str, Agent] | Callable[[str, int], Agent] | str = "random",
-    seats: Sequence[str] | None = None,
+    playing: Sequence[str] | None = None,
     keep_ledger: bool = False,
 ) -> Record:
     """Play one complete game with AI agents in every seat.
@@ -43,24 +43,24 @@ def play_game(
     ``agents`` is a policy name for every seat, a factory ``(seat, seed) ->
     agent``, or one agent per seat id.
     """
-    state, entries = new_game(scenario, seed, seats)
+    state, entries = new_game(scenario, seed, playing)
     ledger = list(entries) if keep_ledger else []
     if isinstance(agents, str):
         policy = agents
         agents = {
-            scenario.envoys[e].id: make_agent(policy, agent_seed(seed, e)) for e in state.seats
+            scenario.envoys[e].id: make_agent(policy, agent_seed(seed, e)) for e in state.turn_order
         }
     elif callable(agents):
         factory = agents
         agents = {
             scenario.envoys[e].id: factory(scenario.envoys[e].id, agent_seed(seed, e))
-            for e in state.seats
+            for e in state.turn_order
         }
     actions: list[Action] = []
     while state.phase != OVER:
-        seat = scenario.envoys[state.active_seat].id
-        view = player_view(state, seat)
-        action = agents[seat].choose(view, seat, legal_actions(view, seat))
+        envoy_id = scenario.envoys[state.acting].id
+        view = player_view(state, envoy_id)
+        action = agents[envoy_id].choose(view, envoy_id, legal_actions(view, envoy_id))
         state, entries = apply(state, action, record=keep_ledger)
         actions.append(action)
         if keep_ledger:

@@ -124,12 +124,12 @@ class _Playout:
         """One unit: a greedy envoy weighs one more move, and acts once it has weighed all."""
         state = self.state
         if self._thinking is None:
-            envoy = state.active_seat
-            seat = state.scenario.envoys[envoy].id
+            envoy = state.acting
+            envoy_id = state.scenario.envoys[envoy].id
             # Each seat's greedy envoy judges by its own lights (the view still
             # holds only what the searching seat knows).
             seen = state if state.viewer == envoy else replace(state, viewer=envoy)
-            self._thinking = self.agents[envoy].think(seen, seat, legal_actions(state, seat))
+            self._thinking = self.agents[envoy].think(seen, envoy_id, legal_actions(state, envoy_id))
         if self._thinking.step():
             self.state = apply(state, self._thinking.result, record=False)[0]
             self._thinking = None
@@ -146,20 +146,20 @@ class SearchThinking(Thinking):
     def __init__(
         self,
         view: GameState,
-        seat: str,
+        envoy_id: str,
         legal: Sequence[Action],
         seed: int,
         tuning: SearchTuning,
         lang: str = "en",
     ):
         if not legal:
-            raise ValueError(f"'{seat}' has nothing to choose now")
+            raise ValueError(f"'{envoy_id}' has nothing to choose now")
         self.view = view
-        self.seat = seat
+        self.envoy_id = envoy_id
         self.legal = tuple(legal)
         self.tuning = tuning
         self.lang = lang
-        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(seat)
+        self.envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
         # The same seed and the same view always give the same playouts.
         self._seed = rng.derive(rng.derive(seed, view.step), view.rng)
         ends = [a for a in self.legal if isinstance(a, End)]
@@ -252,7 +252,7 @@ class SearchThinking(Thinking):
     def _start(self, candidate: int, rollout: int) -> None:
         dice = rng.derive(self._seed, 2 * rollout)
         agents_seed = rng.derive(self._seed, 2 * rollout + 1)
-        agents = {e: GreedyAgent(rng.derive(agents_seed, e)) for e in self.view.seats}
+        agents = {e: GreedyAgent(rng.derive(agents_seed, e)) for e in self.view.turn_order}
         start = replace(self.view, rng=dice)
         start = apply(start, self.candidates[candidate], record=False)[0]
         self._job = (candidate, rollout)
@@ -314,13 +314,13 @@ class SearchAgent:
         self.tuning = tuning or DEFAULT_TUNING
 
     def think(
-        self, view: GameState, seat: str, legal: Sequence[Action], lang: str = "en"
+        self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
     ) -> SearchThinking:
         """Start working out a choice (its reason in ``lang``); step it until it is done."""
-        return SearchThinking(view, seat, legal, self._seed, self.tuning, lang)
+        return SearchThinking(view, envoy_id, legal, self._seed, self.tuning, lang)
 
-    def choose(self, view: GameState, seat: str, legal: Sequence[Action]) -> Action:
-        return self.think(view, seat, legal).finish()
+    def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:
+        return self.think(view, envoy_id, legal).finish()
 
 
 # ---------------------------------------------------------------- explaining

@@ -185,7 +185,7 @@ class ActionSyntaxError(ValueError):
 class Action:
     """Base of every action. ``seat`` is the id of the envoy who acts."""
 
-    seat: str
+    envoy: str
 
     @staticmethod
     def parse(text: str) -> Action:
@@ -210,44 +210,44 @@ class Action:
 class Play(Action):
     """Choose a move for this turn, aimed at its targets (none, a party, an accord, or a pair)."""
 
-    seat: str
+    envoy: str
     move: str
     targets: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return " ".join((self.move, self.seat, *self.targets))
+        return " ".join((self.move, self.envoy, *self.targets))
 
 
 @attrs.frozen
 class Withdraw(Action):
     """Take back a move chosen this turn, before the seat ends its turn."""
 
-    seat: str
+    envoy: str
     move: str
 
     def __str__(self) -> str:
-        return f"withdraw {self.seat} {self.move}"
+        return f"withdraw {self.envoy} {self.move}"
 
 
 @attrs.frozen
 class End(Action):
     """Commit the seat's moves and pass to the next seat."""
 
-    seat: str
+    envoy: str
 
     def __str__(self) -> str:
-        return f"end {self.seat}"
+        return f"end {self.envoy}"
 
 
 @attrs.frozen
 class Decide(Action):
     """Answer the decision an event has put to this seat."""
 
-    seat: str
+    envoy: str
     option: str
 
     def __str__(self) -> str:
-        return f"decide {self.seat} {self.option}"
+        return f"decide {self.envoy} {self.option}"
 
 
 # ------------------------------------------------------------ the facilitator
@@ -260,7 +260,7 @@ def _single_line(text: str) -> str:
 class FacilitatorAction(Action):
     """Something the teacher does to the running crisis; never offered to a seat."""
 
-    seat = FACILITATOR
+    envoy = FACILITATOR
 
 
 @attrs.frozen

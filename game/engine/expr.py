@@ -265,7 +265,7 @@ class Code:
         return f"_t{self._temps}"
 
     @property
-    def seat(self) -> str:
+    def envoy(self) -> str:
         """The acting envoy in this scope, or -1 (the public) where there is none."""
         if self.scope.names.get("self") != SEAT:
             return "-1"
@@ -286,8 +286,8 @@ class Code:
         index = {p: i for i, (p, f) in enumerate(self.tables.facts) if f == fact.const}
         return f"{self.bind(index, 'fact')}.get({party.code}, -1)"
 
-    def standing_key(self, seat: str, party: str) -> str:
-        return f"{seat} * {len(self.tables.parties)} + {party}"
+    def standing_key(self, envoy: str, party: str) -> str:
+        return f"{envoy} * {len(self.tables.parties)} + {party}"
 
 
 # The meters, from the one meter table: a meter of each subject is named by these ids.
@@ -373,7 +373,7 @@ def _accord_odds(code: Code, args: Sequence[Node]) -> str:
     example="revealed(norland, red_line)",
 )
 def _revealed(code: Code, args: Sequence[Node]) -> str:
-    return f"w.knows({code.fact(*args)}, {code.seat})"
+    return f"w.knows({code.fact(*args)}, {code.envoy})"
 
 
 @function(
@@ -483,7 +483,7 @@ def _sign(code: Code, args: Sequence[Node]) -> list[str]:
     example="reveal(target, red_line)",
 )
 def _reveal(code: Code, args: Sequence[Node]) -> list[str]:
-    return [f"w.reveal({code.fact(*args)}, {code.seat})"]
+    return [f"w.reveal({code.fact(*args)}, {code.envoy})"]
 
 
 @function(
@@ -508,14 +508,14 @@ def _disclose(code: Code, args: Sequence[Node]) -> list[str]:
 )
 def _secrets(code: Code, args: Sequence[Node]) -> str:
     facts, fact = code.facts_by_party(), code.temp()
-    return f"sum(1 for {fact} in {facts}[{args[0].code}] if not w.knows({fact}, {code.seat}))"
+    return f"sum(1 for {fact} in {facts}[{args[0].code}] if not w.knows({fact}, {code.envoy}))"
 
 
-def _reveal_first(code: Code, party: str, seat: str) -> list[str]:
+def _reveal_first(code: Code, party: str, envoy: str) -> list[str]:
     """Reveal the first fact of a party that ``seat`` does not know."""
     fact, who = code.temp(), code.temp()
     return [
-        f"{who} = {seat}",
+        f"{who} = {envoy}",
         f"for {fact} in {code.facts_by_party()}[{party}]:",
         f"    if not w.knows({fact}, {who}):",
         f"        w.reveal({fact}, {who})",
@@ -533,7 +533,7 @@ def _reveal_first(code: Code, party: str, seat: str) -> list[str]:
     example="reveal_next(target)",
 )
 def _reveal_next(code: Code, args: Sequence[Node]) -> list[str]:
-    return _reveal_first(code, args[0].code, code.seat)
+    return _reveal_first(code, args[0].code, code.envoy)
 
 
 @function(
@@ -1231,14 +1231,14 @@ def _each_key(
         key, table = code.temp(), code.bind(t.relation_of, "relation")
         return [f"{key} = {table}[{a.code}][{b.code}]", f"if {key} >= 0:", "    " + change(key)]
     if meter.subject == "standing":
-        seat, party = args
-        if not (seat.is_all or party.is_all):
-            return [change(code.standing_key(seat.code, party.code))]
+        envoy, party = args
+        if not (envoy.is_all or party.is_all):
+            return [change(code.standing_key(envoy.code, party.code))]
         s, p = code.temp(), code.temp()
-        seats = "w.seats" if seat.is_all else f"({seat.code},)"
+        envoys = "w.seats" if envoy.is_all else f"({envoy.code},)"
         of = f"range({parties})" if party.is_all else f"({party.code},)"
         return [
-            f"for {s} in {seats}:",
+            f"for {s} in {envoys}:",
             f"    for {p} in {of}:",
             "        " + change(code.standing_key(s, p)),
         ]

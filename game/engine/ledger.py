@@ -78,7 +78,7 @@ def show_roll(roll: float) -> str:
 class Cause:
     kind: str
     id: str = ""
-    seat: str = ""  # the envoy who acted, if any
+    envoy: str = ""  # the envoy who acted, if any
     roll: float | None = None
     chance: float | None = None
     private_to: str = ""  # an envoy id when only that seat may see it

@@ -54,4 +54,4 @@ def score(state: GameState, envoy: int, outcome: str | None = None) -> Score:
 
 def scores(state: GameState) -> dict[str, Score]:
     """The score of every seated envoy, in seat order."""
-    return {state.scenario.envoys[e].id: score(state, e) for e in state.seats}
+    return {state.scenario.envoys[e].id: score(state, e) for e in state.turn_order}

@@ -94,7 +94,7 @@ class World:
         self.scenario = state.scenario
         self.turn = state.turn
         self.last_turn = state.last_turn
-        self.seats = state.seats
+        self.turn_order = state.turn_order
         self.capital = list(state.capital)
         self.standing = list(state.standing)
         self.posture = list(state.posture)
@@ -169,25 +169,25 @@ class World:
             self.run(spec.effects, ())
             return
         outer = self.cause
-        self.cause = Cause(ledger.ACCORD, spec.id, outer.seat, private_to=outer.private_to)
+        self.cause = Cause(ledger.ACCORD, spec.id, outer.envoy, private_to=outer.private_to)
         self.note(ledger.ACCORD_SIGNED, spec.id)
         self.run(spec.effects, ())
         self.cause = outer
 
-    def reveal(self, fact: int, seat: int) -> None:
-        if fact < 0 or (fact, seat) in self.revealed or (fact, EVERYONE) in self.revealed:
+    def reveal(self, fact: int, envoy: int) -> None:
+        if fact < 0 or (fact, envoy) in self.revealed or (fact, EVERYONE) in self.revealed:
             return
-        self.revealed.add((fact, seat))
+        self.revealed.add((fact, envoy))
         if not self.record:
             return
         spec = self.scenario.facts[fact]
         party = self.scenario.parties[spec.party].id
-        private = self.scenario.envoys[seat].id if seat >= 0 else ""
+        private = self.scenario.envoys[envoy].id if envoy >= 0 else ""
         cause = attrs.evolve(self.cause, private_to=private)
         self.note(ledger.REVEALED, party, spec.id, cause=cause)
 
-    def knows(self, fact: int, seat: int) -> bool:
-        return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
+    def knows(self, fact: int, envoy: int) -> bool:
+        return (fact, EVERYONE) in self.revealed or (fact, envoy) in self.revealed
 
     def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
         if not self.record:  # no entries to name the source in
@@ -265,7 +265,7 @@ def _subject(scenario: Scenario, kind: str, key: int) -> tuple[str, ...]:
 
 
 def new_game(
-    scenario: Scenario, seed: int, seats: Sequence[str] | None = None
+    scenario: Scenario, seed: int, playing: Sequence[str] | None = None
 ) -> tuple[GameState, list[Entry]]:
     """Start a game: seat the envoys (all of them by default), then run turn 1's News.
 
@@ -273,7 +273,7 @@ def new_game(
     taken twice.
     """
     envoy_ids = [e.id for e in scenario.envoys]
-    chosen = list(seats) if seats is not None else envoy_ids
+    chosen = list(playing) if playing is not None else envoy_ids
     unknown = [s for s in chosen if s not in envoy_ids]
     if unknown:
         raise ValueError(f"unknown envoy '{unknown[0]}': choose from {', '.join(envoy_ids)}")
@@ -294,8 +294,8 @@ def new_game(
         turn=0,
         last_turn=scenario.turns,
         phase=DIPLOMACY,
-        active=0,
-        seats=order,
+        turn_index=0,
+        turn_order=order,
         capital=tuple(0 for _ in scenario.envoys),
         standing=tuple(s for e in scenario.envoys for s in e.standing),
         posture=tuple(p.posture for p in scenario.parties),
@@ -323,12 +323,12 @@ def new_game(
 # ---------------------------------------------------------------- legality
 
 
-def _seat_index(state: GameState, seat_id: str) -> int:
+def _playing_index(state: GameState, envoy_id: str) -> int:
     try:
-        envoy = state.scenario.envoy_index(seat_id)
+        envoy = state.scenario.envoy_index(envoy_id)
     except ValueError:
         return -1
-    return envoy if envoy in state.seats else -1
+    return envoy if envoy in state.turn_order else -1
 
 
 def _targets(
@@ -371,13 +371,13 @@ def _play_problem(
     state: GameState, action: Play
 ) -> tuple[IllegalAction | None, int, int, tuple[int, ...]]:
     """(the problem or None, envoy, move, targets) for a Play action."""
-    envoy = _seat_index(state, action.seat)
+    envoy = _playing_index(state, action.envoy)
     if envoy < 0:
-        return IllegalAction(Reason.NOT_SEATED, seat=action.seat), -1, -1, ()
+        return IllegalAction(Reason.NOT_SEATED, envoy=action.envoy), -1, -1, ()
     if state.phase != DIPLOMACY:
         return IllegalAction(Reason.WRONG_PHASE, phase=state.phase), envoy, -1, ()
-    if state.active_seat != envoy:
-        return IllegalAction(Reason.NOT_YOUR_TURN, seat=action.seat), envoy, -1, ()
+    if state.acting != envoy:
+        return IllegalAction(Reason.NOT_YOUR_TURN, envoy=action.envoy), envoy, -1, ()
     index = state.scenario.move_index(action.move)
     if index < 0:
         return IllegalAction(Reason.UNKNOWN_MOVE, move=action.move), envoy, -1, ()
@@ -392,7 +392,7 @@ def _move_problem(
     state: GameState, envoy: int, index: int, move: Move, targets: tuple[int, ...]
 ) -> IllegalAction | None:
     for chosen in state.pending:
-        if chosen.seat == envoy and chosen.move == index:
+        if chosen.envoy == envoy and chosen.move == index:
             return IllegalAction(Reason.ALREADY_CHOSEN, move=move.id)
     for who, which, free in state.cooldowns:
         if who == envoy and which == index and free > state.turn:
@@ -430,20 +430,20 @@ def _problem(state: GameState, action: Action) -> IllegalAction | None:
         return _play_problem(state, action)[0]
     if isinstance(action, FacilitatorAction):
         return _facilitator_problem(state, action)
-    envoy = _seat_index(state, action.seat)
+    envoy = _playing_index(state, action.envoy)
     if envoy < 0:
-        return IllegalAction(Reason.NOT_SEATED, seat=action.seat)
+        return IllegalAction(Reason.NOT_SEATED, envoy=action.envoy)
     if isinstance(action, Decide):
-        if state.phase != DECISION or state.active_seat != envoy:
-            return IllegalAction(Reason.NO_DECISION, seat=action.seat)
+        if state.phase != DECISION or state.acting != envoy:
+            return IllegalAction(Reason.NO_DECISION, envoy=action.envoy)
         if _option_index(state, action.option) < 0:
             return IllegalAction(Reason.OPTION_NOT_OFFERED, option=action.option)
         return None
-    if state.phase != DIPLOMACY or state.active_seat != envoy:
-        return IllegalAction(Reason.NOT_YOUR_TURN, seat=action.seat)
+    if state.phase != DIPLOMACY or state.acting != envoy:
+        return IllegalAction(Reason.NOT_YOUR_TURN, envoy=action.envoy)
     if isinstance(action, Withdraw):
         index = state.scenario.move_index(action.move)
-        if not any(c.seat == envoy and c.move == index for c in state.pending):
+        if not any(c.envoy == envoy and c.move == index for c in state.pending):
             return IllegalAction(Reason.NOT_CHOSEN, move=action.move)
         return None
     if isinstance(action, End):
@@ -465,7 +465,7 @@ def move_chance(state: GameState, envoy: int, move: Move, targets: tuple[int, ..
     return clamp01(move.chance(state, move_context(envoy, targets)))
 
 
-def legal_actions(state: GameState, seat: str) -> list[Action]:
+def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     """Every action the seat may take now, in a stable order.
 
     The last answer is kept, so asking again about the same state costs nothing,
@@ -473,24 +473,24 @@ def legal_actions(state: GameState, seat: str) -> list[Action]:
     """
     global _offered
     seen, asked, actions, _ = _offered
-    if seen is state and asked == seat:
+    if seen is state and asked == envoy_id:
         return list(actions)
-    envoy = _seat_index(state, seat)
+    envoy = _playing_index(state, envoy_id)
     phase = state.phase
-    if phase == DIPLOMACY and 0 <= state.active < len(state.seats):
+    if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
         # active_seat, written out: asked for every action of every game
-        on_turn = state.seats[state.active] == envoy >= 0
+        on_turn = state.turn_order[state.turn_index] == envoy >= 0
     else:
-        on_turn = phase == DECISION and envoy >= 0 and state.active_seat == envoy
+        on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
     if not on_turn:
         found, facts = [], {}
     elif phase == DECISION:
         event, _ = state.decisions[0]
         options = state.scenario.events[event].decision.options
-        found, facts = [Decide(seat, o.id) for o in options if o.when(state, (envoy,))], {}
+        found, facts = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))], {}
     else:
         found, facts = _diplomacy_actions(state, envoy)
-    _offered = (state, seat, tuple(found), facts)
+    _offered = (state, envoy_id, tuple(found), facts)
     return found
 
 
@@ -526,7 +526,7 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
     and the facts of its Plays (see ``_requirements``)."""
     turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
-    chosen = [c.move for c in pending if c.seat == envoy] if pending else ()
+    chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
     actions: list[Action] = []
     for row in turn.rows:
         if row[1] > capital or row[0] in chosen:
@@ -643,8 +643,8 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     """An envoy's Withdraw of each move, by index, and its End; made once (actions are values)."""
 
     def build():
-        seat = scenario.tables.envoys[envoy]
-        return tuple(Withdraw(seat, move.id) for move in scenario.moves), End(seat)
+        envoy_id = scenario.tables.envoys[envoy]
+        return tuple(Withdraw(envoy_id, move.id) for move in scenario.moves), End(envoy_id)
 
     return scenario.memo(("withdraws and end", envoy), build)
 
@@ -703,7 +703,7 @@ def _candidates(scenario: Scenario, envoy: int):
     """Every (move index, move, contexts, Plays) an envoy could ever choose; built once."""
 
     def build():
-        seat = scenario.tables.envoys[envoy]
+        envoy_id = scenario.tables.envoys[envoy]
         table = []
         for index, move in enumerate(scenario.moves):
             if move.target == "none":
@@ -716,7 +716,7 @@ def _candidates(scenario: Scenario, envoy: int):
                 options = [(r.a, r.b) for r in scenario.relations]
             contexts = [move_context(envoy, targets) for targets in options]
             plays = [
-                Play(seat, move.id, _target_names(scenario.tables, move, targets))
+                Play(envoy_id, move.id, _target_names(scenario.tables, move, targets))
                 for targets in options
             ]
             table.append((index, move, contexts, plays))
@@ -757,7 +757,7 @@ def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameSt
         raise found.about(action)
     if isinstance(action, FacilitatorAction):
         return _facilitate(state, action)
-    envoy = state.scenario.envoy_index(action.seat)
+    envoy = state.scenario.envoy_index(action.envoy)
     if isinstance(action, Withdraw):
         return _withdraw(state, envoy, state.scenario.move_index(action.move), record)
     if isinstance(action, Decide):
@@ -777,9 +777,9 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], 
     new = from_fields(fields)
     if not record:
         return new, []
-    seat_id = state.scenario.envoys[envoy].id
+    envoy_id = state.scenario.envoys[envoy].id
     names = _target_names(state.scenario.tables, move, targets)
-    cause = Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id)
+    cause = Cause(ledger.MOVE, move.id, envoy_id, private_to=envoy_id)
     entry = Entry(state.turn, cause, note=ledger.CHOSE, args=(move.id, names, chance))
     return new, [entry]
 
@@ -787,7 +787,7 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], 
 def _withdraw(state: GameState, envoy: int, index: int, record: bool):
     kept, refund = [], 0
     for chosen in state.pending:
-        if chosen.seat == envoy and chosen.move == index:
+        if chosen.envoy == envoy and chosen.move == index:
             refund = chosen.cost
         else:
             kept.append(chosen)
@@ -797,10 +797,10 @@ def _withdraw(state: GameState, envoy: int, index: int, record: bool):
     if not record:
         return new, []
     move = state.scenario.moves[index]
-    seat_id = state.scenario.envoys[envoy].id
+    envoy_id = state.scenario.envoys[envoy].id
     entry = Entry(
         state.turn,
-        Cause(ledger.MOVE, move.id, seat_id, private_to=seat_id),
+        Cause(ledger.MOVE, move.id, envoy_id, private_to=envoy_id),
         note=ledger.WITHDREW,
         args=(move.id,),
     )
@@ -812,9 +812,9 @@ def _decide(state: GameState, envoy: int, option_index: int, record: bool):
     event = state.scenario.events[event_index]
     option = event.decision.options[option_index]
     world = World(state, record)
-    seat_id = state.scenario.envoys[envoy].id
-    world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", seat_id)
-    world.note(ledger.DECIDED, seat_id, event.id, option.id)
+    envoy_id = state.scenario.envoys[envoy].id
+    world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", envoy_id)
+    world.note(ledger.DECIDED, envoy_id, event.id, option.id)
     world.run(option.effects, (envoy,))
     rest = state.decisions[1:]
     new = world.freeze(step=state.step + 1, decisions=rest, phase=DECISION if rest else DIPLOMACY)
@@ -822,10 +822,10 @@ def _decide(state: GameState, envoy: int, option_index: int, record: bool):
 
 
 def _end_turn(state: GameState, envoy: int, record: bool):
-    if state.active + 1 < len(state.seats):
+    if state.turn_index + 1 < len(state.turn_order):
         fields = state.__dict__.copy()
         fields["step"] = state.step + 1
-        fields["active"] = state.active + 1
+        fields["active"] = state.turn_index + 1
         return from_fields(fields), []
     world = World(state, record)
     _resolve(world)
@@ -833,7 +833,7 @@ def _end_turn(state: GameState, envoy: int, record: bool):
     new = world.freeze(
         step=state.step + 1,
         pending=(),
-        active=0,
+        turn_index=0,
         cooldowns=_cooldowns_after(state),
         delayed=world.delayed,
     )
@@ -849,7 +849,7 @@ def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
     for chosen in state.pending:
         move = state.scenario.moves[chosen.move]
         if move.cooldown:
-            kept.append((chosen.seat, chosen.move, state.turn + 1 + move.cooldown))
+            kept.append((chosen.envoy, chosen.move, state.turn + 1 + move.cooldown))
     return tuple(sorted(kept))
 
 
@@ -863,8 +863,8 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
     sort is stable, and ``pending`` is in the order chosen).
     """
     ranks, joints = _move_ranks(state.scenario)
-    seat_rank = {envoy: rank for rank, envoy in enumerate(state.seats)}
-    ranked = sorted(state.pending, key=lambda c: (ranks[c.move], seat_rank[c.seat]))
+    turn_rank = {envoy: rank for rank, envoy in enumerate(state.turn_order)}
+    ranked = sorted(state.pending, key=lambda c: (ranks[c.move], turn_rank[c.envoy]))
     groups: list[list[Chosen]] = []
     joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
     for chosen in ranked:
@@ -896,16 +896,16 @@ def _resolve(world: World) -> None:
     for group in _resolution_order(state):
         lead = group[0] if len(group) == 1 else max(group, key=_chance_of)
         move = scenario.moves[lead.move]
-        ctx = move_context(lead.seat, lead.targets)
+        ctx = move_context(lead.envoy, lead.targets)
         # Who and what the ledger names: a game that keeps no ledger makes none of it.
         if record:
-            seats = tuple(scenario.envoys[c.seat].id for c in group)
+            envoy_ids = tuple(scenario.envoys[c.envoy].id for c in group)
             targets = _target_names(scenario.tables, move, lead.targets)
-            private = seats[0] if move.secret else ""
+            private = envoy_ids[0] if move.secret else ""
         if move.joint_min and len(group) < move.joint_min:
             _return_capital(world, group)
             if record:
-                world.cause = Cause(ledger.MOVE, move.id, seats[0], private_to=private)
+                world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
                 world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
             continue
         if not _still_possible(world, move, ctx):
@@ -913,8 +913,8 @@ def _resolve(world: World) -> None:
             # already): this one cannot happen.
             _return_capital(world, group)
             if record:
-                world.cause = Cause(ledger.MOVE, move.id, seats[0], private_to=private)
-                world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, seats)
+                world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
+                world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, envoy_ids)
             continue
         if 0 < lead.chance < 1:
             roll = world.roll()
@@ -922,25 +922,25 @@ def _resolve(world: World) -> None:
         else:  # a sure thing (or a hopeless one) rolls no dice
             roll, success = None, lead.chance >= 1
         if record:
-            world.cause = Cause(ledger.MOVE, move.id, seats[0], roll, lead.chance, private)
+            world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, lead.chance, private)
             verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
-            world.note(verdict, move.id, targets, seats)
+            world.note(verdict, move.id, targets, envoy_ids)
         effects = move.success if success else move.failure
         for number, chosen in enumerate(group):
             if number:
                 # A joint move resolves once: the others share only what names `self`.
-                ctx = move_context(chosen.seat, chosen.targets)
+                ctx = move_context(chosen.envoy, chosen.targets)
                 if record:
-                    world.cause = attrs.evolve(world.cause, seat=scenario.envoys[chosen.seat].id)
+                    world.cause = attrs.evolve(world.cause, envoy=scenario.envoys[chosen.envoy].id)
                 effects = tuple(e for e in effects if e.uses_self)
             elif chosen is not lead:
-                ctx = move_context(chosen.seat, chosen.targets)
+                ctx = move_context(chosen.envoy, chosen.targets)
             world.run(effects, ctx)
             if success:
                 for d_index, delayed in enumerate(move.delayed):
                     due = world.turn + (delayed.after or 1)
                     left = delayed.each_turn_for or 1
-                    world.delayed.append(Scheduled(lead.move, d_index, chosen.seat, ctx, due, left))
+                    world.delayed.append(Scheduled(lead.move, d_index, chosen.envoy, ctx, due, left))
 
 
 def _chance_of(chosen: Chosen) -> float:
@@ -950,7 +950,7 @@ def _chance_of(chosen: Chosen) -> float:
 def _return_capital(world: World, group: list[Chosen]) -> None:
     """A chosen move that cannot happen: its envoys get their capital back."""
     for chosen in group:
-        world.capital[chosen.seat] += chosen.cost
+        world.capital[chosen.envoy] += chosen.cost
 
 
 def _still_possible(world: World, move: Move, ctx: tuple[int, ...]) -> bool:
@@ -970,7 +970,7 @@ def _world_step(world: World) -> None:
         move = scenario.moves[item.move]
         delayed = move.delayed[item.delayed]
         if world.record:
-            envoy = scenario.envoys[item.seat]
+            envoy = scenario.envoys[item.envoy]
             world.cause = Cause(
                 ledger.DELAYED, move.id, envoy.id, private_to=envoy.id if move.secret else ""
             )
@@ -979,7 +979,7 @@ def _world_step(world: World) -> None:
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
             remaining.append(
-                Scheduled(item.move, item.delayed, item.seat, item.ctx, item.due + 1, item.left - 1)
+                Scheduled(item.move, item.delayed, item.envoy, item.ctx, item.due + 1, item.left - 1)
             )
     world.delayed = tuple(remaining)
     # Parties react.
@@ -1023,7 +1023,7 @@ def _end_check(state: GameState) -> str:
 def _finish(world: World, state: GameState, outcome: str):
     world.cause = Cause(ledger.TURN, outcome)
     world.note(ledger.ENDED, outcome)
-    return replace(state, phase=OVER, outcome=outcome, active=-1), world.entries
+    return replace(state, phase=OVER, outcome=outcome, turn_index=-1), world.entries
 
 
 # --------------------------------------------------------------------- news
@@ -1036,7 +1036,7 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     world.turn = turn
     world.cause = Cause(ledger.TURN, str(turn))
     world.note(ledger.TURN_BEGINS, turn, state.last_turn)
-    for envoy in state.seats:
+    for envoy in state.turn_order:
         carried = min(world.capital[envoy], rules.capital_carry_max)
         income = scenario.envoys[envoy].capital
         world.capital[envoy] = min(rules.capital_max, max(rules.capital_min, carried + income))
@@ -1076,7 +1076,7 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     new = world.freeze(
         turn=turn,
         phase=DECISION if decisions else DIPLOMACY,
-        active=0,
+        turn_index=0,
         decisions=tuple(decisions),
         last_fired=tuple(last_fired),
         fire_count=tuple(fire_count),
@@ -1107,7 +1107,7 @@ def _fire(
 def _queue_decision(world: World, state: GameState, index: int, queue: list) -> None:
     event = state.scenario.events[index]
     decision = event.decision
-    if decision.envoy in state.seats:
+    if decision.envoy in state.turn_order:
         queue.append((index, decision.envoy))
         return
     # The envoy has no seat: its first option that is on offer is taken for it.
@@ -1115,8 +1115,8 @@ def _queue_decision(world: World, state: GameState, index: int, queue: list) -> 
     for option in decision.options:
         if option.when(world, (envoy,)):
             world.cause = Cause(ledger.DECISION, f"{event.id}.{option.id}", "")
-            seat_id = state.scenario.envoys[envoy].id
-            world.note(ledger.DECIDED_UNSEATED, seat_id, event.id, option.id)
+            envoy_id = state.scenario.envoys[envoy].id
+            world.note(ledger.DECIDED_UNSEATED, envoy_id, event.id, option.id)
             world.run(option.effects, (envoy,))
             return
 
@@ -1247,8 +1247,8 @@ def preview(state: GameState, action: Play, entries: bool = True) -> Preview:
     Raises :class:`IllegalAction` when the move is not legal now.
     """
     move, ctx, chance = _previewed(state, action)
-    win, win_entries = _outcome(state, move, action.seat, ctx, True, entries)
-    lose, lose_entries = _outcome(state, move, action.seat, ctx, False, entries)
+    win, win_entries = _outcome(state, move, action.envoy, ctx, True, entries)
+    lose, lose_entries = _outcome(state, move, action.envoy, ctx, False, entries)
     return Preview(chance, win, lose, win_entries, lose_entries)
 
 
@@ -1276,7 +1276,7 @@ def preview_value(
         effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
         if not effects and not delayed:
             return value(state) if unchanged is None else unchanged
-        return value(_run_outcome(_Outcome(state, record=False), move, action.seat, ctx, success))
+        return value(_run_outcome(_Outcome(state, record=False), move, action.envoy, ctx, success))
 
     win = worth(True) if chance > 0 else 0.0
     lose = worth(False) if chance < 1 else 0.0
@@ -1315,8 +1315,8 @@ def _offered_here(state: GameState, action: Play) -> tuple[int, tuple[int, ...]]
     if not (made is state and source is seen) and not (
         state.turn == seen.turn
         and state.phase == seen.phase
-        and state.active == seen.active
-        and state.seats is seen.seats
+        and state.turn_index == seen.turn_index
+        and state.turn_order is seen.turn_order
         and state.capital is seen.capital
         and state.pending is seen.pending
         and state.cooldowns is seen.cooldowns
@@ -1347,34 +1347,34 @@ _STATE_FIELDS = frozenset(field.name for field in attrs.fields(GameState))
 
 
 def _outcome(
-    state: GameState, move: Move, seat: str, ctx: tuple[int, ...], success: bool, entries: bool
+    state: GameState, move: Move, envoy: str, ctx: tuple[int, ...], success: bool, entries: bool
 ) -> tuple[GameState, tuple[Entry, ...]]:
     """The state after the move succeeds (with its delayed effects, each time) or fails."""
     effects, delayed = (move.success, move.delayed) if success else (move.failure, ())
     if not effects and not delayed:
         return state, ()
-    world = _run_outcome(World(state, record=entries), move, seat, ctx, success)
+    world = _run_outcome(World(state, record=entries), move, envoy, ctx, success)
     return world.freeze(), tuple(world.entries)
 
 
 W = TypeVar("W", bound=World)
 
 
-def _run_outcome(world: W, move: Move, seat: str, ctx: tuple[int, ...], success: bool) -> W:
+def _run_outcome(world: W, move: Move, envoy: str, ctx: tuple[int, ...], success: bool) -> W:
     """``world`` after the move's effects on success (with its delayed ones) or failure."""
     scenario = world.scenario
-    world.cause = _cause(scenario, ledger.MOVE, move.id, seat)
+    world.cause = _cause(scenario, ledger.MOVE, move.id, envoy)
     if not success:
         world.run(move.failure, ctx)
         return world
     world.run(move.success, ctx)
     for item in move.delayed:
-        world.cause = _cause(scenario, ledger.DELAYED, move.id, seat)
+        world.cause = _cause(scenario, ledger.DELAYED, move.id, envoy)
         for _ in range(item.each_turn_for or 1):
             world.run(item.effects, ctx)
     return world
 
 
-def _cause(scenario: Scenario, kind: str, move: str, seat: str) -> Cause:
+def _cause(scenario: Scenario, kind: str, move: str, envoy: str) -> Cause:
     # Causes are frozen: one per move and seat serves every preview of it.
-    return scenario.memo(("cause", kind, move, seat), lambda: Cause(kind, move, seat))
+    return scenario.memo(("cause", kind, move, envoy), lambda: Cause(kind, move, envoy))

@@ -40,7 +40,7 @@ ROOM = -2
 class Chosen:
     """A move a seat has chosen this turn, with the odds it was shown."""
 
-    seat: int
+    envoy: int
     move: int
     targets: tuple[int, ...]
     chance: float
@@ -53,7 +53,7 @@ class Scheduled:
 
     move: int
     delayed: int
-    seat: int
+    envoy: int
     ctx: tuple[int, ...]
     due: int  # the turn of the next application
     left: int  # how many applications remain
@@ -71,8 +71,8 @@ class GameState:
     turn: int
     last_turn: int
     phase: str
-    active: int  # index into seats of the seat choosing moves
-    seats: tuple[int, ...]  # envoy indices, in turn order
+    turn_index: int  # index into seats of the seat choosing moves
+    turn_order: tuple[int, ...]  # envoy indices, in turn order
     capital: tuple[int, ...]  # per envoy
     standing: tuple[int, ...]  # per envoy, then per party
     posture: tuple[int, ...]  # per party
@@ -94,8 +94,8 @@ class GameState:
     viewer: int = ALL_SEEING  # the envoy whose view this is, or ALL_SEEING, or ROOM
 
     # Reading helpers used by expressions and the UI -------------------------
-    def knows(self, fact: int, seat: int) -> bool:
-        return (fact, EVERYONE) in self.revealed or (fact, seat) in self.revealed
+    def knows(self, fact: int, envoy: int) -> bool:
+        return (fact, EVERYONE) in self.revealed or (fact, envoy) in self.revealed
 
     @property
     def all_seeing(self) -> bool:
@@ -103,12 +103,12 @@ class GameState:
         return self.viewer == ALL_SEEING
 
     @property
-    def active_seat(self) -> int:
+    def acting(self) -> int:
         """The envoy whose turn it is (to decide or to choose moves), or -1."""
         if self.phase == DECISION and self.decisions:
             return self.decisions[0][1]
-        if self.phase == DIPLOMACY and 0 <= self.active < len(self.seats):
-            return self.seats[self.active]
+        if self.phase == DIPLOMACY and 0 <= self.turn_index < len(self.turn_order):
+            return self.turn_order[self.turn_index]
         return -1
 
     def standing_of(self, envoy: int, party: int) -> int:
@@ -151,14 +151,14 @@ def from_fields(fields: dict[str, Any]) -> GameState:
     return new
 
 
-def make_chosen(seat: int, move: int, targets: tuple[int, ...], chance: float, cost: int) -> Chosen:
+def make_chosen(envoy: int, move: int, targets: tuple[int, ...], chance: float, cost: int) -> Chosen:
     """``Chosen(...)`` made as one attribute dict, not five frozen ``__setattr__`` calls:
     every move a seat chooses makes one."""
     new = _new(Chosen)
     _set(
         new,
         "__dict__",
-        {"seat": seat, "move": move, "targets": targets, "chance": chance, "cost": cost},
+        {"seat": envoy, "move": move, "targets": targets, "chance": chance, "cost": cost},
     )
     return new
 

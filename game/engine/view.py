@@ -29,7 +29,7 @@ SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
 
 
-def player_view(state: GameState, seat: str) -> GameState:
+def player_view(state: GameState, envoy_id: str) -> GameState:
     """The state as the envoy ``seat`` may see it.
 
     The last view made is kept: asked again for the same state and seat (the
@@ -37,21 +37,21 @@ def player_view(state: GameState, seat: str) -> GameState:
     """
     global last_view
     seen, asked, view = last_view
-    if seen is state and asked == seat:
+    if seen is state and asked == envoy_id:
         return view
-    envoy = state.scenario.tables.envoys.index(seat)
+    envoy = state.scenario.tables.envoys.index(envoy_id)
     parts = _parts(state, envoy)
     pending = state.pending
     fields = state.__dict__.copy()
     fields["scenario"] = parts.public
     fields["rng"] = parts.dice
     fields["revealed"] = parts.known
-    fields["pending"] = tuple([c for c in pending if c.seat == envoy]) if pending else ()
+    fields["pending"] = tuple([c for c in pending if c.envoy == envoy]) if pending else ()
     fields["cooldowns"] = parts.cooldowns
     fields["delayed"] = parts.delayed
     fields["viewer"] = envoy
     view = from_fields(fields)
-    last_view = (state, seat, view)
+    last_view = (state, envoy_id, view)
     return view
 
 
@@ -109,7 +109,7 @@ def _parts(state: GameState, envoy: int) -> _Parts:
     if parts.from_delayed is not state.delayed:
         delayed, secret = state.delayed, _secret_moves(scenario)
         if secret:
-            delayed = tuple(d for d in delayed if d.seat == envoy or d.move not in secret)
+            delayed = tuple(d for d in delayed if d.envoy == envoy or d.move not in secret)
         parts.from_delayed, parts.delayed = state.delayed, delayed
     return parts
 
@@ -175,7 +175,7 @@ def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> S
     return scenario.view_cache((envoy, known), build)
 
 
-def ledger_view(entries: Iterable[Entry], seat: str) -> list[Entry]:
+def ledger_view(entries: Iterable[Entry], envoy_id: str) -> list[Entry]:
     """Ledger entries as ``seat`` may read them ("" for the public: no seat at all).
 
     Notes private to another seat are left out. A meter change caused by another
@@ -184,7 +184,7 @@ def ledger_view(entries: Iterable[Entry], seat: str) -> list[Entry]:
     """
     shown = []
     for entry in entries:
-        if entry.visible_to(seat):
+        if entry.visible_to(envoy_id):
             shown.append(entry)
         elif entry.is_change:
             shown.append(attrs.evolve(entry, cause=Cause(SECRET), source=""))

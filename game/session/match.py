@@ -157,9 +157,9 @@ class Match:
         return self.state.is_over
 
     @property
-    def active_envoy(self) -> str | None:
+    def acting_id(self) -> str | None:
         """The envoy id whose turn it is (to decide or to choose moves), or None."""
-        envoy = self.state.active_seat
+        envoy = self.state.acting
         return self.scenario.envoys[envoy].id if envoy >= 0 else None
 
     def seat(self, envoy: str) -> Seat:
@@ -169,8 +169,8 @@ class Match:
         raise KeyError(envoy)
 
     @property
-    def active(self) -> Seat | None:
-        envoy = self.active_envoy
+    def acting_seat(self) -> Seat | None:
+        envoy = self.acting_id
         return self.seat(envoy) if envoy is not None else None
 
     def view(self, envoy: str) -> GameState:

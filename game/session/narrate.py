@@ -122,7 +122,7 @@ def cause(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
     c = entry.cause
     if c.kind == "secret":
         return "a secret move"
-    by = f" by {envoy(scenario, c.seat, lang)}" if c.seat else ""
+    by = f" by {envoy(scenario, c.envoy, lang)}" if c.envoy else ""
     if c.kind in (ledger.MOVE, ledger.DELAYED):
         later = " (delayed effect)" if c.kind == ledger.DELAYED else ""
         return f"{move(scenario, c.id, lang)}{by}{later}"
@@ -201,8 +201,8 @@ def describe(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
     what += f" ({sign}{entry.delta})"
     c = entry.cause
     reason = f"{c.kind} {c.id}".strip()
-    if c.seat:
-        reason += f" by {c.seat}"
+    if c.envoy:
+        reason += f" by {c.envoy}"
     if c.roll is not None and c.chance is not None:
         reason += f", rolled {ledger.show_roll(c.roll)} against {c.chance:.0%}"
     if entry.source:
@@ -626,7 +626,7 @@ def beats(scenario: Scenario, entries: Iterable[Entry], lang: str = "en") -> lis
             result.append(Beat(title, tuple(changes), turn))
 
     for entry in entries:
-        this = (entry.cause.kind, entry.cause.id, entry.cause.seat)
+        this = (entry.cause.kind, entry.cause.id, entry.cause.envoy)
         if not entry.is_change or this != key:
             close()
             headline, changes, key, turn = "", [], this, entry.turn

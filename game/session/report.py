@@ -139,11 +139,11 @@ def moves_by_envoy(match: Match, lang: str = "en") -> dict[str, list[tuple[int, 
     result: dict[str, list[tuple[int, str]]] = {seat.envoy: [] for seat in match.seats}
     for entry in match.ledger:
         cause = entry.cause
-        if entry.is_change or cause.kind != ledger.MOVE or cause.seat not in result:
+        if entry.is_change or cause.kind != ledger.MOVE or cause.envoy not in result:
             continue
         if entry.note in (ledger.CHOSE, ledger.WITHDREW):
             continue
-        result[cause.seat].append((entry.turn, narrate.note(match.scenario, entry, lang)))
+        result[cause.envoy].append((entry.turn, narrate.note(match.scenario, entry, lang)))
     return result
 
 

@@ -261,28 +261,28 @@ class Table:
         match = self.match
         if match.hot_seat:
             return self.viewer
-        active = match.active
-        if active is not None and active.is_human:
-            return active.envoy
-        return self.viewer if self.viewer is not None else match.active_envoy
+        acting = match.acting_seat
+        if acting is not None and acting.is_human:
+            return acting.envoy
+        return self.viewer if self.viewer is not None else match.acting_id
 
     @property
     def human_turn(self) -> bool:
         """True while the seat shown is a human choosing moves (not deciding, not resolving)."""
-        active = self.match.active
-        if active is None or not active.is_human or self.match.state.phase == DECISION:
+        acting = self.match.acting_seat
+        if acting is None or not acting.is_human or self.match.state.phase == DECISION:
             return False
         if self.playback is not None:
             return False
-        return not self.match.hot_seat or active.envoy == self.viewer
+        return not self.match.hot_seat or acting.envoy == self.viewer
 
     @property
     def handing_off(self) -> str | None:
         """The human seat the computer must be passed to before play goes on, if any."""
-        match, active = self.match, self.match.active
-        if not match.hot_seat or match.over or active is None or not active.is_human:
+        match, acting = self.match, self.match.acting_seat
+        if not match.hot_seat or match.over or acting is None or not acting.is_human:
             return None
-        return active.envoy if active.envoy != self.viewer else None
+        return acting.envoy if acting.envoy != self.viewer else None
 
     def take_seat(self, envoy: str) -> None:
         """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
@@ -356,15 +356,15 @@ class Table:
             return f"Resolving turn {self.playback.turn}"
         if match.over:
             return f"The crisis is over: {match.state.outcome}"
-        active = match.active
-        if active is None:
+        acting = match.acting_seat
+        if acting is None:
             return ""
-        if active.is_human:
+        if acting.is_human:
             doing = "decide" if match.state.phase == DECISION else "choose moves"
             if match.hot_seat:
-                return f"{match.team(active.envoy)}: {doing}"
+                return f"{match.team(acting.envoy)}: {doing}"
             return f"Your turn: {doing}"
-        name = narrate.envoy(match.scenario, active.envoy, self.lang)
+        name = narrate.envoy(match.scenario, acting.envoy, self.lang)
         # The verb first: where the header is short, the end of the name gives way.
         return f"{'Thinking' if self.thinking is not None else 'AI turn'}: {name}"
 
@@ -510,11 +510,11 @@ class Table:
         if not envoy:
             return []
         scenario = self.match.scenario
-        seat = scenario.envoy_index(envoy)
+        index = scenario.envoy_index(envoy)
         return [
             scenario.moves[c.move].name.get(self.lang)
             for c in self._view_now().pending
-            if c.seat == seat
+            if c.envoy == index
         ]
 
     def cards_title(self) -> str:
@@ -618,7 +618,7 @@ class Table:
         self.drop_advice()
         resolved = self.match.state.turn != before_turn or self.match.over
         # the focus follows this seat's own choice, never another seat's
-        chosen = action.move if isinstance(action, Play) and action.seat == self.hand else None
+        chosen = action.move if isinstance(action, Play) and action.envoy == self.hand else None
         if resolved:
             self.log_asked = False  # a new turn opens on the moves to choose from
             self._start_playback(before_turn, before_view, earlier, entries)
@@ -668,7 +668,7 @@ class Table:
     def end_turn(self, envoy: str | None = None) -> Acted | None:
         """End the turn of ``envoy`` (the seat shown by default), if it is that seat's."""
         envoy = envoy or self.hand
-        if envoy is None or self.match.active_envoy != envoy or self.playback is not None:
+        if envoy is None or self.match.acting_id != envoy or self.playback is not None:
             return None
         self.leave_seat()
         return self.act(End(envoy))
@@ -677,19 +677,19 @@ class Table:
         return self.act(Decide(envoy, option))
 
     def decision_pending(self) -> bool:
-        active = self.match.active
+        acting = self.match.acting_seat
         return (
             self.match.state.phase == DECISION
             and not self.match.over
-            and active is not None
-            and active.is_human
+            and acting is not None
+            and acting.is_human
         )
 
     # The AI and the advisor ---------------------------------------------------------------
     @property
     def ai_to_move(self) -> bool:
-        active = self.match.active
-        return not self.match.over and active is not None and not active.is_human
+        acting = self.match.acting_seat
+        return not self.match.over and acting is not None and not acting.is_human
 
     def wait_for_ai(self, seconds: float, pace: float) -> bool:
         """``seconds`` more of the pause before an AI seat moves, so a person can follow
@@ -703,7 +703,7 @@ class Table:
 
     def start_ai(self) -> None:
         """The seat to move is an AI: it starts thinking."""
-        envoy = self.match.active_envoy
+        envoy = self.match.acting_id
         self._start(self.match.agent(envoy), envoy, "play")
 
     def ask_advisor(self) -> None:
@@ -735,7 +735,7 @@ class Table:
             if self.human_turn and self.hand == envoy:
                 self._advise(result, thinking.reason)
             return None
-        if not self.match.over and self.match.active_envoy == envoy:
+        if not self.match.over and self.match.acting_id == envoy:
             return self.act(result)
         return None
 

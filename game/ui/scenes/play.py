@@ -212,7 +212,7 @@ class DecisionScene(Scene):
         super().__init__(app)
         self.board = board
         match = board.match
-        self.envoy = match.active_envoy
+        self.envoy = match.acting_id
         event_index, _ = match.state.decisions[0]
         self.event = match.scenario.events[event_index]
         legal = {a.option: a for a in match.legal(self.envoy) if isinstance(a, Decide)}

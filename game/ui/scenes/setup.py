@@ -495,12 +495,12 @@ class SetupScene(Scene):
     def shuffle_teams(self) -> None:
         """Deal the typed team names to the human seats in a random order."""
         self._read_teams()
-        seats = [i for i, kind in enumerate(self.kinds) if kind == HUMAN]
-        names = [self.teams[i] for i in seats]
+        rows = [i for i, kind in enumerate(self.kinds) if kind == HUMAN]
+        names = [self.teams[i] for i in rows]
         order = sorted(range(len(names)), key=lambda _: os.urandom(4))
-        for seat, pick in zip(seats, order, strict=True):
-            self.teams[seat] = names[pick]
-            self.team_entries[seat].set_text(names[pick])
+        for row, pick in zip(rows, order, strict=True):
+            self.teams[row] = names[pick]
+            self.team_entries[row].set_text(names[pick])
         self._refresh()
 
     def seats(self) -> list[Seat]:
