@@ -194,7 +194,9 @@ def test_a_view_s_dice_are_derived_from_the_state_s_whatever_views_came_before(
         state = states[index]
         for envoy_id in playing:
             envoy = scenario.envoy_index(envoy_id)
-            assert player_view(state, envoy_id).rng == rng.derive(state.rng, view._VIEW_SALT + envoy)
+            assert player_view(state, envoy_id).rng == rng.derive(
+                state.rng, view._VIEW_SALT + envoy
+            )
 
 
 # --------------------------------------------------------- a game played without a ledger

@@ -40,13 +40,17 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def play_out(scenario, seed: int = 1, policy: str = "greedy"):
     """A whole AI game; the final state."""
     state, _ = new_game(scenario, seed)
-    agents = {scenario.envoys[e].id: make_agent(policy, agent_seed(seed, e)) for e in state.turn_order}
+    agents = {
+        scenario.envoys[e].id: make_agent(policy, agent_seed(seed, e)) for e in state.turn_order
+    }
     for _ in range(2000):
         if state.is_over:
             break
         envoy_id = scenario.envoys[state.acting].id
         view = player_view(state, envoy_id)
-        state, _ = apply(state, agents[envoy_id].choose(view, envoy_id, legal_actions(view, envoy_id)))
+        state, _ = apply(
+            state, agents[envoy_id].choose(view, envoy_id, legal_actions(view, envoy_id))
+        )
     return state
 
 

@@ -129,7 +129,9 @@ class _Playout:
             # Each seat's greedy envoy judges by its own lights (the view still
             # holds only what the searching seat knows).
             seen = state if state.viewer == envoy else replace(state, viewer=envoy)
-            self._thinking = self.agents[envoy].think(seen, envoy_id, legal_actions(state, envoy_id))
+            self._thinking = self.agents[envoy].think(
+                seen, envoy_id, legal_actions(state, envoy_id)
+            )
         if self._thinking.step():
             self.state = apply(state, self._thinking.result, record=False)[0]
             self._thinking = None

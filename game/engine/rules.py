@@ -940,7 +940,9 @@ def _resolve(world: World) -> None:
                 for d_index, delayed in enumerate(move.delayed):
                     due = world.turn + (delayed.after or 1)
                     left = delayed.each_turn_for or 1
-                    world.delayed.append(Scheduled(lead.move, d_index, chosen.envoy, ctx, due, left))
+                    world.delayed.append(
+                        Scheduled(lead.move, d_index, chosen.envoy, ctx, due, left)
+                    )
 
 
 def _chance_of(chosen: Chosen) -> float:
@@ -979,7 +981,9 @@ def _world_step(world: World) -> None:
         world.run(delayed.effects, item.ctx)
         if item.left > 1:
             remaining.append(
-                Scheduled(item.move, item.delayed, item.envoy, item.ctx, item.due + 1, item.left - 1)
+                Scheduled(
+                    item.move, item.delayed, item.envoy, item.ctx, item.due + 1, item.left - 1
+                )
             )
     world.delayed = tuple(remaining)
     # Parties react.

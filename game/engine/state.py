@@ -151,7 +151,9 @@ def from_fields(fields: dict[str, Any]) -> GameState:
     return new
 
 
-def make_chosen(envoy: int, move: int, targets: tuple[int, ...], chance: float, cost: int) -> Chosen:
+def make_chosen(
+    envoy: int, move: int, targets: tuple[int, ...], chance: float, cost: int
+) -> Chosen:
     """``Chosen(...)`` made as one attribute dict, not five frozen ``__setattr__`` calls:
     every move a seat chooses makes one."""
     new = _new(Chosen)
