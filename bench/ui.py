@@ -117,14 +117,14 @@ scenario = result.unwrap()
 seats = [Seat(e.id, HUMAN if i == 0 else "ai") for i, e in enumerate(scenario.envoys)]
 
 def ready(match):
-    active = match.active
-    return match.state.turn >= TURN and active.is_human and match.state.phase != DECISION
+    acting = match.acting_seat
+    return match.state.turn >= TURN and acting.is_human and match.state.phase != DECISION
 
 for seed in range(12345, 12445):
     match = Match.start(scenario, Source.of(result), seed, seats)
     choose = random.Random(seed).choice
     while not match.over and not ready(match):
-        match.apply(choose(match.legal(match.active_envoy)))
+        match.apply(choose(match.legal(match.acting_id)))
     if not match.over:
         break
 open_match(app, match)

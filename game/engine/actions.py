@@ -40,7 +40,7 @@ class Reason(enum.Enum):
     """
 
     GAME_OVER = "game_over"
-    NOT_SEATED = "not_seated"  # seat
+    NOT_SEATED = "not_seated"  # envoy
     WRONG_PHASE = "wrong_phase"
     NOT_YOUR_TURN = "not_your_turn"
     UNKNOWN_MOVE = "unknown_move"  # move
@@ -99,7 +99,7 @@ SUBJECT_WORDS = {
 # a player reads narrate's words instead).
 _ENGLISH: dict[Reason, Callable[[dict[str, Any]], str]] = {
     Reason.GAME_OVER: lambda d: "the game is over",
-    Reason.NOT_SEATED: lambda d: f"'{d['seat']}' has no seat in this game",
+    Reason.NOT_SEATED: lambda d: f"'{d['envoy']}' has no seat in this game",
     Reason.WRONG_PHASE: lambda d: "moves are chosen in the Diplomacy phase",
     Reason.NOT_YOUR_TURN: lambda d: "it is not this seat's turn",
     Reason.UNKNOWN_MOVE: lambda d: f"unknown move '{d['move']}'",

@@ -395,7 +395,7 @@ def _represents(code: Code, args: Sequence[Node]) -> str:
     example="playing(kestrel_fm)",
 )
 def _playing(code: Code, args: Sequence[Node]) -> str:
-    return f"({args[0].code} in w.seats)"
+    return f"({args[0].code} in w.turn_order)"
 
 
 @function(
@@ -1102,7 +1102,7 @@ def _divide(a: float, b: float) -> float:
 _BUILTINS: dict[str, Any] = {"abs": abs, "max": max, "min": min, "range": range, "sum": sum}
 _ATTRIBUTES = frozenset(
     {m.field for m in meters.METERS}
-    | {"turn", "last_turn", "seats", "signed", "scenario", "envoy_party", "accord_odds"}
+    | {"turn", "last_turn", "turn_order", "signed", "scenario", "envoy_party", "accord_odds"}
     | {"knows", "roll", "set", "sign", "reveal", "get"}
 )
 #: The names Code makes up: temporaries and bound tables.
@@ -1235,7 +1235,7 @@ def _each_key(
         if not (envoy.is_all or party.is_all):
             return [change(code.standing_key(envoy.code, party.code))]
         s, p = code.temp(), code.temp()
-        envoys = "w.seats" if envoy.is_all else f"({envoy.code},)"
+        envoys = "w.turn_order" if envoy.is_all else f"({envoy.code},)"
         of = f"range({parties})" if party.is_all else f"({party.code},)"
         return [
             f"for {s} in {envoys}:",
@@ -1244,7 +1244,7 @@ def _each_key(
         ]
     (one,) = args
     if one.is_all:
-        return each("w.seats" if meter.subject == "envoy" else f"range({parties})")
+        return each("w.turn_order" if meter.subject == "envoy" else f"range({parties})")
     return [change(one.code)]
 
 

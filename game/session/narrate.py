@@ -343,7 +343,7 @@ def _subject_words(kind: str) -> str:
 
 _PROBLEMS: dict[Reason, Callable[[Scenario, dict[str, Any], str], str]] = {
     Reason.GAME_OVER: lambda s, d, lang: "the game is over",
-    Reason.NOT_SEATED: lambda s, d, lang: f"{envoy(s, d['seat'], lang)} has no seat in this game",
+    Reason.NOT_SEATED: lambda s, d, lang: f"{envoy(s, d['envoy'], lang)} has no seat in this game",
     Reason.WRONG_PHASE: lambda s, d, lang: "moves are chosen in the Diplomacy phase",
     Reason.NOT_YOUR_TURN: lambda s, d, lang: "it is not your turn",
     Reason.UNKNOWN_MOVE: lambda s, d, lang: f"this crisis has no move '{d['move']}'",
