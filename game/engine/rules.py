@@ -825,7 +825,7 @@ def _end_turn(state: GameState, envoy: int, record: bool):
     if state.turn_index + 1 < len(state.turn_order):
         fields = state.__dict__.copy()
         fields["step"] = state.step + 1
-        fields["active"] = state.turn_index + 1
+        fields["turn_index"] = state.turn_index + 1
         return from_fields(fields), []
     world = World(state, record)
     _resolve(world)

@@ -24,7 +24,7 @@ PEACE = "peace"
 STALEMATE = "stalemate"
 CONFLICT = "conflict"
 
-#: The "seat" of a fact revealed to everyone: ``(fact, EVERYONE)`` in ``revealed``.
+#: The "envoy" of a fact revealed to everyone: ``(fact, EVERYONE)`` in ``revealed``.
 EVERYONE = -1
 
 # Whose eyes a state is seen through (``GameState.viewer``): an envoy index for a
@@ -71,7 +71,7 @@ class GameState:
     turn: int
     last_turn: int
     phase: str
-    turn_index: int  # index into seats of the seat choosing moves
+    turn_index: int  # index into turn_order of the envoy choosing moves
     turn_order: tuple[int, ...]  # envoy indices, in turn order
     capital: tuple[int, ...]  # per envoy
     standing: tuple[int, ...]  # per envoy, then per party
@@ -83,7 +83,7 @@ class GameState:
     hotline: tuple[int, ...]
     signed: tuple[int, ...]  # per accord: the turn it was signed, 0 if not
     counters: tuple[int, ...]
-    revealed: frozenset[tuple[int, int]]  # (fact, seat or EVERYONE)
+    revealed: frozenset[tuple[int, int]]  # (fact, envoy or EVERYONE)
     pending: tuple[Chosen, ...]
     cooldowns: tuple[tuple[int, int, int], ...]  # (envoy, move, first turn it is free again)
     delayed: tuple[Scheduled, ...]
@@ -160,14 +160,29 @@ def make_chosen(
     _set(
         new,
         "__dict__",
-        {"seat": envoy, "move": move, "targets": targets, "chance": chance, "cost": cost},
+        {"envoy": envoy, "move": move, "targets": targets, "chance": chance, "cost": cost},
     )
     return new
+
+
+# The canonical form keeps the names saves were written with. A save stores
+# to_dict(state) and state_hash(state), and loading replays its actions and
+# compares the hash: renaming a field in the form would call every save made
+# before the rename damaged. So a field renamed in code is written under its
+# old name here, and only here.
+#: GameState field -> its name in the canonical form.
+_SAVED_AS = {"turn_index": "active", "turn_order": "seats"}
+#: Field of a Chosen (pending) or Scheduled (delayed) -> its name in the form.
+_SAVED_AS_IN = {"pending": {"envoy": "seat"}, "delayed": {"envoy": "seat"}}
 
 
 def to_dict(state: GameState) -> dict[str, Any]:
     """The canonical, JSON-ready form of a state (the scenario by id and hash only)."""
     data = attrs.asdict(state, recurse=True, filter=lambda a, _: a.name != "scenario")
+    for field, saved in _SAVED_AS.items():
+        data[saved] = data.pop(field)
+    for field, names in _SAVED_AS_IN.items():
+        data[field] = [{names.get(k, k): v for k, v in item.items()} for item in data[field]]
     data["revealed"] = sorted(list(pair) for pair in state.revealed)
     data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}
     return data
