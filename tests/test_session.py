@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from matchplay import SEATS, finish, new_match, play
 
-from game.engine.state import state_hash
+from game.engine.state import state_hash, to_dict
 from game.session import saves
 from game.session.saves import SaveError, SaveFolder, load_match, save_match
 
@@ -278,3 +278,37 @@ def test_ai_seats_choose_the_same_after_loading(tmp_path):
     first = match.agent(envoy).choose(match.view(envoy), envoy, match.legal(envoy))
     again = loaded.agent(envoy).choose(loaded.view(envoy), envoy, loaded.legal(envoy))
     assert first == again
+
+
+#: A save made before GameState's fields were renamed (seats -> turn_order,
+#: active -> turn_index, Chosen/Scheduled.seat -> envoy): Border Incident, seed
+#: 7, 40 random steps in, with moves pending and delayed effects waiting.
+BEFORE_RENAME = pathlib.Path(__file__).parent / "fixtures" / "before_rename.envoy.json"
+#: Its hash after finish(loaded, 3), measured on the tree that wrote it.
+BEFORE_RENAME_FINISHED = "2238b4e83468756bf6d647fa60a2a692c70d227bdbb78288aa656d1fec626e0c"
+
+
+def test_a_save_written_before_the_rename_loads_and_plays_on():
+    document = json.loads(BEFORE_RENAME.read_text())
+    assert {"seats", "active"} <= document["snapshot"]["state"].keys()
+    assert document["snapshot"]["state"]["pending"]  # the renamed nested field is in it
+    loaded = load_match(BEFORE_RENAME)  # replays the log and compares the hash
+    assert state_hash(loaded.state) == document["snapshot"]["hash"]
+    assert len(loaded.actions) == 40
+    finish(loaded, 3)
+    assert loaded.over and len(loaded.actions) == 81
+    assert state_hash(loaded.state) == BEFORE_RENAME_FINISHED
+
+
+def test_the_canonical_form_keeps_the_field_names_saves_were_written_with():
+    match = new_match(7)
+    play(match, 40, 5)
+    form = to_dict(match.state)
+    assert {"seats", "active"} <= form.keys()
+    assert not {"turn_order", "turn_index"} & form.keys()
+    assert tuple(form["seats"]) == match.state.turn_order
+    assert form["active"] == match.state.turn_index
+    assert all(
+        item.keys() == {"seat", "move", "targets", "chance", "cost"} for item in form["pending"]
+    )
+    assert all("seat" in item and "envoy" not in item for item in form["delayed"])
