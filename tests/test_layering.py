@@ -195,3 +195,21 @@ def test_every_scene_class_has_a_name():
         if isinstance(obj, type) and issubclass(obj, Scene) and obj.__module__ == m
     }
     assert defined - named == set()
+
+
+def test_the_contents_text_is_the_text_the_engine_asks_for():
+    """The engine names what it needs of scenario text (a Protocol) without
+    importing content; every text a loaded scenario hands it must fit that."""
+    from game.content.loader import SCENARIO_DIR, load_scenario
+    from game.content.schema import Text as ContentText
+    from game.engine import model
+
+    assert isinstance(ContentText.of("x"), model.Text)
+    scenario = load_scenario(SCENARIO_DIR / "border_incident.yaml").unwrap()
+    texts = [
+        scenario.title,
+        *(p.name for p in scenario.parties),
+        *(e.name for e in scenario.envoys),
+    ]
+    assert texts and all(isinstance(text, model.Text) for text in texts)
+    assert not isinstance("plain str has no get(lang)", model.Text)

@@ -7,13 +7,29 @@ file. Ids become indices here, so the rules run on tuples of integers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
 from game.engine.expr import Effect, Fn, IdTables, Need
 
-Text = Any  # game.content.schema.Text: anything with .get(lang) and str()
+
+@runtime_checkable
+class Text(Protocol):
+    """Player-facing scenario text, as the engine needs it (game.content.schema.Text is one).
+
+    The engine never phrases anything itself: it carries the scenario's texts
+    for the session and the UI, which read them in an explicit language. A
+    Protocol, so the engine states what it needs without importing content.
+    """
+
+    def get(self, lang: str = "en") -> str:
+        """The text in ``lang``, else in English."""
+        ...
+
+    def __str__(self) -> str:
+        """The text in the display language (legacy UI code only)."""
+        ...
 
 
 @attrs.frozen
