@@ -48,7 +48,7 @@ PROFILE = settings(
 
 
 def until_diplomacy(state, envoy_id: str):
-    """End seats' turns until it is ``seat``'s turn to choose moves (taking decisions' first)."""
+    """End turns until it is ``envoy_id``'s turn to choose moves (taking decisions first)."""
     scenario = state.scenario
     while True:
         acting = scenario.envoys[state.acting].id

@@ -1,7 +1,7 @@
 """AI envoys. Each sees only ``player_view`` and ``legal_actions``, and each is seeded.
 
-An agent has ``think(view, seat, legal) -> Thinking``, stepped in slices of time
-(see :mod:`game.ai.thinking`), and ``choose(view, seat, legal) -> Action``,
+An agent has ``think(view, envoy_id, legal) -> Thinking``, stepped in slices of time
+(see :mod:`game.ai.thinking`), and ``choose(view, envoy_id, legal) -> Action``,
 which thinks to the end at once. A human seat is the same interface fed by the
 UI, so the session code never asks who is playing. The engine's own preview
 (the odds and both outcomes of a move) is the only look-ahead the baseline

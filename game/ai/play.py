@@ -40,8 +40,8 @@ def play_game(
 ) -> Record:
     """Play one complete game with AI agents in every seat.
 
-    ``agents`` is a policy name for every seat, a factory ``(seat, seed) ->
-    agent``, or one agent per seat id.
+    ``agents`` is a policy name for every seat, a factory ``(envoy_id, seed) ->
+    agent``, or one agent per envoy id.
     """
     state, entries = new_game(scenario, seed, playing)
     ledger = list(entries) if keep_ledger else []

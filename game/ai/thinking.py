@@ -2,7 +2,7 @@
 
 Every policy (random, greedy, search, and so every difficulty) has::
 
-    thinking = agent.think(view, seat, legal)   # starts; does no work yet
+    thinking = agent.think(view, envoy_id, legal)   # starts; does no work yet
     while not thinking.step(deadline):          # once a frame
         ...                                     # draw the frame
     thinking.result                             # the Action; thinking.reason: a line
@@ -19,7 +19,7 @@ time left; ``step()`` without a deadline does exactly one unit. A board calls
 legal moves, the search's candidates and rollouts), and every unit is the same
 whatever the deadlines, so the same seed gives the same choice on any machine
 and under any load: only how the work is sliced follows the clock.
-``agent.choose(view, seat, legal)`` is thinking to the end in one go.
+``agent.choose(view, envoy_id, legal)`` is thinking to the end in one go.
 """
 
 from __future__ import annotations

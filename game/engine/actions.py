@@ -3,7 +3,7 @@
 Like a chess move in UCI, every action reads back from its text::
 
     >>> Action.parse("shuttle un norland sudmark")
-    Play(seat='un', move='shuttle', targets=('norland', 'sudmark'))
+    Play(envoy='un', move='shuttle', targets=('norland', 'sudmark'))
     >>> str(Action.parse("end un"))
     'end un'
     >>> Action.parse(str(Decide("un", "hold_firm"))) == Decide("un", "hold_firm")
@@ -183,7 +183,7 @@ class ActionSyntaxError(ValueError):
 
 
 class Action:
-    """Base of every action. ``seat`` is the id of the envoy who acts."""
+    """Base of every action. ``envoy`` is the id of the envoy who acts."""
 
     envoy: str
 

@@ -512,7 +512,7 @@ def _secrets(code: Code, args: Sequence[Node]) -> str:
 
 
 def _reveal_first(code: Code, party: str, envoy: str) -> list[str]:
-    """Reveal the first fact of a party that ``seat`` does not know."""
+    """Reveal the first fact of a party that ``envoy`` does not know."""
     fact, who = code.temp(), code.temp()
     return [
         f"{who} = {envoy}",

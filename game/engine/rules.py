@@ -1,4 +1,4 @@
-"""The rules: ``legal_actions(state, seat)`` and ``apply(state, action)``.
+"""The rules: ``legal_actions(state, envoy_id)`` and ``apply(state, action)``.
 
 The engine is a reducer. ``apply`` takes a state and an action and returns a new
 state with the ledger entries that explain it; an illegal action raises
@@ -494,7 +494,7 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     return found
 
 
-#: (state, seat, legal_actions(state, seat), the seat's Play facts) of the last
+#: (state, envoy_id, legal_actions(state, envoy_id), its Play facts) of the last
 #: answer: a copy, so no caller's list can slip an action into what apply trusts.
 _offered: tuple = (None, "", (), {})
 

@@ -1,4 +1,4 @@
-"""What one seat may see: ``player_view(state, seat)`` (DESIGN §2, "secrets are a view").
+"""What one seat may see: ``player_view(state, envoy_id)`` (DESIGN §2, "secrets are a view").
 
 A view is a :class:`GameState` like any other, so the same rules code reads it,
 but it holds nothing the seat may not know:
@@ -30,7 +30,7 @@ _VIEW_SALT = 0x5EC2E7
 
 
 def player_view(state: GameState, envoy_id: str) -> GameState:
-    """The state as the envoy ``seat`` may see it.
+    """The state as the envoy ``envoy_id`` may see it.
 
     The last view made is kept: asked again for the same state and seat (the
     board redraws, an agent and its caller both look), it is the same object.
@@ -55,7 +55,7 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     return view
 
 
-#: (state, seat, player_view(state, seat)) of the last view made. The rules
+#: (state, envoy_id, player_view(state, envoy_id)) of the last view made. The rules
 #: read it to know that a view they were asked about is a view of a given state.
 last_view: tuple = (None, "", None)
 
@@ -176,7 +176,7 @@ def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> S
 
 
 def ledger_view(entries: Iterable[Entry], envoy_id: str) -> list[Entry]:
-    """Ledger entries as ``seat`` may read them ("" for the public: no seat at all).
+    """Ledger entries as ``envoy_id`` may read them ("" for the public: no seat at all).
 
     Notes private to another seat are left out. A meter change caused by another
     seat's secret move stays (the meter did move, for everyone to see) but its
