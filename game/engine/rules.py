@@ -478,7 +478,7 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     envoy = _playing_index(state, envoy_id)
     phase = state.phase
     if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
-        # active_seat, written out: asked for every action of every game
+        # GameState.acting, written out: asked for every action of every game
         on_turn = state.turn_order[state.turn_index] == envoy >= 0
     else:
         on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
