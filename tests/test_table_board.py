@@ -75,7 +75,7 @@ def test_an_ai_seat_waits_its_pace_before_it_thinks():
     clock = FakeClock()
     table = Table(match_of("border_incident", 4, [HUMAN, AI, AI]), clock=clock)
     table.end_turn()
-    to_play = table.match.active
+    to_play = table.match.acting_seat
     assert table.ai_to_move and table.thinking is None, to_play
     assert not table.wait_for_ai(0.3, 0.5)
     assert table.thinking is None
