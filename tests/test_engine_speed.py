@@ -1,8 +1,8 @@
 """The engine's shortcuts agree with the plain way each stands for.
 
 The random agent's pick without a filtered copy of the legal actions;
-``apply`` trusting a Play that ``legal_actions`` offered for the same state (or
-for a seat's view of it) instead of checking it again; and ``legal_actions``
+``apply`` trusting a Play or an End that ``legal_actions`` offered for the same
+state (or for a seat's view of it) instead of checking it again; and ``legal_actions``
 answering a seat from the table it made at the start of its turn, which must be
 exactly the list (and the order) the rules give action by action.
 """
@@ -346,3 +346,15 @@ def test_a_requirement_that_reads_capital_is_asked_again_after_each_choice():
     names = [a.move for a in legal_actions(state, envoy_id) if isinstance(a, Play)]
     assert "thrifty" not in names and "careful" in names
     assert legal_actions(state, envoy_id) == reference_legal(state, envoy_id)
+
+
+def test_an_end_offered_for_one_turn_is_refused_once_the_turn_has_passed(border):
+    state, _ = new_game(border, 1)
+    envoy_id = border.envoys[state.acting].id
+    end = legal_actions(player_view(state, envoy_id), envoy_id)[-1]
+    assert isinstance(end, End)
+    after, _ = apply(state, end)
+    assert border.envoys[after.acting].id != envoy_id
+    with pytest.raises(IllegalAction) as refused:
+        apply(after, end)
+    assert str(refused.value) == f"{end}: {why_illegal(after, end)}"

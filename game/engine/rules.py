@@ -521,6 +521,19 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
     return envoy, index, targets
 
 
+def _offered_end(state: GameState, action: End) -> bool:
+    """Whether legal_actions just offered this End for this state or for the
+    player_view of it: an End is legal on exactly what a view shares with its
+    state (the phase and whose turn it is), so it is not checked again."""
+    seen, _, actions, _ = _offered
+    if not actions or actions[-1] is not action:
+        return False
+    if seen is state:
+        return True
+    source, _, made = view.last_view
+    return made is seen and source is state
+
+
 def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
     """The envoy's Plays in move order, then a Withdraw per chosen move, then End;
     and the facts of its Plays (see ``_requirements``)."""
@@ -752,6 +765,8 @@ def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameSt
         if found:
             raise found.about(action)
         return _choose(state, envoy, index, targets, record)
+    if type(action) is End and _offered_end(state, action):
+        return _end_turn(state, state.acting, record)
     found = _problem(state, action)
     if found:
         raise found.about(action)
