@@ -469,7 +469,7 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     """Every action the seat may take now, in a stable order.
 
     The last answer is kept, so asking again about the same state costs nothing,
-    and :func:`apply` takes a Play from it without checking it again.
+    and :func:`apply` takes a Play or the End from it without checking it again.
     """
     global _offered
     seen, asked, actions, _ = _offered
