@@ -244,7 +244,8 @@ class BoardPainter:
             table.clock_text(),
             table.human_turn,
             table.hand,
-            tuple(table.chosen()),
+            table.cards_title(),
+            table.chosen_text(),
             table.match.over,
             header.turn,
         )
