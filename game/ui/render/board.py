@@ -18,7 +18,7 @@ import pygame
 from game.paths import ASSETS
 from game.session import narrate
 from game.tunables import read_tunables
-from game.ui.render.map import draw_map, map_layout
+from game.ui.render.map import draw_map, map_places
 from game.ui.style import has_khmer
 from game.ui.widgets import shorten
 
@@ -486,8 +486,8 @@ class BoardPainter:
         popup about the map never covers what it talks about. Ties keep the bottom
         right, where it has always been."""
         px = self.px
-        nodes, edges = map_layout(self.scenario, rect, self.style)
-        marks = [*nodes, *(((a[0] + b[0]) // 2, (a[1] + b[1]) // 2) for a, b in edges)]
+        laid = map_places(self.scenario, rect, self.style)
+        marks = [*laid.nodes, *(box.center for box in laid.pills)]
         left, right = rect.left + px(10), max(rect.left + px(10), rect.right - width - px(10))
         top, bottom = rect.top + px(10), max(rect.top + px(10), rect.bottom - height - px(10))
         steps = 8
