@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_table import match_of
 
+from game.engine.state import DECISION, replace
 from game.session import narrate
 from game.session.match import AI, HUMAN
 from game.session.table import Table
@@ -150,3 +151,11 @@ def test_while_an_ai_plays_the_cards_wait_under_one_line_and_backspace_is_not_of
     assert all(c.action is None and c.reason == "" for c in table.cards)
     assert table.chosen_text() == "Chosen this turn: Hotline"
     assert table.withdraw_last() is None  # what the missing hint promised
+
+
+def test_while_a_decision_comes_first_the_cards_wait_under_one_line():
+    table = solo()
+    table.match.state = replace(table.match.state, phase=DECISION)
+    table.refresh()
+    assert table.cards_title() == "Your moves: a decision comes first"
+    assert table.cards and all(c.action is None and c.reason == "" for c in table.cards)

@@ -393,10 +393,11 @@ class Table:
         self.cards = []
         if envoy is not None and not self.match.over:
             view = self._view_now()
-            # While another seat plays, no card is playable for that one reason: the
-            # heading says it once (``waiting_for``), not every card.
-            waiting = self.waiting_for() is not None
-            legal = self.match.legal(envoy) if self.match.state.phase != DECISION else []
+            # While another seat plays, or a decision comes first, no card is playable
+            # for that one reason: the heading says it once, not every card.
+            deciding = self.match.state.phase == DECISION
+            waiting = deciding or self.waiting_for() is not None
+            legal = self.match.legal(envoy) if not deciding else []
             for move in self._order:
                 plays = [a for a in legal if isinstance(a, Play) and a.move == move.id]
                 card = Card(move, plays)
@@ -547,6 +548,8 @@ class Table:
             whose = "Your moves"
         else:
             whose = f"Moves of {narrate.envoy(match.scenario, self.hand, self.lang)}"
+        if match.state.phase == DECISION and not match.over:
+            return f"{whose}: a decision comes first"
         other = self.waiting_for()
         return f"{whose}: {other} is playing, wait" if other else whose
 
