@@ -280,7 +280,7 @@ gaps, last, choices = [], [None], [0]
 real_step = App.step
 
 def thinking(app):
-    return any(isinstance(s, BoardScene) and s.thinking is not None for s in app.stack)
+    return any(isinstance(s, BoardScene) and s.table.thinking is not None for s in app.stack)
 
 def step(self, dt):
     before = thinking(self)

@@ -7,6 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_table import match_of
 
+from game.engine.state import DECISION, replace
+from game.session import narrate
 from game.session.match import AI, HUMAN
 from game.session.table import Table
 
@@ -135,3 +137,25 @@ def test_a_later_cost_says_on_which_outcome_it_falls():
     assert cost(1.0, 2, 5)[1] == "3 capital +2 next turn"  # a failure that cannot happen
     assert cost(0.7, 0, 0) == ("Costs 3 capital now.", "3 capital")
     assert cost(0.7, -2, 0) == ("Costs 3 capital now.", "3 capital")  # a gain is no cost
+
+
+def test_while_an_ai_plays_the_cards_wait_under_one_line_and_backspace_is_not_offered():
+    table = solo()
+    hotline = next(c for c in table.cards if c.move.id == "hotline")
+    table.act(hotline.action)
+    table.end_turn()
+    assert not table.human_turn and table.cards
+    acting = narrate.envoy(table.match.scenario, table.match.acting_id, table.lang)
+    assert table.cards_title() == f"Your moves: {acting} is playing, wait"
+    # dimmed (none playable), and no card repeats why: the heading said it once
+    assert all(c.action is None and c.reason == "" for c in table.cards)
+    assert table.chosen_text() == "Chosen this turn: Hotline"
+    assert table.withdraw_last() is None  # what the missing hint promised
+
+
+def test_while_a_decision_comes_first_the_cards_wait_under_one_line():
+    table = solo()
+    table.match.state = replace(table.match.state, phase=DECISION)
+    table.refresh()
+    assert table.cards_title() == "Your moves: a decision comes first"
+    assert table.cards and all(c.action is None and c.reason == "" for c in table.cards)

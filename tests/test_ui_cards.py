@@ -391,3 +391,24 @@ def test_lift_sanctions_says_on_the_board_what_it_needs(tmp_path, name, size, se
     select(app, board, "propose_accord")  # the accords' own conditions, each whole
     check_details(board)
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-propose-accord-needs")
+
+
+@pytest.mark.parametrize(("name", "size", "settings"), SIZES, ids=[s[0] for s in SIZES])
+def test_while_an_ai_plays_the_cards_wait_dimmed_under_one_whole_heading(
+    tmp_path, name, size, settings, monkeypatch
+):
+    app, board = open_board(tmp_path, size, settings, border_match())
+    table = board.table
+    select(app, board, "hotline")
+    press(app, pygame.K_RETURN)
+    assert "Backspace" in table.chosen_text()
+    # The AI waits before it thinks, for good: the board is shot while it is playing.
+    monkeypatch.setattr(type(table), "wait_for_ai", lambda self, dt, pace: False)
+    press(app, pygame.K_e)
+    assert not table.human_turn and "is playing" in table.cards_title()
+    board.dirty = True
+    pump(app, 2)
+    check_cards(board)  # the heading, whole, clear of the timer; the cards' texts whole
+    assert all(c.action is None and not table.unavailable(c) for c in table.cards)
+    assert "Backspace" not in table.chosen_text()
+    shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-waiting")

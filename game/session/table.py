@@ -33,7 +33,7 @@ from game.engine.actions import Action, Decide, End, FacilitatorAction, Play, Wi
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.rules import IllegalAction, Preview, preview, problem
-from game.engine.state import DECISION, GameState
+from game.engine.state import DECISION, DIPLOMACY, GameState
 from game.engine.view import ledger_view, public_view
 from game.session import narrate
 from game.session.match import Match
@@ -393,13 +393,17 @@ class Table:
         self.cards = []
         if envoy is not None and not self.match.over:
             view = self._view_now()
-            legal = self.match.legal(envoy) if self.match.state.phase != DECISION else []
+            # While another seat plays, or a decision comes first, no card is playable
+            # for that one reason: the heading says it once, not every card.
+            deciding = self.match.state.phase == DECISION
+            waiting = deciding or self.waiting_for() is not None
+            legal = self.match.legal(envoy) if not deciding else []
             for move in self._order:
                 plays = [a for a in legal if isinstance(a, Play) and a.move == move.id]
                 card = Card(move, plays)
                 if targets.get(move.id) in plays:
                     card.target = plays.index(targets[move.id])
-                if not plays:
+                if not plays and not waiting:
                     card.reason, card.reason_whole = self._reason(view, envoy, move)
                 self.cards.append(card)
         ids = [card.move.id for card in self.cards]
@@ -517,16 +521,44 @@ class Table:
             if c.envoy == index
         ]
 
+    def waiting_for(self) -> str | None:
+        """Who is playing while the cards shown are another seat's (a team's name, or
+        an AI's envoy); None when the shown seat may play, or no one is choosing."""
+        match, acting = self.match, self.match.acting_seat
+        if match.over or acting is None or self.hand is None or self.playback is not None:
+            return None
+        if acting.envoy == self.hand or match.state.phase != DIPLOMACY:
+            return None
+        if acting.is_human and match.hot_seat:
+            return match.team(acting.envoy, self.lang)
+        return narrate.envoy(match.scenario, acting.envoy, self.lang)
+
     def cards_title(self) -> str:
-        """The heading over the cards: whose moves they are."""
+        """The heading over the cards: whose moves they are, and while another seat
+        plays, who that is (the one line that says why none can be played now)."""
         match = self.match
         if self.human_turn:
             if match.hot_seat and self.hand is not None:
                 return f"{match.team(self.hand, self.lang)}: your moves"
             return "Your moves"
-        if self.hand:
-            return f"Moves of {narrate.envoy(match.scenario, self.hand, self.lang)}"
-        return "Moves"
+        if not self.hand:
+            return "Moves"
+        seat = next((s for s in match.seats if s.envoy == self.hand), None)
+        if seat is not None and seat.is_human:
+            whose = "Your moves"
+        else:
+            whose = f"Moves of {narrate.envoy(match.scenario, self.hand, self.lang)}"
+        if match.state.phase == DECISION and not match.over:
+            return f"{whose}: a decision comes first"
+        other = self.waiting_for()
+        return f"{whose}: {other} is playing, wait" if other else whose
+
+    @property
+    def can_withdraw(self) -> bool:
+        """Whether Backspace would take back a chosen move now."""
+        if not self.human_turn:
+            return False
+        return any(isinstance(a, Withdraw) for a in self.match.legal(self.hand))
 
     def no_cards_text(self) -> str:
         """What the card list says when it holds no card."""
@@ -542,7 +574,8 @@ class Table:
         names = self.chosen()
         if not names:
             return ""
-        return f"Chosen this turn: {', '.join(names)}  (Backspace takes back the last)"
+        text = f"Chosen this turn: {', '.join(names)}"
+        return f"{text}  (Backspace takes back the last)" if self.can_withdraw else text
 
     def spot_details(self, spot: tuple[str, int] | None) -> list[narrate.Detail]:
         """What the box on the map says about ``spot`` (a party or a relation under the

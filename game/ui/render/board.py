@@ -18,7 +18,7 @@ import pygame
 from game.paths import ASSETS
 from game.session import narrate
 from game.tunables import read_tunables
-from game.ui.render.map import draw_map, map_layout
+from game.ui.render.map import draw_map, map_places
 from game.ui.style import has_khmer
 from game.ui.widgets import shorten
 
@@ -244,7 +244,8 @@ class BoardPainter:
             table.clock_text(),
             table.human_turn,
             table.hand,
-            tuple(table.chosen()),
+            table.cards_title(),
+            table.chosen_text(),
             table.match.over,
             header.turn,
         )
@@ -295,7 +296,8 @@ class BoardPainter:
         if table.shows_log:
             return ("log", table.log_entries(), board.log_index, board.save_warning)
         card = table.current_card()
-        return ("move", tuple(table.details(card)), card.move.id, board.save_warning)
+        details = tuple(table.details(card))
+        return ("move", details, card.move.id, board.save_warning, board.detail_scroll)
 
     def draw_log_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "log")
@@ -485,8 +487,8 @@ class BoardPainter:
         popup about the map never covers what it talks about. Ties keep the bottom
         right, where it has always been."""
         px = self.px
-        nodes, edges = map_layout(self.scenario, rect, self.style)
-        marks = [*nodes, *(((a[0] + b[0]) // 2, (a[1] + b[1]) // 2) for a, b in edges)]
+        laid = map_places(self.scenario, rect, self.style)
+        marks = [*laid.nodes, *(box.center for box in laid.pills)]
         left, right = rect.left + px(10), max(rect.left + px(10), rect.right - width - px(10))
         top, bottom = rect.top + px(10), max(rect.top + px(10), rect.bottom - height - px(10))
         steps = 8
@@ -771,7 +773,8 @@ class BoardPainter:
                 placed = self._flow(details, size, area, width, gap, columns, split)
                 if placed is not None:
                     return placed, True
-        return self._flow(details, size, area, width, gap, columns, True, force=True), False
+        # Too long for the panel even so: one column that scrolls, read top to bottom.
+        return self._flow(details, size, area, area.width, gap, 1, True, force=True), False
 
     def _flow(
         self, details, size, area, width, gap, columns, split, force=False
@@ -815,12 +818,59 @@ class BoardPainter:
             text = style.text(hint, 13, "faint")
         canvas.blit(text, (rect.right - text.get_width() - px(12), rect.top + px(10)))
 
+    def details_scroll_range(self, card=None) -> tuple[int, int]:
+        """How far the details can scroll (0 when they fit whole), and one step of it."""
+        card = card or self.table.current_card()
+        if card is None:
+            return 0, 1
+        lines, area = self.details_layout(card), self.details_area()
+        bottom = max((line.rect.bottom for line in lines), default=area.top)
+        step = min((line.rect.height for line in lines), default=1)
+        return max(0, bottom - area.bottom), step
+
+    def details_shown(self, card) -> tuple[list[Line], bool, bool]:
+        """The details lines in view at the panel's scroll (each whole, none cut by the
+        panel's edge), and whether more lie above and below it."""
+        area, scroll = self.details_area(), self.board.detail_scroll
+        shown, above, below = [], False, False
+        for line in self.details_layout(card):
+            rect = line.rect.move(0, -scroll)
+            if rect.top < area.top:
+                above = True
+            elif rect.bottom > area.bottom:
+                below = True
+            else:
+                shown.append(attrs.evolve(line, rect=rect))
+        return shown, above, below
+
+    def lower_hints(self, card) -> list[str]:
+        """The details panel's hints, longest first: where its details are longer than
+        the panel, that more lies below (or above), so nothing is cut silently."""
+        _, above, below = self.details_shown(card)
+        if below:
+            return ["More below: PgDn or the wheel · L: the log", "More below: PgDn", "More ↓"]
+        if above:
+            return ["PgUp: back to the top · L: the log", "PgUp: the top", "More ↑"]
+        return ["L: the log"]
+
     def draw_move_details(self, canvas: pygame.Surface) -> None:
         card = self.table.current_card()
         name = narrate.move(self.scenario, card.move.id, self.table.lang)
-        self.draw_lower_header(canvas, name, ["L: the log"])
-        for line in self.details_layout(card):
+        shown = self.details_shown(card)[0]
+        self.draw_lower_header(canvas, name, self.lower_hints(card))
+        for line in shown:
             self.blit_line(canvas, line)
+        total, _ = self.details_scroll_range(card)
+        if total:
+            area, px = self.details_area(), self.px
+            bar_h = max(px(20), area.height * area.height // (area.height + total))
+            bar_y = area.top + (area.height - bar_h) * self.board.detail_scroll // total
+            pygame.draw.rect(
+                canvas,
+                self.style["panel_border"],
+                (self.board.regions["log"].right - px(6), bar_y, px(4), bar_h),
+                border_radius=px(2),
+            )
 
     # The log -----------------------------------------------------------------------------
     def draw_log(self, canvas: pygame.Surface) -> None:

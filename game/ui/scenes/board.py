@@ -60,6 +60,7 @@ class BoardScene(Scene):
         self.clock_shown = -1
         self.ticking = False  # the once-a-second wake-up for the timer is set
         self.card_scroll = 0
+        self._detail_scroll: tuple[str, int] = ("", 0)  # the move detailed, and how far down
         self.focus: tuple[str, int] | None = None
         self.hover: tuple[str, int] | None = None
         self.log_index = -1  # -1: follow the newest entry
@@ -417,9 +418,40 @@ class BoardScene(Scene):
             self._scroll_cards(-amount * self.px(60))
             return True
         if self.regions["log"].collidepoint(pos):
-            self._move_log(-amount)
+            if not self._scroll_details(-amount):
+                self._move_log(-amount)
             return True
         return False
+
+    @property
+    def detail_scroll(self) -> int:
+        """How far the selected move's details are scrolled: from their top for each move."""
+        card = self.table.current_card()
+        move, offset = self._detail_scroll
+        return offset if card is not None and card.move.id == move else 0
+
+    def _scroll_details(self, steps: int) -> bool:
+        """Scroll the move's details by ``steps`` lines; False when they fit whole, or
+        the log is shown, so the key or the wheel keeps its other use."""
+        card = self.table.current_card()
+        if card is None or self.table.shows_log:
+            return False
+        total, step = self.painter.details_scroll_range(card)
+        if not total:
+            return False
+        offset = max(0, min(total, self.detail_scroll + steps * step))
+        # Never rest between the last lines: the bottom line shows whole.
+        if steps > 0 and offset < total and total - offset < step:
+            offset = total
+        self._detail_scroll = (card.move.id, offset)
+        self.dirty = True
+        return True
+
+    def _page(self, step: int) -> None:
+        """PgUp/PgDn: the move's details, where they are longer than their panel; else
+        the log's entries."""
+        if not self._scroll_details(step * 3):
+            self._move_log(step)
 
     def _scroll_cards(self, delta: int) -> None:
         area = self.cards_area
@@ -481,8 +513,8 @@ class BoardScene(Scene):
             pygame.K_e: self.end_turn,
             pygame.K_a: self._advisor_key,
             pygame.K_l: self._toggle_log,
-            pygame.K_PAGEUP: lambda: self._move_log(-1),
-            pygame.K_PAGEDOWN: lambda: self._move_log(1),
+            pygame.K_PAGEUP: lambda: self._page(-1),
+            pygame.K_PAGEDOWN: lambda: self._page(1),
             pygame.K_HOME: lambda: self._log_to(0),
             pygame.K_END: lambda: self._log_to(-1),
         }
