@@ -42,18 +42,24 @@ def loaded(name: str):
 
 def to_the_next_human_turn(table: Table) -> None:
     """Play the resolution, the decisions and the AI seats until a human chooses again."""
-    match = table.match
     while table.playback is not None or not table.human_turn:
         if table.playback is not None:
             table.advance()
-        elif table.decision_pending():
-            envoy = match.acting_id
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
         else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+            answer_or_let_the_ai_play(table)
+
+
+def answer_or_let_the_ai_play(table: Table) -> None:
+    """Answer a pending decision with its first option, or let the acting AI seat choose."""
+    match = table.match
+    if table.decision_pending():
+        envoy = match.acting_id
+        option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
+        table.decide(envoy, option.option)
+    else:
+        table.start_ai()
+        while table.thinking is not None:
+            table.think(table.clock() + 1)
 
 
 def match_of(name: str, seed: int, kinds: list[str], difficulty: str = "easy") -> Match:
@@ -228,14 +234,8 @@ def resolved_table(seed: int = 11) -> Table:
             table.select(table.cards.index(card))
             table.choose_selected()
             table.end_turn()
-        elif table.decision_pending():
-            envoy = match.acting_id
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
         else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+            answer_or_let_the_ai_play(table)
     return table
 
 
