@@ -35,30 +35,30 @@ choices = st.lists(st.integers(min_value=0, max_value=10_000), max_size=120)
 
 #: (crisis file, policy, seed): (digest of actions, meter changes and final state; outcome; actions)
 RECORDED = {
-    ("border_incident", "random", 1): ("afb5c1e34e7618b3b603", "conflict", 29),
-    ("border_incident", "random", 2): ("853ade2260b5dbecf066", "stalemate", 78),
-    ("border_incident", "random", 3): ("dbf91e49b4f6b1773ea2", "stalemate", 79),
-    ("border_incident", "greedy", 4): ("a75a0d6231968da897db", "stalemate", 70),
-    ("long_peace", "random", 1): ("83961568f495ab738477", "stalemate", 126),
-    ("long_peace", "random", 2): ("0667dc09f50c09db89d0", "conflict", 62),
-    ("long_peace", "random", 3): ("f0c6f917abbe2be3712c", "conflict", 39),
-    ("long_peace", "greedy", 4): ("9d7893b8038fe24167c8", "peace", 69),
-    ("middle_power_at_sea", "random", 1): ("a1efbf5cdce814e5aba6", "conflict", 87),
-    ("middle_power_at_sea", "random", 2): ("86cd7114e0b00d45bf0e", "conflict", 113),
-    ("middle_power_at_sea", "random", 3): ("c1ccf75fb80107ac8acd", "conflict", 108),
-    ("middle_power_at_sea", "greedy", 4): ("a1860a40a73b6c1cbdad", "peace", 127),
-    ("ping_pong_thaw", "random", 1): ("41d937334fc97af679af", "stalemate", 74),
-    ("ping_pong_thaw", "random", 2): ("c2ca590a4dac553b1502", "conflict", 59),
-    ("ping_pong_thaw", "random", 3): ("db5d715d8fc9c9de039c", "conflict", 67),
-    ("ping_pong_thaw", "greedy", 4): ("86a1c8f97cc1313aa4be", "peace", 53),
-    ("summit_on_the_brink", "random", 1): ("d4f421dff167325a04ec", "stalemate", 118),
-    ("summit_on_the_brink", "random", 2): ("9e267fc67846568658cd", "conflict", 97),
-    ("summit_on_the_brink", "random", 3): ("38eb1b43421014423121", "stalemate", 126),
-    ("summit_on_the_brink", "greedy", 4): ("2c797f69c1e281d8bfd8", "peace", 71),
-    ("tutorial", "random", 1): ("1b9968afe3c318ba87c9", "stalemate", 24),
-    ("tutorial", "random", 2): ("3463309fd6ff19ff486d", "stalemate", 19),
-    ("tutorial", "random", 3): ("fedcc17aa4c5d0bb782a", "stalemate", 17),
-    ("tutorial", "greedy", 4): ("4ad9d9e81a12c66e032e", "peace", 12),
+    ("border_incident", "random", 1): ("f36677b05ec5f34e4c44", "conflict", 29),
+    ("border_incident", "random", 2): ("ce9ced8c1af149645680", "stalemate", 78),
+    ("border_incident", "random", 3): ("4cf2608398eedb226f10", "stalemate", 79),
+    ("border_incident", "greedy", 4): ("bff1ceeb866895eefa13", "stalemate", 70),
+    ("long_peace", "random", 1): ("d75aea39e4526b4ef817", "stalemate", 126),
+    ("long_peace", "random", 2): ("ab20e68326e691670600", "conflict", 62),
+    ("long_peace", "random", 3): ("12631e55f5ae8b9978aa", "conflict", 39),
+    ("long_peace", "greedy", 4): ("8d3f2d9736ce5dc9e139", "peace", 69),
+    ("middle_power_at_sea", "random", 1): ("556d02da56c0443c061f", "conflict", 87),
+    ("middle_power_at_sea", "random", 2): ("24aaf375b1fd01bb0850", "conflict", 113),
+    ("middle_power_at_sea", "random", 3): ("eb5efc800e4dcb347f8b", "conflict", 108),
+    ("middle_power_at_sea", "greedy", 4): ("edd9e0fd1c2722173980", "peace", 127),
+    ("ping_pong_thaw", "random", 1): ("5edc030820d8b2011f16", "stalemate", 74),
+    ("ping_pong_thaw", "random", 2): ("c1ceb0105fe9c6959ab6", "conflict", 59),
+    ("ping_pong_thaw", "random", 3): ("eb7ef658ff02bc6243cc", "conflict", 67),
+    ("ping_pong_thaw", "greedy", 4): ("ce60ea4137a56ff0af5d", "peace", 53),
+    ("summit_on_the_brink", "random", 1): ("fa37fadabd3a97b30ee4", "stalemate", 118),
+    ("summit_on_the_brink", "random", 2): ("4cdbd50b01425be586ed", "conflict", 97),
+    ("summit_on_the_brink", "random", 3): ("c20fb6e8132956c612c7", "stalemate", 126),
+    ("summit_on_the_brink", "greedy", 4): ("12f00badc62983224424", "peace", 71),
+    ("tutorial", "random", 1): ("fe11a6cb664c21aa19b5", "stalemate", 24),
+    ("tutorial", "random", 2): ("42f429d722b715eb337d", "stalemate", 19),
+    ("tutorial", "random", 3): ("7852d0342738b33cd5b4", "stalemate", 17),
+    ("tutorial", "greedy", 4): ("883bb68a6e0a2a42852d", "peace", 12),
 }
 
 _crises: dict[str, object] = {}
@@ -78,7 +78,11 @@ def digest(record) -> str:
     changes = [
         (e.turn, e.meter, list(e.subject), e.before, e.after) for e in record.entries if e.is_change
     ]
-    text = json.dumps([[str(a) for a in record.actions], changes, state_hash(record.state)])
+    # The state without the crisis file's hash: a file that gains data the rules do not
+    # read (a comment, format-2 interests) and plays the same keeps its digests.
+    final = to_dict(record.state)
+    del final["scenario"]["hash"]
+    text = json.dumps([[str(a) for a in record.actions], changes, final], sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
