@@ -413,6 +413,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     clashes = reused_ids([path for path in args.paths if path.is_dir()])
     for file in dict.fromkeys(files):
         checked = loader.validate_file(file)
+        for note in checked.notes:
+            print(terminal_line(note))
         # The crisis list names a mod from its mods folder; here it is the path as typed.
         clash = (attrs.evolve(d, file=str(file)) for d in clashes.get(file.resolve(), ()))
         found = (*checked.diagnostics, *clash)

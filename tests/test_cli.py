@@ -50,7 +50,7 @@ def test_version(capsys):
     code, out = exits(capsys, "--version")
     assert code == 0
     assert out.startswith("envoy ")
-    assert out.strip().endswith("(scenario format 1)")
+    assert out.strip().endswith("(scenario format 2)")
 
 
 def test_top_level_help_lists_every_command(capsys):
@@ -81,7 +81,7 @@ def test_python_dash_m_game_runs_the_cli():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("envoy ")
-    assert "scenario format 1" in done.stdout
+    assert "scenario format 2" in done.stdout
 
 
 # ------------------------------------------------------------- usage errors
@@ -164,12 +164,12 @@ def test_validate_a_folder_without_yaml_exits_2(capsys, tmp_path):
 
 def test_simulate_a_bad_file_exits_1_with_its_problems_on_stderr(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    pathlib.Path("bad.yaml").write_text("format: 2\n", encoding="utf-8")
+    pathlib.Path("bad.yaml").write_text("format: 3\n", encoding="utf-8")
     code, out, err = run(capsys, "simulate", "bad.yaml", "--games", "1")
     assert (code, out) == (1, "")
     assert err == (
-        "bad.yaml:1:9: error: format 2 is newer than this game reads "
-        "(this version of Envoy reads format 1; update the game)\n"
+        "bad.yaml:1:9: error: format 3 is newer than this game reads "
+        "(this version of Envoy reads format 2; update the game)\n"
     )
 
 

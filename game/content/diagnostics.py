@@ -20,6 +20,7 @@ __all__ = ["ContentError", "Diagnostic", "Severity", "did_you_mean"]
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    NOTE = "note"  # advice that is no problem: `envoy validate` prints it, counts it nowhere
 
 
 @attrs.frozen

@@ -52,6 +52,7 @@ _TYPE_WORDS: dict[typing.Any, str] = {
     schema.Number: "number",
     schema.Integer: "whole number",
     schema.Text: "text",
+    schema.Value: "value: number -10..+10, or [low, high]",
 }
 
 #: The order the field reference lists the classes in: the file from the top down.
@@ -60,12 +61,17 @@ FIELD_CLASSES = (
     schema.TeacherDef,
     schema.PlayersDef,
     schema.PartyDef,
+    schema.InterestDef,
+    schema.IssueValuesDef,
     schema.FactDef,
     schema.BehaviourDef,
     schema.RelationDef,
     schema.EnvoyDef,
     schema.ObjectiveDef,
+    schema.AgendaValuesDef,
     schema.AccordDef,
+    schema.IssueDef,
+    schema.IssueOptionDef,
     schema.MoveDef,
     schema.DelayedDef,
     schema.JointDef,
@@ -75,6 +81,8 @@ FIELD_CLASSES = (
     schema.OptionDef,
     schema.RulesDef,
     schema.ScoringDef,
+    schema.BargainingDef,
+    schema.AcceptanceDef,
     schema.LibraryDef,
     schema.FamilyDef,
 )
@@ -125,7 +133,7 @@ def _bound_words(words: str, metadata: typing.Mapping[str, typing.Any]) -> str:
 def _default_words(field: attrs.Attribute, standard_rules: schema.RulesDef | None) -> str:
     if standard_rules is not None:
         value = getattr(standard_rules, field.name)
-        if isinstance(value, schema.ScoringDef):
+        if isinstance(value, schema.ScoringDef | schema.BargainingDef):
             return "see the standard library"
         if isinstance(value, tuple):
             return "`[" + ", ".join(map(str, value)) + "]`"
@@ -167,7 +175,7 @@ def fields_section() -> str:
         hints = typing.get_type_hints(cls)
         for field in attrs.fields(cls):
             key = schema.YAML_NAMES.get((cls, field.name), field.name)
-            words = _type_words(hints[field.name]) if key != "format" else "`1`"
+            words = _type_words(hints[field.name]) if key != "format" else "`1` or `2`"
             words = _bound_words(words, field.metadata)
             default = _default_words(field, rules)
             doc = field.metadata.get("doc", "")

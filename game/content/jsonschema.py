@@ -18,12 +18,15 @@ from game.content.schema import (
     COLOR_PATTERN,
     EXACTLY_ONE,
     FORMAT_VERSION,
+    FORMATS,
     ID_PATTERN,
     LANG_PATTERN,
     METER_MAX,
     METER_MIN,
     RESERVED_IDS,
     RESERVED_MOVE_IDS,
+    VALUE_MAX,
+    VALUE_MIN,
     YAML_NAMES,
 )
 
@@ -76,6 +79,18 @@ _SIMPLE: dict[Any, dict[str, Any]] = {
         ]
     },
     schema.Number: {"type": "number"},
+    schema.Value: {
+        "oneOf": [
+            {"type": "number", "minimum": VALUE_MIN, "maximum": VALUE_MAX},
+            {
+                "type": "array",
+                "description": "[low, high]: drawn per game within the range.",
+                "items": {"type": "number", "minimum": VALUE_MIN, "maximum": VALUE_MAX},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        ]
+    },
     schema.Integer: {"type": "integer"},
     schema.Text: {
         "oneOf": [
@@ -149,7 +164,7 @@ class _Builder:
             key = YAML_NAMES.get((cls, field.name), field.name)
             prop = self.type(hints[field.name])
             if field.name == "format":
-                prop = {"const": FORMAT_VERSION}
+                prop = {"enum": list(FORMATS)}
             prop = _constrained(prop, {**field.metadata, **_FIELD_EXTRA.get((cls, field.name), {})})
             doc = field.metadata.get("doc")
             if doc:

@@ -48,6 +48,7 @@ from game.content.schema import (
     CONVERTER,
     FORGIVING,
     FORMAT_VERSION,
+    FORMATS,
     RESERVED_MOVE_IDS,
     EventDef,
     FieldError,
@@ -317,7 +318,7 @@ def _check_format(report: _Report, tree: dict) -> bool:
             f"this version of Envoy reads format {FORMAT_VERSION}; update the game",
         )
         return False
-    if version != FORMAT_VERSION:
+    if version not in FORMATS or isinstance(version, bool):
         report.at(("format",), f"unknown format {version!r}", f"write 'format: {FORMAT_VERSION}'")
         return False
     return True
@@ -659,9 +660,11 @@ class _Compiler:
         self.tables = self.make_tables()
         self.notes = Notes(self.ranges(rules))
         self.check_references(families, rules, moves)
-        parties = self.compile_parties(rules)
-        envoys = self.compile_envoys(rules)
-        accords = self.compile_accords()
+        self.check_format_keys()
+        shapes = [self.accord_shape(index, accord) for index, accord in enumerate(d.accords)]
+        parties = self.compile_parties(rules, shapes)
+        envoys = self.compile_envoys(rules, shapes)
+        accords = self.compile_accords(shapes)
         compiled_moves = self.compile_moves(moves)
         events = self.compile_events()
         peace = self.compile("bool", d.peace, ("peace",), Scope())
@@ -704,6 +707,8 @@ class _Compiler:
             source=self.report.file,
             family_rank=rank,
             envoy_party=tuple(_index(self.tables.parties, e.party) for e in d.envoys),
+            format=d.format,
+            tags=d.tags,
         )
 
     def check_ids(self) -> None:
@@ -757,6 +762,8 @@ class _Compiler:
                 key=True,
             )
             return None
+        bargaining = self.merge_bargaining()
+        merged.pop("bargaining", None)
         scoring: schema.ScoringDef = merged.pop("scoring")
         for name in ("shared", "multiplier"):
             table = getattr(scoring, name)
@@ -782,6 +789,61 @@ class _Compiler:
             shared_points=dict(scoring.shared),
             multiplier=dict(scoring.multiplier),
             standing_weight=scoring.standing_weight,
+            bargaining=bargaining,
+        )
+
+    def merge_bargaining(self) -> model.Bargaining | None:
+        """The bargaining numbers, field by field: a scenario may tune one of them.
+
+        They are needed only by an accord with issues, so a format-1 crisis whose
+        libraries lack them loads as before.
+        """
+        merged: dict[str, Any] = {}
+        for layer in [lib.definition.rules for lib in self.libraries] + [self.d.rules]:
+            if layer.bargaining is None:
+                continue
+            for field in attrs.fields(schema.BargainingDef):
+                value = getattr(layer.bargaining, field.name)
+                if value is not None:
+                    merged[field.name] = value
+        needed = any(accord.issues for accord in self.d.accords)
+        missing = [f.name for f in attrs.fields(schema.BargainingDef) if f.name not in merged]
+        if missing:
+            if needed and self.complete:
+                self.report.at(
+                    ("rules",),
+                    f"rules.bargaining.{missing[0]} is not set, and accords with issues need it",
+                    "include the 'standard' library, or set it under 'rules: bargaining:'",
+                    key=True,
+                )
+            return None
+        acceptance: schema.AcceptanceDef = merged["acceptance"]
+        if acceptance.spread <= 0:
+            self.report.at(
+                ("rules", "bargaining", "acceptance", "spread"),
+                "the acceptance spread must be above 0",
+                "for example 1.5",
+            )
+        if acceptance.floor > acceptance.ceiling:
+            self.report.at(
+                ("rules", "bargaining", "acceptance", "floor"),
+                "the acceptance floor is above its ceiling",
+            )
+        for name, exponent in merged["concession"].items():
+            if exponent <= 0:
+                self.report.at(
+                    ("rules", "bargaining", "concession", name),
+                    f"the concession exponent of '{name}' must be above 0",
+                    "below 1 concedes late, 1 steadily, above 1 early",
+                )
+        return model.Bargaining(
+            midpoint=acceptance.midpoint,
+            trust_discount=acceptance.trust_discount,
+            spread=acceptance.spread,
+            floor=acceptance.floor,
+            ceiling=acceptance.ceiling,
+            log_rolling_min=merged["log_rolling_min"],
+            concession=dict(merged["concession"]),
         )
 
     def merge_moves(self) -> list[tuple[MoveDef, _Library | None, Path]]:
@@ -1054,7 +1116,9 @@ class _Compiler:
                 )
 
     # compiling -----------------------------------------------------------------
-    def compile_parties(self, rules: model.Rules | None) -> tuple[model.Party, ...]:
+    def compile_parties(
+        self, rules: model.Rules | None, shapes: Sequence[_Shape]
+    ) -> tuple[model.Party, ...]:
         result = []
         scope = Scope({"self": PARTY}, allow_random=True)
         for index, party in enumerate(self.d.parties):
@@ -1079,11 +1143,14 @@ class _Compiler:
                     party.text,
                     tuple(behaviours),
                     idle,
+                    self.interests(party.interests, path, shapes, index),
                 )
             )
         return tuple(result)
 
-    def compile_envoys(self, rules: model.Rules | None) -> tuple[model.Envoy, ...]:
+    def compile_envoys(
+        self, rules: model.Rules | None, shapes: Sequence[_Shape]
+    ) -> tuple[model.Envoy, ...]:
         result = []
         scope = Scope({"self": SEAT})
         parties = self.tables.parties
@@ -1097,6 +1164,22 @@ class _Compiler:
             default = rules.standing_default if rules is not None else 0
             standing = tuple(envoy.standing.get(p, default) for p in parties)
             party = _index(parties, envoy.party)
+            if envoy.party is not None and envoy.interests:
+                self.report.at(
+                    (*path, "interests"),
+                    f"envoy '{envoy.id}' speaks for '{envoy.party}', so its values are its party's",
+                    f"remove them, and give '{envoy.party}' its interests instead",
+                    key=True,
+                )
+            if envoy.batna is None and any(shape.issues for shape in shapes):
+                self.report.at(
+                    (*path, "id"),
+                    f"envoy '{envoy.id}' has no batna: what a stalemate is worth to it",
+                    "add 'batna: 0' (or what no deal scores it, -10..+10)",
+                )
+            values = ()
+            if envoy.party is None:
+                values = self.interests(envoy.interests, path, shapes, None)
             result.append(
                 model.Envoy(
                     envoy.id,
@@ -1107,11 +1190,235 @@ class _Compiler:
                     envoy.text,
                     standing,
                     tuple(agenda),
+                    values,
+                    envoy.batna or 0.0,
                 )
             )
         return tuple(result)
 
-    def compile_accords(self) -> tuple[model.Accord, ...]:
+    # format 2 --------------------------------------------------------------------
+    def check_format_keys(self) -> None:
+        """Format-2 keys need 'format: 2', so a format-1 file means what it always did."""
+        d = self.d
+        if d.format >= 2:
+            return
+        found: list[Path] = [("tags",)] if d.tags else []
+        for index, accord in enumerate(d.accords):
+            found += [("accords", index, k) for k in _ACCORD_KEYS if getattr(accord, k)]
+        for index, party in enumerate(d.parties):
+            found += [("parties", index, "interests")] if party.interests else []
+        for index, envoy in enumerate(d.envoys):
+            found += [("envoys", index, "interests")] if envoy.interests else []
+            found += [("envoys", index, "batna")] if envoy.batna is not None else []
+        for path in found:
+            self.report.at(
+                path,
+                f"'{path[-1]}' is part of format 2",
+                "write 'format: 2' at the top of the file",
+                key=True,
+            )
+
+    def accord_shape(self, index: int, accord: schema.AccordDef) -> _Shape:
+        """An accord's signatories, issues and draft, checked."""
+        report, path = self.report, ("accords", index)
+        parties = self.tables.parties
+        signatories: list[int] = []
+        for s_index, name in enumerate(accord.signatories):
+            where = (*path, "signatories", s_index)
+            if name not in parties:
+                report.at(where, f"unknown party '{name}'", did_you_mean(name, parties))
+            elif parties.index(name) in signatories:
+                report.at(where, f"party '{name}' signs twice", "list each signatory once")
+            else:
+                signatories.append(parties.index(name))
+        count = len(accord.issues)
+        if accord.issues or accord.draft:
+            if not 2 <= count <= 3:
+                hint = (
+                    "at most three keep every package countable (27 at most)"
+                    if count > 3
+                    else "add another issue, or leave 'issues' out for one take-it-or-leave-it "
+                    "package"
+                )
+                report.at((*path, "issues"), f"an accord has 2 or 3 issues, not {count}", hint)
+            if len(accord.signatories) < 2:
+                report.at(
+                    (*path, "signatories" if accord.signatories else "issues"),
+                    f"accord '{accord.id}' has issues, so it needs two or more signatories",
+                    "list the parties that sign it under 'signatories:'",
+                    key=True,
+                )
+        _unique(report, (*path, "issues"), [i.id for i in accord.issues], "issue")
+        issues = []
+        for i_index, issue in enumerate(accord.issues):
+            where = (*path, "issues", i_index)
+            if not 2 <= len(issue.options) <= 3:
+                report.at(
+                    (*where, "options"),
+                    f"an issue has 2 or 3 options, not {len(issue.options)}",
+                    "a fourth would make more packages than bargaining can weigh exactly"
+                    if len(issue.options) > 3
+                    else "an issue of one option is no choice: fold it into the accord's text",
+                )
+            _unique(report, (*where, "options"), [o.id for o in issue.options], "option")
+            options = tuple(model.IssueOption(o.id, o.text) for o in issue.options)
+            issues.append(model.Issue(issue.id, issue.name, options))
+        ids = [issue.id for issue in accord.issues]
+        for name, option in accord.draft.items():
+            where = (*path, "draft", name)
+            if name not in ids:
+                report.at(where, f"unknown issue '{name}'", did_you_mean(name, ids), key=True)
+                continue
+            options = [o.id for o in accord.issues[ids.index(name)].options]
+            if option not in options:
+                report.at(
+                    where, f"issue '{name}' has no option '{option}'", did_you_mean(option, options)
+                )
+        draft = []
+        for issue in accord.issues:
+            chosen = accord.draft.get(issue.id)
+            options = [o.id for o in issue.options]
+            if chosen is None:
+                report.at(
+                    (*path, "draft") if accord.draft else (*path, "issues"),
+                    f"the starting draft gives no option for issue '{issue.id}'",
+                    f"add '{issue.id}: {options[0] if options else '...'}' under 'draft:'",
+                    key=True,
+                )
+            draft.append(options.index(chosen) if chosen in options else 0)
+        return _Shape(accord.id, tuple(signatories), tuple(issues), tuple(draft))
+
+    def interests(
+        self,
+        entries: Sequence[schema.InterestDef | schema.AgendaValuesDef],
+        path: Path,
+        shapes: Sequence[_Shape],
+        party: int | None,
+    ) -> tuple[model.Interest | None, ...]:
+        """A party's (or an envoy's, with party None) interest per accord, checked."""
+        if not any(shape.issues for shape in shapes):
+            return ()
+        report, accords = self.report, self.tables.accords
+        result: list[model.Interest | None] = [None] * len(shapes)
+        seen: set[int] = set()
+        for e_index, entry in enumerate(entries):
+            where = (*path, "interests", e_index)
+            if entry.accord not in accords:
+                hint = did_you_mean(entry.accord, accords)
+                report.at((*where, "accord"), f"unknown accord '{entry.accord}'", hint)
+                continue
+            a_index = accords.index(entry.accord)
+            shape = shapes[a_index]
+            if a_index in seen:
+                report.at(
+                    (*where, "accord"),
+                    f"the interests in '{entry.accord}' are given twice",
+                    "give each accord's interests once",
+                )
+                continue
+            seen.add(a_index)
+            if not shape.issues:
+                report.at(
+                    (*where, "accord"),
+                    f"accord '{entry.accord}' has no issues, so there is nothing to value",
+                    "give the accord issues, or remove these interests",
+                )
+                continue
+            if party is not None and party not in shape.signatories:
+                name = self.tables.parties[party]
+                report.at(
+                    (*where, "accord"),
+                    f"'{name}' does not sign '{entry.accord}', so it has no interests in it",
+                    f"add '{name}' to the accord's signatories, or remove these interests",
+                )
+                continue
+            result[a_index] = self.interest(entry, where, shape, party)
+        if party is not None:
+            for a_index, shape in enumerate(shapes):
+                if party in shape.signatories and shape.issues and a_index not in seen:
+                    name = self.tables.parties[party]
+                    report.at(
+                        (*path, "id"),
+                        f"'{name}' signs '{shape.id}' but declares no interests in it",
+                        f"add '- accord: {shape.id}' under its 'interests:'",
+                    )
+        return tuple(result)
+
+    def interest(
+        self,
+        entry: schema.InterestDef | schema.AgendaValuesDef,
+        path: Path,
+        shape: _Shape,
+        party: int | None,
+    ) -> model.Interest:
+        report = self.report
+        ids = [issue.id for issue in shape.issues]
+        _unique(report, (*path, "issues"), [i.issue for i in entry.issues], "issue", "issue")
+        given: dict[str, schema.IssueValuesDef] = {}
+        for i_index, item in enumerate(entry.issues):
+            where = (*path, "issues", i_index)
+            if item.issue not in ids:
+                hint = did_you_mean(item.issue, ids)
+                report.at((*where, "issue"), f"unknown issue '{item.issue}'", hint)
+                continue
+            issue = shape.issues[ids.index(item.issue)]
+            options = [o.id for o in issue.options]
+            for name, (low, high) in item.values.items():
+                if name not in options:
+                    report.at(
+                        (*where, "values", name),
+                        f"issue '{issue.id}' has no option '{name}'",
+                        did_you_mean(name, options),
+                        key=True,
+                    )
+                elif party is None and low != high:
+                    report.at(
+                        (*where, "values", name),
+                        "an envoy's values are exact: it knows its own mind",
+                        "write one number; ranges are for a party's hidden type",
+                    )
+            missing = [o for o in options if o not in item.values]
+            if missing:
+                listed = ", ".join(f"'{o}'" for o in missing)
+                report.at(
+                    (*where, "values"),
+                    f"no value for option{'s' if len(missing) > 1 else ''} {listed}",
+                    f"give every option of '{issue.id}' a value",
+                    key=True,
+                )
+            given.setdefault(issue.id, item)
+        for issue_id in ids:
+            if issue_id not in given:
+                report.at(
+                    (*path, "issues"),
+                    f"no weight or values for issue '{issue_id}'",
+                    f"add '- issue: {issue_id}' with its weight and values",
+                    key=True,
+                )
+        weights = [given[i].weight if i in given else 0.0 for i in ids]
+        total = sum(weights)
+        if party is not None and given and total == 0:
+            report.at(
+                (*path, "issues"),
+                "every weight is 0, so no draft could matter to this party",
+                "give the issue it cares about most a weight above 0",
+                key=True,
+            )
+        values = tuple(
+            tuple(
+                given[i].values.get(o.id, (0.0, 0.0)) if i in given else (0.0, 0.0)
+                for o in issue.options
+            )
+            for i, issue in zip(ids, shape.issues, strict=True)
+        )
+        scaled = tuple(w / total if total else 0.0 for w in weights)
+        if not isinstance(entry, schema.InterestDef):
+            return model.Interest(scaled, values)
+        scope = Scope({"self": PARTY})
+        reservation = self.compile("number", entry.reservation, (*path, "reservation"), scope)
+        return model.Interest(scaled, values, reservation, entry.offset)
+
+    def compile_accords(self, shapes: Sequence[_Shape]) -> tuple[model.Accord, ...]:
         result = []
         scope = Scope()
         for index, accord in enumerate(self.d.accords):
@@ -1120,8 +1427,20 @@ class _Compiler:
             chance, _ = self.chance(accord.chance, (*path, "chance"), scope)
             effects = self.effects(accord.effects, (*path, "effects"), scope)
             needs = self.needs(requires, accord.requires, scope)
+            shape = shapes[index]
             result.append(
-                model.Accord(accord.id, accord.name, accord.text, requires, chance, effects, needs)
+                model.Accord(
+                    accord.id,
+                    accord.name,
+                    accord.text,
+                    requires,
+                    chance,
+                    effects,
+                    needs,
+                    shape.signatories,
+                    shape.issues,
+                    shape.draft,
+                )
             )
         return tuple(result)
 
@@ -1217,6 +1536,19 @@ class _Compiler:
         )
 
 
+_ACCORD_KEYS = ("signatories", "issues", "draft")
+
+
+@attrs.frozen
+class _Shape:
+    """A checked accord's format-2 parts (empty for a format-1 accord)."""
+
+    id: str
+    signatories: tuple[int, ...]
+    issues: tuple[model.Issue, ...]
+    draft: tuple[int, ...]
+
+
 def _index(ids: Sequence[str], name: str | None) -> int:
     """The index of a declared id; -1 for none (or an undeclared one, already reported)."""
     return ids.index(name) if name in ids else -1
@@ -1230,6 +1562,7 @@ class Validated:
     file: str
     diagnostics: tuple[Diagnostic, ...]
     kind: str  # "scenario" or "library"
+    notes: tuple[Diagnostic, ...] = ()  # advice, not problems: printed, never counted
 
 
 def validate_file(path: pathlib.Path) -> Validated:
@@ -1239,7 +1572,86 @@ def validate_file(path: pathlib.Path) -> Validated:
         _, problems = load_library(path, file)
         return Validated(file, _sorted(problems), "library")
     result = load_scenario(path, file)
-    return Validated(file, result.diagnostics, "scenario")
+    note = format2_note(result)
+    found = _sorted((*result.diagnostics, *bargaining_warnings(result)))
+    return Validated(file, found, "scenario", (note,) if note else ())
+
+
+def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
+    """The bargaining warnings for each accord with issues, with the signing
+    parties' expected values (the middle of each range) and their reservations at
+    the start: no zone of agreement, no conflict of interest, too little to gain
+    from log-rolling."""
+    scenario = result.scenario
+    if scenario is None or not any(accord.issues for accord in scenario.accords):
+        return []
+    from game.engine import bargain
+    from game.engine.rules import new_game
+
+    _, marks, _ = read_yaml_partial(result.source_bytes, scenario.source)
+    report = _Report(scenario.source, marks)
+    start, _ = new_game(scenario, 0)
+    numbers = scenario.rules.bargaining
+    for index, accord in enumerate(scenario.accords):
+        if not accord.issues:
+            continue
+        path = ("accords", index, "issues")
+        parties = [scenario.parties[p] for p in accord.signatories]
+        sides = [bargain.expected(p.interests[index]) for p in parties]
+        floors = [bargain.reservation(scenario, start, p, index) for p in accord.signatories]
+        if not bargain.zone(accord, sides, floors):
+            names = " and ".join(p.id for p in parties)
+            report.warn(
+                path,
+                f"no zone of agreement: no package of '{accord.id}' is worth its reservation "
+                f"to every signatory ({names}) at the start",
+                "raise what a party gains somewhere, or lower a reservation",
+                key=True,
+            )
+            continue
+        agendas = [
+            bargain.expected(interest)
+            for envoy in range(len(scenario.envoys))
+            if (interest := bargain.envoy_interest(scenario, envoy, index)) is not None
+        ]
+        if bargain.same_ranking(accord, [*sides, *agendas]):
+            report.warn(
+                path,
+                f"no conflict of interest in '{accord.id}': every side ranks every package "
+                "the same, so it is a puzzle, not a negotiation",
+                "let the parties weigh the issues differently",
+                key=True,
+            )
+        gains = bargain.log_rolling_gain(accord, sides, floors)
+        threshold = numbers.log_rolling_min if numbers is not None else 0.0
+        for party, gain in zip(parties, gains or (), strict=False):
+            if gain < threshold:
+                report.warn(
+                    path,
+                    f"log-rolling gains '{party.id}' {gain:.0%} of its range in "
+                    f"'{accord.id}' (balanced deal against splitting the difference), "
+                    f"below {threshold:.0%}",
+                    "let the sides care most about different issues",
+                    key=True,
+                )
+    return report.items
+
+
+def format2_note(result: LoadResult) -> Diagnostic | None:
+    """For a format-1 crisis with accords, one line on what format 2 would add."""
+    scenario = result.scenario
+    if scenario is None or scenario.format >= 2 or not scenario.accords:
+        return None
+    return Diagnostic(
+        scenario.source,
+        1,
+        1,
+        f"format 2 would give its {len(scenario.accords)} accord"
+        f"{'s' if len(scenario.accords) != 1 else ''} issues and a draft to bargain over, "
+        "and its parties interests and reservations",
+        "see 'Format 2: drafts and interests' in MODDING.md",
+        Severity.NOTE,
+    )
 
 
 def yaml_files(folder: pathlib.Path) -> list[pathlib.Path]:

@@ -1,4 +1,8 @@
-"""The scenario file format, version 1, as frozen attrs classes.
+"""The scenario file format, versions 1 and 2, as frozen attrs classes.
+
+Format 2 adds what bargaining needs: an accord's issues and starting draft, each
+party's interests in them, each envoy's own values and BATNA, and tags. A format-1
+file keeps loading as it always has; format-2 keys in it are refused with a hint.
 
 A scenario file is structured into :class:`ScenarioDef` by a strict cattrs
 converter: unknown keys are refused (a typo is an error, not a silently ignored
@@ -25,7 +29,11 @@ from game.engine.expr import did_you_mean
 from game.engine.meters import SCALE
 from game.lang import display_language
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: Every format this game reads; a file declares its own.
+FORMATS = (1, 2)
+VALUE_MIN, VALUE_MAX = -10, 10  # how much a party likes an option
+WEIGHT_MAX = 10
 METER_MIN, METER_MAX = SCALE  # the meters module writes the range once
 
 Id = NewType("Id", str)
@@ -39,6 +47,8 @@ Statement = NewType("Statement", str)  # an effect: text only (a condition may b
 Chance = NewType("Chance", object)
 Number = NewType("Number", float)
 Integer = NewType("Integer", int)
+#: A value for an option: one number, or [low, high] when a seed draws it (a hidden type).
+Value = NewType("Value", tuple)
 
 ID_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,39}")
 LANG_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?")
@@ -107,6 +117,37 @@ class BehaviourDef:
 
 
 @attrs.frozen
+class IssueValuesDef:
+    issue: Id = doc("The issue of the accord.")
+    weight: Weight = doc(
+        "How much the issue matters, 0..10, against the same side's other issues.",
+        maximum=WEIGHT_MAX,
+    )
+    values: dict[Id, Value] = doc(
+        "Each option's value, -10..+10: a number, or [low, high] drawn per game."
+    )
+
+
+@attrs.frozen
+class InterestDef:
+    accord: Id = doc("The accord, which this party signs.")
+    reservation: Expression = doc(
+        "The least a deal must be worth to the party (same scale as values); "
+        "`self` is the party. Resolve, tension, posture and trust move it."
+    )
+    issues: tuple[IssueValuesDef, ...] = doc("A weight and option values for every issue.")
+    offset: Value = doc(
+        "Added to the reservation: a number, or [low, high] drawn per game.", default=(0.0, 0.0)
+    )
+
+
+@attrs.frozen
+class AgendaValuesDef:
+    accord: Id = doc("The accord.")
+    issues: tuple[IssueValuesDef, ...] = doc("A weight and option values for every issue.")
+
+
+@attrs.frozen
 class PartyDef:
     id: Id = doc("The party's id, used in expressions.")
     name: Text = doc("The party's name.")
@@ -122,6 +163,9 @@ class PartyDef:
     idle_weight: Weight | None = doc(
         "Weight of doing nothing at the World step (default: rules.behaviour_idle_weight).",
         default=None,
+    )
+    interests: tuple[InterestDef, ...] = doc(
+        "Format 2: what the party wants from each accord it signs.", default=()
     )
 
 
@@ -153,6 +197,30 @@ class EnvoyDef:
         "Starting standing with parties (others: rules.standing_default).", factory=dict
     )
     agenda: tuple[ObjectiveDef, ...] = doc("Private objectives scored at the end.", default=())
+    interests: tuple[AgendaValuesDef, ...] = doc(
+        "Format 2: the values of an envoy who speaks for no party (one who does has its "
+        "party's); exact numbers, since an envoy knows its own mind.",
+        default=(),
+    )
+    batna: Number | None = doc(
+        "Format 2: what a stalemate is worth to this envoy, on the scale of its values.",
+        minimum=VALUE_MIN,
+        maximum=VALUE_MAX,
+        default=None,
+    )
+
+
+@attrs.frozen
+class IssueOptionDef:
+    id: Id = doc("The option's id, unique within its issue.")
+    text: Text = doc("The option as the draft shows it, for example '2 km'.")
+
+
+@attrs.frozen
+class IssueDef:
+    id: Id = doc("The issue's id, unique within its accord.")
+    name: Text = doc("The issue's name, for example 'Pull-back'.")
+    options: tuple[IssueOptionDef, ...] = doc("Two or three options.", min_items=2)
 
 
 @attrs.frozen
@@ -163,6 +231,13 @@ class AccordDef:
     requires: Expression = doc("Conditions that must hold for a proposal to have a chance.")
     chance: Chance = doc("The chance a proposal succeeds once `requires` holds.", default=1)
     effects: tuple[Statement, ...] = doc("Effects applied once, when it is signed.", default=())
+    signatories: tuple[Id, ...] = doc(
+        "Format 2: the parties that sign it; their interests decide the draft.", default=()
+    )
+    issues: tuple[IssueDef, ...] = doc(
+        "Format 2: two or three issues; without them the accord is one package.", default=()
+    )
+    draft: dict[Id, Id] = doc("Format 2: the starting draft, an option per issue.", factory=dict)
 
 
 @attrs.frozen
@@ -261,6 +336,39 @@ class ScoringDef:
 
 
 @attrs.frozen
+class AcceptanceDef:
+    """The published chance that an unseated party accepts a draft: floor + (ceiling -
+    floor) / (1 + e^-((margin - midpoint + trust_discount * trust / 100) / spread)), where
+    margin is the draft's value to the party minus its reservation, and trust is its
+    lowest trust in a fellow signatory."""
+
+    midpoint: Number = doc("The margin at which a party of trust 0 accepts half the time.")
+    trust_discount: Number = doc(
+        "How much less margin a party demands at trust 100 than at trust 0.", minimum=0
+    )
+    spread: Number = doc("Margin points over which the chance climbs (larger: gentler).")
+    floor: Fraction = doc("The chance however bad the draft.")
+    ceiling: Fraction = doc("The chance however good the draft.")
+
+
+@attrs.frozen
+class BargainingDef:
+    """The numbers of format 2's bargaining. All optional in a scenario."""
+
+    acceptance: AcceptanceDef | None = doc("How unseated parties accept drafts.", default=None)
+    log_rolling_min: Fraction | None = doc(
+        "The share of its range each signing party must gain at the balanced (Nash) "
+        "package over splitting the difference; `envoy validate` warns below it.",
+        default=None,
+    )
+    concession: dict[Id, Number] | None = doc(
+        "Concession exponent per AI difficulty: below 1 concedes late (Boulware), "
+        "1 steadily, above 1 early (Conceder).",
+        default=None,
+    )
+
+
+@attrs.frozen
 class RulesDef:
     """Every tunable number of the turn sequence. All optional in a scenario."""
 
@@ -281,6 +389,7 @@ class RulesDef:
     counter_max: Integer | None = doc("Highest value of a counter.", default=None)
     resolution_order: tuple[Id, ...] | None = doc("The order families resolve in.", default=None)
     scoring: ScoringDef | None = doc("How seats score.", default=None)
+    bargaining: BargainingDef | None = doc("Format 2: how drafts are bargained.", default=None)
 
 
 @attrs.frozen
@@ -307,7 +416,7 @@ class TeacherDef:
 
 @attrs.frozen
 class ScenarioDef:
-    format: Count = doc("The format version; this is version 1.")
+    format: Count = doc("The format version: 1, or 2 for issues, drafts and interests.")
     id: Id = doc("The scenario's id.")
     title: Text = doc("The scenario's title.")
     summary: Text = doc("One or two sentences for the scenario browser.")
@@ -328,11 +437,14 @@ class ScenarioDef:
     disable_moves: tuple[Id, ...] = doc("Library moves this scenario leaves out.", default=())
     events: tuple[EventDef, ...] = doc("News: scheduled, triggered and pool events.", default=())
     counters: dict[Id, Integer] = doc("Numbers the scenario keeps, with their start.", factory=dict)
+    tags: tuple[Id, ...] = doc(
+        "Format 2: what kind of crisis it is, such as 'dilemma' (a public good).", default=()
+    )
 
 
 @attrs.frozen
 class LibraryDef:
-    format: Count = doc("The format version; this is version 1.")
+    format: Count = doc("The format version, 1 or 2.")
     library: Id = doc("The library's id, as scenarios include it.")
     families: tuple[FamilyDef, ...] = doc("Move families.", default=())
     rules: RulesDef = doc("Default rules.", factory=RulesDef)
@@ -477,6 +589,29 @@ def _chance(value: Any, _: Any) -> object:
     raise FieldError(f"expected a chance, got {_describe(value)}", "a number 0..1 or a formula")
 
 
+def _value_number(value: Any) -> float:
+    number = _strict_float(value)
+    if not VALUE_MIN <= number <= VALUE_MAX:
+        raise FieldError(
+            f"{number:g} is out of range", f"values go from {VALUE_MIN} to +{VALUE_MAX}"
+        )
+    return float(number)
+
+
+def _value(value: Any, _: Any) -> tuple[float, float]:
+    if isinstance(value, list):
+        if len(value) != 2:
+            raise FieldError(
+                f"expected [low, high], got a list of {len(value)}", "for example [-4, 2]"
+            )
+        low, high = (_value_number(v) for v in value)
+        if low > high:
+            raise FieldError(f"the range [{low:g}, {high:g}] runs backwards", "write [low, high]")
+        return low, high
+    number = _value_number(value)
+    return number, number
+
+
 def _text(value: Any, _: Any) -> Text:
     if isinstance(value, str):
         return Text.of(value)
@@ -573,6 +708,7 @@ _FALLBACKS: dict[Any, Any] = {
     Number: lambda v: v if _is_number(v) else 0.0,
     Integer: lambda v: int(v) if _is_number(v) else 0,
     Text: _forgiven_text,
+    Value: lambda v: (float(v), float(v)) if _is_number(v) else (0.0, 0.0),
 }
 
 # A required key that the file lacks, as the forgiving converter sees it: every
@@ -637,6 +773,7 @@ def make_converter(forgiving: bool = False) -> cattrs.Converter:
         Number: _strict_float,
         Integer: _strict_int,
         Text: _text,
+        Value: _value,
     }
     if forgiving:
         simple = {t: _forgiving(hook, _FALLBACKS[t]) for t, hook in simple.items()}
@@ -644,6 +781,8 @@ def make_converter(forgiving: bool = False) -> cattrs.Converter:
         dict[Id, Meter]: (simple[Meter], Meter),
         dict[Id, Integer]: (simple[Integer], Integer),
         dict[Id, Number]: (simple[Number], Number),
+        dict[Id, Value]: (simple[Value], Value),
+        dict[Id, Id]: (simple[Id], Id),
     }
     for type_, (hook, value_type) in mappings.items():
         simple[type_] = _id_mapping(lambda v, _=None, h=hook, t=value_type: h(v, t), forgiving)

@@ -51,6 +51,55 @@ class Rules:
     shared_points: dict[str, int]
     multiplier: dict[str, float]
     standing_weight: float
+    #: Format 2's bargaining numbers; None where no library or scenario gives them.
+    bargaining: Bargaining | None = None
+
+
+@attrs.frozen
+class Bargaining:
+    """The library's published bargaining numbers."""
+
+    #: The acceptance function: the margin a party of trust 0 accepts half the time,
+    #: how much less it demands at trust 100, the logistic spread, and its bounds.
+    midpoint: float
+    trust_discount: float
+    spread: float
+    floor: float
+    ceiling: float
+    #: The share of its range each signing party gains at Nash over split, at least.
+    log_rolling_min: float
+    #: Concession exponent per AI difficulty (<1 Boulware, 1 linear, >1 Conceder).
+    concession: dict[str, float]
+
+
+@attrs.frozen
+class IssueOption:
+    id: str
+    text: Text
+
+
+@attrs.frozen
+class Issue:
+    id: str
+    name: Text
+    options: tuple[IssueOption, ...]
+
+
+@attrs.frozen
+class Interest:
+    """One side's interest in one accord's issues: what bargaining reads.
+
+    ``weights`` are the declared weights scaled to sum to 1, so a utility stays on
+    the values' scale (-10..+10). ``values[issue][option]`` is the declared range
+    (low, high); a party's exact values are drawn per seed within it
+    (:mod:`game.engine.bargain`). ``reservation`` is None for an envoy, whose
+    no-deal point is its BATNA.
+    """
+
+    weights: tuple[float, ...]
+    values: tuple[tuple[tuple[float, float], ...], ...]
+    reservation: Fn | None = None
+    offset: tuple[float, float] = (0.0, 0.0)
 
 
 @attrs.frozen
@@ -88,6 +137,8 @@ class Party:
     text: Text | None
     behaviours: tuple[Behaviour, ...]
     idle_weight: float
+    #: Format 2: its interest per accord (None where it does not sign, or format 1).
+    interests: tuple[Interest | None, ...] = ()
 
 
 @attrs.frozen
@@ -118,6 +169,10 @@ class Envoy:
     text: Text | None
     standing: tuple[int, ...]  # starting standing, per party
     agenda: tuple[Objective, ...]
+    #: Format 2: an envoy without a party's own values per accord (None: indifferent,
+    #: or not a format-2 accord); an envoy with a party has its party's interests.
+    values: tuple[Interest | None, ...] = ()
+    batna: float = 0.0  # what a stalemate is worth to it, on its values' scale
 
 
 @attrs.frozen
@@ -131,6 +186,11 @@ class Accord:
     #: What ``requires`` asks, as needs that all hold exactly when it does; None when
     #: its shape has no such description (the phrasing layer then says less).
     needs: tuple[Need, ...] | None = None
+    #: Format 2: the signing parties, the issues, and the starting draft (an option
+    #: index per issue). Without issues an accord is one take-it-or-leave-it package.
+    signatories: tuple[int, ...] = ()
+    issues: tuple[Issue, ...] = ()
+    draft: tuple[int, ...] = ()
 
 
 @attrs.frozen
@@ -228,6 +288,8 @@ class Scenario:
     family_rank: dict[str, int] = attrs.field(factory=dict)
     #: The party each envoy speaks for (-1 for none), by envoy index.
     envoy_party: tuple[int, ...] = ()
+    format: int = 1
+    tags: tuple[str, ...] = ()
     _views: dict = attrs.field(factory=dict, repr=False)
     #: Derived tables the engine builds once: shared with the player views'
     #: scenarios, so a table that depends on what a view hides has the view's

@@ -1,0 +1,256 @@
+"""The bargaining maths of format 2: packages, utilities, hidden types, acceptance,
+the frontier, the Nash package and the gain of log-rolling (MODDING.md, "Format 2").
+
+Pure and deterministic: nothing here reads a clock, the global ``random`` module or
+a file, and nothing changes a state. A party's exact values are drawn from the
+game's seed through :mod:`game.engine.rng`, so the same seed gives the same types.
+
+An accord of 2 or 3 issues of 2 or 3 options has at most 27 packages, so every
+question here is answered by enumerating them exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+
+from game.engine import rng
+from game.engine.model import Accord, Bargaining, Interest, Scenario
+
+#: A package: the chosen option's index, per issue of its accord.
+Package = tuple[int, ...]
+
+# Salts the types' dice apart from the game's own, so drawing them never moves a roll.
+_TYPES_SALT = 0x7459_7065_7321
+
+
+@attrs.frozen
+class Values:
+    """One side's exact values for one accord: the weights (summing to 1) and a value
+    per option per issue. A utility is their weighted sum, on the -10..+10 scale."""
+
+    weights: tuple[float, ...]
+    values: tuple[tuple[float, ...], ...]
+
+    def utility(self, package: Package) -> float:
+        return sum(
+            weight * options[choice]
+            for weight, options, choice in zip(self.weights, self.values, package, strict=True)
+        )
+
+    def best(self, accord: Accord) -> float:
+        return max(self.utility(p) for p in packages(accord))
+
+    def worst(self, accord: Accord) -> float:
+        return min(self.utility(p) for p in packages(accord))
+
+    def split(self) -> float:
+        """The utility of splitting the difference: the middle option of every issue
+        (halfway between the two, for an issue of two options)."""
+        total = 0.0
+        for weight, options in zip(self.weights, self.values, strict=True):
+            middle = options[1] if len(options) == 3 else (options[0] + options[-1]) / 2
+            total += weight * middle
+        return total
+
+
+@attrs.frozen
+class PartyType:
+    """A party's hidden type for one accord: its exact values and reservation offset."""
+
+    values: Values
+    offset: float
+
+
+def packages(accord: Accord) -> tuple[Package, ...]:
+    """Every package of an accord, in a stable order (the first option first)."""
+    return tuple(itertools.product(*(range(len(issue.options)) for issue in accord.issues)))
+
+
+def expected(interest: Interest) -> Values:
+    """The values a side is expected to have: the middle of each declared range."""
+    return Values(
+        interest.weights,
+        tuple(tuple((low + high) / 2 for low, high in issue) for issue in interest.values),
+    )
+
+
+def expected_offset(interest: Interest) -> float:
+    low, high = interest.offset
+    return (low + high) / 2
+
+
+def draw_types(scenario: Scenario, seed: int) -> tuple[tuple[PartyType | None, ...], ...]:
+    """Every party's hidden type per accord (None where it has no interest), for a seed.
+
+    Each value is drawn uniformly within its declared range, in a fixed order (party,
+    accord, issue, option, then the offset), from dice derived from the seed alone.
+    An exact value draws nothing, so making one value a range moves no other.
+    """
+    state = rng.derive(rng.seed_state(seed), _TYPES_SALT)
+    result = []
+    for party in scenario.parties:
+        types: list[PartyType | None] = []
+        for interest in party.interests:
+            if interest is None:
+                types.append(None)
+                continue
+            issues = []
+            for issue in interest.values:
+                options = []
+                for low, high in issue:
+                    value, state = _draw(state, low, high)
+                    options.append(value)
+                issues.append(tuple(options))
+            offset, state = _draw(state, *interest.offset)
+            types.append(PartyType(Values(interest.weights, tuple(issues)), offset))
+        result.append(tuple(types))
+    return tuple(result)
+
+
+def _draw(state: int, low: float, high: float) -> tuple[float, int]:
+    if low == high:
+        return low, state
+    roll, state = rng.random(state)
+    return low + (high - low) * roll, state
+
+
+def envoy_interest(scenario: Scenario, envoy: int, accord: int) -> Interest | None:
+    """The interest an envoy's agenda has in an accord: its party's, or its own."""
+    party = scenario.envoys[envoy].party
+    interests = scenario.parties[party].interests if party >= 0 else scenario.envoys[envoy].values
+    return interests[accord] if accord < len(interests) else None
+
+
+def reservation(
+    scenario: Scenario, world: Any, party: int, accord: int, offset: float | None = None
+) -> float:
+    """The least a deal of this accord must be worth to a party in this world.
+
+    ``offset`` is the party's drawn offset; None takes the expected one.
+    """
+    interest = scenario.parties[party].interests[accord]
+    assert interest is not None and interest.reservation is not None
+    base = float(interest.reservation(world, (party,)))
+    return base + (expected_offset(interest) if offset is None else offset)
+
+
+def trust(scenario: Scenario, world: Any, party: int, accord: int) -> int:
+    """A signing party's trust in the deal: its lowest trust in a fellow signatory."""
+    levels = [
+        world.trust[scenario.relation_index(party, other)]
+        for other in scenario.accords[accord].signatories
+        if other != party and scenario.relation_index(party, other) >= 0
+    ]
+    return min(levels) if levels else 0
+
+
+def acceptance(numbers: Bargaining, margin: float, trust_level: float) -> float:
+    """The published chance that an unseated party accepts a draft.
+
+    ``margin`` is the draft's utility to it minus its reservation; trust (0..100)
+    lowers the margin it demands. Rises with both, from ``floor`` to ``ceiling``.
+    """
+    demanded = numbers.midpoint - numbers.trust_discount * trust_level / 100
+    x = (margin - demanded) / numbers.spread
+    # The logistic, written so that neither tail overflows.
+    share = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+    return numbers.floor + (numbers.ceiling - numbers.floor) * share
+
+
+def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
+    """Whether utilities ``a`` are at least ``b`` for everyone and better for someone."""
+    return all(x >= y for x, y in zip(a, b, strict=True)) and any(
+        x > y for x, y in zip(a, b, strict=True)
+    )
+
+
+def frontier(accord: Accord, sides: Sequence[Values]) -> tuple[Package, ...]:
+    """The Pareto frontier: the packages no other package makes better for one side
+    without making it worse for another ("best possible deals")."""
+    table = {p: tuple(side.utility(p) for side in sides) for p in packages(accord)}
+    return tuple(
+        p
+        for p, mine in table.items()
+        if not any(dominates(other, mine) for other in table.values())
+    )
+
+
+def nash_product(utilities: Sequence[float], disagreement: Sequence[float]) -> float | None:
+    """The product of every side's gain over no deal; None unless every gain is positive."""
+    product = 1.0
+    for utility, base in zip(utilities, disagreement, strict=True):
+        if utility <= base:
+            return None
+        product *= utility - base
+    return product
+
+
+def nash(accord: Accord, sides: Sequence[Values], disagreement: Sequence[float]) -> Package | None:
+    """The Nash package ("balanced deal"): the largest product of gains over no deal,
+    among packages every side prefers to no deal; the first such in package order on
+    a tie. None when no package beats no deal for everyone."""
+    best, best_product = None, 0.0
+    for package in packages(accord):
+        product = nash_product([s.utility(package) for s in sides], disagreement)
+        if product is not None and (best is None or product > best_product):
+            best, best_product = package, product
+    return best
+
+
+def zone(accord: Accord, sides: Sequence[Values], reservations: Sequence[float]) -> tuple:
+    """The zone of agreement: the packages that beat its reservation for every side
+    (exactly those with a Nash product, so a zone always has a Nash package)."""
+    return tuple(
+        p
+        for p in packages(accord)
+        if all(s.utility(p) > r for s, r in zip(sides, reservations, strict=True))
+    )
+
+
+def share_of_range(accord: Accord, side: Values, utility: float) -> float:
+    """Where a utility lies between a side's worst package (0) and its best (1)."""
+    low, high = side.worst(accord), side.best(accord)
+    return 0.0 if high == low else (utility - low) / (high - low)
+
+
+def log_rolling_gain(
+    accord: Accord, sides: Sequence[Values], disagreement: Sequence[float]
+) -> tuple[float, ...] | None:
+    """Each side's share of its range at the Nash package minus its share at split
+    (the balance target validate checks); None when there is no Nash package."""
+    package = nash(accord, sides, disagreement)
+    if package is None:
+        return None
+    return tuple(
+        share_of_range(accord, s, s.utility(package)) - share_of_range(accord, s, s.split())
+        for s in sides
+    )
+
+
+def same_ranking(accord: Accord, sides: Sequence[Values]) -> bool:
+    """Whether every side orders every pair of packages the same way (ties included):
+    then there is nothing to bargain over, only a puzzle to solve."""
+    every = packages(accord)
+    tables = [[s.utility(p) for p in every] for s in sides]
+    for i, j in itertools.combinations(range(len(every)), 2):
+        signs = {_sign(table[i] - table[j]) for table in tables}
+        if len(signs) > 1:
+            return False
+    return True
+
+
+def _sign(x: float) -> int:
+    return (x > 1e-12) - (x < -1e-12)
+
+
+def concession_target(best: float, floor: float, progress: float, exponent: float) -> float:
+    """What a time-dependent negotiator demands at ``progress`` (0 at the start, 1 at the
+    deadline): from its best package down to its floor, as progress ** (1 / exponent).
+    An exponent below 1 concedes late (Boulware), 1 steadily, above 1 early (Conceder)."""
+    progress = min(max(progress, 0.0), 1.0)
+    return best - (best - floor) * progress ** (1 / exponent)
