@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pathlib
 
+import attrs
 import pytest
 from test_loader import FILE, at, edit, error, refuse, write
 
@@ -511,3 +512,54 @@ def test_the_converted_crises_validate_with_no_warning_and_clear_the_log_rolling
         gains = bargain.log_rolling_gain(accord, sides, floors)
         assert gains is not None and min(gains) >= threshold, (accord.id, gains)
         assert bargain.zone(accord, sides, floors)
+
+
+# ------------------------------------------------------------ bargaining numbers
+
+
+def test_a_scenario_tunes_one_bargaining_number_and_keeps_the_librarys_others(workdir):
+    text = edit(BASE, "turns: 3\n", "turns: 3\nrules:\n  bargaining:\n    log_rolling_min: 0.9\n")
+    scenario = load_scenario(write(workdir, text)).unwrap()
+    standard = load_scenario(write(workdir, BASE)).unwrap().rules.bargaining
+    assert scenario.rules.bargaining == attrs.evolve(standard, log_rolling_min=0.9)
+    warnings = _warnings(workdir, text)
+    assert warnings and all("below 90%" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("rules", "needle", "message", "hint"),
+    [
+        (
+            "acceptance: {midpoint: 0, trust_discount: 1, spread: 0, floor: 0, ceiling: 1}",
+            "spread: 0",
+            "the acceptance spread must be above 0",
+            "for example 1.0; larger makes a party's answer less sharp",
+        ),
+        (
+            "acceptance: {midpoint: 0, trust_discount: 1, spread: 1, floor: 0.9, ceiling: 0.5}",
+            "floor: 0.9",
+            "the acceptance floor is above its ceiling",
+            "",
+        ),
+        (
+            "concession: {easy: 2, normal: 1, hard: 0}",
+            "hard: 0",
+            "the concession exponent of 'hard' must be above 0",
+            "below 1 concedes late, 1 steadily, above 1 early",
+        ),
+    ],
+)
+def test_bargaining_numbers_the_types_cannot_check(workdir, capsys, rules, needle, message, hint):
+    text = edit(BASE, "turns: 3\n", f"turns: 3\nrules:\n  bargaining:\n    {rules}\n")
+    position = at(text, needle, needle.split(": ")[1])
+    assert _bad(workdir, capsys, text) == [error(position, message, hint)]
+
+
+def test_a_librarys_bargaining_numbers_are_checked_in_the_library(workdir):
+    text = "format: 2\nlibrary: house\nrules:\n  bargaining:\n    concession: {hard: -1}\n"
+    checked = validate_file(write(workdir, text, "house.yaml"))
+    line, col = at(text, "-1")
+    assert [str(d) for d in checked.diagnostics] == [
+        f"house.yaml:{line}:{col}: error: the concession exponent of 'hard' must be above 0 "
+        "(below 1 concedes late, 1 steadily, above 1 early)"
+    ]

@@ -366,7 +366,29 @@ def _library_from_bytes(file: str, data: bytes) -> tuple[_Library | None, tuple[
     return _Library(definition, file, marks, raw), tuple(report.items)
 
 
+def _check_bargaining(report: _Report, rules: RulesDef) -> None:
+    """What the types of the bargaining numbers cannot say, in the file that sets them."""
+    bargaining = rules.bargaining
+    if bargaining is None:
+        return
+    path = ("rules", "bargaining")
+    acceptance = bargaining.acceptance
+    if acceptance is not None and acceptance.spread <= 0:
+        hint = "for example 1.0; larger makes a party's answer less sharp"
+        report.at((*path, "acceptance", "spread"), "the acceptance spread must be above 0", hint)
+    if acceptance is not None and acceptance.floor > acceptance.ceiling:
+        report.at((*path, "acceptance", "floor"), "the acceptance floor is above its ceiling")
+    for name, exponent in (bargaining.concession or {}).items():
+        if exponent <= 0:
+            report.at(
+                (*path, "concession", name),
+                f"the concession exponent of '{name}' must be above 0",
+                "below 1 concedes late, 1 steadily, above 1 early",
+            )
+
+
 def _check_library(report: _Report, library: LibraryDef) -> None:
+    _check_bargaining(report, library.rules)
     _unique(report, ("families",), [f.id for f in library.families], "family")
     _unique(report, ("moves",), [m.id for m in library.moves], "move")
     for index, move in enumerate(library.moves):
@@ -713,6 +735,7 @@ class _Compiler:
 
     def check_ids(self) -> None:
         d, report = self.d, self.report
+        _check_bargaining(report, d.rules)
         _unique(report, ("parties",), [p.id for p in d.parties], "party")
         _unique(report, ("envoys",), [e.id for e in d.envoys], "envoy")
         _unique(report, ("accords",), [a.id for a in d.accords], "accord")
@@ -818,24 +841,6 @@ class _Compiler:
                 )
             return None
         acceptance: schema.AcceptanceDef = merged["acceptance"]
-        if acceptance.spread <= 0:
-            self.report.at(
-                ("rules", "bargaining", "acceptance", "spread"),
-                "the acceptance spread must be above 0",
-                "for example 1.5",
-            )
-        if acceptance.floor > acceptance.ceiling:
-            self.report.at(
-                ("rules", "bargaining", "acceptance", "floor"),
-                "the acceptance floor is above its ceiling",
-            )
-        for name, exponent in merged["concession"].items():
-            if exponent <= 0:
-                self.report.at(
-                    ("rules", "bargaining", "concession", name),
-                    f"the concession exponent of '{name}' must be above 0",
-                    "below 1 concedes late, 1 steadily, above 1 early",
-                )
         return model.Bargaining(
             midpoint=acceptance.midpoint,
             trust_discount=acceptance.trust_discount,
