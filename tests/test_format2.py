@@ -8,10 +8,16 @@ import pathlib
 
 import attrs
 import pytest
-from test_loader import FILE, at, edit, error, refuse, write
+from test_loader import FILE, MINIMAL, at, edit, error, refuse, write
 
 from game.cli import main
-from game.content.loader import SCENARIO_DIR, builtin_scenarios, load_scenario, validate_file
+from game.content.loader import (
+    LIBRARY_DIR,
+    SCENARIO_DIR,
+    builtin_scenarios,
+    load_scenario,
+    validate_file,
+)
 from game.engine import bargain
 
 # A small crisis with one accord of two issues, bargained between two parties.
@@ -563,3 +569,19 @@ def test_a_librarys_bargaining_numbers_are_checked_in_the_library(workdir):
         f"house.yaml:{line}:{col}: error: the concession exponent of 'hard' must be above 0 "
         "(below 1 concedes late, 1 steadily, above 1 early)"
     ]
+
+
+def test_a_library_written_before_format_2_still_compiles_a_format_1_crisis(workdir):
+    # A mod's own library, or the copy a save embeds, has no bargaining numbers.
+    standard = (LIBRARY_DIR / "standard.yaml").read_text("utf-8")
+    start = standard.index("  # Format 2's bargaining")
+    end = standard.index("\nmoves:")
+    old = standard[:start] + standard[end:]
+    assert "bargaining" not in old
+    write(workdir, old, "house.yaml")
+    result = load_scenario(write(workdir, MINIMAL + "includes: [house]\n"))
+    assert result.errors == () and result.unwrap().rules.bargaining is None
+    # A format-2 crisis needs them, and says where to put them.
+    text = BASE.replace("turns: 3\n", "turns: 3\nincludes: [house]\n")
+    (found,) = [str(d) for d in load_scenario(write(workdir, text)).errors]
+    assert "rules.bargaining.acceptance is not set, and accords with issues need it" in found

@@ -774,7 +774,13 @@ class _Compiler:
                 value = getattr(layer, field.name)
                 if value is not None:
                     merged[field.name] = value
-        missing = [f.name for f in attrs.fields(RulesDef) if f.name not in merged]
+        # Bargaining is checked on its own, and only an accord with issues needs it: a
+        # library written before format 2 (a mod's, or the copy a save embeds) lacks it.
+        missing = [
+            f.name
+            for f in attrs.fields(RulesDef)
+            if f.name not in merged and f.name != "bargaining"
+        ]
         if missing and not self.complete:
             return None  # the unreadable library would have set them
         if missing:
