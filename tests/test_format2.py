@@ -462,7 +462,10 @@ def _warnings(workdir, text: str) -> list[str]:
 def test_no_zone_of_agreement(workdir):
     text = edit(BASE, 'reservation: "0"', 'reservation: "9"')
     (warning,) = _warnings(workdir, text)
-    assert warning.startswith("no zone of agreement: no package of 'truce' is worth")
+    assert warning == (
+        "no zone of agreement: no package of 'truce' beats the reservation of every "
+        "signatory (norland and sudmark) as the first turn opens"
+    )
 
 
 def test_no_conflict_of_interest(workdir):

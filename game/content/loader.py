@@ -1590,9 +1590,9 @@ def validate_file(path: pathlib.Path) -> Validated:
 
 def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
     """The bargaining warnings for each accord with issues, with the signing
-    parties' expected values (the middle of each range) and their reservations at
-    the start: no zone of agreement, no conflict of interest, too little to gain
-    from log-rolling."""
+    parties' expected values (the middle of each range) and their reservations as
+    the first turn opens (after its news, on seed 0 where news is drawn): no zone
+    of agreement, no conflict of interest, too little to gain from log-rolling."""
     scenario = result.scenario
     if scenario is None or not any(accord.issues for accord in scenario.accords):
         return []
@@ -1614,8 +1614,8 @@ def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
             names = " and ".join(p.id for p in parties)
             report.warn(
                 path,
-                f"no zone of agreement: no package of '{accord.id}' is worth its reservation "
-                f"to every signatory ({names}) at the start",
+                f"no zone of agreement: no package of '{accord.id}' beats the reservation "
+                f"of every signatory ({names}) as the first turn opens",
                 "raise what a party gains somewhere, or lower a reservation",
                 key=True,
             )
