@@ -118,7 +118,9 @@ def _type_words(type_: typing.Any) -> str:
 
 def _bound_words(words: str, metadata: typing.Mapping[str, typing.Any]) -> str:
     """The type words with the field's own bounds, which replace its type's."""
-    low, high, items = (metadata.get(k) for k in ("minimum", "maximum", "min_items"))
+    low, high, items, most = (
+        metadata.get(k) for k in ("minimum", "maximum", "min_items", "max_items")
+    )
     if low is not None or high is not None:
         words = words.replace(", 0 or more", "")
     if low is not None:
@@ -127,6 +129,8 @@ def _bound_words(words: str, metadata: typing.Mapping[str, typing.Any]) -> str:
         words += f", {high} or less"
     if items is not None:
         words += f", at least {items}"
+    if most is not None:
+        words += f", at most {most}"
     return words
 
 

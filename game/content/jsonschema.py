@@ -195,7 +195,12 @@ class _Builder:
         return result
 
 
-_KEYWORDS = {"minimum": "minimum", "maximum": "maximum", "min_items": "minItems"}
+_KEYWORDS = {
+    "minimum": "minimum",
+    "maximum": "maximum",
+    "min_items": "minItems",
+    "max_items": "maxItems",
+}
 
 
 def _constrained(prop: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:

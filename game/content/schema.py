@@ -63,12 +63,20 @@ def doc(
     minimum: int | None = None,
     maximum: int | None = None,
     min_items: int | None = None,
+    max_items: int | None = None,
     **kwargs: Any,
 ) -> Any:
     """A field with its documentation and the bounds that both the converter and the
-    JSON Schema enforce (``minimum``/``maximum`` on a number, ``min_items`` on a list)."""
+    JSON Schema enforce (``minimum``/``maximum`` on a number, ``min_items``/``max_items`` on
+    a list, which the loader checks with a message of its own)."""
     metadata: dict[str, Any] = {"doc": text}
-    for name, bound in (("minimum", minimum), ("maximum", maximum), ("min_items", min_items)):
+    bounds = (
+        ("minimum", minimum),
+        ("maximum", maximum),
+        ("min_items", min_items),
+        ("max_items", max_items),
+    )
+    for name, bound in bounds:
         if bound is not None:
             metadata[name] = bound
     return attrs.field(metadata=metadata, **kwargs)
@@ -220,7 +228,7 @@ class IssueOptionDef:
 class IssueDef:
     id: Id = doc("The issue's id, unique within its accord.")
     name: Text = doc("The issue's name, for example 'Pull-back'.")
-    options: tuple[IssueOptionDef, ...] = doc("Two or three options.", min_items=2)
+    options: tuple[IssueOptionDef, ...] = doc("Two or three options.", min_items=2, max_items=3)
 
 
 @attrs.frozen
@@ -235,7 +243,9 @@ class AccordDef:
         "Format 2: the parties that sign it; their interests decide the draft.", default=()
     )
     issues: tuple[IssueDef, ...] = doc(
-        "Format 2: two or three issues; without them the accord is one package.", default=()
+        "Format 2: two or three issues; without them the accord is one package.",
+        max_items=3,
+        default=(),
     )
     draft: dict[Id, Id] = doc("Format 2: the starting draft, an option per issue.", factory=dict)
 
