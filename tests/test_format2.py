@@ -551,6 +551,12 @@ def test_a_scenario_tunes_one_bargaining_number_and_keeps_the_librarys_others(wo
             "",
         ),
         (
+            "concession: {easy: 2, normal: 1, hrad: 1}",
+            "hrad",
+            "unknown difficulty 'hrad'",
+            "did you mean 'hard'?",
+        ),
+        (
             "concession: {easy: 2, normal: 1, hard: 0}",
             "hard: 0",
             "the concession exponent of 'hard' must be above 0",
@@ -560,7 +566,7 @@ def test_a_scenario_tunes_one_bargaining_number_and_keeps_the_librarys_others(wo
 )
 def test_bargaining_numbers_the_types_cannot_check(workdir, capsys, rules, needle, message, hint):
     text = edit(BASE, "turns: 3\n", f"turns: 3\nrules:\n  bargaining:\n    {rules}\n")
-    position = at(text, needle, needle.split(": ")[1])
+    position = at(text, needle, needle.split(": ")[-1])  # a value's, or a key's
     assert _bad(workdir, capsys, text) == [error(position, message, hint)]
 
 

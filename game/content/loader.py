@@ -83,6 +83,7 @@ from game.engine.expr import (
 from game.files import open_regular
 from game.lang import LANGUAGES
 from game.paths import PROJECT_DIR, SCENARIO_DIR
+from game.tunables import difficulty_file
 
 PACKAGE_DIR = pathlib.Path(__file__).resolve().parent
 LIBRARY_DIR = PACKAGE_DIR / "library"
@@ -378,8 +379,16 @@ def _check_bargaining(report: _Report, rules: RulesDef) -> None:
         report.at((*path, "acceptance", "spread"), "the acceptance spread must be above 0", hint)
     if acceptance is not None and acceptance.floor > acceptance.ceiling:
         report.at((*path, "acceptance", "floor"), "the acceptance floor is above its ceiling")
+    difficulties = list(difficulty_file()["difficulties"])
     for name, exponent in (bargaining.concession or {}).items():
-        if exponent <= 0:
+        if name not in difficulties:
+            report.at(
+                (*path, "concession", name),
+                f"unknown difficulty '{name}'",
+                did_you_mean(name, difficulties),
+                key=True,
+            )
+        elif exponent <= 0:
             report.at(
                 (*path, "concession", name),
                 f"the concession exponent of '{name}' must be above 0",
