@@ -248,6 +248,39 @@ def test_compiled_expressions_agree_with_a_plain_interpreter(tree, world, ctx):
     assert not reaches(fn.__code__) & SCENARIO_WORDS
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    tree=bools,
+    world=worlds(),
+    candidates=st.lists(st.tuples(contexts, st.booleans()), max_size=6),
+)
+def test_a_selector_picks_what_asking_each_candidate_picks(tree, world, candidates):
+    """The one-loop selector legal_actions uses answers as the condition asked
+    candidate by candidate: the same actions in the same order, and the same
+    exception when a candidate cannot be asked."""
+    try:
+        condition = expr.compile_condition(text(tree), T, MOVE)
+    except ExprError:
+        return  # a relation the lab lacks (see above)
+    asked = [(ctx, f"action {i}", holds) for i, (ctx, holds) in enumerate(candidates)]
+    select = expr.selector(condition)
+    assert expr.selector(condition) is select  # made once per condition
+    for w in (world, None):  # None: a world that refuses to be read
+        try:
+            expected = [a for c, a, h in asked if h or condition(w, c)]
+        except Exception as error:
+            with pytest.raises(type(error)):
+                select(w, asked)
+        else:
+            assert select(w, asked) == expected
+
+
+def test_a_selector_of_a_plain_function_asks_it_target_by_target():
+    asked = [((0, 1), "a", False), ((0, 2), "b", True), ((0, 3), "c", False)]
+    select = expr.selector(lambda w, c: c[1] == 3)
+    assert select(None, asked) == ["b", "c"]
+
+
 def _is_bool(tree) -> bool:
     head = tree[0]
     if head in ("bool", "and", "or", "not", "<", "<=", ">", ">=", "==", "!="):

@@ -1153,6 +1153,29 @@ def _assemble(lines: Sequence[str], code: Code) -> Callable[[Any, tuple], Any]:
     return function
 
 
+def selector(condition: Fn) -> Callable[[Any, Sequence[tuple]], list]:
+    """``select(w, candidates)``: the action of each (context, action, holds) candidate
+    whose ``holds`` is true or for which ``condition`` holds in ``w``, in order.
+
+    A legal-move list asks one move's requirements of every target; for a compiled
+    condition this is one generated comprehension, not a call per target: the
+    condition's own checked code in a loop over the contexts (the same code, so
+    the same answers, and the same first exception if one cannot be asked). Made
+    once per condition, when first asked for.
+    """
+    names = getattr(condition, "__globals__", None)
+    value = names.get("_value") if names is not None else None
+    if value is None:  # not a generated condition: ask it target by target
+        return lambda w, candidates: [a for c, a, h in candidates if h or condition(w, c)]
+    select = names.get("_selector")
+    if select is None:
+        loop = f"[a for c, a, h in candidates if h or ({value})]"
+        source = f"def select(w, candidates):\n    return {loop}\n"
+        select = types.FunctionType(_code_object(source), names, "select")
+        names["_selector"] = select
+    return select
+
+
 def _first_call(w, c):
     # The code of every generated function until its first call; _self is the function.
     return _compile_first(_self, w, c)  # noqa: F821 (names of the function's own namespace)
@@ -1375,7 +1398,9 @@ def _compile_value(
         parser.need(node, kind, what)
         if parser.errors:
             return None  # never returned: run() raises them
-        return _assemble([f"return {node.code}"], parser.code)
+        function = _assemble([f"return {node.code}"], parser.code)
+        function.__globals__["_value"] = node.code
+        return function
 
     return parser.run(parse)
 

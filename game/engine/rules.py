@@ -27,7 +27,7 @@ from typing import TypeVar
 
 import attrs
 
-from game.engine import ledger, meters, rng, view
+from game.engine import expr, ledger, meters, rng, view
 from game.engine.actions import (
     Action,
     Adjust,
@@ -541,19 +541,15 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
     actions: list[Action] = []
-    for row in turn.rows:
+    for row, plays in zip(turn.rows, turn.plays):  # noqa: B905 (the two are one length)
         if row[1] > capital or row[0] in chosen:
             continue
-        plays = row[2]
         if plays is None:
             plays = turn.settle(row, state)
         if plays is not _ASK:
             actions.extend(plays)
             continue
-        requires = row[4].requires
-        for ctx, action, holds in row[3]:
-            if holds or requires(state, ctx):
-                actions.append(action)
+        actions.extend(row[5](state, turn.asked[row[0]]))
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
     actions.append(turn.end)
@@ -595,49 +591,48 @@ class _Turn:
 
     legal_actions answers a seat many times in one turn, once per choice, and
     between two choices only the fields in ``_CHOICE_FIELDS`` move. So the
-    envoy's moves are listed once a turn, without those cooling down, each as
-    a row [index, cost, Plays, candidates, move]: the Plays of a move
-    whose requirements never read the state are known at once; any other
-    move's are None until the move is first affordable and unchosen, then its
-    candidates (context, Play, holds) are asked on a copy of the state whose
-    choice fields refuse to be read, leaving out accords already signed. If
-    they all answer, those Plays hold for the whole turn; if one reads capital
-    or the chosen moves, the row's Plays are ``_ASK`` and its candidates are
-    asked of every state.
+    envoy's moves are rows made once per scenario (see ``_requirements``), and
+    a turn keeps only each row's Plays, in ``plays``: the Plays of a move whose
+    requirements never read the state are known at once, a move cooling down
+    has none, and any other move's are None until the move is first affordable
+    and unchosen. Then its candidates (context, Play, holds) are asked, in one
+    generated loop (:func:`expr.selector`), on a copy of the state whose choice
+    fields refuse to be read, leaving out accords already signed. If they all
+    answer, those Plays hold for the whole turn; if one reads capital or the
+    chosen moves, the row's Plays are ``_ASK`` and its candidates (in
+    ``asked``, by row) are asked of every state.
 
     Kept per envoy (``_turns``) with the scenario and every field of the state
     but the choice fields; any change to those makes a new one.
     """
 
-    __slots__ = ("end", "facts", "probe", "rows", "withdraws")
+    __slots__ = ("asked", "end", "facts", "plays", "probe", "rows", "withdraws")
 
     def __init__(self, state: GameState, envoy: int):
-        cooling = {m for who, m, free in state.cooldowns if who == envoy and free > state.turn}
-        table, self.facts = _requirements(state, envoy)
-        self.rows = [
-            [index, move.cost, allowed if asked is None else None, asked, move]
-            for index, move, allowed, asked in table
-            if index not in cooling
-        ]
+        self.rows, plays, self.facts = _requirements(state, envoy)
+        self.plays = plays.copy()
+        if state.cooldowns:
+            turn = state.turn
+            for who, move, free in state.cooldowns:
+                if who == envoy and free > turn:
+                    self.plays[move] = ()  # a row's place is its move's index
         self.withdraws, self.end = _withdraws_and_end(state.scenario, envoy)
         self.probe = None
+        self.asked: dict[int, list] = {}
 
-    def settle(self, row: list, state: GameState) -> list[Action] | object:
-        """The Plays of a row for the rest of the turn, or ``_ASK``; the row keeps them."""
+    def settle(self, row: tuple, state: GameState) -> list[Action] | object:
+        """The Plays of a row for the rest of the turn, or ``_ASK``; the turn keeps them."""
         if self.probe is None:
             self.probe = replace(state, **_UNCHOSEN)
-        probe, move, asked = self.probe, row[4], row[3]
-        if move.target == "accord":
-            asked = row[3] = [c for c in asked if not state.signed[c[0][1]]]
-        requires = move.requires
-        plays = []
+        asked = row[3]
+        if row[4].target == "accord":
+            asked = [c for c in asked if not state.signed[c[0][1]]]
         try:
-            for ctx, action, holds in asked:
-                if holds or requires(probe, ctx):
-                    plays.append(action)
+            plays = row[5](self.probe, asked)
         except Exception:  # one read a choice field (or fails on it): ask them each time
             plays = _ASK
-        row[2] = plays
+            self.asked[row[0]] = asked
+        self.plays[row[0]] = plays
         return plays
 
 
@@ -666,10 +661,13 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
 _turns: dict[int, tuple] = {}
 
 
-def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
-    """Per move of the envoy: (index, move, allowed, asked), found once per scenario,
-    and by the id of each candidate Play (kept for good by _candidates): (envoy,
-    move index, targets, context, the requirements if they read the state, else None).
+def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict]:
+    """The envoy's rows, found once per scenario: per move, in move order, (index,
+    cost, allowed, asked, move, the selector of its requirements for ``asked``);
+    the Plays a turn starts from, per row (``allowed``, or None for a row whose
+    requirements read the state); and by the id of each candidate Play (kept for
+    good by _candidates): (envoy, move index, targets, context, the requirements
+    if they read the state, else None).
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -684,7 +682,7 @@ def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
 
     def build():
         probe = replace(state, **_UNREAD)
-        table, facts = [], {}
+        rows, facts = [], {}
         for index, move, contexts, plays in _candidates(scenario, envoy):
             known = []
             for ctx in contexts:
@@ -697,15 +695,15 @@ def _requirements(state: GameState, envoy: int) -> tuple[list, dict]:
                 facts[id(play)] = (envoy, index, ctx[1:], ctx, move.requires if reads else None)
             if move.target != "accord" and None not in known:
                 allowed = [play for play, holds in zip(plays, known, strict=True) if holds]
-                table.append((index, move, allowed, None))
+                rows.append((index, move.cost, allowed, None, move, None))
             else:
                 asked = [
                     (ctx, play, bool(holds))
                     for ctx, play, holds in zip(contexts, plays, known, strict=True)
                     if holds is not False
                 ]
-                table.append((index, move, [], asked))
-        return table, facts
+                rows.append((index, move.cost, None, asked, move, expr.selector(move.requires)))
+        return tuple(rows), [row[2] for row in rows], facts
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
