@@ -200,6 +200,11 @@ class World:
         self.source = ""
 
     def freeze(self, **changes) -> GameState:
+        """The state this world stands for. The revealed facts stay the state's own
+        object when none was revealed (facts are only ever added, so the same size
+        is the same set): a seat's view keeps what it knows while they stay."""
+        revealed = self.revealed
+        known = self.state.revealed
         return replace(
             self.state,
             rng=self.rng,
@@ -213,7 +218,7 @@ class World:
             hotline=tuple(self.hotline),
             signed=tuple(self.signed),
             counters=tuple(self.counters),
-            revealed=frozenset(self.revealed),
+            revealed=known if len(revealed) == len(known) else frozenset(revealed),
             **changes,
         )
 
@@ -860,12 +865,18 @@ def _end_turn(state: GameState, envoy: int, record: bool):
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
-    kept = [c for c in state.cooldowns if c[2] > state.turn + 1]
-    for chosen in state.pending:
-        move = state.scenario.moves[chosen.move]
-        if move.cooldown:
-            kept.append((chosen.envoy, chosen.move, state.turn + 1 + move.cooldown))
-    return tuple(sorted(kept))
+    """The cooldowns of the next turn: the state's own object when none ends or
+    begins, so a seat's view keeps its filtered copy of them."""
+    turn, moves = state.turn + 1, state.scenario.moves
+    kept = [c for c in state.cooldowns if c[2] > turn]
+    begun = [
+        (chosen.envoy, chosen.move, turn + moves[chosen.move].cooldown)
+        for chosen in state.pending
+        if moves[chosen.move].cooldown
+    ]
+    if not begun and len(kept) == len(state.cooldowns):
+        return state.cooldowns
+    return tuple(sorted(kept + begun))
 
 
 # -------------------------------------------------------------- resolution
