@@ -20,7 +20,7 @@ from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
-from game.engine.rules import apply, preview_value
+from game.engine.rules import apply, offered_plays, preview_value
 from game.engine.state import GameState
 
 
@@ -63,20 +63,24 @@ class RandomAgent:
     def _pick(self, legal: Sequence[Action]) -> Action:
         value, self._rng = rng.random(self._rng)
         # The same pick as filtering out every Withdraw first, without a Python
-        # loop over dozens of actions each turn. legal_actions lists a turn's
-        # Plays, then its Withdraws, then End: when the kinds (exact types, so
-        # no subclass of Withdraw slips by) are laid out so, the Plays and End
-        # are the options. Counting the Plays in C is cheap, as a list's count
-        # compares each item by identity first and nearly every item is a Play;
-        # only the few after them are looked at one by one.
-        kinds = list(map(type, legal))
-        plays = kinds.count(Play)
-        rest = kinds[plays:]
-        if rest and rest[-1] is End and rest.count(Withdraw) == len(rest) - 1:
-            pick = min(int(value * (plays + 1)), plays)
-            return legal[pick] if pick < plays else legal[-1]
-        options = [a for a in legal if not isinstance(a, Withdraw)]
-        return options[min(int(value * len(options)), len(options) - 1)]
+        # loop over dozens of actions each turn: when the options are a run of
+        # Plays, then Withdraws, then End (the layout of legal_actions' turn),
+        # they are those Plays and End.
+        plays = offered_plays(legal)
+        if plays < 0:
+            # Not legal_actions' last answer: find the layout by the kinds (exact
+            # types, so no subclass of Withdraw slips by). Counting the Plays in C
+            # is cheap, as a list's count compares each item by identity first
+            # and nearly every item is a Play; only the few after them are
+            # looked at one by one.
+            kinds = list(map(type, legal))
+            plays = kinds.count(Play)
+            rest = kinds[plays:]
+            if not (rest and rest[-1] is End and rest.count(Withdraw) == len(rest) - 1):
+                options = [a for a in legal if not isinstance(a, Withdraw)]
+                return options[min(int(value * len(options)), len(options) - 1)]
+        pick = min(int(value * (plays + 1)), plays)
+        return legal[pick] if pick < plays else legal[-1]
 
 
 # ------------------------------------------------------------------- greedy

@@ -13,7 +13,7 @@ from game.engine.actions import Action
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.rules import apply, legal_actions, new_game
-from game.engine.state import OVER, GameState
+from game.engine.state import DIPLOMACY, OVER, GameState
 from game.engine.view import player_view
 
 
@@ -57,10 +57,16 @@ def play_game(
             for e in state.turn_order
         }
     actions: list[Action] = []
+    envoy_ids = scenario.tables.envoys
+    choose = {envoy_id: agent.choose for envoy_id, agent in agents.items()}
     while state.phase != OVER:
-        envoy_id = scenario.envoys[state.acting].id
+        # GameState.acting, written out for a Diplomacy turn: the loop runs per action.
+        if state.phase == DIPLOMACY:
+            envoy_id = envoy_ids[state.turn_order[state.turn_index]]
+        else:
+            envoy_id = envoy_ids[state.acting]
         view = player_view(state, envoy_id)
-        action = agents[envoy_id].choose(view, envoy_id, legal_actions(view, envoy_id))
+        action = choose[envoy_id](view, envoy_id, legal_actions(view, envoy_id))
         state, entries = apply(state, action, record=keep_ledger)
         actions.append(action)
         if keep_ledger:

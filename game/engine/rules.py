@@ -68,6 +68,7 @@ __all__ = [
     "legal_actions",
     "move_chance",
     "new_game",
+    "offered_plays",
     "preview",
     "preview_value",
     "problem",
@@ -200,6 +201,11 @@ class World:
         self.source = ""
 
     def freeze(self, **changes) -> GameState:
+        """The state this world stands for. The revealed facts stay the state's own
+        object when none was revealed (facts are only ever added, so the same size
+        is the same set): a seat's view keeps what it knows while they stay."""
+        revealed = self.revealed
+        known = self.state.revealed
         return replace(
             self.state,
             rng=self.rng,
@@ -213,7 +219,7 @@ class World:
             hotline=tuple(self.hotline),
             signed=tuple(self.signed),
             counters=tuple(self.counters),
-            revealed=frozenset(self.revealed),
+            revealed=known if len(revealed) == len(known) else frozenset(revealed),
             **changes,
         )
 
@@ -532,6 +538,27 @@ def _offered_end(state: GameState, action: End) -> bool:
         return True
     source, _, made = view.last_view
     return made is seen and source is state
+
+
+def offered_plays(legal: Sequence[Action]) -> int:
+    """How many Plays lead ``legal`` when it is the Diplomacy turn legal_actions just
+    answered (its Plays, then a Withdraw per chosen move, then End), else -1.
+
+    An agent picking among the Plays and End can then skip looking at the type of
+    every action. The list must hold the very actions of that answer, in order
+    (equal actions are of the same type too), which costs one comparison per
+    action in C, far less than a type look-up each; only the Withdraws at its
+    end are looked at one by one.
+    """
+    actions = _offered[2]
+    if not actions or len(legal) != len(actions) or type(actions[-1]) is not End:
+        return -1
+    if tuple(legal) != actions:
+        return -1
+    plays = len(actions) - 1
+    while plays and type(actions[plays - 1]) is Withdraw:
+        plays -= 1
+    return plays
 
 
 def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
@@ -858,12 +885,18 @@ def _end_turn(state: GameState, envoy: int, record: bool):
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
-    kept = [c for c in state.cooldowns if c[2] > state.turn + 1]
-    for chosen in state.pending:
-        move = state.scenario.moves[chosen.move]
-        if move.cooldown:
-            kept.append((chosen.envoy, chosen.move, state.turn + 1 + move.cooldown))
-    return tuple(sorted(kept))
+    """The cooldowns of the next turn: the state's own object when none ends or
+    begins, so a seat's view keeps its filtered copy of them."""
+    turn, moves = state.turn + 1, state.scenario.moves
+    kept = [c for c in state.cooldowns if c[2] > turn]
+    begun = [
+        (chosen.envoy, chosen.move, turn + moves[chosen.move].cooldown)
+        for chosen in state.pending
+        if moves[chosen.move].cooldown
+    ]
+    if not begun and len(kept) == len(state.cooldowns):
+        return state.cooldowns
+    return tuple(sorted(kept + begun))
 
 
 # -------------------------------------------------------------- resolution
