@@ -33,7 +33,10 @@ def policy_names() -> tuple[str, ...]:
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` for the closest of ``choices``, or nothing."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    choices = list(choices)
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    # A short id typed for a long one ("un" for "un_envoy") is no close spelling.
+    close = close or [c for c in choices if word and c.startswith(word.lower())][:1]
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 

@@ -65,16 +65,18 @@ def _described(error: BaseException) -> str:
 
 
 #: Classes loaded in this process, by spec: a worker process loads each file once.
-_LOADED: dict[str, type] = {}
+_LOADED: dict[tuple[str, str], type] = {}
 
 
 def load(spec: str) -> type:
     """The agent class a ``FILE.py:ClassName`` names, checked against the API."""
-    found = _LOADED.get(spec)
-    if found is not None:
-        return found
     file, name = split(spec)
     path = pathlib.Path(file)
+    # By the file itself: the same relative name may be another file elsewhere.
+    key = (str(path.resolve()), name)
+    found = _LOADED.get(key)
+    if found is not None:
+        return found
     if not name.isidentifier():
         raise PluginError(f"{file}: '{name}' is not a class name (write FILE.py:ClassName)")
     if not path.is_file():
@@ -103,7 +105,7 @@ def load(spec: str) -> type:
         hint = f" (classes in it: {', '.join(known)})" if known else ""
         raise PluginError(f"{file}: no class '{name}'{hint}")
     check(cls, file, name)
-    _LOADED[spec] = cls
+    _LOADED[key] = cls
     return cls
 
 

@@ -466,6 +466,21 @@ def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str
     return found
 
 
+def seat_line(report: dict[str, Any]) -> str:
+    """Each seat's policy and mean score with its interval, on one line, when the
+    seats do not all play the same policy (else nothing: one policy's seats are
+    told apart by the agenda, not by how they play)."""
+    seats = report["seats"]
+    if len({seat["policy"] for seat in seats.values()}) < 2:
+        return ""
+    parts = []
+    for envoy, seat in seats.items():
+        interval = seat["interval_95"]
+        around = f" [{interval[0]:.1f}, {interval[1]:.1f}]" if interval else ""
+        parts.append(f"{envoy} ({seat['policy']}) {seat['mean_score']:.1f}{around}")
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------- markdown
 
 BEGIN, END = "<!-- balance:begin -->", "<!-- balance:end -->"
@@ -495,6 +510,9 @@ def markdown_table(balances: Sequence[dict[str, Any]], command: str) -> str:
                 f"| {outcomes['conflict']:.1%} | {report['mean_turns']:.2f} "
                 f"| {dominant or 'none'} | {', '.join(report['rarely_fired']) or 'none'} |"
             )
+            seats = seat_line(report)
+            if seats:
+                notes.append(f"- {entry['title']}, {policy}: mean score by seat: {seats}")
         notes.extend(f"- {entry['title']}: {warning}" for warning in entry["warnings"])
     lines.append("")
     lines.extend(notes or ["No balance warnings."])
