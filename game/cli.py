@@ -466,6 +466,7 @@ def _plural(count: int, word: str) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.ai import routine
     from game.ai import simulate as sim
     from game.ai.lineup import LineupError
     from game.ai.plugins import PluginError
@@ -482,7 +483,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     except PluginError as error:
         return _fail(str(error))
     folders = _mods(args)
-    balances = []
+    scenarios = []
     for name in names:
         scenario = _load(name, folders)
         if scenario is None:
@@ -490,15 +491,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         try:
             for lineup in lineups:
                 lineup.check(scenario)
-            # Worker processes that cannot start as copies of this one read it again.
-            load = functools.partial(_scenario_at, str(find(name, folders)))
+        except LineupError as error:
+            raise UsageError(str(error)) from None
+        scenarios.append((name, scenario))
+    balances = []
+    for name, scenario in scenarios:
+        if any(lineup.plays_routine() for lineup in lineups) and routine.needs_search(scenario):
+            print(
+                f"{PROG}: searching {safe(scenario.id)}'s routine among "
+                f"{routine.SETTINGS.scripts} scripts (once: it is kept for next time) …",
+                file=sys.stderr,
+            )
+        # Worker processes that cannot start as copies of this one read it again.
+        load = functools.partial(_scenario_at, str(find(name, folders)))
+        try:
             balances.append(
                 sim.balance(
                     scenario, args.games, args.seed, lineups, args.jobs, load, args.search_games
                 )
             )
-        except LineupError as error:
-            raise UsageError(str(error)) from None
         except PluginError as error:
             return _fail(str(error))
     if args.json:

@@ -115,10 +115,13 @@ class Lineup:
         for policy in sorted(self.policies()):
             check_policy(policy)
 
+    def plays_routine(self) -> bool:
+        return ROUTINE in self.policies()
+
     def prepare(self, scenario: Scenario) -> None:
         """Work out before play what seats share (the crisis's routine), so worker
         processes started as copies of this one inherit it instead of searching."""
-        if ROUTINE in self.policies():
+        if self.plays_routine():
             routine.routine_for(scenario)
 
     def factory(self, game: int = 0) -> Callable[[str, int], Agent]:

@@ -59,10 +59,13 @@ ISSUE_ROUTINE = (
 
 @attrs.frozen
 class Settings:
-    """How hard the search looks: ``scripts`` tried, ``games`` each, on run ``seed``."""
+    """How hard the search looks: ``scripts`` tried over ``games`` games of run
+    ``seed``, then the best ``finalists`` over ``final_games``."""
 
     scripts: int
     games: int
+    finalists: int
+    final_games: int
     seed: int
 
 
@@ -145,7 +148,7 @@ class Found:
     """A searched routine and how it did on the search's own games."""
 
     script: Script
-    peace: float  # share of the search's games that reached peace
+    peace: float  # share of the finalists' games that reached peace
     mean_score: float  # every seat's mean final score over those games
     candidates: int  # how many scripts were tried
 
@@ -212,18 +215,28 @@ def search(
     progress: Callable[[int, int], None] | None = None,
 ) -> Found:
     """The strongest of the candidate scripts: most peace, then the best mean score,
-    then the earliest tried (so the result never depends on anything but the inputs)."""
+    then the earliest tried (so the result never depends on anything but the inputs).
+
+    Every candidate plays the first ``games`` games; the best ``finalists`` play
+    ``final_games`` (the first games again among them), which decide.
+    """
     scripts = candidates(scenario, settings.scripts, settings.seed)
-    best: tuple[float, float] | None = None
-    chosen = scripts[0]
+    steps = len(scripts) + min(settings.finalists, len(scripts))
+    first = []
     for number, script in enumerate(scripts):
-        result = trial(scenario, script, settings.games, settings.seed)
-        if best is None or result > best:
-            best, chosen = result, script
+        first.append(trial(scenario, script, settings.games, settings.seed))
         if progress is not None:
-            progress(number + 1, len(scripts))
+            progress(number + 1, steps)
+    ranked = sorted(range(len(scripts)), key=lambda n: (-first[n][0], -first[n][1], n))
+    best: tuple[float, float, int] | None = None
+    for step, number in enumerate(ranked[: settings.finalists]):
+        peace, mean = trial(scenario, scripts[number], settings.final_games, settings.seed)
+        if best is None or (peace, mean, -number) > best:
+            best = (peace, mean, -number)
+        if progress is not None:
+            progress(len(scripts) + step + 1, steps)
     assert best is not None
-    return Found(chosen, round(best[0], 4), round(best[1], 3), len(scripts))
+    return Found(scripts[-best[2]], round(best[0], 4), round(best[1], 3), len(scripts))
 
 
 # -------------------------------------------------------------------- cache
@@ -295,26 +308,39 @@ def decode(scenario: Scenario, settings: Settings, data: bytes) -> Found | None:
 _FOUND: dict[tuple[str, Settings], Found] = {}
 
 
+def _known(scenario: Scenario, settings: Settings) -> Found | None:
+    """The crisis's routine from this process or a sound cache file, else None."""
+    from game.files import read_regular
+
+    key = (scenario.content_hash, settings)
+    found = _FOUND.get(key)
+    if found is None:
+        try:
+            found = decode(scenario, settings, read_regular(cache_path(scenario), CACHE_MAX_BYTES))
+        except (OSError, ValueError):
+            return None
+        if found is not None:
+            _FOUND[key] = found
+    return found
+
+
+def needs_search(scenario: Scenario, settings: Settings | None = None) -> bool:
+    """Whether :func:`routine_for` must search (a command says so before it waits)."""
+    return _known(scenario, settings or SETTINGS) is None
+
+
 def routine_for(scenario: Scenario, settings: Settings | None = None) -> Found:
     """The crisis's routine: from this process, else the cache, else a fresh search
     (then cached; a cache that cannot be written only costs the next run a search)."""
-    from game.files import read_regular, write_atomic
+    from game.files import write_atomic
 
     settings = settings or SETTINGS
-    key = (scenario.content_hash, settings)
-    found = _FOUND.get(key)
-    if found is not None:
-        return found
-    path = cache_path(scenario)
-    try:
-        found = decode(scenario, settings, read_regular(path, CACHE_MAX_BYTES))
-    except (OSError, ValueError):
-        found = None
+    found = _known(scenario, settings)
     if found is None:
         found = search(scenario, settings)
         with contextlib.suppress(OSError):
-            write_atomic(path, encode(scenario, settings, found))
-    _FOUND[key] = found
+            write_atomic(cache_path(scenario), encode(scenario, settings, found))
+        _FOUND[(scenario.content_hash, settings)] = found
     return found
 
 
