@@ -226,8 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="play many AI games to measure balance",
         description="Play complete AI-vs-AI games with each policy (random, greedy and "
         "search) and report the balance: outcomes, mean length, each move's share in won "
-        "and lost games, dominant moves, how often each event fired, and the spread of "
-        "the final meters.",
+        "and lost games, dominant moves, how often each event fired, the spread of "
+        "the final meters, and each seat's mean score when one envoy plays another "
+        "policy (--seat).",
     )
     simulate.add_argument(
         "scenario",

@@ -395,3 +395,17 @@ def test_an_unknown_envoy_in_any_crisis_stops_before_any_game(capsys, monkeypatc
     code, _, err = run(capsys, "simulate", "--all", "--seat", "envoy=greedy")
     assert code == 2
     assert "no envoy 'envoy' in border_incident" in err
+
+
+def test_the_agent_commands_modding_shows_run(capsys, monkeypatch):
+    """Every `envoy simulate` line of "One seat against the others" and "Your own agent"
+    that names the shipped example runs (a game each)."""
+    text = (PROJECT_DIR / "MODDING.md").read_text("utf-8")
+    part = text[text.index("## One seat against the others") : text.index("## Keeping this")]
+    lines = [line.split() for line in part.splitlines() if line.startswith("    envoy simulate")]
+    runnable = [words for words in lines if "my_agent.py" not in " ".join(words)]
+    assert len(runnable) >= 2
+    monkeypatch.chdir(PROJECT_DIR)
+    for words in runnable:
+        code, _, err = run(capsys, *words[1:], "--games", "1")
+        assert code == 0, (words, err)
