@@ -242,11 +242,24 @@ BAD_AGENTS = {
         "Agent.choose returned 'end', which is not one of",
     ),
     "not a class name": ("", "1x", "'1x' is not a class name"),
+    "raises when made": (
+        "class Agent:\n    def __init__(self, seed):\n        raise ValueError('no seeds')\n"
+        "    def choose(self, view, envoy_id, legal):\n        return legal[0]\n",
+        "Agent",
+        "bad.py:3: Agent(seed) raised ValueError: no seeds",
+    ),
+    "exits": (
+        "import sys\nclass Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n        sys.exit(3)\n",
+        "Agent",
+        "bad.py:6: Agent.choose raised SystemExit: 3 in game 0, turn 1",
+    ),
 }
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("case", sorted(BAD_AGENTS))
-def test_a_bad_plug_in_is_one_line_naming_its_file(capsys, tmp_path, monkeypatch, case):
+def test_a_bad_plug_in_is_one_line_naming_its_file(capsys, tmp_path, monkeypatch, case, jobs):
     source, cls, expected = BAD_AGENTS[case]
     monkeypatch.chdir(tmp_path)
     pathlib.Path("bad.py").write_text(source, "utf-8")
@@ -260,6 +273,8 @@ def test_a_bad_plug_in_is_one_line_naming_its_file(capsys, tmp_path, monkeypatch
         "greedy",
         "--seat",
         f"un_envoy=bad.py:{cls}",
+        "--jobs",
+        jobs,
     )
     assert code == 1 and out == ""
     assert err.startswith("envoy: error: bad.py"), err

@@ -96,7 +96,7 @@ def load(spec: str) -> type:
     except OSError as error:
         sys.modules.pop(module_name, None)
         raise PluginError(f"{file}: cannot be read: {error.strerror or error}") from None
-    except Exception as error:
+    except (Exception, SystemExit) as error:  # an agent's sys.exit() ends only its run
         sys.modules.pop(module_name, None)
         raise PluginError(f"{_where(error, file)}: loading it raised {_described(error)}") from None
     cls = getattr(module, name, None)
@@ -139,7 +139,7 @@ class Checked:
         cls = load(spec)
         try:
             self.agent = cls(seed)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # an agent's sys.exit() ends only its run
             raise PluginError(
                 f"{_where(error, self.file)}: {self.cls}(seed) raised {_described(error)}"
             ) from None
@@ -149,7 +149,7 @@ class Checked:
         where = f"in game {self.game}, turn {view.turn}, as {envoy_id}"
         try:
             action = self.agent.choose(view, envoy_id, legal)
-        except Exception as error:
+        except (Exception, SystemExit) as error:  # an agent's sys.exit() ends only its run
             raise PluginError(
                 f"{_where(error, self.file)}: {self.cls}.choose raised {_described(error)} {where}"
             ) from None

@@ -183,10 +183,17 @@ def _play_runs(
                 pool.submit(_play_chunk, seed, start, stop, runs[number].policy)
                 for number, start, stop in tasks
             ]
-            for (number, start, _), future in zip(tasks, futures, strict=True):
-                took, summaries = future.result()
-                seconds[number] += took
-                chunks[number][start] = summaries
+            try:
+                for (number, start, _), future in zip(tasks, futures, strict=True):
+                    took, summaries = future.result()
+                    seconds[number] += took
+                    chunks[number][start] = summaries
+            except BaseException:
+                # A game that failed (a plug-in agent's error) ends the run now,
+                # not after every game still queued.
+                for future in futures:
+                    future.cancel()
+                raise
     finally:
         _WORKER.pop("scenario", None)
     return [
