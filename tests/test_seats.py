@@ -333,7 +333,7 @@ def test_the_routine_search_is_deterministic_and_keeps_the_best_finalist():
     ranked = sorted(range(len(scripts)), key=lambda n: (-heats[n][0], -heats[n][1], n))
     finals = {
         n: routine.trial(border, scripts[n], SMALL.final_games, SMALL.seed)
-        for n in ranked[: SMALL.finalists]
+        for n in {*ranked[: SMALL.finalists], 0}
     }
     winner = max(finals, key=lambda n: (*finals[n], -n))
     assert first.script == scripts[winner]
@@ -424,3 +424,17 @@ def test_the_agent_commands_modding_shows_run(capsys, monkeypatch):
     for words in runnable:
         code, _, err = run(capsys, *words[1:], "--games", "1")
         assert code == 0, (words, err)
+
+
+@pytest.mark.slow
+def test_the_real_routine_search_beats_the_issues_routine_on_its_own_games(monkeypatch):
+    """With balance.yaml's numbers (200 scripts), on the tutorial, the cheapest crisis."""
+    real = routine._settings()
+    monkeypatch.setattr(routine, "SETTINGS", real)
+    tutorial = scenario("tutorial")
+    found = routine.routine_for(tutorial)
+    assert found.candidates >= 200
+    moves = {m.id for m in tutorial.moves}
+    issue = routine.Script(tuple(m for m in routine.ISSUE_ROUTINE if m in moves))
+    peace, mean = routine.trial(tutorial, issue, real.final_games, real.seed)
+    assert (found.peace, found.mean_score) >= (round(peace, 4), round(mean, 3))
