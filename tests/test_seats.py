@@ -157,6 +157,27 @@ def test_a_seat_override_never_changes_the_other_seats(base, seats):
         assert type(factory(envoy, 7)) is type(make(wanted, 7))
 
 
+CHEAP = st.sampled_from(["random", "easy", "routine"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    base=CHEAP,
+    seats=st.dictionaries(st.sampled_from(BORDER), CHEAP, max_size=2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_same_seed_and_lineup_always_give_the_same_report(base, seats, seed):
+    border = scenario()
+    lineup = Lineup.of(base, list(seats.items()))
+    first = sim.balance(border, 2, seed, [lineup])
+    again = sim.balance(border, 2, seed, [Lineup.of(base, list(seats.items()))])
+    assert without_timing(first) == without_timing(again)
+    (report,) = first["policies"].values()
+    assert {e: s["policy"] for e, s in report["seats"].items()} == {
+        e: seats.get(e, base) for e in BORDER
+    }
+
+
 def test_every_policy_name_is_known_and_others_are_not():
     for name in policy_names():
         check_policy(name)
