@@ -226,8 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="play many AI games to measure balance",
         description="Play complete AI-vs-AI games with each policy (random, greedy and "
         "search) and report the balance: outcomes, mean length, each move's share in won "
-        "and lost games, dominant moves, how often each event fired, and the spread of "
-        "the final meters.",
+        "and lost games, dominant moves, how often each event fired, the spread of "
+        "the final meters, and each seat's mean score when one envoy plays another "
+        "policy (--seat).",
     )
     simulate.add_argument(
         "scenario",
@@ -250,8 +251,23 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_seed, default=1, help="the run's seed (default: 1)")
     simulate.add_argument(
         "--policy",
-        choices=POLICY_NAMES,
-        help="only this policy in every seat (default: each of random, greedy and search)",
+        metavar="P",
+        help="only this policy in every seat: random, greedy, search, routine, easy, "
+        "normal, hard, or a plug-in agent FILE.py:ClassName (default: each of random, "
+        "greedy and search)",
+    )
+    simulate.add_argument(
+        "--agent",
+        metavar="FILE.py:ClassName",
+        help="your own agent (a Python class; see MODDING.md) in every seat, as --policy "
+        "FILE.py:ClassName; this runs that Python file",
+    )
+    simulate.add_argument(
+        "--seat",
+        action="append",
+        default=[],
+        metavar="ENVOY=P",
+        help="play this envoy with policy P instead, against the others (may be repeated)",
     )
     simulate.add_argument(
         "--jobs",
@@ -453,7 +469,10 @@ def _plural(count: int, word: str) -> str:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from game.ai import routine
     from game.ai import simulate as sim
+    from game.ai.lineup import LineupError
+    from game.ai.plugins import PluginError
     from game.content import loader
     from game.content.mods import find
 
@@ -462,20 +481,40 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.write is not None and not args.markdown:
         raise UsageError("--write needs --markdown")
     names = loader.scenario_ids() if args.all else [args.scenario]
-    policies = (args.policy,) if args.policy else sim.POLICIES
+    try:
+        lineups = _lineups(args)
+    except PluginError as error:
+        return _fail(str(error))
     folders = _mods(args)
-    balances = []
+    scenarios = []
     for name in names:
         scenario = _load(name, folders)
         if scenario is None:
             return 1
+        try:
+            for lineup in lineups:
+                lineup.check(scenario)
+        except LineupError as error:
+            raise UsageError(str(error)) from None
+        scenarios.append((name, scenario))
+    balances = []
+    for name, scenario in scenarios:
+        if any(lineup.plays_routine() for lineup in lineups) and routine.needs_search(scenario):
+            print(
+                f"{PROG}: searching {safe(scenario.id)}'s routine among "
+                f"{routine.SETTINGS.scripts} scripts (once: it is kept for next time) …",
+                file=sys.stderr,
+            )
         # Worker processes that cannot start as copies of this one read it again.
         load = functools.partial(_scenario_at, str(find(name, folders)))
-        balances.append(
-            sim.balance(
-                scenario, args.games, args.seed, policies, args.jobs, load, args.search_games
+        try:
+            balances.append(
+                sim.balance(
+                    scenario, args.games, args.seed, lineups, args.jobs, load, args.search_games
+                )
             )
-        )
+        except PluginError as error:
+            return _fail(str(error))
     if args.json:
         print(json.dumps(balances if args.all else balances[0], indent=2))
     elif args.markdown:
@@ -489,6 +528,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 print()
             _print_balance(entry)
     return 0
+
+
+def _lineups(args: argparse.Namespace) -> list:
+    """Who plays which seat in each run: --policy (or --agent, or each of the default
+    policies) in every seat, and each --seat's envoy with its own."""
+    from game.ai import simulate as sim
+    from game.ai.lineup import Lineup, LineupError, check_policy, parse_seat
+
+    if args.agent is not None and args.policy is not None:
+        raise UsageError("give --policy or --agent, not both (--agent F is --policy F)")
+    chosen = args.agent or args.policy
+    try:
+        seats = [parse_seat(text) for text in args.seat]
+        lineups = [Lineup.of(p, seats) for p in ((chosen,) if chosen else sim.POLICIES)]
+        for policy in sorted({p for lineup in lineups for p in lineup.policies()}):
+            check_policy(policy)
+    except LineupError as error:
+        raise UsageError(str(error)) from None
+    return lineups
 
 
 def _scenario_at(path: str):
@@ -578,11 +636,14 @@ def _simulate_command(args: argparse.Namespace) -> str:
     """The command that reproduces a table (--jobs changes only how fast it runs)."""
     words = [PROG, "simulate", "--all" if args.all else args.scenario]
     words += ["--games", str(args.games)]
-    if args.search_games and args.policy in (None, "search"):
+    chosen = args.agent or args.policy
+    if args.search_games and (chosen in (None, "search", "hard") or args.seat):
         words += ["--search-games", str(args.search_games)]
     words += ["--seed", str(args.seed)]
-    if args.policy:
-        words += ["--policy", args.policy]
+    if chosen:
+        words += ["--policy", chosen]
+    for seat in args.seat:
+        words += ["--seat", seat]
     words.append("--markdown")
     if args.write is not None:
         words += ["--write", args.write.name]
@@ -612,6 +673,8 @@ def _write_table(path: pathlib.Path, table: str) -> int:
 
 
 def _print_balance(entry: dict) -> None:
+    from game.ai import simulate as sim
+
     title = f"{safe(entry['title'])} ({safe(entry['scenario'])})"
     print(f"{title}: {entry['games']} games, seed {entry['seed']}")
     for policy, report in entry["policies"].items():
@@ -620,6 +683,9 @@ def _print_balance(entry: dict) -> None:
         outcomes = report["outcomes"]
         print("  " + "   ".join(f"{o} {outcomes[o]:.1%}" for o in outcomes))
         print(f"  mean length {report['mean_turns']:.2f} turns")
+        seats = sim.seat_line(report)
+        if seats:
+            print(f"  mean score by seat: {safe(seats)}")
         print()
         print("  move                    uses  per game  share  in won  in lost")
         ranked = sorted(report["moves"].items(), key=lambda kv: (-kv[1]["uses"], kv[0]))

@@ -99,7 +99,7 @@ def test_python_dash_m_game_runs_the_cli():
         (["simulate", "tutorial", "--games", "0"], "argument --games: 0 is out of range"),
         (["simulate", "tutorial", "--games", "x"], "argument --games: 'x' is not a whole number"),
         (["simulate", "tutorial", "--seed", "-1"], "argument --seed: -1 is out of range"),
-        (["simulate", "tutorial", "--policy", "foo"], "argument --policy: invalid choice: 'foo'"),
+        (["simulate", "tutorial", "--policy", "foo"], "unknown policy 'foo': choose from random"),
         (["simulate", "atlantis"], "unknown scenario 'atlantis' (built-in: border_incident"),
         (["simulate", "no_such_file.yaml"], "no such file: no_such_file.yaml"),
         (["demo", "--scenario", "atlantis"], "unknown scenario 'atlantis'"),

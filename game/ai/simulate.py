@@ -28,10 +28,12 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
+from game.ai.lineup import Lineup
 from game.ai.play import play_game
 from game.engine import rng
 from game.engine.actions import Play
 from game.engine.model import Scenario
+from game.engine.outcome import score
 from game.tunables import read_tunables
 
 OUTCOMES = ("peace", "stalemate", "conflict")
@@ -42,6 +44,14 @@ POLICIES = ("random", "greedy", "search")
 TASKS_PER_WORKER = 16
 # Which policies' games take longest, slowest first (the others after them).
 _SLOWEST_FIRST = {"search": -2, "greedy": -1}
+#: The normal distribution's 97.5% quantile: a mean's 95% interval is its
+#: standard error times this either side (games are many and independent).
+Z95 = 1.959964
+
+
+def _slowness(lineup: Lineup) -> int:
+    """How early a lineup's games are handed out: by its slowest seat's policy."""
+    return min(_SLOWEST_FIRST.get(p, 0) for p in lineup.agent_policies())
 
 
 def _thresholds() -> dict[str, Any]:
@@ -68,11 +78,16 @@ class GameSummary(NamedTuple):
     fired: tuple[int, ...]  # how often each event fired
     tension: tuple[int, ...]  # final tension per relation
     trust: tuple[int, ...]  # final trust per relation
+    scores: tuple[tuple[int, float], ...]  # (envoy, final score) of every seated envoy
 
 
-def play_summary(scenario: Scenario, seed: int, game: int, policy: str) -> GameSummary:
+def lineup_of(policy: str | Lineup) -> Lineup:
+    return policy if isinstance(policy, Lineup) else Lineup(policy)
+
+
+def play_summary(scenario: Scenario, seed: int, game: int, policy: str | Lineup) -> GameSummary:
     """Play game number ``game`` of a run and keep its summary."""
-    record = play_game(scenario, game_seed(seed, game), policy)
+    record = play_game(scenario, game_seed(seed, game), lineup_of(policy).factory(game))
     state = record.state
     return GameSummary(
         state.outcome,
@@ -82,6 +97,7 @@ def play_summary(scenario: Scenario, seed: int, game: int, policy: str) -> GameS
         state.fire_count,
         state.tension,
         state.trust,
+        tuple((envoy, score(state, envoy).total) for envoy in state.turn_order),
     )
 
 
@@ -108,7 +124,9 @@ def _start_worker(load: Loader | None, content_hash: str) -> None:
     _WORKER["scenario"] = scenario
 
 
-def _play_chunk(seed: int, start: int, stop: int, policy: str) -> tuple[float, list[GameSummary]]:
+def _play_chunk(
+    seed: int, start: int, stop: int, policy: Lineup
+) -> tuple[float, list[GameSummary]]:
     scenario = _WORKER["scenario"]
     started = time.perf_counter()
     summaries = [play_summary(scenario, seed, game, policy) for game in range(start, stop)]
@@ -116,7 +134,7 @@ def _play_chunk(seed: int, start: int, stop: int, policy: str) -> tuple[float, l
 
 
 class _Run(NamedTuple):
-    policy: str
+    policy: Lineup
     games: int
 
 
@@ -130,6 +148,8 @@ def _play_runs(
     can fork, workers start as copies of this process, scenario included;
     elsewhere each builds the scenario with ``load`` and checks its content.
     """
+    for run in runs:
+        run.policy.prepare(scenario)
     if jobs <= 1 or sum(run.games for run in runs) <= 1:
         results = []
         for run in runs:
@@ -146,7 +166,7 @@ def _play_runs(
         context = multiprocessing.get_context("spawn")
     tasks = []
     # The slowest policy's games are handed out first, so quick games fill the end.
-    for number in sorted(range(len(runs)), key=lambda n: _SLOWEST_FIRST.get(runs[n].policy, 0)):
+    for number in sorted(range(len(runs)), key=lambda n: _slowness(runs[n].policy)):
         games = runs[number].games
         size = max(1, math.ceil(games / (jobs * TASKS_PER_WORKER)))
         tasks += [(number, s, min(games, s + size)) for s in range(0, games, size)]
@@ -163,10 +183,17 @@ def _play_runs(
                 pool.submit(_play_chunk, seed, start, stop, runs[number].policy)
                 for number, start, stop in tasks
             ]
-            for (number, start, _), future in zip(tasks, futures, strict=True):
-                took, summaries = future.result()
-                seconds[number] += took
-                chunks[number][start] = summaries
+            try:
+                for (number, start, _), future in zip(tasks, futures, strict=True):
+                    took, summaries = future.result()
+                    seconds[number] += took
+                    chunks[number][start] = summaries
+            except BaseException:
+                # A game that failed (a plug-in agent's error) ends the run now,
+                # not after every game still queued.
+                for future in futures:
+                    future.cancel()
+                raise
     finally:
         _WORKER.pop("scenario", None)
     return [
@@ -179,7 +206,7 @@ def play_summaries(
     scenario: Scenario,
     games: int,
     seed: int,
-    policy: str,
+    policy: str | Lineup,
     jobs: int = 1,
     load: Loader | None = None,
 ) -> list[GameSummary]:
@@ -189,7 +216,7 @@ def play_summaries(
     where the system cannot fork, worker processes build the scenario with
     ``load`` and check that it is the same content.
     """
-    return _play_runs(scenario, [_Run(policy, games)], seed, jobs, load)[0][1]
+    return _play_runs(scenario, [_Run(lineup_of(policy), games)], seed, jobs, load)[0][1]
 
 
 # ------------------------------------------------------------------- report
@@ -223,14 +250,50 @@ def relation_name(scenario: Scenario, index: int) -> str:
     return f"{scenario.parties[relation.a].id}-{scenario.parties[relation.b].id}"
 
 
+def mean_interval(values: Sequence[float]) -> dict[str, Any]:
+    """The mean of some scores and its 95% interval (a normal interval of the mean:
+    the standard error from the sample's standard deviation; none for one value)."""
+    count = len(values)
+    if not count:
+        return {"mean_score": None, "interval_95": None}
+    mean = sum(values) / count
+    if count < 2:
+        return {"mean_score": round(mean, 3), "interval_95": None}
+    deviation = math.sqrt(sum((v - mean) ** 2 for v in values) / (count - 1))
+    half = Z95 * deviation / math.sqrt(count)
+    return {
+        "mean_score": round(mean, 3),
+        "interval_95": [round(mean - half, 3), round(mean + half, 3)],
+    }
+
+
+def seat_scores(
+    scenario: Scenario, summaries: Sequence[GameSummary], lineup: Lineup
+) -> dict[str, dict[str, Any]]:
+    """Each envoy's policy, the games it sat in, and its mean final score with its interval."""
+    played: dict[int, list[float]] = {}
+    for summary in summaries:
+        for envoy, total in summary.scores:
+            played.setdefault(envoy, []).append(total)
+    return {
+        scenario.envoys[envoy].id: {
+            "policy": lineup.policy_of(scenario.envoys[envoy].id),
+            "games": len(played[envoy]),
+            **mean_interval(played[envoy]),
+        }
+        for envoy in sorted(played)
+    }
+
+
 def summarise(
     scenario: Scenario,
     summaries: Sequence[GameSummary],
     seed: int,
-    policy: str,
+    policy: str | Lineup,
     seconds: float = 0.0,
 ) -> dict[str, Any]:
-    """The report of one policy's games."""
+    """The report of one policy's (or lineup's) games."""
+    lineup = lineup_of(policy)
     games = len(summaries)
     outcomes = Counter(s.outcome for s in summaries)
     uses: Counter[str] = Counter()
@@ -280,7 +343,7 @@ def summarise(
     }
     actions = sum(s.actions for s in summaries)
     return {
-        "policy": policy,
+        "policy": lineup.name,
         "games": games,
         "seed": seed,
         "outcomes": {o: _share(outcomes[o], games) for o in OUTCOMES},
@@ -293,6 +356,7 @@ def summarise(
         "rarely_fired": [e.id for e in scenario.events if not e.rare and events[e.id] < rare_rate],
         "rare_on_purpose": [e.id for e in scenario.events if e.rare],
         "meters": meters,
+        "seats": seat_scores(scenario, summaries, lineup),
         "timing": {
             "seconds": round(seconds, 3),
             "games_per_second": round(games / seconds, 1) if seconds else None,
@@ -305,11 +369,12 @@ def simulate(
     scenario: Scenario,
     games: int,
     seed: int,
-    policy: str,
+    policy: str | Lineup,
     jobs: int = 1,
     load: Loader | None = None,
 ) -> dict[str, Any]:
-    """Play ``games`` games with ``policy`` in every seat and report what happened."""
+    """Play ``games`` games with ``policy`` in every seat (or a lineup's) and report
+    what happened."""
     started = time.perf_counter()
     summaries = play_summaries(scenario, games, seed, policy, jobs, load)
     report = summarise(scenario, summaries, seed, policy, time.perf_counter() - started)
@@ -325,25 +390,29 @@ def balance(
     scenario: Scenario,
     games: int,
     seed: int,
-    policies: Sequence[str] = POLICIES,
+    policies: Sequence[str | Lineup] = POLICIES,
     jobs: int = 1,
     load: Loader | None = None,
     search_games: int | None = None,
 ) -> dict[str, Any]:
-    """Simulate each policy and collect the warnings a designer should act on.
+    """Simulate each policy (or lineup) and collect the warnings a designer should act on.
 
-    ``search_games``, when given, is how many games the search policy plays
-    instead of ``games``: it thinks about fifty times longer than greedy. Over
+    ``search_games``, when given, is how many games a lineup with a search seat
+    plays instead of ``games``: it thinks about fifty times longer than greedy. The
+    balance targets are checked for lineups of one policy in every seat. Over
     several processes, every policy's games share one pool, and each policy's
     ``timing`` is the time its games took, summed over the processes.
     """
+    lineups = [lineup_of(policy) for policy in policies]
     runs = [
-        _Run(policy, search_games if policy == "search" and search_games else games)
-        for policy in policies
+        _Run(
+            lineup, search_games if "search" in lineup.agent_policies() and search_games else games
+        )
+        for lineup in lineups
     ]
     played = _play_runs(scenario, runs, seed, jobs, load)
     reports = {
-        run.policy: summarise(scenario, summaries, seed, run.policy, seconds)
+        run.policy.name: summarise(scenario, summaries, seed, run.policy, seconds)
         for run, (seconds, summaries) in zip(runs, played, strict=True)
     }
     return {
@@ -404,6 +473,21 @@ def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str
     return found
 
 
+def seat_line(report: dict[str, Any]) -> str:
+    """Each seat's policy and mean score with its interval, on one line, when the
+    seats do not all play the same policy (else nothing: one policy's seats are
+    told apart by the agenda, not by how they play)."""
+    seats = report["seats"]
+    if len({seat["policy"] for seat in seats.values()}) < 2:
+        return ""
+    parts = []
+    for envoy, seat in seats.items():
+        interval = seat["interval_95"]
+        around = f" [{interval[0]:.1f}, {interval[1]:.1f}]" if interval else ""
+        parts.append(f"{envoy} ({seat['policy']}) {seat['mean_score']:.1f}{around}")
+    return "; ".join(parts)
+
+
 # ----------------------------------------------------------------- markdown
 
 BEGIN, END = "<!-- balance:begin -->", "<!-- balance:end -->"
@@ -433,6 +517,9 @@ def markdown_table(balances: Sequence[dict[str, Any]], command: str) -> str:
                 f"| {outcomes['conflict']:.1%} | {report['mean_turns']:.2f} "
                 f"| {dominant or 'none'} | {', '.join(report['rarely_fired']) or 'none'} |"
             )
+            seats = seat_line(report)
+            if seats:
+                notes.append(f"- {entry['title']}, {policy}: mean score by seat: {seats}")
         notes.extend(f"- {entry['title']}: {warning}" for warning in entry["warnings"])
     lines.append("")
     lines.extend(notes or ["No balance warnings."])

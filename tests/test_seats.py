@@ -1,0 +1,461 @@
+"""envoy simulate's lineups: a policy in every seat, any seat set to another, plug-in
+agents, each seat's mean score in the report, and the routine analysis policy."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.ai import routine
+from game.ai import simulate as sim
+from game.ai.lineup import Lineup, LineupError, check_policy, did_you_mean, make, policy_names
+from game.ai.plugins import PluginError
+from game.cli import main
+from game.content.loader import load_scenario
+from game.engine.actions import Decide, End, Play
+from game.paths import PROJECT_DIR, SCENARIO_DIR
+
+EXAMPLE = PROJECT_DIR / "examples" / "cautious_agent.py"
+BORDER = ("un_envoy", "norland_fm", "vellmark_fm")
+SMALL = routine.Settings(scripts=6, games=2, finalists=2, final_games=3, seed=1)
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    """Every test searches routines small and caches them in its own folder."""
+    monkeypatch.setenv(routine.CACHE_ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(routine, "SETTINGS", SMALL)
+    routine.forget()
+    yield
+    routine.forget()
+
+
+def scenario(name: str = "border_incident"):
+    return load_scenario(str(SCENARIO_DIR / f"{name}.yaml")).scenario
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def report(capsys, *argv: str) -> dict:
+    code, out, err = run(capsys, "simulate", *argv, "--json")
+    assert (code, err) == (0, "")
+    return json.loads(out)
+
+
+def without_timing(entry: dict) -> dict:
+    for policy in entry["policies"].values():
+        policy.pop("timing")
+    return entry
+
+
+# ------------------------------------------------------------------ lineups
+
+
+def test_a_seat_plays_its_own_policy_and_the_report_scores_every_seat(capsys):
+    entry = report(
+        capsys, "border_incident", "--games", "3", "--policy", "random", "--seat", "un_envoy=greedy"
+    )
+    (name,) = entry["policies"]
+    assert name == "random with un_envoy=greedy"
+    seats = entry["policies"][name]["seats"]
+    assert list(seats) == list(BORDER)
+    assert {e: s["policy"] for e, s in seats.items()} == {
+        "un_envoy": "greedy",
+        "norland_fm": "random",
+        "vellmark_fm": "random",
+    }
+    for seat in seats.values():
+        assert seat["games"] == 3
+        low, high = seat["interval_95"]
+        assert low <= seat["mean_score"] <= high
+    # Today's keys stay.
+    assert {"outcomes", "moves", "families", "events", "meters", "timing"} <= set(
+        entry["policies"][name]
+    )
+
+
+def test_the_text_report_shows_seat_scores_only_when_seats_differ(capsys):
+    argv = ["simulate", "border_incident", "--games", "2", "--policy", "random"]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and "mean score by seat" not in out
+    code, out, _ = run(capsys, *argv, "--seat", "norland_fm=normal")
+    assert code == 0
+    assert "mean score by seat: un_envoy (random)" in out
+    assert "norland_fm (normal)" in out
+
+
+def test_the_markdown_table_notes_seat_scores_when_seats_differ(capsys):
+    argv = ["simulate", "border_incident", "--games", "2", "--policy", "random", "--markdown"]
+    code, out, _ = run(capsys, *argv, "--seat", "un_envoy=easy")
+    assert code == 0
+    assert (
+        "- Border Incident, random with un_envoy=easy: mean score by seat: un_envoy (easy)" in out
+    )
+    assert "--seat un_envoy=easy --markdown" in out  # the command that reproduces it
+
+
+def test_the_same_seed_and_lineup_give_the_same_report(capsys):
+    argv = ["border_incident", "--games", "3", "--policy", "random", "--seat", "un_envoy=greedy"]
+    first, again = report(capsys, *argv), report(capsys, *argv)
+    assert without_timing(first) == without_timing(again)
+
+
+def test_a_seat_set_to_the_policy_itself_changes_nothing(capsys):
+    plain = report(capsys, "border_incident", "--games", "2", "--policy", "greedy")
+    same = report(
+        capsys, "border_incident", "--games", "2", "--policy", "greedy", "--seat", "un_envoy=greedy"
+    )
+    assert without_timing(plain) == without_timing(same)
+
+
+def test_a_difficulty_plays_as_the_policy_behind_it(capsys):
+    normal = report(capsys, "tutorial", "--games", "2", "--policy", "normal")["policies"]["normal"]
+    greedy = report(capsys, "tutorial", "--games", "2", "--policy", "greedy")["policies"]["greedy"]
+    for key in ("outcomes", "moves", "meters", "events"):
+        assert normal[key] == greedy[key]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--policy", "greedyy"], "unknown policy 'greedyy' (did you mean 'greedy'?)"),
+        (["--seat", "un_envoy=serch"], "unknown policy 'serch' (did you mean 'search'?)"),
+        (["--seat", "un=greedy"], "no envoy 'un' in border_incident (did you mean 'un_envoy'?)"),
+        (["--seat", "norlnd_fm=greedy"], "(did you mean 'norland_fm'?)"),
+        (["--seat", "un_envoy"], "--seat un_envoy: write ENVOY=POLICY"),
+        (["--seat", "=greedy"], "write ENVOY=POLICY"),
+        (["--policy", "random", "--agent", f"{EXAMPLE}:CautiousAgent"], "not both"),
+    ],
+)
+def test_a_bad_seat_or_policy_is_one_line_with_what_was_meant(capsys, argv, expected):
+    code, out, err = run(capsys, "simulate", "border_incident", "--games", "1", *argv)
+    assert code == 2 and out == ""
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+SEATS = st.dictionaries(st.sampled_from(BORDER), st.sampled_from(policy_names()), max_size=3)
+
+
+@settings(max_examples=60, deadline=None)
+@given(base=st.sampled_from(policy_names()), seats=SEATS)
+def test_a_seat_override_never_changes_the_other_seats(base, seats):
+    lineup = Lineup.of(base, list(seats.items()))
+    factory = lineup.factory()
+    for envoy in BORDER:
+        wanted = seats.get(envoy, base)
+        assert lineup.policy_of(envoy) == wanted
+        assert type(factory(envoy, 7)) is type(make(wanted, 7))
+
+
+CHEAP = st.sampled_from(["random", "easy", "routine"])
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    base=CHEAP,
+    seats=st.dictionaries(st.sampled_from(BORDER), CHEAP, max_size=2),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_the_same_seed_and_lineup_always_give_the_same_report(base, seats, seed):
+    border = scenario()
+    lineup = Lineup.of(base, list(seats.items()))
+    first = sim.balance(border, 2, seed, [lineup])
+    again = sim.balance(border, 2, seed, [Lineup.of(base, list(seats.items()))])
+    assert without_timing(first) == without_timing(again)
+    (report,) = first["policies"].values()
+    assert {e: s["policy"] for e, s in report["seats"].items()} == {
+        e: seats.get(e, base) for e in BORDER
+    }
+
+
+def test_every_policy_name_is_known_and_others_are_not():
+    for name in policy_names():
+        check_policy(name)
+    with pytest.raises(LineupError, match="choose from random, greedy, search, routine"):
+        check_policy("chess")
+    assert did_you_mean("un", ["un_envoy"]) == " (did you mean 'un_envoy'?)"
+    assert did_you_mean("zzz", ["un_envoy"]) == ""
+
+
+# ---------------------------------------------------------------- plug-ins
+
+
+def test_the_example_agent_plays_every_seat_and_one_seat(capsys):
+    spec = f"{EXAMPLE}:CautiousAgent"
+    entry = report(capsys, "border_incident", "--games", "2", "--agent", spec)
+    assert set(entry["policies"]) == {spec}
+    one = report(
+        capsys,
+        "border_incident",
+        "--games",
+        "2",
+        "--policy",
+        "greedy",
+        "--seat",
+        f"un_envoy={spec}",
+    )
+    (seats,) = (r["seats"] for r in one["policies"].values())
+    assert seats["un_envoy"]["policy"] == spec and seats["norland_fm"]["policy"] == "greedy"
+
+
+def test_a_plug_in_over_worker_processes_gives_the_same_report(capsys):
+    spec = f"{EXAMPLE}:CautiousAgent"
+    argv = ["border_incident", "--games", "4", "--policy", "random", "--seat", f"un_envoy={spec}"]
+    alone = report(capsys, *argv)
+    shared = report(capsys, *argv, "--jobs", "2")
+    assert without_timing(alone) == without_timing(shared)
+
+
+BAD_AGENTS = {
+    "syntax": ("class Agent(:\n", "Agent", "bad.py:1:"),
+    "no class": ("class Other:\n    pass\n", "Agent", "no class 'Agent' (classes in it: Other)"),
+    "no choose": (
+        "class Agent:\n    def __init__(self, seed):\n        pass\n",
+        "Agent",
+        "Agent has no method choose",
+    ),
+    "no seed": (
+        "class Agent:\n    def __init__(self):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n        return legal[0]\n",
+        "Agent",
+        "Agent(seed) must take one argument",
+    ),
+    "bad choose": (
+        "class Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view):\n        return None\n",
+        "Agent",
+        "Agent.choose must take (self, view, envoy_id, legal)",
+    ),
+    "raises on load": (
+        "raise RuntimeError('oops')\n",
+        "Agent",
+        "bad.py:1: loading it raised RuntimeError: oops",
+    ),
+    "raises": (
+        "class Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n        return 1 / 0\n",
+        "Agent",
+        "bad.py:5: Agent.choose raised ZeroDivisionError: division by zero "
+        "in game 0, turn 1, as un_envoy",
+    ),
+    "illegal": (
+        "from game.engine.actions import Play\n"
+        "class Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n"
+        "        return Play(envoy_id, 'embargo', ('nowhere',))\n",
+        "Agent",
+        "Agent.choose returned embargo un_envoy nowhere, which is not one of the",
+    ),
+    "not an action": (
+        "class Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n        return 'end'\n",
+        "Agent",
+        "Agent.choose returned 'end', which is not one of",
+    ),
+    "not a class name": ("", "1x", "'1x' is not a class name"),
+    "raises when made": (
+        "class Agent:\n    def __init__(self, seed):\n        raise ValueError('no seeds')\n"
+        "    def choose(self, view, envoy_id, legal):\n        return legal[0]\n",
+        "Agent",
+        "bad.py:3: Agent(seed) raised ValueError: no seeds",
+    ),
+    "exits": (
+        "import sys\nclass Agent:\n    def __init__(self, seed):\n        pass\n"
+        "    def choose(self, view, envoy_id, legal):\n        sys.exit(3)\n",
+        "Agent",
+        "bad.py:6: Agent.choose raised SystemExit: 3 in game 0, turn 1",
+    ),
+}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("case", sorted(BAD_AGENTS))
+def test_a_bad_plug_in_is_one_line_naming_its_file(capsys, tmp_path, monkeypatch, case, jobs):
+    source, cls, expected = BAD_AGENTS[case]
+    monkeypatch.chdir(tmp_path)
+    pathlib.Path("bad.py").write_text(source, "utf-8")
+    code, out, err = run(
+        capsys,
+        "simulate",
+        "border_incident",
+        "--games",
+        "2",
+        "--policy",
+        "greedy",
+        "--seat",
+        f"un_envoy=bad.py:{cls}",
+        "--jobs",
+        jobs,
+    )
+    assert code == 1 and out == ""
+    assert err.startswith("envoy: error: bad.py"), err
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_missing_plug_in_file_is_named(capsys, tmp_path):
+    code, _, err = run(capsys, "simulate", "tutorial", "--agent", f"{tmp_path}/gone.py:Agent")
+    assert code == 1
+    assert err.strip() == f"envoy: error: {tmp_path}/gone.py: no such file"
+
+
+def test_a_plug_in_that_is_not_a_class_is_refused(tmp_path):
+    path = tmp_path / "thing.py"
+    path.write_text("Agent = 3\n", "utf-8")
+    with pytest.raises(PluginError, match="'Agent' is not a class"):
+        check_policy(f"{path}:Agent")
+
+
+# ----------------------------------------------------------------- routine
+
+
+def test_a_script_plays_its_moves_in_order_once_a_turn_then_ends():
+    script = routine.Script(("hotline", "shuttle"))
+    end = End("un")
+    shuttle_a, shuttle_b = Play("un", "shuttle", ("a",)), Play("un", "shuttle", ("b",))
+    hotline = Play("un", "hotline", ("a", "b"))
+    other = Play("un", "embargo", ("a",))
+    assert routine.pick(script, [other, shuttle_a, shuttle_b, hotline, end]) == hotline
+    assert routine.pick(script, [other, shuttle_b, shuttle_a, end]) == shuttle_b
+    assert routine.pick(script, [other, end]) == end
+    decide = Decide("un", "hold")
+    assert routine.pick(script, [decide, Decide("un", "fold")]) == decide
+
+
+def test_the_routine_search_tries_at_least_200_distinct_scripts_the_same_each_time():
+    border = scenario()
+    found = routine.candidates(border, 200, 1)
+    assert len(found) == 200 == len({s.order for s in found})
+    assert found == routine.candidates(border, 200, 1)
+    assert found[0].order[0] == "propose_accord"  # the issue's routine comes first
+    assert routine.SETTINGS is SMALL and routine._settings().scripts >= 200
+
+
+def test_the_routine_search_plays_the_simulators_games():
+    assert all(routine._game_seed(s, g) == sim.game_seed(s, g) for s in (1, 9) for g in range(5))
+
+
+def test_the_routine_search_is_deterministic_and_keeps_the_best_finalist():
+    border = scenario()
+    first, again = routine.search(border, SMALL), routine.search(border, SMALL)
+    assert first == again and first.candidates == SMALL.scripts
+    scripts = routine.candidates(border, SMALL.scripts, SMALL.seed)
+    heats = [routine.trial(border, s, SMALL.games, SMALL.seed) for s in scripts]
+    ranked = sorted(range(len(scripts)), key=lambda n: (-heats[n][0], -heats[n][1], n))
+    finals = {
+        n: routine.trial(border, scripts[n], SMALL.final_games, SMALL.seed)
+        for n in {*ranked[: SMALL.finalists], 0}
+    }
+    winner = max(finals, key=lambda n: (*finals[n], -n))
+    assert first.script == scripts[winner]
+    assert (first.peace, first.mean_score) == (
+        round(finals[winner][0], 4),
+        round(finals[winner][1], 3),
+    )
+
+
+def test_a_routine_is_cached_by_content_hash_and_read_back(monkeypatch):
+    border = scenario()
+    found = routine.routine_for(border)
+    path = routine.cache_path(border)
+    assert path.name == f"{border.content_hash}.json" and path.is_file()
+    routine.forget()
+
+    def no_search(*args, **kwargs):
+        raise AssertionError("searched again although the cache holds the routine")
+
+    monkeypatch.setattr(routine, "search", no_search)
+    assert routine.routine_for(border) == found
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda entry: "not json {",
+        lambda entry: "[]",
+        lambda entry: json.dumps({**entry, "content_hash": "0" * 64}),
+        lambda entry: json.dumps({**entry, "settings": {**entry["settings"], "games": 99}}),
+        lambda entry: json.dumps({**entry, "version": routine.SEARCH_VERSION - 1}),
+        lambda entry: json.dumps({**entry, "order": ["no_such_move"]}),
+        lambda entry: json.dumps({**entry, "order": []}),
+        lambda entry: json.dumps({**entry, "peace": "all"}),
+        lambda entry: json.dumps({**entry, "peace": 7}),
+        lambda entry: json.dumps({k: v for k, v in entry.items() if k != "order"}),
+    ],
+)
+def test_a_stale_or_corrupt_cache_is_searched_again_and_rewritten(spoil):
+    border = scenario()
+    found = routine.routine_for(border)
+    path = routine.cache_path(border)
+    good = json.loads(path.read_text("utf-8"))
+    path.write_text(spoil(good), "utf-8")
+    routine.forget()
+    assert routine.routine_for(border) == found
+    assert json.loads(path.read_text("utf-8")) == good
+
+
+def test_routine_plays_through_the_command_line_and_says_when_it_searches(capsys):
+    argv = ["simulate", "border_incident", "--games", "3", "--seed", "10001", "--json"]
+    code, out, err = run(capsys, *argv, "--policy", "routine")
+    assert code == 0
+    assert err == (
+        "envoy: searching border_incident's routine among 6 scripts "
+        "(once: it is kept for next time) …\n"
+    )
+    moves = json.loads(out)["policies"]["routine"]["moves"]
+    script = routine.routine_for(scenario()).script
+    used = {m for m, data in moves.items() if data["uses"]}
+    assert used and used <= set(script.order)
+    routine.forget()
+    code, again, err = run(capsys, *argv, "--policy", "greedy", "--seat", "un_envoy=routine")
+    assert (code, err) == (0, "")  # read from the cache, without a search
+    seats = json.loads(again)["policies"]["greedy with un_envoy=routine"]["seats"]
+    assert seats["un_envoy"]["policy"] == "routine"
+
+
+def test_an_unknown_envoy_in_any_crisis_stops_before_any_game(capsys, monkeypatch):
+    def no_play(*args, **kwargs):
+        raise AssertionError("played before every crisis was checked")
+
+    monkeypatch.setattr(sim, "balance", no_play)
+    code, _, err = run(capsys, "simulate", "--all", "--seat", "envoy=greedy")
+    assert code == 2
+    assert "no envoy 'envoy' in border_incident" in err
+
+
+def test_the_agent_commands_modding_shows_run(capsys, monkeypatch):
+    """Every `envoy simulate` line of "One seat against the others" and "Your own agent"
+    that names the shipped example runs (a game each)."""
+    text = (PROJECT_DIR / "MODDING.md").read_text("utf-8")
+    part = text[text.index("## One seat against the others") : text.index("## Keeping this")]
+    lines = [line.split() for line in part.splitlines() if line.startswith("    envoy simulate")]
+    runnable = [words for words in lines if "my_agent.py" not in " ".join(words)]
+    assert len(runnable) >= 2
+    monkeypatch.chdir(PROJECT_DIR)
+    for words in runnable:
+        code, _, err = run(capsys, *words[1:], "--games", "1")
+        assert code == 0, (words, err)
+
+
+@pytest.mark.slow
+def test_the_real_routine_search_beats_the_issues_routine_on_its_own_games(monkeypatch):
+    """With balance.yaml's numbers (200 scripts), on the tutorial, the cheapest crisis."""
+    real = routine._settings()
+    monkeypatch.setattr(routine, "SETTINGS", real)
+    tutorial = scenario("tutorial")
+    found = routine.routine_for(tutorial)
+    assert found.candidates >= 200
+    moves = {m.id for m in tutorial.moves}
+    issue = routine.Script(tuple(m for m in routine.ISSUE_ROUTINE if m in moves))
+    peace, mean = routine.trial(tutorial, issue, real.final_games, real.seed)
+    assert (found.peace, found.mean_score) >= (round(peace, 4), round(mean, 3))
