@@ -819,3 +819,100 @@ def card_details(
         seen = "Public: once it resolves, everyone sees that you made it."
     details.append(Detail("visibility", seen))
     return details
+
+
+# --- the frontier chart of a format-2 accord (NEGOTIATION.md, section 8) ---
+
+FRONTIER_WORDS = {
+    "edge": "best possible deals",
+    "nash": "balanced deal",
+    "draft": "starting draft",
+    "origin": "no deal",
+    "outside": "worse than no deal for a side",
+}
+
+
+def _gain(value: float) -> str:
+    rounded = round(value, 1)
+    return f"{rounded:+.1f}" if rounded else "±0"
+
+
+def frontier_axis(scenario: Scenario, party_index: int, lang: str = "en") -> str:
+    return f"how much better for {scenario.parties[party_index].name.get(lang)}"
+
+
+def frontier_title(scenario: Scenario, frontier, lang: str = "en") -> str:
+    return f"{scenario.accords[frontier.accord].name.get(lang)}: every possible deal"
+
+
+def frontier_caption(scenario: Scenario, frontier, lang: str = "en") -> str:
+    """What the chart leaves out: the signatories after the first two, if any."""
+    others = [scenario.parties[p].name.get(lang) for p in frontier.signatories[2:]]
+    if not others:
+        return ""
+    shown = " and ".join(scenario.parties[p].name.get(lang) for p in frontier.signatories[:2])
+    rest = " and ".join(others)
+    signs = "signs" if len(others) == 1 else "sign"
+    return f"The chart shows two of the signatories, {shown}; {rest} also {signs}."
+
+
+def package_label(scenario: Scenario, accord_index: int, package, lang: str = "en") -> str:
+    """A package in a few words: its options' texts, issue by issue."""
+    issues = scenario.accords[accord_index].issues
+    return " · ".join(
+        issue.options[choice].text.get(lang) for issue, choice in zip(issues, package, strict=True)
+    )
+
+
+def frontier_sentence(scenario: Scenario, frontier, lang: str = "en") -> str:
+    """One plain sentence on what the balanced deal trades, against the starting draft
+    (or against splitting every difference, when there is no draft or it is the
+    balanced deal already): who gives way on which issue, and what each side gains."""
+    from game.session.frontier import changed, issue_gains
+
+    accord = scenario.accords[frontier.accord]
+    names = [scenario.parties[p].name.get(lang) for p in frontier.signatories[:2]]
+    both = " and ".join(names)
+    if frontier.nash is None:
+        return f"No deal is better than no deal for both {both} yet: there is nothing to agree."
+    nash = frontier.point(frontier.nash)
+    if frontier.draft is None or frontier.draft == frontier.nash:
+        gains = [nash.gains[i] - frontier.split[i] for i in range(2)]
+        start = "The starting draft is the balanced deal" if frontier.draft else "The balanced deal"
+        return (
+            f"{start}: against splitting every difference it gives {names[0]} "
+            f"{_gain(gains[0])} and {names[1]} {_gain(gains[1])}."
+        )
+    draft = frontier.point(frontier.draft)
+    # per side: the issues it gives way on, what they cost it, what they give the other
+    given: list[list[str]] = [[], []]
+    cost, bought = [0.0, 0.0], [0.0, 0.0]
+    free = []
+    for issue in changed(frontier.draft, frontier.nash):
+        a, b = frontier.draft[issue], frontier.nash[issue]
+        worth = [issue_gains(frontier, side, issue, a, b) for side in range(2)]
+        what = accord.issues[issue].name.get(lang)
+        losers = [side for side in range(2) if worth[side] < 0]
+        if len(losers) == 1:
+            loser = losers[0]
+            given[loser].append(what)
+            cost[loser] -= worth[loser]
+            bought[loser] += worth[1 - loser]
+        else:
+            free.append(what)
+    parts = []
+    for side in (0, 1):
+        if given[side]:
+            cheap = f" (cheap for {names[side]})" if cost[side] < bought[side] else ""
+            verb = "gives way on" if not parts else "on"
+            parts.append(f"{names[side]} {verb} {' and '.join(given[side])}{cheap}")
+    if free:
+        parts.append("both change " + " and ".join(free))
+    gains = [nash.gains[i] - draft.gains[i] for i in range(2)]
+    if gains[0] > 0 and abs(round(gains[0], 1) - round(gains[1], 1)) < 0.05:
+        result = f"both sides {_gain(gains[0])}"
+    else:
+        result = f"{names[0]} {_gain(gains[0])} and {names[1]} {_gain(gains[1])}"
+    if not parts:
+        return f"From the starting draft, the balanced deal gives {result}."
+    return f"{', '.join(parts)}: from the starting draft, the balanced deal gives {result}."
