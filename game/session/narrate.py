@@ -832,6 +832,16 @@ FRONTIER_WORDS = {
 }
 
 
+FRONTIER_HINT = "Point at a deal, or press [ and ], to name it."
+
+
+def package_line(scenario: Scenario, frontier, point, lang: str = "en") -> str:
+    """A selected deal: its options and what each shown side gains over no deal."""
+    names = [scenario.parties[p].name.get(lang) for p in frontier.signatories[:2]]
+    gains = ", ".join(f"{n} {_gain(g)}" for n, g in zip(names, point.gains, strict=False))
+    return f"{package_label(scenario, frontier.accord, point.package, lang)}: {gains}"
+
+
 def _gain(value: float) -> str:
     rounded = round(value, 1)
     return f"{rounded:+.1f}" if rounded else "±0"

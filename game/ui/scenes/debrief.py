@@ -9,12 +9,15 @@ import pygame
 from game.engine.outcome import scores
 from game.session import narrate
 from game.session.codes import crisis_code
+from game.session.frontier import Frontier, charts
 from game.ui.app import Scene
 from game.ui.render.chart import ChartLayout, chart_layout, draw_chart
+from game.ui.render.frontier import Words, draw_frontier, frontier_layout, hit
 from game.ui.text import shorten
 from game.ui.widgets import Menu, button, escape, heading, label, scroll_by_key, text_box
 
 SCROLL_HINT = "Up/Down, PgUp/PgDn, Home/End scroll the report · Left/Right choose · Enter"
+DEALS_HINT = "F: the next chart · [ and ]: name each deal · Up/Down scroll · Enter"
 
 
 class DebriefScene(Scene):
@@ -23,6 +26,11 @@ class DebriefScene(Scene):
     def __init__(self, app, match):
         super().__init__(app)
         self.match = match
+        #: Every format-2 accord's deals, as the game ended; the left panel shows the
+        #: tension chart (page 0) or one of these (page 1 on).
+        self.frontiers: list[Frontier] = charts(match.scenario, match.state)
+        self.page = 0
+        self.selected: int | None = None
 
     def build(self) -> None:
         width, height = self.app.size
@@ -57,10 +65,21 @@ class DebriefScene(Scene):
             self.export,
             pygame.K_x,
         )
+        if self.frontiers:
+            self.menu.add(
+                button(
+                    self,
+                    pygame.Rect(margin + px(728), y, px(150), px(48)),
+                    "Deals (F)",
+                    tip="Every possible deal of each accord, and the balanced one",
+                ),
+                self.next_page,
+                pygame.K_f,
+            )
         self.export_status = label(
             self,
             pygame.Rect(margin, y - px(38), width - 2 * margin, px(32)),
-            getattr(self, "exported", "") or SCROLL_HINT,
+            getattr(self, "exported", "") or (DEALS_HINT if self.frontiers else SCROLL_HINT),
             "subtle",
         )
 
@@ -165,7 +184,49 @@ class DebriefScene(Scene):
         style, scenario = self.style, self.match.scenario
         for text, rect in self.header:
             surface.blit(text, rect)
-        draw_chart(surface, self.chart_rect, style, *self.chart_data(), scenario.conflict_at)
+        frontier = self.frontier
+        if frontier is None:
+            draw_chart(surface, self.chart_rect, style, *self.chart_data(), scenario.conflict_at)
+        else:
+            draw_frontier(
+                surface, self.chart_rect, style, frontier, self.words(frontier), self.selected
+            )
+
+    @property
+    def frontier(self) -> Frontier | None:
+        return self.frontiers[self.page - 1] if self.page else None
+
+    def next_page(self) -> None:
+        """Show the next chart: the tension chart, then each accord's deals, around."""
+        self.page = (self.page + 1) % (len(self.frontiers) + 1)
+        self.selected = None
+
+    def words(self, frontier: Frontier) -> Words:
+        scenario, lang = self.match.scenario, self.lang
+        said = narrate.FRONTIER_WORDS
+        a, b = frontier.signatories[:2]
+        selected = ""
+        if self.selected is not None:
+            point = frontier.points[self.selected]
+            selected = narrate.package_line(scenario, frontier, point, lang)
+        return Words(
+            narrate.frontier_title(scenario, frontier, lang),
+            narrate.frontier_caption(scenario, frontier, lang),
+            narrate.frontier_axis(scenario, a, lang),
+            narrate.frontier_axis(scenario, b, lang),
+            said["edge"],
+            said["nash"],
+            said["draft"],
+            said["origin"],
+            said["outside"],
+            narrate.frontier_sentence(scenario, frontier, lang),
+            selected or narrate.FRONTIER_HINT,
+        )
+
+    def frontier_layout(self):
+        frontier = self.frontier
+        assert frontier is not None
+        return frontier_layout(self.chart_rect, self.style, frontier, self.words(frontier))
 
     def chart_data(self) -> tuple[list[tuple[str, list[int], list[int]]], list[int]]:
         """Each relation's name, tension and trust turn by turn, and the turns."""
@@ -190,6 +251,18 @@ class DebriefScene(Scene):
 
     def handle(self, event: pygame.event.Event) -> bool:
         # Left and Right choose a button, so Up, Down and the page keys are the report's.
+        frontier = self.frontier
+        key = event.unicode if event.type == pygame.KEYDOWN else ""
+        if frontier is not None and key in ("[", "]"):
+            step = 1 if key == "]" else -1
+            start = -1 if step == 1 else 0
+            current = start if self.selected is None else self.selected
+            self.selected = (current + step) % len(frontier.points)
+            return True
+        if frontier is not None and event.type == pygame.MOUSEMOTION:
+            found = hit(self.frontier_layout(), self.style, event.pos)
+            if found is not None:
+                self.selected = found
         line = self.style.line_height(17)
         return scroll_by_key(self.report, event, line) or self.menu.handle(event)
 
