@@ -153,3 +153,30 @@ def test_the_debrief_shows_each_accords_deals_by_keyboard(tmp_path, name, projec
     assert seen == [i for i, a in enumerate(match.scenario.accords) if a.issues]
     press(app, pygame.K_f)
     assert scene.frontier is None, "F comes back round to the tension chart"
+
+
+@pytest.mark.parametrize("name", FORMAT2)
+def test_the_exported_report_holds_each_accords_deals(tmp_path, name):
+    from game.session.report import write_report
+
+    match = played(name, 5)
+    paths = write_report(match, tmp_path / "pack", "en")
+    page = next(p for p in paths if p.name == "report.html").read_text("utf-8")
+    found = charts(match.scenario, match.state)
+    assert page.count('<svg class="frontier"') == len(found) > 0
+    for frontier in found:
+        sentence = narrate.frontier_sentence(match.scenario, frontier, "en")
+        assert sentence.replace("'", "&#x27;") in page
+        assert page.count('<circle class="package"') >= len(frontier.points)
+    assert page.count('<polygon class="nash"') == sum(f.nash is not None for f in found)
+    assert "best possible deals" in page and "balanced deal" in page
+
+
+def test_a_format_1_report_has_no_deals_chart(tmp_path):
+    from game.session.report import write_report
+
+    scenario, source = crisis("long_peace")
+    match = Match.start(scenario, source, 1, [Seat(e.id, HUMAN) for e in scenario.envoys])
+    paths = write_report(match, tmp_path / "pack", "en")
+    page = next(p for p in paths if p.name == "report.html").read_text("utf-8")
+    assert 'class="frontier"' not in page and "Every possible deal" not in page

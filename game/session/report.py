@@ -26,6 +26,7 @@ import csv
 import html
 import io
 import json
+import math
 import pathlib
 import re
 from collections.abc import Sequence
@@ -38,11 +39,17 @@ from game.engine.outcome import scores
 from game.files import write_atomic
 from game.session import narrate
 from game.session.codes import crisis_code
+from game.session.frontier import Frontier, charts
 from game.session.match import Match
 
 FILES = ("report.html", "meters.csv", "log.json")
 TENSION_COLOUR = "#c0392b"
 TRUST_COLOUR = "#1f6fb2"
+# The frontier chart's print colours: the Okabe-Ito hues, safe for colour-blind readers.
+DEAL_COLOUR = "#0072b2"
+OUTSIDE_COLOUR = "#a7adb5"
+EDGE_COLOUR = "#009e73"
+NASH_COLOUR = "#e69f00"
 
 
 def e(text: str) -> str:
@@ -132,6 +139,104 @@ def svg_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def svg_frontier(match: Match, frontier: Frontier, lang: str = "en") -> str:
+    """One accord's every package as an inline SVG chart of the first two signatories'
+    gains over no deal: the best possible deals, the balanced deal, the starting draft."""
+    scenario = match.scenario
+    words = narrate.FRONTIER_WORDS
+    width, height, left, right, top, bottom = 640, 400, 16, 16, 28, 36
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def bounds(values: list[float]) -> tuple[float, float]:
+        low, high = min(0.0, *values), max(0.0, *values)
+        room = max(high - low, 1.0) * 0.08
+        return low - room, high + room
+
+    xs = bounds([p.gains[0] for p in frontier.points])
+    ys = bounds([p.gains[1] for p in frontier.points])
+
+    def at(gains: Sequence[float]) -> tuple[float, float]:
+        return (
+            left + plot_w * (gains[0] - xs[0]) / (xs[1] - xs[0]),
+            top + plot_h * (1 - (gains[1] - ys[0]) / (ys[1] - ys[0])),
+        )
+
+    title = narrate.frontier_title(scenario, frontier, lang)
+    a, b = frontier.signatories[:2]
+    ox, oy = at((0.0, 0.0))
+    parts = [
+        f'<svg class="frontier" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{e(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{e(title)}</title>",
+        f'<line x1="{left}" x2="{width - right}" y1="{oy:.1f}" y2="{oy:.1f}" stroke="#8a929c"/>',
+        f'<line x1="{ox:.1f}" x2="{ox:.1f}" y1="{top}" y2="{height - bottom}" stroke="#8a929c"/>',
+        f'<text x="{ox + 6:.1f}" y="{oy + 16:.1f}" class="axis">{e(words["origin"])}</text>',
+        f'<text x="{left}" y="{top - 10}" class="axis">'
+        f"{e(narrate.frontier_axis(scenario, b, lang))}</text>",
+        f'<text x="{width - right}" y="{height - 10}" text-anchor="end" class="axis">'
+        f"{e(narrate.frontier_axis(scenario, a, lang))}</text>",
+    ]
+    edge = " ".join("{:.1f},{:.1f}".format(*at(frontier.point(p).gains)) for p in frontier.edge)
+    parts.append(
+        f'<polyline class="edge" points="{edge}" fill="none" stroke="{EDGE_COLOUR}" '
+        f'stroke-width="2.5"><title>{e(words["edge"])}</title></polyline>'
+    )
+    for point in frontier.points:
+        x, y = at(point.gains)
+        colour = DEAL_COLOUR if point.in_zone else OUTSIDE_COLOUR
+        name = narrate.package_line(scenario, frontier, point, lang)
+        parts.append(
+            f'<circle class="package" cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{colour}">'
+            f"<title>{e(name)}</title></circle>"
+        )
+    if frontier.draft is not None:
+        x, y = at(frontier.point(frontier.draft).gains)
+        parts.append(
+            f'<circle class="draft" cx="{x:.1f}" cy="{y:.1f}" r="9" fill="none" '
+            f'stroke="#1c232c" stroke-width="2"/>'
+            f'<text x="{x + 13:.1f}" y="{y + 4:.1f}" class="axis">{e(words["draft"])}</text>'
+        )
+    if frontier.nash is not None:
+        x, y = at(frontier.point(frontier.nash).gains)
+        star = " ".join(
+            f"{x + r * math.cos(-math.pi / 2 + i * math.pi / 5):.1f},"
+            f"{y + r * math.sin(-math.pi / 2 + i * math.pi / 5):.1f}"
+            for i, r in ((i, 11 if i % 2 == 0 else 5) for i in range(10))
+        )
+        parts.append(
+            f'<polygon class="nash" points="{star}" fill="{NASH_COLOUR}" stroke="#1c232c"/>'
+            f'<text x="{x}" y="{y - 15:.1f}" text-anchor="middle" class="axis">'
+            f"{e(words['nash'])}</text>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def frontier_section(match: Match, lang: str = "en") -> str:
+    """Every format-2 accord's deals, each with its sentence; "" for a format-1 crisis."""
+    found = charts(match.scenario, match.state)
+    if not found:
+        return ""
+    words = narrate.FRONTIER_WORDS
+    out = [
+        '<h2>Every possible deal</h2><p class="key">No deal sits at the crossing of the axes. '
+        f'<span style="color:{EDGE_COLOUR}">&#9472;&#9472; {e(words["edge"])}</span>'
+        f'<span style="color:{NASH_COLOUR}">&#9733; {e(words["nash"])}</span>'
+        f"<span>&#9711; {e(words['draft'])}</span>"
+        f'<span style="color:{OUTSIDE_COLOUR}">&#9679; {e(words["outside"])}</span></p>'
+    ]
+    for frontier in found:
+        caption = narrate.frontier_caption(match.scenario, frontier, lang)
+        title = narrate.frontier_title(match.scenario, frontier, lang)
+        out.append(
+            f'<figure class="deals"><figcaption>{e(title)}'
+            + (f"<br><small>{e(caption)}</small>" if caption else "")
+            + f"</figcaption>{svg_frontier(match, frontier, lang)}"
+            f"<p>{e(narrate.frontier_sentence(match.scenario, frontier, lang))}</p></figure>"
+        )
+    return "".join(out)
 
 
 def moves_by_envoy(match: Match, lang: str = "en") -> dict[str, list[tuple[int, str]]]:
@@ -233,6 +338,8 @@ th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid #d0d4
 figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-weight: bold; }
 svg.chart { width: 100%; height: auto; }
+svg.frontier { width: 100%; max-width: 40rem; height: auto; }
+figure.deals { break-inside: avoid; }
 svg .axis { font-size: 12px; fill: #4a5563; }
 .key span { display: inline-block; margin-right: 1rem; }
 .why { color: #4a5563; font-size: .92rem; } .met { color: #1d7a3a; font-weight: bold; }
@@ -292,7 +399,7 @@ def report_html(match: Match, lang: str = "en") -> str:
             f'<figure class="relation"><figcaption>{e(name)}</figcaption>'
             f"{svg_chart(name, tension, trust, labels, scenario.conflict_at)}</figure>"
         )
-    out.append("</div><h2>Turning points</h2><ol>")
+    out.append("</div>" + frontier_section(match, lang) + "<h2>Turning points</h2><ol>")
     for entry in narrate.turning_points(match.ledger):
         out.append(
             f"<li>Turn {entry.turn}: <b>{e(narrate.change(scenario, entry, lang))}</b>"
