@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import xml.etree.ElementTree as ElementTree
 
 import pygame
 import pytest
@@ -170,6 +172,14 @@ def test_the_exported_report_holds_each_accords_deals(tmp_path, name):
         assert page.count('<circle class="package"') >= len(frontier.points)
     assert page.count('<polygon class="nash"') == sum(f.nash is not None for f in found)
     assert "best possible deals" in page and "balanced deal" in page
+    svg = "{http://www.w3.org/2000/svg}"
+    drawn = re.findall(r'<svg class="frontier".*?</svg>', page, flags=re.S)
+    for frontier, chart in zip(found, drawn, strict=True):
+        root = ElementTree.fromstring(chart)  # well-formed, so a browser draws it whole
+        dots = root.findall(f"{svg}circle[@class='package']")
+        assert len(dots) == len(frontier.points)
+        named = {dot.find(f"{svg}title").text for dot in dots}
+        assert len(named) == len(frontier.points), "every package is named on hover"
 
 
 def test_a_format_1_report_has_no_deals_chart(tmp_path):

@@ -19,6 +19,7 @@ from game.engine.actions import Adjust, Extend, Inject, Play
 from game.engine.outcome import scores
 from game.session import narrate
 from game.session.codes import crisis_code
+from game.session.frontier import charts
 from game.session.match import HUMAN, Classroom, Match, Reflection, Seat, Source
 from game.session.report import (
     FORMULA_STARTS,
@@ -87,8 +88,10 @@ def test_the_report_holds_every_part_of_the_debrief():
     page = Page(report_html(match))
     text = page.all_text
     assert page.figures == len(match.scenario.relations)
-    assert page.tags.count("svg") == len(match.scenario.relations)
-    assert page.tags.count("polyline") == 2 * len(match.scenario.relations)
+    # a relation's chart each, and a format-2 accord's deals each (one edge line apiece)
+    deals = len(charts(match.scenario, match.state))
+    assert page.tags.count("svg") == len(match.scenario.relations) + deals
+    assert page.tags.count("polyline") == 2 * len(match.scenario.relations) + deals
     for heading in (
         "Scores",
         "Tension and trust, turn by turn",
@@ -130,7 +133,7 @@ def test_every_chart_is_well_formed_svg():
     import xml.etree.ElementTree as ElementTree
 
     match = hostile_match(6)
-    charts = re.findall(r"<svg.*?</svg>", report_html(match), flags=re.S)
+    charts = re.findall(r'<svg class="chart".*?</svg>', report_html(match), flags=re.S)
     assert len(charts) == len(match.scenario.relations)
     for chart in charts:
         root = ElementTree.fromstring(chart)
