@@ -37,6 +37,7 @@ from game.engine import ledger
 from game.engine.state import EVERYONE, state_hash
 from game.session import narrate
 from game.session.codes import crisis_code, read_code
+from game.session.frontier import charts
 from game.session.saves import load_match
 
 TEAMS = {"un_envoy": "Owls", "norland_fm": "Badgers", "vellmark_fm": "Foxes"}
@@ -368,7 +369,8 @@ def _list_item(selection_list, text: str):
 def check_pack(folder, match) -> None:
     page = Page((folder / "report.html").read_text("utf-8"))  # strict: every element closed
     relations = len(match.scenario.relations)
-    assert page.figures == relations and page.tags.count("svg") == relations
+    deals = len(charts(match.scenario, match.state))  # a format-2 accord's deals chart each
+    assert page.figures == relations and page.tags.count("svg") == relations + deals
     text = " ".join(page.text)
     for team in TEAMS.values():
         assert team in text
