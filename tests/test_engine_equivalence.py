@@ -22,6 +22,7 @@ from test_properties import all_actions, play_out, seatings
 from game.ai.agents import evaluate
 from game.ai.play import play_game
 from game.content.loader import SCENARIO_DIR, load_scenario
+from game.engine import rng, view
 from game.engine.actions import Action, Play
 from game.engine.rules import apply, legal_actions, new_game, preview, preview_value, why_illegal
 from game.engine.state import ALL_SEEING, EVERYONE, ROOM, GameState, replace, state_hash, to_dict
@@ -170,7 +171,8 @@ def test_preview_value_is_the_odds_weighted_value_of_the_preview(scenario, seed,
 
 
 def reference_view(state, envoy_id: str):
-    """player_view built from nothing each time, as it was before views were kept."""
+    """player_view by its definition, built from nothing each time, reading nothing a
+    view kept (its dice too): as it was before views were kept."""
     scenario = state.scenario
     envoy = scenario.envoy_index(envoy_id)
     known = frozenset((f, who) for f, who in state.revealed if who in (EVERYONE, envoy))
@@ -183,7 +185,7 @@ def reference_view(state, envoy_id: str):
         cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
         delayed=tuple(d for d in state.delayed if d.envoy == envoy or d.move not in secret),
         viewer=envoy,
-        rng=player_view(state, envoy_id).rng,
+        rng=rng.derive(state.rng, view._VIEW_SALT + envoy),
     )
 
 

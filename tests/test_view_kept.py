@@ -9,17 +9,15 @@ turn, against a view built from the state alone, whoever else looks in between.
 
 from __future__ import annotations
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_engine_equivalence import reference_view
 from test_properties import seatings
 
 from game.content.loader import SCENARIO_DIR, load_scenario
-from game.engine import rng, view
 from game.engine.rules import apply, legal_actions, new_game
-from game.engine.state import EVERYONE
-from game.engine.view import _public_scenario, player_view
+from game.engine.view import player_view
 
 PROFILE = settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -29,24 +27,6 @@ PROFILE = settings(
 @pytest.fixture(params=["border_incident", "middle_power_at_sea", "summit_on_the_brink"])
 def scenario(request):
     return load_scenario(SCENARIO_DIR / f"{request.param}.yaml").unwrap()
-
-
-def built_from_nothing(state, envoy_id: str):
-    """The view of ``state`` by its definition, reading nothing a view kept."""
-    scenario = state.scenario
-    envoy = scenario.envoy_index(envoy_id)
-    known = frozenset((f, who) for f, who in state.revealed if who in (EVERYONE, envoy))
-    secret = {i for i, move in enumerate(scenario.moves) if move.secret}
-    return attrs.evolve(
-        state,
-        scenario=_public_scenario(scenario, envoy, frozenset(f for f, _ in known)),
-        rng=rng.derive(state.rng, view._VIEW_SALT + envoy),
-        revealed=known,
-        pending=tuple(c for c in state.pending if c.envoy == envoy),
-        cooldowns=tuple(c for c in state.cooldowns if c[0] == envoy or c[1] not in secret),
-        delayed=tuple(d for d in state.delayed if d.envoy == envoy or d.move not in secret),
-        viewer=envoy,
-    )
 
 
 def same_view(made, expected) -> bool:
@@ -59,7 +39,7 @@ def same_view(made, expected) -> bool:
 
 @PROFILE
 @given(data=st.data(), seed=st.integers(min_value=0, max_value=2**63 - 1))
-def test_every_view_of_a_played_game_is_the_view_built_from_nothing(scenario, data, seed):
+def test_every_view_of_a_played_game_is_the_view_reference_view(scenario, data, seed):
     playing = data.draw(seatings(scenario))
     state, _ = new_game(scenario, seed, playing)
     for _ in range(150):
@@ -68,10 +48,10 @@ def test_every_view_of_a_played_game_is_the_view_built_from_nothing(scenario, da
         # Someone else may look first (the board of another seat, the facilitator).
         other = data.draw(st.sampled_from([None, *playing]))
         if other is not None:
-            assert same_view(player_view(state, other), built_from_nothing(state, other))
+            assert same_view(player_view(state, other), reference_view(state, other))
         envoy_id = scenario.envoys[state.acting].id
         seen = player_view(state, envoy_id)
-        assert same_view(seen, built_from_nothing(state, envoy_id))
+        assert same_view(seen, reference_view(state, envoy_id))
         assert player_view(state, envoy_id) is seen
         legal = legal_actions(seen, envoy_id)
         state, _ = apply(state, legal[data.draw(st.integers(0, len(legal) - 1))])
@@ -90,6 +70,6 @@ def test_a_turn_that_reveals_nothing_keeps_what_each_seat_knows(border):
         for envoy_id, before in views.items():
             after = player_view(state, envoy_id)
             assert after.revealed is before.revealed and after.scenario is before.scenario
-            assert same_view(after, built_from_nothing(state, envoy_id))
+            assert same_view(after, reference_view(state, envoy_id))
         return
     raise AssertionError("no seed whose turn 2 reveals nothing: choose others")
