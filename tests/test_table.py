@@ -368,14 +368,8 @@ def test_the_cards_keep_one_order_and_the_focus_never_rests_on_a_disabled_card()
                     assert (table.selected - pick) % len(table.cards) == min(after)
                 else:
                     assert focus.move.id == chosen
-        elif table.decision_pending():
-            envoy = match.acting_id
-            option = next(a for a in match.legal(envoy) if isinstance(a, Decide))
-            table.decide(envoy, option.option)
         else:
-            table.start_ai()
-            while table.thinking is not None:
-                table.think(table.clock() + 1)
+            answer_or_let_the_ai_play(table)
     assert choices > 4
 
 
