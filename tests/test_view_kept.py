@@ -34,6 +34,7 @@ def same_view(made, expected) -> bool:
         made == expected
         and made.scenario.envoys == expected.scenario.envoys
         and made.scenario.facts == expected.scenario.facts
+        and made.scenario.parties == expected.scenario.parties
     )
 
 

@@ -20,6 +20,7 @@ import attrs
 
 from game.engine import rng
 from game.engine.model import Accord, Bargaining, Interest, Scenario
+from game.engine.state import ALL_SEEING
 
 #: A package: the chosen option's index, per issue of its accord.
 Package = tuple[int, ...]
@@ -110,6 +111,37 @@ def draw_types(scenario: Scenario, seed: int) -> tuple[tuple[PartyType | None, .
             types.append(PartyType(Values(interest.weights, tuple(issues)), offset))
         result.append(tuple(types))
     return tuple(result)
+
+
+#: (id of the scenario, seed): (the scenario, its types), for the games of a few seeds.
+_TYPES: dict[tuple[int, int], tuple[Scenario, tuple]] = {}
+_TYPES_KEPT = 64
+
+
+def true_types(state: Any) -> tuple[tuple[PartyType | None, ...], ...]:
+    """The parties' hidden types in this game: what the engine rolls acceptance with.
+
+    Only the full state holds them. A seat's view (or the room's) carries no seed
+    (:data:`~game.engine.state.HIDDEN_SEED`), so it is refused: what a seat knows
+    of a party is the ranges in its view's scenario, narrowed to the exact values
+    of the parties it has learned (:func:`narrowed`).
+    """
+    if state.viewer != ALL_SEEING:
+        raise ValueError("a view does not hold the parties' hidden types")
+    key = (id(state.scenario), state.seed)
+    kept = _TYPES.get(key)
+    if kept is None or kept[0] is not state.scenario:
+        if len(_TYPES) >= _TYPES_KEPT:
+            _TYPES.clear()
+        kept = _TYPES[key] = (state.scenario, draw_types(state.scenario, state.seed))
+    return kept[1]
+
+
+def narrowed(interest: Interest, known: PartyType) -> Interest:
+    """An interest as a seat that has learned the party's type sees it: every range
+    closed on the exact value, so what it expects is what is true."""
+    values = tuple(tuple((v, v) for v in options) for options in known.values.values)
+    return attrs.evolve(interest, values=values, offset=(known.offset, known.offset))
 
 
 def _draw(state: int, low: float, high: float) -> tuple[float, int]:

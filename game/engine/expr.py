@@ -511,6 +511,20 @@ def _secrets(code: Code, args: Sequence[Node]) -> str:
     return f"sum(1 for {fact} in {facts}[{args[0].code}] if not w.knows({fact}, {code.envoy}))"
 
 
+@function(
+    "learn",
+    (PARTY,),
+    NUMBER,
+    "The acting envoy learns a party's exact interests (format 2): its value for each "
+    "option of every accord it signs, and how much it demands (to everyone outside a move). "
+    "Until then a seat knows only the declared ranges, and odds show as a range.",
+    action=True,
+    example="learn(target)",
+)
+def _learn(code: Code, args: Sequence[Node]) -> list[str]:
+    return [f"w.learn({args[0].code}, {code.envoy})"]
+
+
 def _reveal_first(code: Code, party: str, envoy: str) -> list[str]:
     """Reveal the first fact of a party that ``envoy`` does not know."""
     fact, who = code.temp(), code.temp()
@@ -1103,7 +1117,7 @@ _BUILTINS: dict[str, Any] = {"abs": abs, "max": max, "min": min, "range": range,
 _ATTRIBUTES = frozenset(
     {m.field for m in meters.METERS}
     | {"turn", "last_turn", "turn_order", "signed", "scenario", "envoy_party", "accord_odds"}
-    | {"knows", "roll", "set", "sign", "reveal", "get"}
+    | {"knows", "roll", "set", "sign", "reveal", "learn", "get"}
 )
 #: The names Code makes up: temporaries and bound tables.
 _MADE_UP = re.compile(r"_[a-z]+[0-9]+")

@@ -38,6 +38,7 @@ NO_LONGER_POSSIBLE = "no_longer_possible"
 DELAYED_TEXT = "delayed_text"
 ACCORD_SIGNED = "accord_signed"
 REVEALED = "revealed"
+LEARNED = "learned"
 NEWS = "news"
 DECIDED = "decided"
 DECIDED_UNSEATED = "decided_unseated"
@@ -58,6 +59,7 @@ NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     DELAYED_TEXT: (("move", "id"), ("delayed", "int")),
     ACCORD_SIGNED: (("accord", "id"),),
     REVEALED: (("party", "id"), ("fact", "id")),
+    LEARNED: (("party", "id"),),
     NEWS: (("event", "id"),),
     DECIDED: (("envoy", "id"), ("event", "id"), ("option", "id")),
     DECIDED_UNSEATED: (("envoy", "id"), ("event", "id"), ("option", "id")),

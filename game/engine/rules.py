@@ -107,6 +107,7 @@ class World:
         self.signed = list(state.signed)
         self.counters = list(state.counters)
         self.revealed = set(state.revealed)
+        self.learned = set(state.learned)
         self.rng = state.rng
         self.entries: list[Entry] = []
         self.cause = _TURN
@@ -190,6 +191,21 @@ class World:
     def knows(self, fact: int, envoy: int) -> bool:
         return (fact, EVERYONE) in self.revealed or (fact, envoy) in self.revealed
 
+    def learn(self, party: int, envoy: int) -> None:
+        """``envoy`` (or everyone, for EVERYONE) learns a party's exact interests: its
+        values and its reservation's margin in every accord it signs (format 2). A
+        party without interests has nothing to learn, so a format-1 game never changes."""
+        if (party, envoy) in self.learned or (party, EVERYONE) in self.learned:
+            return
+        if not any(self.scenario.parties[party].interests):
+            return
+        self.learned.add((party, envoy))
+        if not self.record:
+            return
+        private = self.scenario.envoys[envoy].id if envoy >= 0 else ""
+        cause = attrs.evolve(self.cause, private_to=private)
+        self.note(ledger.LEARNED, self.scenario.parties[party].id, cause=cause)
+
     def run(self, effects: Iterable[Effect], ctx: tuple) -> None:
         if not self.record:  # no entries to name the source in
             for effect in effects:
@@ -204,8 +220,8 @@ class World:
         """The state this world stands for. The revealed facts stay the state's own
         object when none was revealed (facts are only ever added, so the same size
         is the same set): a seat's view keeps what it knows while they stay."""
-        revealed = self.revealed
-        known = self.state.revealed
+        revealed, learned = self.revealed, self.learned
+        known, kept = self.state.revealed, self.state.learned
         return replace(
             self.state,
             rng=self.rng,
@@ -220,6 +236,7 @@ class World:
             signed=tuple(self.signed),
             counters=tuple(self.counters),
             revealed=known if len(revealed) == len(known) else frozenset(revealed),
+            learned=kept if len(learned) == len(kept) else frozenset(learned),
             **changes,
         )
 

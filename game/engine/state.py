@@ -35,6 +35,11 @@ ALL_SEEING = -1
 #: public_view: what everyone in the room may see, no seat's secrets.
 ROOM = -2
 
+#: The ``seed`` of every view. The game's seed draws the parties' hidden types
+#: (:func:`game.engine.bargain.true_types`), so a view that kept it would let any
+#: seat, AI or plug-in work out what it has not learned.
+HIDDEN_SEED = -1
+
 
 @attrs.frozen(slots=False)  # not slotted, so :func:`chosen` can make one as a dict
 class Chosen:
@@ -91,6 +96,8 @@ class GameState:
     fire_count: tuple[int, ...]
     decisions: tuple[tuple[int, int], ...]  # queue of (event, envoy)
     outcome: str  # "" until the game is over
+    #: (party, envoy or EVERYONE): who has learned a party's exact interests (format 2).
+    learned: frozenset[tuple[int, int]] = frozenset()
     viewer: int = ALL_SEEING  # the envoy whose view this is, or ALL_SEEING, or ROOM
 
     # Reading helpers used by expressions and the UI -------------------------
@@ -184,6 +191,12 @@ def to_dict(state: GameState) -> dict[str, Any]:
     for field, names in _SAVED_AS_IN.items():
         data[field] = [{names.get(k, k): v for k, v in item.items()} for item in data[field]]
     data["revealed"] = sorted(list(pair) for pair in state.revealed)
+    # Written only once something is learned, so a game without it (every format-1
+    # game, and every save made before format 2) keeps the form and hash it had.
+    if state.learned:
+        data["learned"] = sorted(list(pair) for pair in state.learned)
+    else:
+        del data["learned"]
     data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}
     return data
 

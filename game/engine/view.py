@@ -9,7 +9,10 @@ but it holds nothing the seat may not know:
 * hidden facts the seat has not learned have no text, and facts revealed only
   to another seat are not marked as revealed;
 * the dice are replaced by a stream derived from them, so a seat (or an AI)
-  can plan with the odds but cannot read the coming rolls.
+  can plan with the odds but cannot read the coming rolls;
+* the seed is gone (it draws the parties' hidden types), and each party's
+  interests are its declared ranges, or its exact values once the seat has
+  learned them.
 
 Hot-seat hand-off and AI fairness both rely on this one function.
 """
@@ -20,10 +23,10 @@ from collections.abc import Iterable
 
 import attrs
 
-from game.engine import rng
+from game.engine import bargain, rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import EVERYONE, ROOM, GameState, from_fields, replace
+from game.engine.state import EVERYONE, HIDDEN_SEED, ROOM, GameState, from_fields, replace
 
 SECRET = "secret"
 _VIEW_SALT = 0x5EC2E7
@@ -44,8 +47,10 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     pending = state.pending
     fields = state.__dict__.copy()
     fields["scenario"] = parts.public
+    fields["seed"] = HIDDEN_SEED
     fields["rng"] = parts.dice
     fields["revealed"] = parts.known
+    fields["learned"] = parts.learns
     fields["pending"] = tuple([c for c in pending if c.envoy == envoy]) if pending else ()
     fields["cooldowns"] = parts.cooldowns
     fields["delayed"] = parts.delayed
@@ -64,7 +69,7 @@ class _Parts:
     """The parts of one envoy's view that change only at News and Resolution.
 
     Each is kept with the state's field it is made from (the scenario, the
-    revealed facts, the dice, the cooldowns, the delayed effects), and made
+    revealed facts and learned interests, the dice, the cooldowns, the delayed effects), and made
     again only when that field is another object: between two of a seat's
     choices, none of them changes, so the view is one dict copy.
     """
@@ -76,6 +81,8 @@ class _Parts:
         "from_cooldowns",
         "from_delayed",
         "known",
+        "learned",
+        "learns",
         "public",
         "revealed",
         "rng",
@@ -83,7 +90,7 @@ class _Parts:
     )
 
     def __init__(self):
-        self.scenario = self.revealed = self.rng = None
+        self.scenario = self.revealed = self.learned = self.rng = None
         self.from_cooldowns = self.from_delayed = None
 
 
@@ -95,10 +102,16 @@ def _parts(state: GameState, envoy: int) -> _Parts:
     if parts is None:
         parts = _PARTS[envoy] = _Parts()
     scenario = state.scenario
-    if parts.scenario is not scenario or parts.revealed is not state.revealed:
-        parts.known, parts.public = _known(scenario, envoy, state.revealed)
+    if (
+        parts.scenario is not scenario
+        or parts.revealed is not state.revealed
+        or parts.learned is not state.learned
+    ):
+        parts.known, parts.learns, parts.public = _known(
+            scenario, envoy, state.revealed, state.learned, state.seed
+        )
         parts.from_cooldowns = parts.from_delayed = None  # the secret moves are the scenario's
-        parts.scenario, parts.revealed = scenario, state.revealed
+        parts.scenario, parts.revealed, parts.learned = scenario, state.revealed, state.learned
     if parts.rng is not state.rng:
         parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
     if parts.from_cooldowns is not state.cooldowns:
@@ -118,20 +131,47 @@ _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few d
 
 
 def _known(
-    scenario: Scenario, envoy: int, revealed: frozenset[tuple[int, int]]
-) -> tuple[frozenset[tuple[int, int]], Scenario]:
-    """What ``envoy`` knows of ``revealed``, and the scenario as it sees it; kept, as
-    a seat's view is asked for on every action and the revealed facts rarely change."""
+    scenario: Scenario,
+    envoy: int,
+    revealed: frozenset[tuple[int, int]],
+    learned: frozenset[tuple[int, int]],
+    seed: int,
+) -> tuple[frozenset[tuple[int, int]], frozenset[tuple[int, int]], Scenario]:
+    """What ``envoy`` knows of ``revealed`` and ``learned``, and the scenario as it
+    sees it; kept, as a seat's view is asked for on every action and what is known
+    rarely changes. The seed matters only once a party's type is learned."""
     kept = scenario.memo("known facts", dict)  # shared with the views' scenarios, hence the key
-    key = (scenario, envoy, revealed)
+    own = scenario.envoys[envoy].party if envoy >= 0 else -1
+    knows_a_type = learned or (own >= 0 and any(scenario.parties[own].interests))
+    key = (scenario, envoy, revealed, learned, seed if knows_a_type else None)
     found = kept.get(key)
     if found is None:
         known = frozenset((fact, who) for fact, who in revealed if who in (EVERYONE, envoy))
-        public = _public_scenario(scenario, envoy, frozenset(fact for fact, _ in known))
+        learns = frozenset((party, who) for party, who in learned if who in (EVERYONE, envoy))
+        public = _public_scenario(
+            scenario,
+            envoy,
+            frozenset(fact for fact, _ in known),
+            _learned_types(scenario, seed, learns, own),
+        )
         if len(kept) >= _KNOWN_KEPT:
             kept.clear()
-        found = kept[key] = (known, public)
+        found = kept[key] = (known, learns, public)
     return found
+
+
+def _learned_types(
+    scenario: Scenario, seed: int, learns: frozenset[tuple[int, int]], own: int = -1
+) -> tuple[tuple[int, tuple], ...]:
+    """(party, its true types) of each party known, in party order: those learned,
+    and the seat's own party (``own``), whose envoy knows what its government wants."""
+    parties = {party for party, _ in learns}
+    if own >= 0 and any(scenario.parties[own].interests):
+        parties.add(own)
+    if not parties:
+        return ()
+    types = bargain.draw_types(scenario, seed)
+    return tuple((party, types[party]) for party in sorted(parties))
 
 
 def _secret_moves(scenario: Scenario) -> frozenset[int]:
@@ -148,13 +188,21 @@ def public_view(state: GameState) -> GameState:
     """
     scenario = state.scenario
     known = frozenset((fact, who) for fact, who in state.revealed if who == EVERYONE)
-    public = _public_scenario(scenario, ROOM, frozenset(fact for fact, _ in known))
+    learns = frozenset((party, who) for party, who in state.learned if who == EVERYONE)
+    public = _public_scenario(
+        scenario,
+        ROOM,
+        frozenset(fact for fact, _ in known),
+        _learned_types(scenario, state.seed, learns),
+    )
     secret = _secret_moves(scenario)
     return replace(
         state,
         scenario=public,
+        seed=HIDDEN_SEED,
         rng=rng.derive(state.rng, _VIEW_SALT + EVERYONE),
         revealed=known,
+        learned=learns,
         pending=(),
         cooldowns=tuple(c for c in state.cooldowns if c[1] not in secret),
         delayed=tuple(d for d in state.delayed if d.move not in secret),
@@ -162,7 +210,13 @@ def public_view(state: GameState) -> GameState:
     )
 
 
-def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> Scenario:
+def _public_scenario(
+    scenario: Scenario, envoy: int, known: frozenset[int], types: tuple[tuple[int, tuple], ...]
+) -> Scenario:
+    """The scenario as ``envoy`` sees it: no other seat's agenda, no unlearned fact's
+    text, and each party's interests its declared ranges, or, for a party in
+    ``types`` (learned), closed on its true values."""
+
     def build() -> Scenario:
         envoys = tuple(
             e if i == envoy else attrs.evolve(e, agenda=()) for i, e in enumerate(scenario.envoys)
@@ -170,8 +224,17 @@ def _public_scenario(scenario: Scenario, envoy: int, known: frozenset[int]) -> S
         facts = tuple(
             f if i in known else attrs.evolve(f, text=None) for i, f in enumerate(scenario.facts)
         )
-        return attrs.evolve(scenario, envoys=envoys, facts=facts, views={})
+        parties = list(scenario.parties)
+        for party, party_types in types:
+            interests = tuple(
+                None if interest is None else bargain.narrowed(interest, party_type)
+                for interest, party_type in zip(parties[party].interests, party_types, strict=True)
+            )
+            parties[party] = attrs.evolve(parties[party], interests=interests)
+        return attrs.evolve(scenario, envoys=envoys, facts=facts, parties=tuple(parties), views={})
 
+    if types:  # one game's (its seed's): kept by _known alone, whose memo is bounded
+        return build()
     return scenario.view_cache((envoy, known), build)
 
 

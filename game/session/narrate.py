@@ -305,6 +305,9 @@ _NOTES: dict[str, Callable[[Scenario, Entry, str], str]] = {
     ledger.DELAYED_TEXT: lambda s, e, lang: _delayed(s, *e.args, lang),
     ledger.ACCORD_SIGNED: lambda s, e, lang: f"{accord(s, e.args[0], lang)} is signed.",
     ledger.REVEALED: lambda s, e, lang: _revealed(s, *e.args, lang),
+    ledger.LEARNED: lambda s, e, lang: (
+        f"Learned what {party(s, e.args[0], lang)} wants: its exact values in every deal."
+    ),
     ledger.NEWS: lambda s, e, lang: _news(s, e.args[0], lang),
     ledger.DECIDED: lambda s, e, lang: (
         f"{envoy(s, e.args[0], lang)} decided: {_option(s, e.args[1], e.args[2], lang)}"
