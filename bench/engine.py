@@ -11,7 +11,11 @@ figures much. The stages, in order:
      (``git worktree add --detach``), removed at the end even on error;
   2. start the workers (the working tree's engine, and the baseline's) and let
      each load Border Incident and Middle Power at Sea and play a few warm-up
-     games;
+     games. With a baseline, BOTH engines load the baseline's own crisis files
+     (the ``scenarios/`` folder of its worktree, each engine with its own move
+     library), so the two always play the same crisis text even after the
+     working tree's files change (say, a crisis rewritten in a newer format that
+     plays other games); without one, the working tree's own files;
   3. ``--rounds`` rounds; in each round, for each crisis, each engine in turn
      (the order alternates from round to round):
      a. complete games: the same ``--games`` seeds with random agents in every
@@ -57,18 +61,19 @@ TARGET_SPEEDUP = 3.0
 # ---------------------------------------------------------------- the worker
 
 
-def serve(root: str) -> None:
-    """Answer the parent's requests, one JSON line each, with the engine found in ``root``."""
+def serve(root: str, folder: str) -> None:
+    """Answer the parent's requests, one JSON line each, with the engine found in ``root``
+    playing the crisis files in ``folder``."""
     sys.path.insert(0, root)
     import attrs
 
     from game.ai.play import play_game
-    from game.content.loader import SCENARIO_DIR, load_scenario
+    from game.content.loader import load_scenario
     from game.engine.rules import apply, new_game
     from game.engine.state import replace
 
     scenarios = {
-        file: load_scenario(SCENARIO_DIR / f"{file}.yaml").unwrap() for file in CRISES.values()
+        file: load_scenario(Path(folder) / f"{file}.yaml").unwrap() for file in CRISES.values()
     }
     recorded: dict[str, list] = {file: [] for file in scenarios}
 
@@ -113,10 +118,10 @@ def serve(root: str) -> None:
 class Worker:
     """One engine in its own process."""
 
-    def __init__(self, name: str, root: Path, core: int | None):
+    def __init__(self, name: str, root: Path, scenarios: Path, core: int | None):
         self.name = name
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "--serve", str(root)],
+            [sys.executable, __file__, "--serve", str(root), str(scenarios)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -227,10 +232,10 @@ def main() -> int:
     parser.add_argument("--baseline", metavar="REV", help="a commit to compare against")
     parser.add_argument("--rounds", type=int, default=5, help="rounds of games (default 5)")
     parser.add_argument("--games", type=int, default=100, help="games a round and crisis")
-    parser.add_argument("--serve", metavar="ROOT", help=argparse.SUPPRESS)
+    parser.add_argument("--serve", nargs=2, metavar=("ROOT", "SCENARIOS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(args.serve)
+        serve(*args.serve)
         return 0
 
     started = time.perf_counter()
@@ -239,12 +244,15 @@ def main() -> int:
     print(f"Python {platform.python_version()} on {platform.machine()}, ", end="")
     print("pinned to one core" if core is not None else "not pinned (this platform cannot)")
     with contextlib.ExitStack() as stack:
-        workers = [Worker("current", ROOT, core)]
+        tree = stack.enter_context(checked_out(args.baseline)) if args.baseline else None
+        # Both engines play the baseline's crisis files when there is one (see stage 2).
+        scenarios = (tree or ROOT) / "scenarios"
+        workers = [Worker("current", ROOT, scenarios, core)]
         stack.callback(workers[0].close)
-        if args.baseline:
-            tree = stack.enter_context(checked_out(args.baseline))
-            print(f"baseline: {args.baseline}, checked out in a temporary worktree")
-            workers.append(Worker(args.baseline, tree, core))
+        if tree is not None:
+            print(f"baseline: {args.baseline}, checked out in a temporary worktree;")
+            print("both engines play its crisis files")
+            workers.append(Worker(args.baseline, tree, scenarios, core))
             stack.callback(workers[1].close)
         run(workers, args.rounds, args.games)
     print(f"\nThe whole run took {time.perf_counter() - started:.0f} s.")
