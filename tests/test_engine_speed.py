@@ -20,7 +20,7 @@ from game.ai.agents import RandomAgent
 from game.ai.play import play_game
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine import rng, rules, view
-from game.engine.actions import Decide, End, IllegalAction, Play, Withdraw
+from game.engine.actions import Amend, Decide, End, IllegalAction, Play, Withdraw
 from game.engine.rules import apply, legal_actions, new_game, why_illegal
 from game.engine.state import DECISION, state_hash
 from game.engine.view import player_view
@@ -247,7 +247,8 @@ def reference_legal(state, envoy_id: str) -> list:
     """legal_actions as the rules define it, one action at a time through why_illegal:
     the decision's options on offer; or every allowed Play, move by move in file
     order and target by target (parties, accords, relations in declared order),
-    then a Withdraw per chosen move in the order chosen, then End."""
+    then every allowed Amend (accord, issue and option in declared order), then a
+    Withdraw per chosen move in the order chosen, then End."""
     scenario, t = state.scenario, state.scenario.tables
     if state.phase == DECISION and state.decisions:
         options = scenario.events[state.decisions[0][0]].decision.options
@@ -265,6 +266,12 @@ def reference_legal(state, envoy_id: str) -> list:
                 targets = [(t.parties[r.a], t.parties[r.b]) for r in scenario.relations]
             candidates += [Play(envoy_id, spec.id, names) for names in targets]
         envoy = t.envoys.index(envoy_id)
+        candidates += [
+            Amend(envoy_id, accord.id, issue.id, option.id)
+            for accord in scenario.accords
+            for issue in accord.issues
+            for option in issue.options
+        ]
         candidates += [
             Withdraw(envoy_id, scenario.moves[c.move].id) for c in state.pending if c.envoy == envoy
         ]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from game.engine.actions import Action, Decide, End, IllegalAction, Play, Withdraw
+from game.engine.actions import Action, Amend, Decide, End, IllegalAction, Play, Withdraw
 from game.engine.rules import apply, legal_actions, new_game, preview
 from game.engine.state import state_hash
 from game.engine.view import player_view
@@ -111,6 +111,10 @@ def all_actions(scenario, envoy_id):
     for event in scenario.events:
         if event.decision:
             yield from (Decide(envoy_id, o.id) for o in event.decision.options)
+    for accord in scenario.accords:
+        for issue in accord.issues:
+            yield from (Amend(envoy_id, accord.id, issue.id, o.id) for o in issue.options)
+        yield Amend(envoy_id, accord.id, "no_such_issue", "no_such_option")
 
 
 @PROFILE

@@ -58,6 +58,13 @@ class Reason(enum.Enum):
     OPTION_NOT_OFFERED = "option_not_offered"  # option
     NOT_CHOSEN = "not_chosen"  # move
     UNKNOWN_ACTION = "unknown_action"
+    # Amending a draft (format 2):
+    NO_DRAFT = "no_draft"  # accord: a format-1 accord, one take-it-or-leave-it package
+    ALREADY_AMENDED = "already_amended"
+    DRAFT_LOCKED = "draft_locked"  # accord: proposed this turn
+    UNKNOWN_ISSUE = "unknown_issue"  # accord, issue
+    UNKNOWN_OPTION = "unknown_option"  # accord, issue, option
+    SAME_OPTION = "same_option"  # accord, issue, option: the draft has it already
     # The facilitator's:
     UNKNOWN_EVENT = "unknown_event"  # event
     NEEDS_REASON = "needs_reason"
@@ -117,6 +124,12 @@ _ENGLISH: dict[Reason, Callable[[dict[str, Any]], str]] = {
     Reason.OPTION_NOT_OFFERED: lambda d: "that option is not offered",
     Reason.NOT_CHOSEN: lambda d: f"'{d['move']}' was not chosen this turn",
     Reason.UNKNOWN_ACTION: lambda d: "unknown action",
+    Reason.NO_DRAFT: lambda d: f"'{d['accord']}' has no draft to amend",
+    Reason.ALREADY_AMENDED: lambda d: "already amended a draft this turn",
+    Reason.DRAFT_LOCKED: lambda d: f"the draft of '{d['accord']}' is proposed this turn",
+    Reason.UNKNOWN_ISSUE: lambda d: f"'{d['accord']}' has no issue '{d['issue']}'",
+    Reason.UNKNOWN_OPTION: lambda d: f"'{d['issue']}' has no option '{d['option']}'",
+    Reason.SAME_OPTION: lambda d: f"the draft already says '{d['option']}'",
     Reason.UNKNOWN_EVENT: lambda d: f"unknown event '{d['event']}'",
     Reason.NEEDS_REASON: lambda d: "an adjustment needs a reason",
     Reason.UNKNOWN_METER: lambda d: (
@@ -201,7 +214,9 @@ class Action:
             return Withdraw(rest[0], rest[1])
         if verb == "decide" and len(rest) == 2:
             return Decide(rest[0], rest[1])
-        if verb in ("end", "withdraw", "decide") or not rest:
+        if verb == "amend" and len(rest) == 4:
+            return Amend(*rest)
+        if verb in ("end", "withdraw", "decide", "amend") or not rest:
             raise ActionSyntaxError(f"not an action: {text!r}")
         return Play(rest[0], verb, tuple(rest[1:]))
 
@@ -248,6 +263,23 @@ class Decide(Action):
 
     def __str__(self) -> str:
         return f"decide {self.envoy} {self.option}"
+
+
+@attrs.frozen
+class Amend(Action):
+    """Change one issue of an accord's public draft to another option (format 2)::
+
+    >>> str(Action.parse("amend norland_fm ceasefire pullback km10"))
+    'amend norland_fm ceasefire pullback km10'
+    """
+
+    envoy: str
+    accord: str
+    issue: str
+    option: str
+
+    def __str__(self) -> str:
+        return f"amend {self.envoy} {self.accord} {self.issue} {self.option}"
 
 
 # ------------------------------------------------------------ the facilitator

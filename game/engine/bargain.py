@@ -286,3 +286,58 @@ def concession_target(best: float, floor: float, progress: float, exponent: floa
     An exponent below 1 concedes late (Boulware), 1 steadily, above 1 early (Conceder)."""
     progress = min(max(progress, 0.0), 1.0)
     return best - (best - floor) * progress ** (1 / exponent)
+
+
+# ------------------------------------------------------------------ in play
+
+
+def unseated_signatories(scenario: Scenario, world: Any, accord: int) -> tuple[int, ...]:
+    """The signing parties of an accord that no seated envoy represents: they accept
+    or refuse by the acceptance function."""
+    seated = {scenario.envoys[e].party for e in world.turn_order}
+    return tuple(p for p in scenario.accords[accord].signatories if p not in seated)
+
+
+def draft_odds(
+    scenario: Scenario,
+    world: Any,
+    accord: int,
+    types: Sequence[Sequence[PartyType | None]] | None = None,
+) -> float:
+    """The chance every unseated signing party accepts the accord's draft now: the
+    product of their acceptances. ``types`` are the parties' types (None: the expected
+    ones, from the declared ranges, which is all a view may use)."""
+    numbers = scenario.rules.bargaining
+    draft = world.drafts[accord]
+    odds = 1.0
+    for party in unseated_signatories(scenario, world, accord):
+        interest = scenario.parties[party].interests[accord]
+        if types is None:
+            utility, offset = expected(interest).utility(draft), None
+        else:
+            kind = types[party][accord]
+            utility, offset = kind.values.utility(draft), kind.offset
+        margin = utility - reservation(scenario, world, party, accord, offset)
+        odds *= acceptance(numbers, margin, trust(scenario, world, party, accord))
+    return odds
+
+
+def draft_odds_range(scenario: Scenario, world: Any, accord: int) -> tuple[float, float]:
+    """The lowest and highest chance :func:`draft_odds` can be over the declared ranges
+    of the unseated signing parties' values and offsets (acceptance rises with margin)."""
+    numbers = scenario.rules.bargaining
+    draft = world.drafts[accord]
+    low = high = 1.0
+    for party in unseated_signatories(scenario, world, accord):
+        interest = scenario.parties[party].interests[accord]
+        level = trust(scenario, world, party, accord)
+        base = reservation(scenario, world, party, accord, 0.0)
+        least = sum(
+            w * v[c][0] for w, v, c in zip(interest.weights, interest.values, draft, strict=True)
+        )
+        most = sum(
+            w * v[c][1] for w, v, c in zip(interest.weights, interest.values, draft, strict=True)
+        )
+        low *= acceptance(numbers, least - base - interest.offset[1], level)
+        high *= acceptance(numbers, most - base - interest.offset[0], level)
+    return low, high

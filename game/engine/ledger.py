@@ -23,6 +23,7 @@ DRIFT = "drift"
 DELAYED = "delayed"
 ACCORD = "accord"
 TURN = "turn"
+AMEND = "amend"  # an envoy amended a draft (format 2)
 FACILITATOR = "facilitator"  # the teacher: an inject, an adjustment, added turns
 
 # The kinds of note, each with what its ``args`` hold, in order. A slot is an
@@ -47,6 +48,8 @@ ENDED = "ended"
 INJECTED = "injected"
 ADJUSTED = "adjusted"
 EXTENDED = "extended"
+AMENDED = "amended"
+NOT_COSPONSORED = "not_cosponsored"
 
 NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     TURN_BEGINS: (("turn", "int"), ("last_turn", "int")),
@@ -68,6 +71,8 @@ NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     INJECTED: (("event", "id"),),
     ADJUSTED: (("meter", "id"), ("subject", "ids"), ("value", "int"), ("reason", "text")),
     EXTENDED: (("turns", "int"), ("last_turn", "int")),
+    AMENDED: (("envoy", "id"), ("accord", "id"), ("issue", "id"), ("option", "id")),
+    NOT_COSPONSORED: (("move", "id"), ("targets", "ids"), ("envoys", "ids"), ("missing", "ids")),
 }
 
 

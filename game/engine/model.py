@@ -317,6 +317,12 @@ class Scenario:
         spec = self.accords[accord]
         if world.signed[accord] or not spec.requires(world, ()):
             return 0.0
+        if spec.issues:
+            # Format 2: the unseated signing parties' expected acceptance of the
+            # draft; the seated ones' envoys accept by co-sponsoring it.
+            from game.engine.bargain import draft_odds
+
+            return clamp01(draft_odds(self, world, accord))
         return clamp01(spec.chance(world, ()))
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:

@@ -27,10 +27,11 @@ from typing import TypeVar
 
 import attrs
 
-from game.engine import expr, ledger, meters, rng, view
+from game.engine import bargain, expr, ledger, meters, rng, view
 from game.engine.actions import (
     Action,
     Adjust,
+    Amend,
     Decide,
     End,
     Extend,
@@ -46,6 +47,7 @@ from game.engine.expr import Effect
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Move, Scenario, clamp01
 from game.engine.state import (
+    ALL_SEEING,
     CONFLICT,
     DECISION,
     DIPLOMACY,
@@ -106,6 +108,7 @@ class World:
         self.hotline = list(state.hotline)
         self.signed = list(state.signed)
         self.counters = list(state.counters)
+        self.drafts = state.drafts
         self.revealed = set(state.revealed)
         self.learned = set(state.learned)
         self.rng = state.rng
@@ -121,6 +124,8 @@ class World:
         self.state = state
         self.turn = state.turn
         self.last_turn = state.last_turn
+        self.turn_order = state.turn_order
+        self.drafts = state.drafts
         self.cause = _TURN
         self.source = ""
 
@@ -337,6 +342,7 @@ def new_game(
         fire_count=tuple(0 for _ in scenario.events),
         decisions=(),
         outcome="",
+        drafts=tuple(accord.draft for accord in scenario.accords),
     )
     assert len(state.standing) == len(scenario.envoys) * party_count
     world = World(state)
@@ -471,7 +477,71 @@ def _problem(state: GameState, action: Action) -> IllegalAction | None:
         return None
     if isinstance(action, End):
         return None
+    if isinstance(action, Amend):
+        return _amend_problem(state, envoy, action)
     return IllegalAction(Reason.UNKNOWN_ACTION)
+
+
+def _amend_problem(state: GameState, envoy: int, action: Amend) -> IllegalAction | None:
+    t = state.scenario.tables
+    if action.accord not in t.accords:
+        return IllegalAction(Reason.UNKNOWN_TARGET, kind="accord", id=action.accord)
+    index = t.accords.index(action.accord)
+    spec = state.scenario.accords[index]
+    if not spec.issues:
+        return IllegalAction(Reason.NO_DRAFT, accord=spec.id)
+    if state.signed[index]:
+        return IllegalAction(Reason.ACCORD_SIGNED, accord=spec.id)
+    if index in state.locked:
+        return IllegalAction(Reason.DRAFT_LOCKED, accord=spec.id)
+    if envoy in state.amended:
+        return IllegalAction(Reason.ALREADY_AMENDED)
+    issues = [issue.id for issue in spec.issues]
+    if action.issue not in issues:
+        return IllegalAction(Reason.UNKNOWN_ISSUE, accord=spec.id, issue=action.issue)
+    issue = issues.index(action.issue)
+    options = [option.id for option in spec.issues[issue].options]
+    details = {"accord": spec.id, "issue": action.issue, "option": action.option}
+    if action.option not in options:
+        return IllegalAction(Reason.UNKNOWN_OPTION, **details)
+    if options.index(action.option) == state.drafts[index][issue]:
+        return IllegalAction(Reason.SAME_OPTION, **details)
+    return None
+
+
+def _amends(state: GameState, envoy: int) -> list[Amend]:
+    """The Amends an envoy may make now, by accord, issue and option."""
+    if envoy in state.amended or not state.drafts:
+        return []
+    found = []
+    for index, (_, options) in enumerate(_amend_table(state.scenario, envoy)):
+        if options is None or state.signed[index] or index in state.locked:
+            continue
+        draft = state.drafts[index]
+        for issue, amends in enumerate(options):
+            found.extend(a for option, a in enumerate(amends) if option != draft[issue])
+    return found
+
+
+def _amend_table(scenario: Scenario, envoy: int) -> tuple:
+    """Per accord, None (format 1) or per issue per option the envoy's Amend; made once."""
+
+    def build():
+        envoy_id = scenario.tables.envoys[envoy]
+        return tuple(
+            (
+                accord.id,
+                tuple(
+                    tuple(Amend(envoy_id, accord.id, issue.id, o.id) for o in issue.options)
+                    for issue in accord.issues
+                )
+                if accord.issues
+                else None,
+            )
+            for accord in scenario.accords
+        )
+
+    return scenario.memo(("amends", envoy), build)
 
 
 def _option_index(state: GameState, option_id: str) -> int:
@@ -559,7 +629,8 @@ def _offered_end(state: GameState, action: End) -> bool:
 
 def offered_plays(legal: Sequence[Action]) -> int:
     """How many Plays lead ``legal`` when it is the Diplomacy turn legal_actions just
-    answered (its Plays, then a Withdraw per chosen move, then End), else -1.
+    answered (its Plays, then its Amends, then a Withdraw per chosen move, then End),
+    else -1.
 
     An agent picking among the Plays and End can then skip looking at the type of
     every action. The list must hold the very actions of that answer, in order
@@ -573,14 +644,17 @@ def offered_plays(legal: Sequence[Action]) -> int:
     if tuple(legal) != actions:
         return -1
     plays = len(actions) - 1
-    while plays and type(actions[plays - 1]) is Withdraw:
+    while plays and type(actions[plays - 1]) in _AFTER_PLAYS:
         plays -= 1
     return plays
 
 
+_AFTER_PLAYS = (Withdraw, Amend)
+
+
 def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
-    """The envoy's Plays in move order, then a Withdraw per chosen move, then End;
-    and the facts of its Plays (see ``_requirements``)."""
+    """The envoy's Plays in move order, then its Amends, then a Withdraw per chosen
+    move, then End; and the facts of its Plays (see ``_requirements``)."""
     turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
@@ -594,6 +668,8 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
             actions.extend(plays)
             continue
         actions.extend(row[5](state, turn.asked[row[0]]))
+    if state.drafts:
+        actions.extend(_amends(state, envoy))
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
     actions.append(turn.end)
@@ -819,7 +895,48 @@ def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameSt
         return _withdraw(state, envoy, state.scenario.move_index(action.move), record)
     if isinstance(action, Decide):
         return _decide(state, envoy, _option_index(state, action.option), record)
+    if isinstance(action, Amend):
+        return _amend(state, envoy, action, record)
     return _end_turn(state, envoy, record)
+
+
+def _amend(state: GameState, envoy: int, action: Amend, record: bool):
+    """A draft amended: at once, and in public."""
+    scenario = state.scenario
+    index = scenario.tables.accords.index(action.accord)
+    spec = scenario.accords[index]
+    issue = [i.id for i in spec.issues].index(action.issue)
+    option = [o.id for o in spec.issues[issue].options].index(action.option)
+    drafts = list(state.drafts)
+    draft = list(drafts[index])
+    draft[issue] = option
+    drafts[index] = tuple(draft)
+    new = replace(
+        state,
+        step=state.step + 1,
+        drafts=tuple(drafts),
+        amended=tuple(sorted((*state.amended, envoy))),
+    )
+    if not record:
+        return new, []
+    cause = Cause(ledger.AMEND, spec.id, action.envoy)
+    args = (action.envoy, spec.id, action.issue, action.option)
+    return new, [Entry(state.turn, cause, note=ledger.AMENDED, args=args)]
+
+
+def _proposal(scenario: Scenario, move: int, targets: tuple[int, ...]) -> bool:
+    """Whether a chosen move proposes a format-2 accord: a joint move of its signatories."""
+    return (
+        bool(targets)
+        and _aims_at_accord(scenario)[move]
+        and bool(scenario.accords[targets[0]].issues)
+    )
+
+
+def _aims_at_accord(scenario: Scenario) -> tuple[bool, ...]:
+    return scenario.memo(
+        "aims at accord", lambda: tuple(m.target == "accord" for m in scenario.moves)
+    )
 
 
 def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], record: bool):
@@ -831,6 +948,12 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], 
     fields["step"] = state.step + 1
     fields["capital"] = tuple(capital)
     fields["pending"] = (*state.pending, make_chosen(envoy, index, targets, chance, move.cost))
+    if (
+        state.drafts
+        and _proposal(state.scenario, index, targets)
+        and targets[0] not in state.locked
+    ):
+        fields["locked"] = tuple(sorted((*state.locked, targets[0])))
     new = from_fields(fields)
     if not record:
         return new, []
@@ -850,7 +973,18 @@ def _withdraw(state: GameState, envoy: int, index: int, record: bool):
             kept.append(chosen)
     capital = list(state.capital)
     capital[envoy] += refund
-    new = replace(state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept))
+    locked = state.locked
+    if locked:
+        # A draft stays locked while anyone still proposes it.
+        scenario = state.scenario
+        locked = tuple(
+            a
+            for a in locked
+            if any(_proposal(scenario, c.move, c.targets) and c.targets[0] == a for c in kept)
+        )
+    new = replace(
+        state, step=state.step + 1, capital=tuple(capital), pending=tuple(kept), locked=locked
+    )
     if not record:
         return new, []
     move = state.scenario.moves[index]
@@ -893,6 +1027,8 @@ def _end_turn(state: GameState, envoy: int, record: bool):
         turn_index=0,
         cooldowns=_cooldowns_after(state),
         delayed=world.delayed,
+        amended=(),
+        locked=(),
     )
     outcome = _end_check(new)
     if outcome:
@@ -930,8 +1066,11 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
     ranked = sorted(state.pending, key=lambda c: (ranks[c.move], turn_rank[c.envoy]))
     groups: list[list[Chosen]] = []
     joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
+    scenario = state.scenario
     for chosen in ranked:
-        if joints[chosen.move]:
+        if joints[chosen.move] or (
+            state.drafts and _proposal(scenario, chosen.move, chosen.targets)
+        ):
             key = (chosen.move, chosen.targets)
             if key in joint:
                 joint[key].append(chosen)
@@ -979,13 +1118,24 @@ def _resolve(world: World) -> None:
                 world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
                 world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, envoy_ids)
             continue
-        if 0 < lead.chance < 1:
+        chance = lead.chance
+        if world.drafts and _proposal(scenario, lead.move, lead.targets):
+            accord = lead.targets[0]
+            missing = _not_cosponsoring(world, accord, group)
+            if missing:
+                _return_capital(world, group)
+                if record:
+                    world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
+                    world.note(ledger.NOT_COSPONSORED, move.id, targets, envoy_ids, missing)
+                continue
+            chance = _true_odds(world, accord)
+        if 0 < chance < 1:
             roll = world.roll()
-            success = roll < lead.chance
+            success = roll < chance
         else:  # a sure thing (or a hopeless one) rolls no dice
-            roll, success = None, lead.chance >= 1
+            roll, success = None, chance >= 1
         if record:
-            world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, lead.chance, private)
+            world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, chance, private)
             verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
             world.note(verdict, move.id, targets, envoy_ids)
         effects = move.success if success else move.failure
@@ -1006,6 +1156,28 @@ def _resolve(world: World) -> None:
                     world.delayed.append(
                         Scheduled(lead.move, d_index, chosen.envoy, ctx, due, left)
                     )
+
+
+def _not_cosponsoring(world: World, accord: int, group: list[Chosen]) -> tuple[str, ...]:
+    """The seated envoys of the accord's signing parties who did not propose it."""
+    scenario = world.scenario
+    signing = scenario.accords[accord].signatories
+    proposing = {c.envoy for c in group}
+    return tuple(
+        scenario.envoys[e].id
+        for e in world.turn_order
+        if scenario.envoys[e].party in signing and e not in proposing
+    )
+
+
+def _true_odds(world: World, accord: int) -> float:
+    """The chance the unseated signing parties accept the draft, by their true types;
+    in a seat's view (an AI's playout), by the expected ones it may know."""
+    scenario = world.scenario
+    if world.viewer != ALL_SEEING:
+        return scenario.accord_odds(world, accord)
+    types = bargain.true_types(world.state)
+    return clamp01(bargain.draft_odds(scenario, world, accord, types))
 
 
 def _chance_of(chosen: Chosen) -> float:

@@ -99,6 +99,12 @@ class GameState:
     #: (party, envoy or EVERYONE): who has learned a party's exact interests (format 2).
     learned: frozenset[tuple[int, int]] = frozenset()
     viewer: int = ALL_SEEING  # the envoy whose view this is, or ALL_SEEING, or ROOM
+    # Format 2 (NEGOTIATION.md §1). Public, like the meters.
+    #: Per accord, its draft: an option index per issue (``()`` for a format-1 accord).
+    #: A signed accord's draft is the package signed, and no longer changes.
+    drafts: tuple[tuple[int, ...], ...] = ()
+    amended: tuple[int, ...] = ()  # the envoys who amended a draft this turn
+    locked: tuple[int, ...] = ()  # the accords proposed this turn: their drafts are locked
 
     # Reading helpers used by expressions and the UI -------------------------
     def knows(self, fact: int, envoy: int) -> bool:
@@ -197,6 +203,13 @@ def to_dict(state: GameState) -> dict[str, Any]:
         data["learned"] = sorted(list(pair) for pair in state.learned)
     else:
         del data["learned"]
+    # A crisis without format-2 accords hashes as it did before drafts existed, and
+    # an empty list of who amended or what is locked is not written either.
+    if not any(state.drafts):
+        data.pop("drafts")
+    for field in ("amended", "locked"):
+        if not data[field]:
+            data.pop(field)
     data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}
     return data
 

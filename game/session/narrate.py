@@ -137,6 +137,8 @@ def cause(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
         return f"decision{by}"
     if c.kind == ledger.ACCORD:
         return "an accord"
+    if c.kind == ledger.AMEND:
+        return f"an amendment{by}"
     if c.kind == ledger.FACILITATOR:
         if c.id.startswith("inject."):
             return f"the facilitator: crisis update, {event_title(scenario, c.id[7:], lang)}"
@@ -286,6 +288,24 @@ def _delayed(scenario: Scenario, move_id: str, index: int, lang: str) -> str:
     return _text(spec.delayed[index].text, lang)
 
 
+def _issue_and_option(scenario: Scenario, accord_id: str, issue_id: str, option_id: str, lang: str):
+    """An issue's name and one of its options' text, by ids (the ids where unknown)."""
+    spec = _find(scenario.accords, accord_id)
+    issue = None if spec is None else _find(spec.issues, issue_id)
+    option = None if issue is None else _find(issue.options, option_id)
+    issue_name = issue_id if issue is None else issue.name.get(lang)
+    return issue_name, option_id if option is None else option.text.get(lang)
+
+
+def _amended(scenario: Scenario, entry: Entry, lang: str) -> str:
+    envoy_id, accord_id, issue_id, option_id = entry.args
+    issue, option = _issue_and_option(scenario, accord_id, issue_id, option_id, lang)
+    return (
+        f"{envoy(scenario, envoy_id, lang)} amended the draft of "
+        f"{accord(scenario, accord_id, lang)}: {issue}, {option}."
+    )
+
+
 _NOTES: dict[str, Callable[[Scenario, Entry, str], str]] = {
     ledger.TURN_BEGINS: lambda s, e, lang: f"Turn {e.args[0]} of {e.args[1]}.",
     ledger.CHOSE: lambda s, e, lang: (
@@ -326,6 +346,11 @@ _NOTES: dict[str, Callable[[Scenario, Entry, str], str]] = {
     ),
     ledger.EXTENDED: lambda s, e, lang: (
         f"The facilitator adds {e.args[0]} turn(s): the crisis now ends after turn {e.args[1]}."
+    ),
+    ledger.AMENDED: _amended,
+    ledger.NOT_COSPONSORED: lambda s, e, lang: (
+        f"{_who(s, e.args[2], lang)}: {_aimed(s, e.args[0], e.args[1], lang)} failed: "
+        f"{_who(s, e.args[3], lang)} did not co-sponsor it; the capital is returned."
     ),
 }
 
@@ -370,6 +395,24 @@ _PROBLEMS: dict[Reason, Callable[[Scenario, dict[str, Any], str], str]] = {
     Reason.OPTION_NOT_OFFERED: lambda s, d, lang: "that option is not offered",
     Reason.NOT_CHOSEN: lambda s, d, lang: f"{move(s, d['move'], lang)} was not chosen this turn",
     Reason.UNKNOWN_ACTION: lambda s, d, lang: "that is not an action of this game",
+    Reason.NO_DRAFT: lambda s, d, lang: (
+        f"{accord(s, d['accord'], lang)} is one package to take or leave: it has no draft"
+    ),
+    Reason.ALREADY_AMENDED: lambda s, d, lang: "you have already amended a draft this turn",
+    Reason.DRAFT_LOCKED: lambda s, d, lang: (
+        f"{accord(s, d['accord'], lang)} is proposed this turn: its draft is locked"
+    ),
+    Reason.UNKNOWN_ISSUE: lambda s, d, lang: (
+        f"{accord(s, d['accord'], lang)} has no issue '{d['issue']}'"
+    ),
+    Reason.UNKNOWN_OPTION: lambda s, d, lang: (
+        f"{_issue_and_option(s, d['accord'], d['issue'], '', lang)[0]} has no option "
+        f"'{d['option']}'"
+    ),
+    Reason.SAME_OPTION: lambda s, d, lang: (
+        "the draft already says "
+        + _issue_and_option(s, d["accord"], d["issue"], d["option"], lang)[1]
+    ),
     Reason.UNKNOWN_EVENT: lambda s, d, lang: f"this crisis has no event '{d['event']}'",
     Reason.NEEDS_REASON: lambda s, d, lang: "an adjustment needs a reason",
     Reason.UNKNOWN_METER: lambda s, d, lang: (
