@@ -46,7 +46,8 @@ choices = st.lists(st.integers(min_value=0, max_value=10_000), max_size=120)
 #: (crisis file, policy, seed): (digest of actions, meter changes and final state; outcome; actions)
 #: The format-2 crises' (Border Incident, the Tutorial) were made again when what seats
 #: learn of the parties' interests entered the state: the same actions and meter changes,
-#: with ``learned`` in the final state.
+#: with ``learned`` in the final state; and again when play began to use their drafts
+#: (amending, proposing as a joint move, acceptance).
 RECORDED = {
     ("border_incident", "random", 1): ("1ee28eb2499840601faf", "conflict", 29),
     ("border_incident", "random", 2): ("13002b74cdd2ad9a792d", "stalemate", 78),

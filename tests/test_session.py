@@ -234,7 +234,7 @@ def test_continue_never_offers_a_finished_game_nor_its_last_turn(tmp_path):
 
 def test_an_autosave_at_each_turn_start_loses_at_most_that_turn(tmp_path):
     folder = SaveFolder(tmp_path)
-    match = new_match(3)
+    match = new_match(4)  # a game still going part-way into turn 3
     match.on_turn_start = folder.autosave
     while match.state.turn < 3:
         play(match, 1)

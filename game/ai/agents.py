@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from game.ai import negotiate
 from game.ai.thinking import Decided, Thinking
 
 # The board reads the difficulty file's numbers (its frame budget) from here.
 from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
 from game.engine import rng
-from game.engine.actions import Action, Decide, End, Play, Withdraw
+from game.engine.actions import Action, Amend, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
 from game.engine.rules import apply, offered_plays, preview_value
 from game.engine.state import GameState
@@ -40,7 +41,11 @@ def _needs_choice(envoy_id: str, legal: Sequence[Action]) -> None:
 
 
 class RandomAgent:
-    """Chooses uniformly among the legal moves and ending its turn (it never withdraws)."""
+    """Chooses uniformly among the legal moves and ending its turn (it never withdraws).
+
+    Where drafts can be amended, it picks a kind first, uniformly among a Play, an
+    Amend and the End (NEGOTIATION.md §7), then one of that kind: so the many
+    amendments on offer do not drown its moves."""
 
     name = "random"
 
@@ -76,11 +81,32 @@ class RandomAgent:
             kinds = list(map(type, legal))
             plays = kinds.count(Play)
             rest = kinds[plays:]
-            if not (rest and rest[-1] is End and rest.count(Withdraw) == len(rest) - 1):
+            if Amend in rest or not (
+                rest and rest[-1] is End and rest.count(Withdraw) == len(rest) - 1
+            ):
                 options = [a for a in legal if not isinstance(a, Withdraw)]
+                if Amend in rest:
+                    pick, self._rng = pick_by_kind(self._rng, value, options)
+                    return pick
                 return options[min(int(value * len(options)), len(options) - 1)]
+        elif plays < len(legal) and type(legal[plays]) is Amend:
+            options = [a for a in legal if not isinstance(a, Withdraw)]
+            pick, self._rng = pick_by_kind(self._rng, value, options)
+            return pick
         pick = min(int(value * (plays + 1)), plays)
         return legal[pick] if pick < plays else legal[-1]
+
+
+def pick_by_kind(rng_state: int, value: float, options: Sequence[Action]) -> tuple[Action, int]:
+    """One of ``options``: a kind first (by exact type, in the order met), uniformly
+    with ``value``, then one of that kind with the next roll; and the dice after."""
+    kinds: dict[type, list[Action]] = {}
+    for action in options:
+        kinds.setdefault(type(action), []).append(action)
+    groups = list(kinds.values())
+    group = groups[min(int(value * len(groups)), len(groups) - 1)]
+    value, rng_state = rng.random(rng_state)
+    return group[min(int(value * len(group)), len(group) - 1)], rng_state
 
 
 # ------------------------------------------------------------------- greedy
@@ -158,8 +184,13 @@ class GreedyAgent:
 
     def think(
         self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
-    ) -> GreedyThinking:
+    ) -> GreedyThinking | Decided:
         _needs_choice(envoy_id, legal)
+        if view.drafts:
+            envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
+            amend, legal = negotiate.negotiate(view, envoy, legal)
+            if amend is not None:
+                return Decided(lambda: amend)
         return GreedyThinking(self, view, envoy_id, legal)
 
     def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:
@@ -167,6 +198,10 @@ class GreedyAgent:
         # thousands of times in every search and simulation.
         _needs_choice(envoy_id, legal)
         envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
+        if view.drafts:
+            amend, legal = negotiate.negotiate(view, envoy, legal)
+            if amend is not None:
+                return amend
         weighed = self.weighed(view, envoy)
         now = self.value(view, envoy, weighed)
         return self.pick(legal, [self.gain(view, envoy, a, now, weighed) for a in legal])
@@ -200,6 +235,7 @@ class GreedyAgent:
             view.signed,
             view.counters,
             view.revealed,
+            view.drafts,
         )
         found = _WEIGHED.get(position)
         if found is None:

@@ -32,8 +32,9 @@ from typing import Any
 
 import attrs
 
+from game.ai import negotiate
 from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
-from game.ai.thinking import Thinking
+from game.ai.thinking import Decided, Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
@@ -317,8 +318,16 @@ class SearchAgent:
 
     def think(
         self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
-    ) -> SearchThinking:
-        """Start working out a choice (its reason in ``lang``); step it until it is done."""
+    ) -> SearchThinking | Decided:
+        """Start working out a choice (its reason in ``lang``); step it until it is done.
+
+        Amending and which drafts it would propose are the negotiator's, before any
+        playout (:mod:`game.ai.negotiate`)."""
+        if view.drafts and legal:
+            envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
+            amend, legal = negotiate.negotiate(view, envoy, legal)
+            if amend is not None:
+                return Decided(lambda: amend)
         return SearchThinking(view, envoy_id, legal, self._seed, self.tuning, lang)
 
     def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:

@@ -1,0 +1,182 @@
+"""A minimal AI negotiator for format-2 drafts (NEGOTIATION.md §1, §6).
+
+Outside any preview loop: the package space of an accord is at most 27 packages,
+so an envoy's choices are found by enumerating it with :mod:`game.engine.bargain`.
+Everything here reads the seat's view only, and so the *expected* values of every
+party (the middle of its declared ranges), never the true ones.
+
+* **Amending.** When it may amend, an envoy amends the one issue that brings a
+  draft nearest the package best for its own values among those it expects every
+  signing party to accept. An envoy without values of its own (indifferent) aims
+  at the balanced (Nash) package instead.
+* **Proposing.** Its policy may propose a draft only when the draft is worth at
+  least its demand to it. The demand falls over the turns from its best package to
+  its no-deal point (its party's reservation, or its BATNA) by the library's
+  concession exponent for its difficulty.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from game.engine import bargain
+from game.engine.actions import Action, Amend, Play
+from game.engine.bargain import Package, Values
+from game.engine.state import DIPLOMACY, GameState
+
+#: The difficulty whose concession exponent the baseline policies use.
+NORMAL = "normal"
+
+
+def own_values(view: GameState, envoy: int, accord: int) -> Values | None:
+    """The values an envoy bargains with over an accord, as its view expects them
+    (its party's, or its own); None when it is indifferent."""
+    interest = bargain.envoy_interest(view.scenario, envoy, accord)
+    return None if interest is None else bargain.expected(interest)
+
+
+def no_deal(view: GameState, envoy: int, accord: int) -> float:
+    """What no deal is worth to an envoy: its party's expected reservation, or its BATNA."""
+    scenario = view.scenario
+    party = scenario.envoys[envoy].party
+    if party >= 0 and party in scenario.accords[accord].signatories:
+        return bargain.reservation(scenario, view, party, accord)
+    return scenario.envoys[envoy].batna
+
+
+def demand(view: GameState, envoy: int, accord: int, exponent: float) -> float:
+    """The least a draft must be worth to the envoy for it to propose it this turn."""
+    values = own_values(view, envoy, accord)
+    if values is None:
+        return float("-inf")
+    spec = view.scenario.accords[accord]
+    floor = no_deal(view, envoy, accord)
+    best = values.best(spec)
+    progress = (view.turn - 1) / max(1, view.last_turn - 1)
+    return max(floor, bargain.concession_target(best, floor, progress, exponent))
+
+
+#: The least expected chance of acceptance at which an envoy expects an unseated party
+#: to accept a package.
+EXPECTED_ACCEPTANCE = 0.5
+
+
+def target(view: GameState, envoy: int, accord: int) -> Package | None:
+    """The package the envoy steers the draft towards: the best for its own values
+    among those it expects every signing party to accept (a seated one's envoy: worth
+    more than its reservation; an unseated one: at even odds or better by the
+    acceptance function), the likeliest to be accepted on a tie (an indifferent envoy:
+    the likeliest). None when it expects no package to be accepted."""
+    scenario = view.scenario
+    spec = scenario.accords[accord]
+    seated = {scenario.envoys[e].party for e in view.turn_order}
+    numbers = scenario.rules.bargaining
+    sides = []
+    for party in spec.signatories:
+        interest = scenario.parties[party].interests[accord]
+        floor = bargain.reservation(scenario, view, party, accord)
+        level = bargain.trust(scenario, view, party, accord)
+        sides.append((party in seated, bargain.expected(interest), floor, level))
+    values = own_values(view, envoy, accord)
+    best, best_key = None, None
+    for package in bargain.packages(spec):
+        odds = 1.0
+        for is_seated, side, floor, level in sides:
+            margin = side.utility(package) - floor
+            if is_seated:
+                odds = odds if margin > 0 else 0.0
+            else:
+                chance = bargain.acceptance(numbers, margin, level)
+                odds = odds * chance if chance >= EXPECTED_ACCEPTANCE else 0.0
+        if odds <= 0:
+            continue
+        key = (values.utility(package) if values is not None else 0.0, odds)
+        if best_key is None or key > best_key:
+            best, best_key = package, key
+    return best
+
+
+def amendment(view: GameState, envoy: int, legal: Sequence[Action]) -> Amend | None:
+    """The Amend the envoy makes now, or None: the one issue whose change brings a
+    draft to its target and is worth the most to it (indifferent: any, in order)."""
+    offered = {a: a for a in legal if type(a) is Amend}
+    if not offered or view.phase != DIPLOMACY:
+        return None
+    scenario, envoy_id = view.scenario, scenario_envoy_id(view, envoy)
+    best, best_gain = None, 0.0
+    for accord, spec in enumerate(scenario.accords):
+        if not spec.issues or view.signed[accord]:
+            continue
+        aim = target(view, envoy, accord)
+        draft = view.drafts[accord]
+        if aim is None or aim == draft:
+            continue
+        values = own_values(view, envoy, accord)
+        for issue, (now, wanted) in enumerate(zip(draft, aim, strict=True)):
+            if now == wanted:
+                continue
+            changed = (*draft[:issue], wanted, *draft[issue + 1 :])
+            gain = 1e-6 if values is None else values.utility(changed) - values.utility(draft)
+            action = Amend(
+                envoy_id, spec.id, spec.issues[issue].id, spec.issues[issue].options[wanted].id
+            )
+            if action in offered and gain > best_gain:
+                best, best_gain = offered[action], gain
+    return best
+
+
+def scenario_envoy_id(view: GameState, envoy: int) -> str:
+    return view.scenario.envoys[envoy].id
+
+
+def allowed(
+    view: GameState, envoy: int, legal: Sequence[Action], exponent: float
+) -> Sequence[Action]:
+    """``legal`` without the proposals of drafts worth less than the envoy's demand."""
+    scenario = view.scenario
+    seated = {scenario.envoys[e].party for e in view.turn_order}
+    mine = scenario.envoys[envoy].party
+    refused = set()
+    for accord, spec in enumerate(scenario.accords):
+        if not spec.issues or view.signed[accord]:
+            continue
+        if mine not in spec.signatories and seated & set(spec.signatories):
+            # A seated signing envoy must co-sponsor it: proposing adds nothing unless
+            # it has already done so, and first in the turn no one has.
+            if accord not in view.locked:
+                refused.add(spec.id)
+            continue
+        values = own_values(view, envoy, accord)
+        if values is not None and values.utility(view.drafts[accord]) < demand(
+            view, envoy, accord, exponent
+        ):
+            refused.add(spec.id)
+    if not refused:
+        return legal
+    return [
+        a
+        for a in legal
+        if not (
+            type(a) is Play
+            and len(a.targets) == 1
+            and a.targets[0] in refused
+            and scenario.moves[scenario.move_index(a.move)].target == "accord"
+        )
+    ]
+
+
+def exponent(view: GameState, difficulty: str = NORMAL) -> float:
+    numbers = view.scenario.rules.bargaining
+    return 1.0 if numbers is None else numbers.concession.get(difficulty, 1.0)
+
+
+def negotiate(
+    view: GameState, envoy: int, legal: Sequence[Action], difficulty: str = NORMAL
+) -> tuple[Amend | None, Sequence[Action]]:
+    """(the Amend to make now or None, the legal actions its policy may choose among)."""
+    if not view.drafts or not any(view.drafts):
+        return None, legal
+    amend = amendment(view, envoy, legal)
+    if amend is not None:
+        return amend, legal
+    return None, allowed(view, envoy, legal, exponent(view, difficulty))
