@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from game.ai import negotiate
+from game.ai.negotiate import negotiate
 from game.ai.thinking import Decided, Thinking
 
 # The board reads the difficulty file's numbers (its frame budget) from here.
@@ -188,7 +188,7 @@ class GreedyAgent:
         _needs_choice(envoy_id, legal)
         if view.drafts:
             envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
-            amend, legal = negotiate.negotiate(view, envoy, legal)
+            amend, legal = negotiate(view, envoy, legal)
             if amend is not None:
                 return Decided(lambda: amend)
         return GreedyThinking(self, view, envoy_id, legal)
@@ -199,7 +199,7 @@ class GreedyAgent:
         _needs_choice(envoy_id, legal)
         envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
         if view.drafts:
-            amend, legal = negotiate.negotiate(view, envoy, legal)
+            amend, legal = negotiate(view, envoy, legal)
             if amend is not None:
                 return amend
         weighed = self.weighed(view, envoy)

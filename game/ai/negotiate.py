@@ -171,12 +171,17 @@ def exponent(view: GameState, difficulty: str = NORMAL) -> float:
 
 
 def negotiate(
-    view: GameState, envoy: int, legal: Sequence[Action], difficulty: str = NORMAL
+    view: GameState,
+    envoy: int,
+    legal: Sequence[Action],
+    difficulty: str = NORMAL,
+    amend: bool = True,
 ) -> tuple[Amend | None, Sequence[Action]]:
-    """(the Amend to make now or None, the legal actions its policy may choose among)."""
+    """(the Amend to make now or None, the legal actions its policy may choose among);
+    with ``amend`` False, never an Amend."""
     if not view.drafts or not any(view.drafts):
         return None, legal
-    amend = amendment(view, envoy, legal)
-    if amend is not None:
-        return amend, legal
+    chosen = amendment(view, envoy, legal) if amend else None
+    if chosen is not None:
+        return chosen, legal
     return None, allowed(view, envoy, legal, exponent(view, difficulty))

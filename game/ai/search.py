@@ -32,9 +32,9 @@ from typing import Any
 
 import attrs
 
-from game.ai import negotiate
 from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
-from game.ai.thinking import Decided, Thinking
+from game.ai.negotiate import negotiate
+from game.ai.thinking import Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
 from game.engine.actions import Action, Decide, End, Play, Withdraw
@@ -318,16 +318,16 @@ class SearchAgent:
 
     def think(
         self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
-    ) -> SearchThinking | Decided:
+    ) -> SearchThinking:
         """Start working out a choice (its reason in ``lang``); step it until it is done.
 
-        Amending and which drafts it would propose are the negotiator's, before any
-        playout (:mod:`game.ai.negotiate`)."""
+        Which drafts it would propose is the negotiator's (:mod:`game.ai.negotiate`):
+        the others' proposals are left out before any playout. It does not amend
+        drafts itself (so the advisor always weighs a move); the greedy envoys of its
+        playouts do."""
         if view.drafts and legal:
             envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
-            amend, legal = negotiate.negotiate(view, envoy, legal)
-            if amend is not None:
-                return Decided(lambda: amend)
+            legal = negotiate(view, envoy, legal, amend=False)[1]
         return SearchThinking(view, envoy_id, legal, self._seed, self.tuning, lang)
 
     def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:

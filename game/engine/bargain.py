@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from game.engine import rng
-from game.engine.model import Accord, Bargaining, Interest, Scenario
+from game.engine.model import Accord, Bargaining, Interest, Scenario, register_draft_odds
 from game.engine.state import ALL_SEEING
 
 #: A package: the chosen option's index, per issue of its accord.
@@ -341,3 +341,6 @@ def draft_odds_range(scenario: Scenario, world: Any, accord: int) -> tuple[float
         low *= acceptance(numbers, least - base - interest.offset[1], level)
         high *= acceptance(numbers, most - base - interest.offset[0], level)
     return low, high
+
+
+register_draft_odds(draft_odds)

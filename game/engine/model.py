@@ -319,10 +319,9 @@ class Scenario:
             return 0.0
         if spec.issues:
             # Format 2: the unseated signing parties' expected acceptance of the
-            # draft; the seated ones' envoys accept by co-sponsoring it.
-            from game.engine.bargain import draft_odds
-
-            return clamp01(draft_odds(self, world, accord))
+            # draft (bargain.draft_odds); the seated ones' envoys accept by
+            # co-sponsoring it.
+            return clamp01(_DRAFT_ODDS[0](self, world, accord))
         return clamp01(spec.chance(world, ()))
 
     def memo(self, key: Any, build: Callable[[], Any]) -> Any:
@@ -337,6 +336,15 @@ class Scenario:
         if key not in self._views:
             self._views[key] = build()
         return self._views[key]
+
+
+#: The odds of a format-2 draft, (scenario, world, accord) -> 0..1: the bargaining
+#: module's, which reads this one's types and so is registered here when imported.
+_DRAFT_ODDS: list[Callable[[Scenario, Any, int], float]] = []
+
+
+def register_draft_odds(odds: Callable[[Scenario, Any, int], float]) -> None:
+    _DRAFT_ODDS[:] = [odds]
 
 
 def clamp01(value: float) -> float:
