@@ -229,3 +229,23 @@ def test_hidden_values_change_no_legal_action_and_no_preview(border, data, seed,
                 assert a.chance == b.chance
                 assert a.success_entries == b.success_entries
                 assert a.failure_entries == b.failure_entries
+
+
+def test_a_proposal_s_card_shows_its_odds_as_a_range_while_values_are_unknown(border):
+    state = ceasefire_ready(border)
+    envoy_id = acting(state)
+    seen = player_view(state, envoy_id)
+    propose = Play(envoy_id, "propose_accord", ("ceasefire",))
+    chance = preview(seen, propose).chance
+    index = border.tables.accords.index("ceasefire")
+    low, high = bargain.draft_odds_range(border, seen, index)
+    assert narrate.odds(seen, propose, chance) == f"{low:.0%}–{high:.0%}"
+    details = narrate.card_details(
+        border, "propose_accord", seen, preview(seen, propose), odds_shown="35–70%"
+    )
+    assert any(d.text == "Odds 35–70%" for d in details)
+    # A move of fixed odds shows one number.
+    hotline = next(
+        a for a in legal_actions(seen, envoy_id) if type(a) is Play and a.move == "hotline"
+    )
+    assert narrate.odds(seen, hotline, preview(seen, hotline).chance).count("%") == 1

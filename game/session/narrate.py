@@ -19,7 +19,7 @@ from typing import Any
 
 import attrs
 
-from game.engine import ledger, meters
+from game.engine import bargain, ledger, meters
 from game.engine.actions import SUBJECT_WORDS, IllegalAction, Reason
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
@@ -155,6 +155,22 @@ def change(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
 
 def _percent(chance: float) -> str:
     return f"{chance:.0%}"
+
+
+def odds(before: GameState, action: Any, chance: float) -> str:
+    """A move's odds as its card shows them: "35%"; for a proposal of a draft whose
+    unseated signing parties' values are still ranges, the range the odds may take
+    over them, "35–70%" (``chance`` is the expected odds, in the range)."""
+    scenario = before.scenario
+    targets = getattr(action, "targets", ())
+    if 0 < chance < 1 and len(targets) == 1 and targets[0] in scenario.tables.accords:
+        accord = scenario.tables.accords.index(targets[0])
+        spec = _find(scenario.moves, action.move)
+        if spec is not None and spec.target == "accord" and scenario.accords[accord].issues:
+            low, high = bargain.draft_odds_range(scenario, before, accord)
+            if high - low > 0.01:
+                return f"{low:.0%}–{high:.0%}"
+    return _percent(chance)
 
 
 def dice(roll: float, chance: float) -> str:
@@ -809,6 +825,7 @@ def card_details(
     targets: int = 0,
     reason: str = "",
     lang: str = "en",
+    odds_shown: str = "",
 ) -> list[Detail]:
     """Everything about a move's card, whole, for the seat whose view ``before`` is:
     what it does, where it is aimed, its odds, what it changes if it works and if it
@@ -828,8 +845,7 @@ def card_details(
         more = f" · {targets} targets: Left and Right change it" if targets > 1 else ""
         details.append(Detail("target", f"On {target}{more}"))
     if preview is not None:
-        odds = f"Odds {_percent(preview.chance)}"
-        details.append(Detail("odds", odds))
+        details.append(Detail("odds", f"Odds {odds_shown or _percent(preview.chance)}"))
         win = differences(scenario, before, preview.success, lang)
         lose = differences(scenario, before, preview.failure, lang)
         if preview.chance > 0:

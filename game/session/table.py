@@ -499,7 +499,20 @@ class Table:
                 len(card.plays),
                 card.reason_whole,
                 self.lang,
+                self.odds_text(card),
             )
+        return found
+
+    def odds_text(self, card: Card) -> str:
+        """The card's odds as shown: "35%", or a range "35–70%" while the values behind
+        them are unknown; "" when it cannot be played now."""
+        seen = self.preview(card)
+        if seen is None:
+            return ""
+        key = ("odds", card.action)
+        found = self._details.get(key)
+        if found is None:
+            found = self._details[key] = narrate.odds(self._view_now(), card.action, seen.chance)
         return found
 
     @property

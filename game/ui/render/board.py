@@ -576,7 +576,7 @@ class BoardPainter:
         seen = table.preview(card)
         room = right - x
         if seen is not None:
-            odds = f"{seen.chance:.0%}"
+            odds = table.odds_text(card)
             odds_w = style.width(odds, 18, True)
             put(odds, 18, True, odds_tone(seen.chance), right - odds_w, y, odds_w)
             room -= odds_w + px(8)
