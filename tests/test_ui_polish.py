@@ -184,7 +184,7 @@ def test_continue_offers_no_finished_game_and_load_opens_it_on_its_debrief(tmp_p
 def test_continue_goes_on_with_the_game_not_over(tmp_path):
     saves = tmp_path / "saves"
     folder = SaveFolder(saves)
-    going = new_match(3)
+    going = new_match(5)  # a game still going at turn 3
     going.on_turn_start = folder.autosave
     while going.state.turn < 3 and not going.over:
         play(going, 1)
