@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from game.ai.negotiate import negotiate
+from game.ai.negotiate import cosponsor, exponent, negotiate
 from game.ai.thinking import Decided, Thinking
 
 # The board reads the difficulty file's numbers (its frame budget) from here.
@@ -191,6 +191,9 @@ class GreedyAgent:
             amend, legal = negotiate(view, envoy, legal)
             if amend is not None:
                 return Decided(lambda: amend)
+            joined = cosponsor(view, envoy, legal, exponent(view))
+            if joined is not None:
+                return Decided(lambda: joined)
         return GreedyThinking(self, view, envoy_id, legal)
 
     def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:
@@ -202,6 +205,9 @@ class GreedyAgent:
             amend, legal = negotiate(view, envoy, legal)
             if amend is not None:
                 return amend
+            joined = cosponsor(view, envoy, legal, exponent(view))
+            if joined is not None:
+                return joined
         weighed = self.weighed(view, envoy)
         now = self.value(view, envoy, weighed)
         return self.pick(legal, [self.gain(view, envoy, a, now, weighed) for a in legal])

@@ -165,6 +165,32 @@ def allowed(
     ]
 
 
+def cosponsor(view: GameState, envoy: int, legal: Sequence[Action], exponent: float) -> Play | None:
+    """The proposal the envoy joins now, or None: a draft someone proposed this turn
+    (it is locked, which every seat sees), that the envoy's party signs, and that is
+    worth its demand. Its co-sponsorship is what the proposal needs, and no preview
+    or playout from a view can show it, since the other proposals are hidden."""
+    scenario = view.scenario
+    mine = scenario.envoys[envoy].party
+    for accord in view.locked:
+        spec = scenario.accords[accord]
+        if view.signed[accord] or mine not in spec.signatories:
+            continue
+        values = own_values(view, envoy, accord)
+        if values is not None and values.utility(view.drafts[accord]) < demand(
+            view, envoy, accord, exponent
+        ):
+            continue
+        for action in legal:
+            if (
+                type(action) is Play
+                and action.targets == (spec.id,)
+                and scenario.moves[scenario.move_index(action.move)].target == "accord"
+            ):
+                return action
+    return None
+
+
 def exponent(view: GameState, difficulty: str = NORMAL) -> float:
     numbers = view.scenario.rules.bargaining
     return 1.0 if numbers is None else numbers.concession.get(difficulty, 1.0)

@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
-from game.ai.negotiate import negotiate
+from game.ai.negotiate import cosponsor, exponent, negotiate
 from game.ai.thinking import Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
@@ -327,7 +327,13 @@ class SearchAgent:
         playouts do."""
         if view.drafts and legal:
             envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
-            legal = negotiate(view, envoy, legal, amend=False)[1]
+            amend, legal = negotiate(view, envoy, legal)
+            # An amendment, or joining a locked draft it wants, is weighed alone: the
+            # package space is the negotiator's, and its playouts, played from its
+            # view, cannot see the proposal it would complete.
+            joined = amend or cosponsor(view, envoy, legal, exponent(view))
+            if joined is not None:
+                legal = [joined]
         return SearchThinking(view, envoy_id, legal, self._seed, self.tuning, lang)
 
     def choose(self, view: GameState, envoy_id: str, legal: Sequence[Action]) -> Action:

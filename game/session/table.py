@@ -29,7 +29,7 @@ import attrs
 from game.ai.search import DEFAULT_TUNING
 from game.ai.thinking import Thinking
 from game.engine import meters
-from game.engine.actions import Action, Decide, End, FacilitatorAction, Play, Withdraw
+from game.engine.actions import Action, Amend, Decide, End, FacilitatorAction, Play, Withdraw
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
 from game.engine.rules import IllegalAction, Preview, preview, problem
@@ -758,7 +758,12 @@ class Table:
 
     def _start(self, agent, envoy: str, purpose: str) -> None:
         match = self.match
-        self.thinking = agent.think(match.view(envoy), envoy, match.legal(envoy), lang=self.lang)
+        legal = match.legal(envoy)
+        if purpose == "advice":
+            # The advisor weighs the moves on the cards: the board has no way to
+            # amend a draft yet, so it never suggests one.
+            legal = [a for a in legal if type(a) is not Amend] or legal
+        self.thinking = agent.think(match.view(envoy), envoy, legal, lang=self.lang)
         self.thinking_for = (purpose, envoy)
 
     def drop_advice(self) -> None:
