@@ -864,6 +864,9 @@ class _Compiler:
             ceiling=acceptance.ceiling,
             log_rolling_min=merged["log_rolling_min"],
             concession=dict(merged["concession"]),
+            deal_weight=merged["scoring"].deal_weight,
+            peace_bonus=merged["scoring"].peace_bonus,
+            conflict_points=merged["scoring"].conflict,
         )
 
     def merge_moves(self) -> list[tuple[MoveDef, _Library | None, Path]]:

@@ -362,6 +362,21 @@ class AcceptanceDef:
 
 
 @attrs.frozen
+class DealScoringDef:
+    """How a format-2 crisis scores (NEGOTIATION.md §3): each envoy's own value of each
+    package signed, a small peace bonus, its BATNA in a stalemate, a loss in conflict.
+    Its objectives and standing count as in format 1; nothing is multiplied."""
+
+    deal_weight: Number = doc(
+        "Points per point of an envoy's value (-10..+10) of each signed package.", minimum=0
+    )
+    peace_bonus: Number = doc(
+        "The points of peace: small, so a bad deal can score less than no deal."
+    )
+    conflict: Number = doc("The points of conflict, for everyone (a heavy loss).")
+
+
+@attrs.frozen
 class BargainingDef:
     """The numbers of format 2's bargaining. All optional in a scenario."""
 
@@ -374,6 +389,11 @@ class BargainingDef:
     concession: dict[Id, Number] | None = doc(
         "Concession exponent per AI difficulty: below 1 concedes late (Boulware), "
         "1 steadily, above 1 early (Conceder).",
+        default=None,
+    )
+    scoring: DealScoringDef | None = doc(
+        "How a format-2 crisis scores, in place of `rules.scoring`'s shared points and "
+        "multipliers.",
         default=None,
     )
 

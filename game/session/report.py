@@ -35,7 +35,7 @@ import attrs
 
 import game
 from game.engine import ledger
-from game.engine.outcome import scores
+from game.engine.outcome import negotiated, scores
 from game.files import write_atomic
 from game.session import narrate
 from game.session.codes import crisis_code
@@ -365,6 +365,7 @@ def report_html(match: Match, lang: str = "en") -> str:
     )
     code = crisis_code(scenario.id, match.seed)
     results = scores(state)
+    deals = negotiated(state)  # format 2 scores deals and no multiplier
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -375,8 +376,13 @@ def report_html(match: Match, lang: str = "en") -> str:
         f"{state.last_turn} · Envoy {e(game.__version__)}</p>",
         f'<p class="verdict {e(state.outcome)}">{e(title)}</p><p>{e(line)}</p>',
         "<h2>Scores</h2><table><tr><th>Team</th><th>Envoy</th><th class=num>Agenda</th>"
-        "<th class=num>Standing</th><th class=num>Shared</th><th class=num>Multiplier</th>"
-        "<th class=num>Total</th></tr>",
+        "<th class=num>Standing</th>"
+        + (
+            "<th class=num>Deals</th><th class=num>Outcome</th>"
+            if deals
+            else "<th class=num>Shared</th><th class=num>Multiplier</th>"
+        )
+        + "<th class=num>Total</th></tr>",
     ]
     for seat in match.seats:
         s = results[seat.envoy]
@@ -384,8 +390,12 @@ def report_html(match: Match, lang: str = "en") -> str:
         out.append(
             f"<tr><td>{e(who)}</td><td>{e(narrate.envoy(scenario, seat.envoy, lang))}</td>"
             f"<td class=num>{s.agenda}</td><td class=num>{s.standing:.1f}</td>"
-            f"<td class=num>{s.shared}</td><td class=num>×{s.multiplier:g}</td>"
-            f"<td class=num><b>{s.total:.1f}</b></td></tr>"
+            + (
+                f"<td class=num>{s.deals:+.1f}</td><td class=num>{s.shared:+g}</td>"
+                if deals
+                else f"<td class=num>{s.shared}</td><td class=num>×{s.multiplier:g}</td>"
+            )
+            + f"<td class=num><b>{s.total:.1f}</b></td></tr>"
         )
     out.append("</table>")
     labels = [label for label, _ in chart_points(match)]
