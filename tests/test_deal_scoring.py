@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_properties import play_out
 
-from game.content.loader import SCENARIO_DIR, load_scenario
+from game.content.loader import LIBRARY_DIR, SCENARIO_DIR, load_scenario, load_scenario_bytes
 from game.engine import bargain
 from game.engine.outcome import deal_values, negotiated, score
 from game.engine.rules import new_game
@@ -40,7 +40,7 @@ def test_each_envoy_scores_its_own_value_of_the_deals_and_the_outcome(border, se
     state, _ = new_game(border, seed)
     drafts = tuple(package(a, p) for a, p in zip(border.accords, picks, strict=True))
     done = signed_with(state, drafts)
-    numbers = border.rules.bargaining
+    numbers = border.rules.bargaining.scoring
     types = bargain.true_types(state)
     for envoy, spec in enumerate(border.envoys):
         expected_deals = 0.0
@@ -63,7 +63,7 @@ def test_each_envoy_scores_its_own_value_of_the_deals_and_the_outcome(border, se
         assert stalemate.shared == spec.batna and stalemate.deals == peace.deals
         # A war voids every deal and costs everyone the same.
         war = score(done, envoy, CONFLICT)
-        assert (war.shared, war.deals) == (numbers.conflict_points, 0.0)
+        assert (war.shared, war.deals) == (numbers.conflict, 0.0)
         # Nothing signed, nothing from deals.
         assert score(state, envoy, STALEMATE).deals == 0.0
 
@@ -110,3 +110,27 @@ def test_a_crisis_without_drafts_scores_as_before(file):
             assert s.shared == rules.shared_points[outcome]
             assert s.multiplier == rules.multiplier[outcome]
             assert s.total == pytest.approx((s.agenda + s.standing + s.shared) * s.multiplier)
+
+
+def test_a_crisis_whose_library_gives_no_deal_scoring_scores_as_format_1():
+    # A save's copy of a format-2 crisis made before deal scoring existed (its library
+    # has no `scoring` under `bargaining`) still loads, and scores by the shared
+    # points and multipliers.
+    library = (LIBRARY_DIR / "standard.yaml").read_text("utf-8")
+    start = library.index("    # How a format-2 crisis scores")
+    end = library.index("moves:")
+    older = library[:start] + "\n" + library[end:]
+    crisis = (SCENARIO_DIR / "border_incident.yaml").read_bytes()
+    scenario = load_scenario_bytes(
+        crisis,
+        "border_incident.yaml",
+        libraries={"standard": ("standard.yaml", older.encode())},
+    ).unwrap()
+    assert scenario.rules.bargaining is not None and scenario.rules.bargaining.scoring is None
+    state, _ = new_game(scenario, 2)
+    assert not negotiated(state)
+    s = score(state, 0, PEACE)
+    assert (s.shared, s.multiplier) == (
+        scenario.rules.shared_points[PEACE],
+        scenario.rules.multiplier[PEACE],
+    )

@@ -845,7 +845,13 @@ class _Compiler:
                 if value is not None:
                     merged[field.name] = value
         needed = any(accord.issues for accord in self.d.accords)
-        missing = [f.name for f in attrs.fields(schema.BargainingDef) if f.name not in merged]
+        # Scoring is optional: a crisis (or a save's copy of one, made before it
+        # existed) without it scores as format 1 does, by `rules.scoring`.
+        missing = [
+            f.name
+            for f in attrs.fields(schema.BargainingDef)
+            if f.name not in merged and f.name != "scoring"
+        ]
         if missing:
             if needed and self.complete:
                 self.report.at(
@@ -864,9 +870,13 @@ class _Compiler:
             ceiling=acceptance.ceiling,
             log_rolling_min=merged["log_rolling_min"],
             concession=dict(merged["concession"]),
-            deal_weight=merged["scoring"].deal_weight,
-            peace_bonus=merged["scoring"].peace_bonus,
-            conflict_points=merged["scoring"].conflict,
+            scoring=None
+            if "scoring" not in merged
+            else model.DealScoring(
+                deal_weight=merged["scoring"].deal_weight,
+                peace_bonus=merged["scoring"].peace_bonus,
+                conflict=merged["scoring"].conflict,
+            ),
         )
 
     def merge_moves(self) -> list[tuple[MoveDef, _Library | None, Path]]:

@@ -393,7 +393,7 @@ class BargainingDef:
     )
     scoring: DealScoringDef | None = doc(
         "How a format-2 crisis scores, in place of `rules.scoring`'s shared points and "
-        "multipliers.",
+        "multipliers; without it, it scores as format 1.",
         default=None,
     )
 

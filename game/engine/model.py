@@ -70,11 +70,19 @@ class Bargaining:
     log_rolling_min: float
     #: Concession exponent per AI difficulty (<1 Boulware, 1 linear, >1 Conceder).
     concession: dict[str, float]
-    #: Scoring (NEGOTIATION.md §3): points per point of value of a signed package, the
-    #: peace bonus, and everyone's points in conflict; a stalemate scores each BATNA.
-    deal_weight: float = 1.0
-    peace_bonus: float = 0.0
-    conflict_points: float = 0.0
+    #: How the crisis scores its deals; None: as format 1, by ``Rules``' shared points.
+    scoring: DealScoring | None = None
+
+
+@attrs.frozen
+class DealScoring:
+    """Scoring interests (NEGOTIATION.md §3): points per point of value of a signed
+    package, the peace bonus, and everyone's points in conflict; a stalemate scores
+    each envoy's BATNA."""
+
+    deal_weight: float
+    peace_bonus: float
+    conflict: float
 
 
 @attrs.frozen

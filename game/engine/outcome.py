@@ -66,14 +66,15 @@ def score(state: GameState, envoy: int, outcome: str | None = None) -> Score:
 
 def negotiated(state: GameState) -> bool:
     """Whether the crisis scores interests (format 2): it has an accord with issues."""
-    return state.scenario.rules.bargaining is not None and any(state.drafts)
+    numbers = state.scenario.rules.bargaining
+    return numbers is not None and numbers.scoring is not None and any(state.drafts)
 
 
 def _negotiated(state: GameState, envoy: int, outcome: str) -> tuple[float, float]:
     """(the outcome's points, the deals' points) of one envoy in a format-2 crisis."""
-    numbers = state.scenario.rules.bargaining
+    numbers = state.scenario.rules.bargaining.scoring
     if outcome == CONFLICT:  # a war voids what was signed
-        return numbers.conflict_points, 0.0
+        return numbers.conflict, 0.0
     shared = numbers.peace_bonus if outcome == PEACE else 0.0
     if outcome == STALEMATE:
         shared = state.scenario.envoys[envoy].batna
