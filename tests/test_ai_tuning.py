@@ -15,12 +15,13 @@ from hypothesis import strategies as st
 
 from game.ai import search
 from game.ai.agents import evaluate
+from game.ai.negotiate import negotiate
 from game.ai.policies import DIFFICULTIES, POLICIES, read_difficulties
 from game.ai.search import SearchAgent, SearchTuning
 from game.ai.tuning import TUNING, WEIGHTS, TuningError, read_weights
 from game.content.loader import load_scenario
 from game.engine.drift import drifts
-from game.engine.rules import legal_actions, new_game
+from game.engine.rules import apply, legal_actions, new_game
 from game.engine.state import replace
 from game.engine.view import player_view
 from game.paths import SCENARIO_DIR
@@ -112,6 +113,11 @@ def test_a_bad_difficulty_table_names_every_problem_at_once():
 def test_a_small_playout_budget_plays_fewer_rounds_each_on_the_same_dice(border):
     state, _ = new_game(border, 3)
     view = player_view(state, "un_envoy")
+    # Its negotiator's amendment made first: an amendment is weighed alone, with no playout.
+    amend, _ = negotiate(view, view.viewer, legal_actions(view, "un_envoy"))
+    if amend is not None:
+        state, _ = apply(state, amend)
+        view = player_view(state, "un_envoy")
     legal = legal_actions(view, "un_envoy")
     full = SearchAgent(5, attrs.evolve(search.DEFAULT_TUNING, playout_work=10**9))
     tight = SearchAgent(5, attrs.evolve(search.DEFAULT_TUNING, playout_work=1))
