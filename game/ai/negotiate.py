@@ -61,6 +61,12 @@ def demand(view: GameState, envoy: int, accord: int, exponent: float) -> float:
 EXPECTED_ACCEPTANCE = 0.5
 
 
+#: (the view's scenario, envoy, accord, the seated parties, the signing parties'
+#: reservations and trust): the target. Bounded; the scenario is kept alive by its key.
+_TARGETS: dict[tuple, Package | None] = {}
+_TARGETS_KEPT = 4096
+
+
 def target(view: GameState, envoy: int, accord: int) -> Package | None:
     """The package the envoy steers the draft towards: the best for its own values
     among those it expects every signing party to accept (a seated one's envoy: worth
@@ -69,20 +75,29 @@ def target(view: GameState, envoy: int, accord: int) -> Package | None:
     the likeliest). None when it expects no package to be accepted."""
     scenario = view.scenario
     spec = scenario.accords[accord]
-    seated = {scenario.envoys[e].party for e in view.turn_order}
+    seated = frozenset(scenario.envoys[e].party for e in view.turn_order)
+    floors = tuple(bargain.reservation(scenario, view, p, accord) for p in spec.signatories)
+    levels = tuple(bargain.trust(scenario, view, p, accord) for p in spec.signatories)
+    key = (scenario, envoy, accord, seated, floors, levels)
+    if key in _TARGETS:
+        return _TARGETS[key]
     numbers = scenario.rules.bargaining
-    sides = []
-    for party in spec.signatories:
-        interest = scenario.parties[party].interests[accord]
-        floor = bargain.reservation(scenario, view, party, accord)
-        level = bargain.trust(scenario, view, party, accord)
-        sides.append((party in seated, bargain.expected(interest), floor, level))
+    sides = [
+        (
+            party in seated,
+            bargain.utilities(bargain.expected(scenario.parties[party].interests[accord]), spec),
+            floor,
+            level,
+        )
+        for party, floor, level in zip(spec.signatories, floors, levels, strict=True)
+    ]
     values = own_values(view, envoy, accord)
+    mine = bargain.utilities(values, spec) if values is not None else None
     best, best_key = None, None
-    for package in bargain.packages(spec):
+    for index, package in enumerate(bargain.packages(spec)):
         odds = 1.0
-        for is_seated, side, floor, level in sides:
-            margin = side.utility(package) - floor
+        for is_seated, table, floor, level in sides:
+            margin = table[index] - floor
             if is_seated:
                 odds = odds if margin > 0 else 0.0
             else:
@@ -90,9 +105,12 @@ def target(view: GameState, envoy: int, accord: int) -> Package | None:
                 odds = odds * chance if chance >= EXPECTED_ACCEPTANCE else 0.0
         if odds <= 0:
             continue
-        key = (values.utility(package) if values is not None else 0.0, odds)
-        if best_key is None or key > best_key:
-            best, best_key = package, key
+        key_now = (mine[index] if mine is not None else 0.0, odds)
+        if best_key is None or key_now > best_key:
+            best, best_key = package, key_now
+    if len(_TARGETS) >= _TARGETS_KEPT:
+        _TARGETS.clear()
+    _TARGETS[key] = best
     return best
 
 

@@ -44,10 +44,10 @@ class Values:
         )
 
     def best(self, accord: Accord) -> float:
-        return max(self.utility(p) for p in packages(accord))
+        return max(utilities(self, accord))
 
     def worst(self, accord: Accord) -> float:
-        return min(self.utility(p) for p in packages(accord))
+        return min(utilities(self, accord))
 
     def split(self) -> float:
         """The utility of splitting the difference: the middle option of every issue
@@ -69,15 +69,51 @@ class PartyType:
 
 def packages(accord: Accord) -> tuple[Package, ...]:
     """Every package of an accord, in a stable order (the first option first)."""
-    return tuple(itertools.product(*(range(len(issue.options)) for issue in accord.issues)))
+    found = _PACKAGES.get(id(accord))
+    if found is not None and found[0] is accord:
+        return found[1]
+    every = tuple(itertools.product(*(range(len(issue.options)) for issue in accord.issues)))
+    if len(_PACKAGES) >= _KEPT:
+        _PACKAGES.clear()
+    _PACKAGES[id(accord)] = (accord, every)
+    return every
+
+
+#: id of an interest: (the interest, its expected values). Each entry keeps its
+#: interest alive, so no other interest can take its id while it is kept.
+_EXPECTED: dict[int, tuple[Interest, Values]] = {}
+#: id of some values: (the values, the accord, their utility per package of it).
+_TABLES: dict[int, tuple[Values, Accord, tuple[float, ...]]] = {}
+#: id of an accord: (the accord, its packages).
+_PACKAGES: dict[int, tuple[Accord, tuple[Package, ...]]] = {}
+_KEPT = 4096
 
 
 def expected(interest: Interest) -> Values:
     """The values a side is expected to have: the middle of each declared range."""
-    return Values(
+    found = _EXPECTED.get(id(interest))
+    if found is not None and found[0] is interest:
+        return found[1]
+    values = Values(
         interest.weights,
         tuple(tuple((low + high) / 2 for low, high in issue) for issue in interest.values),
     )
+    if len(_EXPECTED) >= _KEPT:
+        _EXPECTED.clear()
+    _EXPECTED[id(interest)] = (interest, values)
+    return values
+
+
+def utilities(values: Values, accord: Accord) -> tuple[float, ...]:
+    """``values``' utility of every package of the accord, in :func:`packages`' order."""
+    found = _TABLES.get(id(values))
+    if found is not None and found[0] is values and found[1] is accord:
+        return found[2]
+    table = tuple(values.utility(p) for p in packages(accord))
+    if len(_TABLES) >= _KEPT:
+        _TABLES.clear()
+    _TABLES[id(values)] = (values, accord, table)
+    return table
 
 
 def expected_offset(interest: Interest) -> float:
