@@ -67,7 +67,16 @@ def main(argv: list[str]) -> int:
     )
     if command == "lint" or lint:
         return lint
-    return run(python, "-m", "pytest", *rest)
+    return run(python, "-m", "pytest", *spread(rest))
+
+
+def spread(args: list[str]) -> list[str]:
+    """pytest's arguments, with the tests spread over every core (pytest-xdist) unless
+    they say how many workers (``-n``) already. Each worker takes another test as
+    soon as it is free, so the few long ones do not hold the others up."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        return args
+    return ["-n", "auto", "--dist", "worksteal", *args]
 
 
 if __name__ == "__main__":
