@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from game.ai import agents, search
-from game.ai.agents import GreedyAgent, RandomAgent, evaluate
+from game.ai.agents import GreedyAgent, evaluate
 from game.ai.negotiate import negotiate
 from game.ai.play import play_game
 from game.ai.policies import DIFFICULTIES, POLICIES, make_agent, make_agent_for
@@ -80,7 +80,10 @@ def test_search_is_a_policy_and_hard_is_a_difficulty():
     assert isinstance(make_agent("search", 1), SearchAgent)
     assert list(DIFFICULTIES) == ["easy", "normal", "hard"]
     kinds = {key: type(make_agent_for(key, 1)) for key in DIFFICULTIES}
-    assert kinds == {"easy": RandomAgent, "normal": GreedyAgent, "hard": SearchAgent}
+    assert kinds == {"easy": GreedyAgent, "normal": GreedyAgent, "hard": SearchAgent}
+    assert {key: make_agent_for(key, 1).strategy for key in DIFFICULTIES} == {
+        key: key for key in DIFFICULTIES
+    }
     assert all(d.text and d.id == key for key, d in DIFFICULTIES.items())
     with pytest.raises(ValueError, match="unknown difficulty 'insane'"):
         make_agent_for("insane", 1)

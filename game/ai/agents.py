@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from game.ai.negotiate import cosponsor, exponent, negotiate
+from game.ai.negotiate import NORMAL, cosponsor, exponent, negotiate
 from game.ai.thinking import Decided, Thinking
 
 # The board reads the difficulty file's numbers (its frame budget) from here.
@@ -49,8 +49,9 @@ class RandomAgent:
 
     name = "random"
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, strategy: str = NORMAL):
         self._rng = rng.seed_state(seed)
+        self.strategy = strategy  # unused: its amendments are as random as its moves
 
     def think(
         self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
@@ -173,9 +174,12 @@ class GreedyAgent:
 
     name = "greedy"
 
-    def __init__(self, seed: int, weights: Weights = WEIGHTS):
+    def __init__(self, seed: int, weights: Weights = WEIGHTS, strategy: str = NORMAL):
         self._rng = rng.seed_state(seed)
         self.weights = weights
+        #: The difficulty whose bargaining strategy it plays (the library's
+        #: ``bargaining.concession``): how fast its demand falls over the turns.
+        self.strategy = strategy
 
     @property
     def threshold(self) -> float:
@@ -188,10 +192,10 @@ class GreedyAgent:
         _needs_choice(envoy_id, legal)
         if view.drafts:
             envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
-            amend, legal = negotiate(view, envoy, legal)
+            amend, legal = negotiate(view, envoy, legal, self.strategy)
             if amend is not None:
                 return Decided(lambda: amend)
-            joined = cosponsor(view, envoy, legal, exponent(view))
+            joined = cosponsor(view, envoy, legal, exponent(view, self.strategy))
             if joined is not None:
                 return Decided(lambda: joined)
         return GreedyThinking(self, view, envoy_id, legal)
@@ -202,10 +206,10 @@ class GreedyAgent:
         _needs_choice(envoy_id, legal)
         envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
         if view.drafts:
-            amend, legal = negotiate(view, envoy, legal)
+            amend, legal = negotiate(view, envoy, legal, self.strategy)
             if amend is not None:
                 return amend
-            joined = cosponsor(view, envoy, legal, exponent(view))
+            joined = cosponsor(view, envoy, legal, exponent(view, self.strategy))
             if joined is not None:
                 return joined
         weighed = self.weighed(view, envoy)

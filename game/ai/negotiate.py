@@ -62,29 +62,39 @@ EXPECTED_ACCEPTANCE = 0.5
 
 
 #: (the view's scenario, envoy, accord, the seated parties, the signing parties'
-#: reservations and trust): the target. Bounded; the scenario is kept alive by its key.
+#: reservations and trust, the envoy's aspiration): the target. Bounded; the
+#: scenario is kept alive by its key.
 _TARGETS: dict[tuple, Package | None] = {}
 _TARGETS_KEPT = 4096
 
 
-def target(view: GameState, envoy: int, accord: int) -> Package | None:
-    """The package the envoy steers the draft towards: the best for its own values
-    among those it expects every signing party to accept (a seated one's envoy: worth
-    more than its reservation; an unseated one: at even odds or better by the
-    acceptance function), the likeliest to be accepted on a tie (an indifferent envoy:
-    the likeliest). None when it expects no package to be accepted."""
+def target(view: GameState, envoy: int, accord: int, exponent: float = 1.0) -> Package | None:
+    """The package the envoy steers the draft towards, among those it expects every
+    signing party to accept (a seated one's envoy: worth more than its reservation;
+    an unseated one: at even odds or better by the acceptance function).
+
+    Its aspiration is its :func:`demand` this turn, which falls by its concession
+    ``exponent``. Of the packages worth its aspiration to it, it aims at the most
+    generous: the one that leaves the others (the signing parties but its own) the
+    most above their reservations, then the likeliest, then the best for it. When
+    none is worth its aspiration, it aims at the best for it. So a Conceder gives
+    way early and a Boulware late. An indifferent envoy aims at the most generous.
+    None when it expects no package to be accepted."""
     scenario = view.scenario
     spec = scenario.accords[accord]
     seated = frozenset(scenario.envoys[e].party for e in view.turn_order)
     floors = tuple(bargain.reservation(scenario, view, p, accord) for p in spec.signatories)
     levels = tuple(bargain.trust(scenario, view, p, accord) for p in spec.signatories)
-    key = (scenario, envoy, accord, seated, floors, levels)
+    aspiration = demand(view, envoy, accord, exponent)
+    key = (scenario, envoy, accord, seated, floors, levels, aspiration)
     if key in _TARGETS:
         return _TARGETS[key]
     numbers = scenario.rules.bargaining
+    mine_party = scenario.envoys[envoy].party
     sides = [
         (
             party in seated,
+            party != mine_party,
             bargain.utilities(bargain.expected(scenario.parties[party].interests[accord]), spec),
             floor,
             level,
@@ -93,11 +103,14 @@ def target(view: GameState, envoy: int, accord: int) -> Package | None:
     ]
     values = own_values(view, envoy, accord)
     mine = bargain.utilities(values, spec) if values is not None else None
-    best, best_key = None, None
+    generous, generous_key = None, None  # the most generous worth the aspiration
+    selfish, selfish_key = None, None  # the best for the envoy
     for index, package in enumerate(bargain.packages(spec)):
-        odds = 1.0
-        for is_seated, table, floor, level in sides:
+        odds, others = 1.0, 0.0
+        for is_seated, is_other, table, floor, level in sides:
             margin = table[index] - floor
+            if is_other:
+                others += margin
             if is_seated:
                 odds = odds if margin > 0 else 0.0
             else:
@@ -105,27 +118,36 @@ def target(view: GameState, envoy: int, accord: int) -> Package | None:
                 odds = odds * chance if chance >= EXPECTED_ACCEPTANCE else 0.0
         if odds <= 0:
             continue
-        key_now = (mine[index] if mine is not None else 0.0, odds)
-        if best_key is None or key_now > best_key:
-            best, best_key = package, key_now
+        worth = mine[index] if mine is not None else 0.0
+        if worth >= aspiration - 1e-9:
+            now = (others, odds, worth)
+            if generous_key is None or now > generous_key:
+                generous, generous_key = package, now
+        now = (worth, odds)
+        if selfish_key is None or now > selfish_key:
+            selfish, selfish_key = package, now
+    best = generous if generous is not None else selfish
     if len(_TARGETS) >= _TARGETS_KEPT:
         _TARGETS.clear()
     _TARGETS[key] = best
     return best
 
 
-def amendment(view: GameState, envoy: int, legal: Sequence[Action]) -> Amend | None:
-    """The Amend the envoy makes now, or None: the one issue whose change brings a
-    draft to its target and is worth the most to it (indifferent: any, in order)."""
+def amendment(
+    view: GameState, envoy: int, legal: Sequence[Action], exponent: float = 1.0
+) -> Amend | None:
+    """The Amend the envoy makes now, or None: of the changes of one issue that bring a
+    draft nearer its :func:`target`, the one worth the most to it (indifferent: the
+    first). It may cost the envoy something: that is how it concedes."""
     offered = {a: a for a in legal if type(a) is Amend}
     if not offered or view.phase != DIPLOMACY:
         return None
     scenario, envoy_id = view.scenario, scenario_envoy_id(view, envoy)
-    best, best_gain = None, 0.0
+    best, best_gain = None, float("-inf")
     for accord, spec in enumerate(scenario.accords):
         if not spec.issues or view.signed[accord]:
             continue
-        aim = target(view, envoy, accord)
+        aim = target(view, envoy, accord, exponent)
         draft = view.drafts[accord]
         if aim is None or aim == draft:
             continue
@@ -134,7 +156,7 @@ def amendment(view: GameState, envoy: int, legal: Sequence[Action]) -> Amend | N
             if now == wanted:
                 continue
             changed = (*draft[:issue], wanted, *draft[issue + 1 :])
-            gain = 1e-6 if values is None else values.utility(changed) - values.utility(draft)
+            gain = 0.0 if values is None else values.utility(changed) - values.utility(draft)
             action = Amend(
                 envoy_id, spec.id, spec.issues[issue].id, spec.issues[issue].options[wanted].id
             )
@@ -225,7 +247,8 @@ def negotiate(
     with ``amend`` False, never an Amend."""
     if not view.drafts or not any(view.drafts):
         return None, legal
-    chosen = amendment(view, envoy, legal) if amend else None
+    power = exponent(view, difficulty)
+    chosen = amendment(view, envoy, legal, power) if amend else None
     if chosen is not None:
         return chosen, legal
-    return None, allowed(view, envoy, legal, exponent(view, difficulty))
+    return None, allowed(view, envoy, legal, power)

@@ -15,23 +15,26 @@ from typing import Any
 import attrs
 
 from game.ai.agents import Agent, GreedyAgent, RandomAgent
+from game.ai.negotiate import NORMAL
 from game.ai.search import SearchAgent
 from game.ai.tuning import TUNING, TuningError
 
-#: Every policy by name: a factory ``(seed) -> agent``.
-POLICIES: dict[str, Callable[[int], Agent]] = {
+#: Every policy by name: a factory ``(seed, strategy=...) -> agent``.
+POLICIES: dict[str, Callable[..., Agent]] = {
     RandomAgent.name: RandomAgent,
     GreedyAgent.name: GreedyAgent,
     SearchAgent.name: SearchAgent,
 }
 
 
-def make_agent(policy: str, seed: int) -> Agent:
-    """An agent by policy name (see :data:`POLICIES`)."""
+def make_agent(policy: str, seed: int, strategy: str = NORMAL) -> Agent:
+    """An agent by policy name (see :data:`POLICIES`), bargaining by the strategy of
+    difficulty ``strategy`` (the library's ``bargaining.concession``)."""
     try:
-        return POLICIES[policy](seed)
+        factory = POLICIES[policy]
     except KeyError:
         raise ValueError(f"unknown policy '{policy}': choose from {', '.join(POLICIES)}") from None
+    return factory(seed, strategy=strategy)
 
 
 @attrs.frozen
@@ -80,10 +83,11 @@ DIFFICULTIES: dict[str, Difficulty] = read_difficulties(TUNING)
 
 
 def make_agent_for(difficulty: str, seed: int) -> Agent:
-    """The agent a difficulty plays with (see :data:`DIFFICULTIES`)."""
+    """The agent a difficulty plays with (see :data:`DIFFICULTIES`): its policy, bargaining
+    by the difficulty's own strategy."""
     try:
         policy = DIFFICULTIES[difficulty].policy
     except KeyError:
         choices = ", ".join(DIFFICULTIES)
         raise ValueError(f"unknown difficulty '{difficulty}': choose from {choices}") from None
-    return make_agent(policy, seed)
+    return make_agent(policy, seed, strategy=difficulty)

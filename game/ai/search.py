@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from game.ai.agents import GreedyAgent, GreedyThinking, evaluate
-from game.ai.negotiate import cosponsor, exponent, negotiate
+from game.ai.negotiate import NORMAL, cosponsor, exponent, negotiate
 from game.ai.thinking import Thinking
 from game.ai.tuning import EXPLAIN_WEIGHTS, TUNING, WEIGHTS, ExplainWeights, TuningError
 from game.engine import rng
@@ -312,9 +312,10 @@ class SearchAgent:
 
     name = "search"
 
-    def __init__(self, seed: int, tuning: SearchTuning | None = None):
+    def __init__(self, seed: int, tuning: SearchTuning | None = None, strategy: str = NORMAL):
         self._seed = rng.seed_state(seed)
         self.tuning = tuning or DEFAULT_TUNING
+        self.strategy = strategy  # its bargaining strategy, as GreedyAgent's
 
     def think(
         self, view: GameState, envoy_id: str, legal: Sequence[Action], lang: str = "en"
@@ -327,11 +328,11 @@ class SearchAgent:
         playouts do."""
         if view.drafts and legal:
             envoy = view.viewer if view.viewer >= 0 else view.scenario.envoy_index(envoy_id)
-            amend, legal = negotiate(view, envoy, legal)
+            amend, legal = negotiate(view, envoy, legal, self.strategy)
             # An amendment, or joining a locked draft it wants, is weighed alone: the
             # package space is the negotiator's, and its playouts, played from its
             # view, cannot see the proposal it would complete.
-            joined = amend or cosponsor(view, envoy, legal, exponent(view))
+            joined = amend or cosponsor(view, envoy, legal, exponent(view, self.strategy))
             if joined is not None:
                 legal = [joined]
         return SearchThinking(view, envoy_id, legal, self._seed, self.tuning, lang)
