@@ -32,7 +32,7 @@ USAGE_ERROR = 2
 TABLE_FILE_MAX_BYTES = 4 * 1024 * 1024  # the Markdown file simulate --write updates
 # The AI policies --policy accepts: the keys of game.ai.agents.POLICIES (a test
 # keeps them equal). Named here so that starting the game does not load the AI.
-POLICY_NAMES = ("random", "greedy", "search")
+POLICY_NAMES = ("random", "greedy", "search", "selfish")
 
 
 class UsageError(Exception):
@@ -252,9 +252,9 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument(
         "--policy",
         metavar="P",
-        help="only this policy in every seat: random, greedy, search, routine, easy, "
-        "normal, hard, or a plug-in agent FILE.py:ClassName (default: each of random, "
-        "greedy and search)",
+        help="only this policy in every seat: random, greedy, search, selfish, routine, "
+        "easy, normal, hard, or a plug-in agent FILE.py:ClassName (default: each of "
+        "random, greedy and search)",
     )
     simulate.add_argument(
         "--agent",

@@ -181,7 +181,7 @@ def test_the_same_seed_and_lineup_always_give_the_same_report(base, seats, seed)
 def test_every_policy_name_is_known_and_others_are_not():
     for name in policy_names():
         check_policy(name)
-    with pytest.raises(LineupError, match="choose from random, greedy, search, routine"):
+    with pytest.raises(LineupError, match="choose from random, greedy, search, selfish, routine"):
         check_policy("chess")
     assert did_you_mean("un", ["un_envoy"]) == " (did you mean 'un_envoy'?)"
     assert did_you_mean("zzz", ["un_envoy"]) == ""

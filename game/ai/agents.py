@@ -17,7 +17,13 @@ from game.ai.negotiate import NORMAL, cosponsor, exponent, negotiate
 from game.ai.thinking import Decided, Thinking
 
 # The board reads the difficulty file's numbers (its frame budget) from here.
-from game.ai.tuning import TUNING, WEIGHTS, Weights  # noqa: F401
+from game.ai.tuning import (  # noqa: F401
+    SELFISH_STRATEGY,
+    SELFISH_WEIGHTS,
+    TUNING,
+    WEIGHTS,
+    Weights,
+)
 from game.engine import rng
 from game.engine.actions import Action, Amend, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
@@ -298,6 +304,18 @@ class GreedyAgent:
             return ends[0] if ends else legal[0]
         value, self._rng = rng.random(self._rng)
         return best[min(int(value * len(best)), len(best) - 1)]
+
+
+class SelfishAgent(GreedyAgent):
+    """The ``selfish`` analysis policy: a greedy envoy that plays for its own score
+    (NEGOTIATION.md §7). It weighs positions by ``weights.yaml: selfish``, its own
+    agenda over the crisis, and bargains by that table's strategy; given a
+    strategy (a difficulty's, from a lineup), it bargains by that one instead."""
+
+    name = "selfish"
+
+    def __init__(self, seed: int, strategy: str | None = None):
+        super().__init__(seed, SELFISH_WEIGHTS, strategy or SELFISH_STRATEGY)
 
 
 class GreedyThinking(Thinking):

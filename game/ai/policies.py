@@ -14,8 +14,7 @@ from typing import Any
 
 import attrs
 
-from game.ai.agents import Agent, GreedyAgent, RandomAgent
-from game.ai.negotiate import NORMAL
+from game.ai.agents import Agent, GreedyAgent, RandomAgent, SelfishAgent
 from game.ai.search import SearchAgent
 from game.ai.tuning import TUNING, TuningError
 
@@ -24,17 +23,19 @@ POLICIES: dict[str, Callable[..., Agent]] = {
     RandomAgent.name: RandomAgent,
     GreedyAgent.name: GreedyAgent,
     SearchAgent.name: SearchAgent,
+    SelfishAgent.name: SelfishAgent,
 }
 
 
-def make_agent(policy: str, seed: int, strategy: str = NORMAL) -> Agent:
+def make_agent(policy: str, seed: int, strategy: str | None = None) -> Agent:
     """An agent by policy name (see :data:`POLICIES`), bargaining by the strategy of
-    difficulty ``strategy`` (the library's ``bargaining.concession``)."""
+    difficulty ``strategy`` (the library's ``bargaining.concession``; None: the
+    policy's own, which is normal's but for selfish)."""
     try:
         factory = POLICIES[policy]
     except KeyError:
         raise ValueError(f"unknown policy '{policy}': choose from {', '.join(POLICIES)}") from None
-    return factory(seed, strategy=strategy)
+    return factory(seed) if strategy is None else factory(seed, strategy=strategy)
 
 
 @attrs.frozen

@@ -104,8 +104,10 @@ def read_weights(data: Any, source: str = "weights.yaml") -> tuple[Weights, Expl
     if horizon != int(horizon) or horizon < 1:
         problems.append(f"evaluate.horizon: expected whole turns, 1 or more, got {horizon}")
     for name in data:
-        if name not in ("evaluate", "greedy", "explain"):
-            problems.append(f"{name}: not a known table (known: evaluate, greedy, explain)")
+        if name not in ("evaluate", "greedy", "explain", "selfish"):
+            problems.append(
+                f"{name}: not a known table (known: evaluate, greedy, explain, selfish)"
+            )
     if problems:
         raise TuningError(f"{source}: " + "; ".join(problems))
     floats = {name: float(value) for name, value in numbers.items()}
@@ -118,7 +120,47 @@ def read_weights(data: Any, source: str = "weights.yaml") -> tuple[Weights, Expl
     return weights, ExplainWeights(**{name: float(value) for name, value in explain.items()})
 
 
+def read_selfish(
+    data: Any, weights: Weights, strategies: Any, source: str = "weights.yaml"
+) -> tuple[Weights, str]:
+    """The ``selfish`` table: the selfish policy's weights (``weights`` with its
+    ``evaluate`` entries in their place) and the difficulty whose bargaining strategy
+    it plays, one of ``strategies``; TuningError names every problem."""
+    table = data.get("selfish") if isinstance(data, dict) else None
+    if not isinstance(table, dict):
+        raise TuningError(f"{source}: selfish: expected the tables evaluate and strategy")
+    problems: list[str] = []
+    changed = table.get("evaluate")
+    names = tuple(name for name in _EVALUATE if name != "horizon")
+    if not isinstance(changed, dict) or not changed:
+        problems.append(f"selfish.evaluate: expected some of {', '.join(names)}")
+        changed = {}
+    numbers = _numbers(changed, "selfish.evaluate", tuple(n for n in names if n in changed), [])
+    for name, value in changed.items():
+        if name not in names:
+            known = ", ".join(names)
+            problems.append(f"selfish.evaluate.{name}: not a known entry (known: {known})")
+        elif name not in numbers:
+            problems.append(f"selfish.evaluate.{name}: expected a number, got {value!r}")
+    strategy = table.get("strategy")
+    if strategy not in strategies:
+        problems.append(
+            f"selfish.strategy: expected a difficulty ({', '.join(strategies)}), got {strategy!r}"
+        )
+    for name in table:
+        if name not in ("evaluate", "strategy"):
+            problems.append(f"selfish.{name}: not a known entry (known: evaluate, strategy)")
+    if problems:
+        raise TuningError(f"{source}: " + "; ".join(problems))
+    floats = {name: float(value) for name, value in numbers.items()}
+    return attrs.evolve(weights, **floats), str(strategy)
+
+
 #: ``difficulty.yaml``: the difficulty table and the search's numbers.
 TUNING: dict[str, Any] = difficulty_file()
 #: ``weights.yaml``: the evaluation's and the advisor's weights.
 WEIGHTS, EXPLAIN_WEIGHTS = read_weights(_read("weights.yaml"))
+#: The selfish analysis policy's weights, and whose bargaining strategy it plays.
+SELFISH_WEIGHTS, SELFISH_STRATEGY = read_selfish(
+    _read("weights.yaml"), WEIGHTS, (TUNING.get("difficulties") or {}).keys()
+)
