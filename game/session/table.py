@@ -35,7 +35,7 @@ from game.engine.model import Scenario
 from game.engine.rules import IllegalAction, Preview, preview, problem
 from game.engine.state import DECISION, DIPLOMACY, GameState
 from game.engine.view import ledger_view, public_view
-from game.session import narrate
+from game.session import drafts, narrate
 from game.session.match import Match
 from game.session.settings import LIMITS
 
@@ -247,6 +247,11 @@ class Table:
         self._log: tuple = (None, [])  # (what it was built from, the log shown)
         self._details: dict = {}
         self.log_asked = False  # the player asked for the log where the move's details go
+        self.drafts_asked = False  # ... or for the drafts, which come before both
+        self.draft_row = 0  # the issue row highlighted, counted across the accords
+        self.draft_option = 0  # the option highlighted in that row
+        self.draft_note = ""  # what the last try to amend caused, or why it could not
+        self._drafts: tuple = (None, [])  # (what they were built from, the drafts shown)
         self._order = self._move_order()
         self.refresh()
 
@@ -288,13 +293,16 @@ class Table:
         """The team at the computer is now ``envoy``'s (after the hand-off screen)."""
         self.drop_advice()
         self.viewer = envoy
-        self.log_asked = False
+        self.log_asked = self.drafts_asked = False
+        self.draft_note = ""
         self.refresh()
 
     def leave_seat(self) -> None:
         """The team at the computer has finished: the screen is everyone's until the next."""
         if self.match.hot_seat:
             self.viewer = None
+            self.drafts_asked = False
+            self.draft_note = ""
             self.drop_advice()
 
     def view(self) -> GameState:
@@ -520,6 +528,96 @@ class Table:
         """Whether the panel below the map shows the log rather than the selected move's
         details: when asked for, and whenever there is no move being chosen to detail."""
         return self.log_asked or not self.human_turn or self.current_card() is None
+
+    # The drafts ------------------------------------------------------------------------
+    @property
+    def has_drafts(self) -> bool:
+        """Whether the crisis has accords with drafts (format 2) for the panel to show."""
+        return any(accord.issues for accord in self.match.scenario.accords)
+
+    @property
+    def shows_drafts(self) -> bool:
+        """Whether the panel below the map shows the drafts (asked for with D)."""
+        return self.drafts_asked and self.has_drafts and self.playback is None
+
+    def toggle_drafts(self) -> None:
+        self.drafts_asked = self.has_drafts and not self.drafts_asked
+        self.draft_note = ""
+        if self.drafts_asked:
+            self._to_draft_row(self.draft_row)
+
+    def drafts(self) -> list[drafts.AccordDraft]:
+        """Every accord's draft as the seat shown may see it, from its view alone; the
+        same list comes back until the game moves on or someone else looks."""
+        view, envoy = self.view(), self.hand
+        key = (view, envoy, self.lang, self.match.over)
+        if self._drafts[0] != key:
+            legal = self.match.legal(envoy) if envoy is not None and not self.match.over else []
+            found = drafts.accord_drafts(view, envoy, legal, self.lang, self._proposal_odds)
+            self._drafts = (key, found)
+        return self._drafts[1]
+
+    def _proposal_odds(self, play: Play, chance: float) -> str:
+        """A proposal's odds in the words its card uses (see :meth:`odds_text`)."""
+        return narrate.odds(self.view(), play, chance)
+
+    def draft_rows(self) -> list[drafts.DraftIssue]:
+        """The panel's rows: every issue of every accord with a draft, in order."""
+        return [issue for accord in self.drafts() for issue in accord.issues]
+
+    def draft_cursor(self) -> tuple[drafts.DraftIssue, drafts.DraftOption] | None:
+        """The row and the option highlighted, or None when there is no draft."""
+        rows = self.draft_rows()
+        if not rows:
+            return None
+        row = rows[min(self.draft_row, len(rows) - 1)]
+        return row, row.options[min(self.draft_option, len(row.options) - 1)]
+
+    def _to_draft_row(self, index: int) -> None:
+        rows = self.draft_rows()
+        if rows:
+            self.draft_row = index % len(rows)
+            self.draft_option = rows[self.draft_row].draft
+
+    def move_draft_row(self, step: int) -> None:
+        """Up/Down: the next issue row, across the accords; its option in the draft
+        is highlighted first."""
+        self.draft_note = ""
+        self._to_draft_row(self.draft_row + step)
+
+    def move_draft_option(self, step: int) -> None:
+        """Left/Right: the highlight moves over the row's options."""
+        found = self.draft_cursor()
+        if found is not None:
+            self.draft_note = ""
+            self.draft_option = (self.draft_option + step) % len(found[0].options)
+
+    def point_draft(self, row: int, option: int) -> None:
+        """The highlight on ``option`` of ``row`` (a click on it)."""
+        rows = self.draft_rows()
+        if 0 <= row < len(rows) and 0 <= option < len(rows[row].options):
+            if (row, option) != (self.draft_row, self.draft_option):
+                self.draft_note = ""
+            self.draft_row, self.draft_option = row, option
+
+    def amend_highlighted(self) -> Acted | None:
+        """Enter: amend the draft to the highlighted option, with the engine's own offered
+        action; where none is offered, the panel's note says why in words."""
+        found = self.draft_cursor()
+        if found is None:
+            return None
+        row, option = found
+        if option.amend is None:
+            self.draft_note = option.refusal
+            return Acted(option.refusal)
+        row_index, option_index = self.draft_row, self.draft_option
+        acted = self.act(option.amend)
+        if acted.problem:
+            self.draft_note = acted.problem
+            return acted
+        self.draft_row, self.draft_option = row_index, option_index
+        self.draft_note = f"Amended: {row.name}, {option.text}."
+        return Acted(resolved=acted.resolved)
 
     def chosen(self) -> list[str]:
         """The names of the moves the shown seat has chosen this turn."""
@@ -760,8 +858,8 @@ class Table:
         match = self.match
         legal = match.legal(envoy)
         if purpose == "advice":
-            # The advisor weighs the moves on the cards: the board has no way to
-            # amend a draft yet, so it never suggests one.
+            # The advisor weighs the moves on the cards, as its advice names a card
+            # to select; amending is the player's own work in the drafts panel.
             legal = [a for a in legal if type(a) is not Amend] or legal
         self.thinking = agent.think(match.view(envoy), envoy, legal, lang=self.lang)
         self.thinking_for = (purpose, envoy)
