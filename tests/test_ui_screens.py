@@ -121,6 +121,10 @@ def test_every_screen_at_both_sizes(tmp_path, monkeypatch, size, projector):
     press(app, pygame.K_PAGEUP)
     press(app, pygame.K_PAGEUP)
     snap("10-board-log-why")
+    press(app, pygame.K_d)
+    assert board.table.shows_drafts
+    snap("10a-board-drafts")
+    press(app, pygame.K_d)
     press(app, pygame.K_a)
     run_until(app, lambda: board.advice != "", frames=600)
     snap("11-board-advisor")

@@ -16,7 +16,7 @@ import attrs
 import pygame
 
 from game.paths import ASSETS
-from game.session import narrate
+from game.session import drafts, narrate
 from game.tunables import read_tunables
 from game.ui.render.map import draw_map, map_places
 from game.ui.style import has_khmer
@@ -130,7 +130,8 @@ class BoardPainter:
                     2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
                 ),
             }
-            if share <= MAP_SHARE_MIN or self.details_fit(regions["log"]):
+            fits = self.details_fit(regions["log"]) and self.drafts_fit(regions["log"])
+            if share <= MAP_SHARE_MIN or fits:
                 return regions
             share = max(MAP_SHARE_MIN, share - 0.03)
 
@@ -293,6 +294,15 @@ class BoardPainter:
     def lower_key(self) -> tuple:
         """What the panel below the map shows: the log, or the selected move in full."""
         table, board = self.table, self.board
+        if table.shows_drafts:
+            return (
+                "drafts",
+                tuple(table.drafts()),
+                table.draft_row,
+                table.draft_option,
+                table.draft_note,
+                board.save_warning,
+            )
         if table.shows_log:
             return ("log", table.log_entries(), board.log_index, board.save_warning)
         card = table.current_card()
@@ -301,7 +311,9 @@ class BoardPainter:
 
     def draw_log_panel(self, canvas: pygame.Surface) -> None:
         self.draw_panel(canvas, "log")
-        if self.table.shows_log:
+        if self.table.shows_drafts:
+            self.draw_drafts(canvas)
+        elif self.table.shows_log:
             self.draw_log(canvas)
         else:
             self.draw_move_details(canvas)
@@ -803,14 +815,49 @@ class BoardPainter:
             y += self.px(3)
         return placed
 
+    def drafts_chip(self) -> tuple[pygame.Rect, str] | None:
+        """The clickable "D: the drafts" (or "D: back") at the top of the panel below
+        the map, after its title; None in a crisis without drafts."""
+        table, style, px = self.table, self.style, self.px
+        if not table.has_drafts or table.playback is not None:
+            return None
+        rect = self.board.regions["log"]
+        label = "D: back" if table.shows_drafts else "D: the drafts"
+        title_w = min(style.width(self.lower_title(), 16, True), rect.width // 2)
+        chip = pygame.Rect(0, 0, style.width(label, 13, True) + px(16), self.card_line(13) + px(4))
+        chip.midleft = (rect.left + px(12) + title_w + px(12), rect.top + px(8) + px(10))
+        return chip, label
+
+    def lower_title(self) -> str:
+        """The title of the panel below the map: the drafts', the log's or the move's."""
+        table = self.table
+        if table.shows_drafts:
+            shown, count = self.drafts_shown(), len(table.drafts())
+            if shown is None or count < 2:
+                return "Drafts"
+            place = [a.index for a in table.drafts()].index(shown[0].index) + 1
+            return f"Drafts ({place} of {count})"
+        if table.shows_log:
+            return "Log"
+        return narrate.move(self.scenario, table.current_card().move.id, table.lang)
+
     def draw_lower_header(self, canvas: pygame.Surface, title: str, hints: list[str]) -> None:
-        """The panel's title, then on the right the save warning while saves fail, else the
-        first of ``hints`` (longest first) that fits whole."""
+        """The panel's title and the drafts' chip, then on the right the save warning
+        while saves fail, else the first of ``hints`` (longest first) that fits whole."""
         style, px, board = self.style, self.px, self.board
         rect = board.regions["log"]
         shown = style.text(self.fit(title, 16, rect.width // 2, True), 16, "text", True)
         canvas.blit(shown, (rect.left + px(12), rect.top + px(8)))
-        room = rect.right - px(12) - (rect.left + px(24) + shown.get_width())
+        left = rect.left + px(24) + shown.get_width()
+        chip = self.drafts_chip()
+        if chip is not None:
+            box, label = chip
+            pygame.draw.rect(canvas, style["card_selected"], box, border_radius=px(6))
+            pygame.draw.rect(canvas, style["panel_border"], box, 1, border_radius=px(6))
+            text = style.text(label, 13, "accent", True)
+            canvas.blit(text, text.get_rect(center=box.center))
+            left = box.right + px(12)
+        room = rect.right - px(12) - left
         if board.save_warning:  # for as long as saves fail, where the hint was
             text = style.text(self.fit(board.save_warning, 13, room, bold=True), 13, "bad", True)
         else:
@@ -855,7 +902,7 @@ class BoardPainter:
 
     def draw_move_details(self, canvas: pygame.Surface) -> None:
         card = self.table.current_card()
-        name = narrate.move(self.scenario, card.move.id, self.table.lang)
+        name = self.lower_title()
         shown = self.details_shown(card)[0]
         self.draw_lower_header(canvas, name, self.lower_hints(card))
         for line in shown:
@@ -879,7 +926,7 @@ class BoardPainter:
         entries = self.table.log_entries()
         why = "PgUp/PgDn or click an entry to see why"
         hints = [f"L: the move's details · {why}", why] if self.table.log_asked else [why]
-        self.draw_lower_header(canvas, "Log", [*hints, "PgUp/PgDn: why"])
+        self.draw_lower_header(canvas, self.lower_title(), [*hints, "PgUp/PgDn: why"])
         for index, line_rect in self.log_layout(entries):
             entry = entries[index]
             if index == board.log_index:
@@ -947,7 +994,7 @@ class BoardPainter:
         entries as they are now (a new turn, or another team at the computer)."""
         px, board = self.px, self.board
         rect = board.regions["log"]
-        if not self.table.shows_log:
+        if not self.table.shows_log or self.table.shows_drafts:
             return []
         line_h = self.card_line(14)
         # room for the selected entry's foot, and never less than two lines of it, so
@@ -966,6 +1013,173 @@ class BoardPainter:
             (index, pygame.Rect(area.left, area.top + (index - first) * line_h, area.width, line_h))
             for index in range(first, min(len(entries), first + rows))
         ]
+
+    # The drafts ---------------------------------------------------------------------------
+    def drafts_shown(self):
+        """The accord whose draft the panel shows (the highlighted row's), with its
+        first row's index among all rows; None when there is none."""
+        table = self.table
+        drafts = table.drafts()
+        found = table.draft_cursor()
+        if found is None:
+            return None
+        first = 0
+        for accord in drafts:
+            if accord.index == found[0].accord:
+                return accord, first
+            first += len(accord.issues)
+        return None
+
+    def drafts_fit(self, panel: pygame.Rect) -> bool:
+        """Whether every accord's draft fits whole in ``panel`` in the smallest type
+        allowed (the layout gives the panel more room if not)."""
+        table = self.table
+        if not table.has_drafts:
+            return True
+        area = self.details_area(panel)
+        return all(
+            self._place_drafts(accord, area, DETAIL_SIZES[-1])[2] for accord in table.drafts()
+        )
+
+    def drafts_layout(self) -> tuple[list[Line], list[tuple[int, int, pygame.Rect, bool, bool]]]:
+        """The drafts panel as laid out: its lines, and its option cells as (row index
+        among all rows, option, box, highlighted, in the draft), in the largest type in
+        which the accord shown fits whole."""
+        shown = self.drafts_shown()
+        if shown is None:
+            return [], []
+        accord, first = shown
+        area = self.details_area()
+        for size in DETAIL_SIZES:
+            lines, cells, fits = self._place_drafts(accord, area, size, first)
+            if fits:
+                break
+        return lines, cells
+
+    def _place_drafts(self, accord, area: pygame.Rect, size: int, first: int = 0):
+        """One accord's draft in ``area`` at type ``size``: (lines, cells, whether it fits)."""
+        style, px, table = self.style, self.px, self.table
+        line_h = self.card_line(size, True)
+        lines: list[Line] = []
+        cells: list[tuple[int, int, pygame.Rect, bool, bool]] = []
+        y = area.top
+
+        fits = True
+
+        def put(text: str, bold: bool, colour, most: int = 3) -> None:
+            nonlocal y, fits
+            pieces = style.wrap(text, size, area.width, bold)
+            if len(pieces) > most:  # said in short, and the type or the room must grow
+                fits = False
+                pieces = [*pieces[: most - 1], " ".join(pieces[most - 1 :])]
+            for piece in pieces:
+                piece = self.fit(piece, size, area.width, bold)
+                lines.append(Line(piece, size, bold, colour, pygame.Rect(area.left, y, 0, line_h)))
+                y += line_h
+            y += px(3)
+
+        tone = "good" if accord.signed else "warn"
+        if accord.chance is not None:
+            tone = odds_tone(accord.chance)
+        put(f"{accord.name}: {accord.status}", True, tone)
+        cursor = table.draft_cursor()
+        label_w = min(
+            max(style.width(issue.name, size, True) for issue in accord.issues) + px(10),
+            area.width // 4,
+        )
+        most = max(len(issue.options) for issue in accord.issues)
+        cell_w = (area.width - label_w) // most
+        for offset, issue in enumerate(accord.issues):
+            row = first + offset
+            name = self.fit(issue.name, size, label_w - px(10), True)
+            lines.append(
+                Line(name, size, True, "text", pygame.Rect(area.left, y + px(2), 0, line_h))
+            )
+            texts = []
+            for option in issue.options:
+                value_w = style.width(option.mine, size, True) + px(8) if option.mine else 0
+                room = cell_w - px(18) - value_w
+                pieces = style.wrap(option.text, size, room, True)
+                if len(pieces) > 2:
+                    fits = False
+                    pieces = [pieces[0], self.fit(" ".join(pieces[1:]), size, room, True)]
+                texts.append(pieces)
+            cell_h = max(len(pieces) for pieces in texts) * line_h + px(4)
+            for index, option in enumerate(issue.options):
+                box = pygame.Rect(area.left + label_w + index * cell_w, y, cell_w - px(6), cell_h)
+                here = cursor is not None and row == table.draft_row
+                look = here and index == table.draft_option
+                cells.append((row, index, box, look, option.in_draft))
+                colour = "text" if option.in_draft or look else "muted"
+                for number, piece in enumerate(texts[index]):
+                    top = box.top + px(2) + number * line_h
+                    lines.append(
+                        Line(
+                            piece,
+                            size,
+                            option.in_draft,
+                            colour,
+                            pygame.Rect(box.left + px(6), top, 0, line_h),
+                        )
+                    )
+                if option.mine:
+                    tone = "good" if option.mine.startswith("+") else "muted"
+                    tone = "bad" if option.mine.startswith("−") else tone
+                    lines.append(
+                        Line(
+                            option.mine,
+                            size,
+                            True,
+                            tone,
+                            pygame.Rect(
+                                box.right - px(6) - style.width(option.mine, size, True),
+                                box.top + px(2),
+                                0,
+                                line_h,
+                            ),
+                        )
+                    )
+            y += cell_h + px(2)
+        y += px(2)
+        if cursor is None or cursor[0].accord != accord.index:
+            # laid out only to see that it fits: the foot as if its first row were chosen
+            cursor = (accord.issues[0], accord.issues[0].options[accord.issues[0].draft])
+        if cursor is not None:
+            issue, option = cursor
+            put(drafts.option_line(option, issue), False, "accent", 1)
+            note = table.draft_note
+            if note:
+                put(note, True, "good" if note.startswith("Amended") else "warn")
+            elif option.amend is not None:
+                put(f"Enter (or click it again): amend the draft to {option.text}", False, "text")
+            elif option.in_draft:
+                put("The draft says this now.", False, "muted", 1)
+            else:
+                put(option.refusal, False, "muted")
+        put(accord.sponsors, False, "muted")
+        for line in lines:
+            line.rect.width = style.width(line.text, line.size, line.bold)
+        return lines, cells, fits and y - px(3) <= area.bottom
+
+    def draw_drafts(self, canvas: pygame.Surface) -> None:
+        style, px = self.style, self.px
+        title = self.lower_title()
+        hints = [
+            "Up/Down: issue · Left/Right: option · Enter: amend · Esc: back",
+            "Up/Down · Left/Right · Enter: amend",
+            "Enter: amend",
+        ]
+        self.draw_lower_header(canvas, title, hints)
+        lines, cells = self.drafts_layout()
+        for _, _, box, highlighted, in_draft in cells:
+            if highlighted:
+                pygame.draw.rect(canvas, style["card_selected"], box, border_radius=px(5))
+            edge = "accent" if in_draft else "text" if highlighted else "panel_border"
+            pygame.draw.rect(
+                canvas, style[edge], box, px(2) if in_draft else 1, border_radius=px(5)
+            )
+        for line in lines:
+            self.blit_line(canvas, line)
 
     def fit(self, text: str, size: int, width: int, bold: bool = False) -> str:
         """``text``, shortened with an ellipsis where it is wider than ``width``."""

@@ -386,7 +386,28 @@ class BoardScene(Scene):
             self.table.select(index)
             self._changed()
 
+    def _click_drafts(self, pos) -> bool:
+        """A click on the drafts' chip opens or closes them; on an option, highlights
+        it, and on the highlighted one, amends the draft to it."""
+        chip = self.painter.drafts_chip()
+        if chip is not None and chip[0].collidepoint(pos):
+            self.toggle_drafts()
+            return True
+        if not self.table.shows_drafts:
+            return False
+        for row, option, box, highlighted, _ in self.painter.drafts_layout()[1]:
+            if box.collidepoint(pos):
+                if highlighted:
+                    self.amend_highlighted()
+                else:
+                    self.table.point_draft(row, option)
+                self.dirty = True
+                return True
+        return False
+
     def _click(self, pos) -> bool:
+        if self._click_drafts(pos):
+            return True
         index = self._card_at(pos)
         if index is not None:
             box = dict(self.card_layout()[1])[index]
@@ -450,6 +471,8 @@ class BoardScene(Scene):
     def _page(self, step: int) -> None:
         """PgUp/PgDn: the move's details, where they are longer than their panel; else
         the log's entries."""
+        if self.table.shows_drafts:
+            return
         if not self._scroll_details(step * 3):
             self._move_log(step)
 
@@ -488,7 +511,8 @@ class BoardScene(Scene):
         if key == pygame.K_TAB:
             self._cycle_focus(-1 if mod & pygame.KMOD_SHIFT else 1)
             return True
-        action = self._keys().get(key)
+        keys = self._draft_keys() if self.table.shows_drafts else {}
+        action = keys.get(key) or self._keys().get(key)
         if action is None:
             return False
         action()
@@ -513,11 +537,37 @@ class BoardScene(Scene):
             pygame.K_e: self.end_turn,
             pygame.K_a: self._advisor_key,
             pygame.K_l: self._toggle_log,
+            pygame.K_d: self.toggle_drafts,
             pygame.K_PAGEUP: lambda: self._page(-1),
             pygame.K_PAGEDOWN: lambda: self._page(1),
             pygame.K_HOME: lambda: self._log_to(0),
             pygame.K_END: lambda: self._log_to(-1),
         }
+
+    def _draft_keys(self) -> dict:
+        """The keys that work the drafts panel while it shows, over the board's own."""
+        return {
+            pygame.K_ESCAPE: self.toggle_drafts,
+            pygame.K_UP: lambda: self.table.move_draft_row(-1),
+            pygame.K_DOWN: lambda: self.table.move_draft_row(1),
+            pygame.K_LEFT: lambda: self.table.move_draft_option(-1),
+            pygame.K_RIGHT: lambda: self.table.move_draft_option(1),
+            pygame.K_RETURN: self.amend_highlighted,
+            pygame.K_KP_ENTER: self.amend_highlighted,
+        }
+
+    def toggle_drafts(self) -> None:
+        """D: the panel below the map shows the drafts, or goes back to what it showed."""
+        self.table.toggle_drafts()
+        self.dirty = True
+
+    def amend_highlighted(self) -> None:
+        """Enter on the drafts: amend to the highlighted option; a refusal is said in
+        the panel itself, not in a toast."""
+        acted = self.table.amend_highlighted()
+        if acted is not None and not acted.problem:
+            self.acted(acted)
+        self.dirty = True
 
     def _escape(self) -> None:
         """Esc lets go of the map's focus, the log's entry and the log itself first."""
@@ -540,6 +590,10 @@ class BoardScene(Scene):
             self.ask_advisor()
 
     def _toggle_log(self) -> None:
+        if self.table.shows_drafts:  # L from the drafts goes to the log
+            self.table.drafts_asked = False
+            self.table.log_asked = True
+            return
         self.table.log_asked = not self.table.log_asked
 
     def _log_to(self, index: int) -> None:
