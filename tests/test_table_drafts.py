@@ -168,7 +168,7 @@ def test_a_proposed_draft_is_locked_and_says_so(border):
     card.target = [a.targets for a in card.plays].index((border.accords[0].id,))
     table.act(card.action)
     status = table.drafts()[0].status
-    assert status.startswith("Locked: proposed this turn.")
+    assert status.startswith("Locked: you proposed it this turn.")
     assert all(
         o.amend is None and (o.in_draft or "locked" in o.refusal)
         for issue in table.drafts()[0].issues
@@ -197,3 +197,13 @@ def test_between_teams_no_values_are_shown_and_nothing_can_be_amended(border):
             for option in issue.options:
                 assert option.mine == "" and option.amend is None
                 assert option.refusal.startswith("Between teams")
+
+
+def test_a_crisis_without_drafts_offers_no_panel():
+    result = load_scenario(SCENARIO_DIR / "ping_pong_thaw.yaml")
+    scenario = result.unwrap()
+    seats = [Seat(e.id, HUMAN if i == 0 else AI) for i, e in enumerate(scenario.envoys)]
+    table = Table(Match.start(scenario, Source.of(result), 1, seats))
+    assert not table.has_drafts and table.drafts() == []
+    table.toggle_drafts()
+    assert not table.shows_drafts and table.amend_highlighted() is None

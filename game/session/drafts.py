@@ -167,8 +167,16 @@ def _status(view, envoy, index, lang, odds) -> tuple[str, float | None]:
             for issue, choice in zip(spec.issues, view.drafts[index], strict=True)
         )
         return f"Signed: {package}", None
-    locked = "Locked: proposed this turn. " if index in view.locked else ""
     move = proposal_move(view)
+    locked = ""
+    if index in view.locked:
+        mine = move is not None and any(
+            c.envoy == view.viewer
+            and scenario.moves[c.move].id == move.id
+            and c.targets[:1] == (index,)
+            for c in view.pending
+        )
+        locked = "Locked: you proposed it this turn. " if mine else "Locked: proposed this turn. "
     chance = clamp01(scenario.accord_odds(view, index))
     if move is not None and chance > 0:
         shown = odds(Play(envoy or "", move.id, (spec.id,)), chance)

@@ -251,7 +251,7 @@ class Table:
         self.draft_row = 0  # the issue row highlighted, counted across the accords
         self.draft_option = 0  # the option highlighted in that row
         self.draft_note = ""  # what the last try to amend caused, or why it could not
-        self._drafts: tuple = (None, [])  # (what they were built from, the drafts shown)
+        self._drafts: tuple = (None, None, [])  # (the view, who and how, the drafts shown)
         self._order = self._move_order()
         self.refresh()
 
@@ -550,12 +550,13 @@ class Table:
         """Every accord's draft as the seat shown may see it, from its view alone; the
         same list comes back until the game moves on or someone else looks."""
         view, envoy = self.view(), self.hand
-        key = (view, envoy, self.lang, self.match.over)
-        if self._drafts[0] != key:
+        key = (envoy, self.lang, self.match.over)
+        seen, kept, found = self._drafts
+        if seen is not view or kept != key:
             legal = self.match.legal(envoy) if envoy is not None and not self.match.over else []
             found = drafts.accord_drafts(view, envoy, legal, self.lang, self._proposal_odds)
-            self._drafts = (key, found)
-        return self._drafts[1]
+            self._drafts = (view, key, found)
+        return found
 
     def _proposal_odds(self, play: Play, chance: float) -> str:
         """A proposal's odds in the words its card uses (see :meth:`odds_text`)."""
