@@ -197,11 +197,33 @@ def test_screenshots_of_the_panel(tmp_path, size, projector):
         press(app, pygame.K_DOWN)
     press(app, pygame.K_LEFT)
     shoot(app, SHOTS, f"{name}-commission")
+    whole(board)
+
+
+def whole(board) -> None:
+    """Every text of the panel inside it and uncut, and no option's box over another."""
     area = board.painter.details_area()
     lines, cells = board.painter.drafts_layout()
-    for line in lines:  # every text inside the panel, none over another
+    assert lines and cells
+    for line in lines:
         assert area.contains(line.rect), line.text
+        assert not line.text.endswith("…"), line.text
     for i, (_, _, box, _, _) in enumerate(cells):
         assert area.contains(box)
         assert not any(box.colliderect(other[2]) for other in cells[i + 1 :])
-    assert not any(line.text.endswith("…") for line in lines)
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["1280x720", "1920x1080"])
+def test_the_tutorials_longer_options_fit_whole_on_a_projector(tmp_path, size):
+    result = load_scenario(SCENARIO_DIR / "tutorial.yaml")
+    scenario = result.unwrap()
+    seats = [Seat(e.id, HUMAN if i == 0 else AI) for i, e in enumerate(scenario.envoys)]
+    match = Match.start(scenario, Source.of(result), 4, seats)
+    app, board = board_of(tmp_path, match, size, projector=True)
+    map_before = board.regions["map"].height
+    press(app, pygame.K_d)
+    press(app, pygame.K_RIGHT)
+    shoot(app, SHOTS, f"tutorial-projector-{size[0]}x{size[1]}")
+    whole(board)
+    press(app, pygame.K_d)  # the map has its room back
+    assert board.regions["map"].height == map_before

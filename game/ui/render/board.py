@@ -29,6 +29,8 @@ ODDS = TUNABLES["odds"]
 MAP_SHARE = TUNABLES["layout"]["map_share"]
 #: The least share the map keeps when the details below it need more room.
 MAP_SHARE_MIN = TUNABLES["layout"]["map_share_min"]
+#: The least share the map keeps while the drafts are shown below it.
+DRAFTS_MAP_SHARE_MIN = TUNABLES["layout"]["drafts_map_share_min"]
 
 
 #: The type sizes the move's details may be set in, largest first.
@@ -111,14 +113,17 @@ class BoardPainter:
     # Where everything goes ------------------------------------------------------------
     def lay_out(self, size: tuple[int, int]) -> dict[str, pygame.Rect]:
         """The board's regions in a window of ``size``: the header bar, the map, the panel
-        below it (the selected move's details, or the log) and the cards. The map gives
-        up room, down to its least share, until every move's details fit whole below it."""
+        below it (the selected move's details, the log or the drafts) and the cards. The
+        map gives up room, down to its least share, until every move's details fit whole
+        below it; while the drafts are shown, until every accord's draft does."""
         width, height = size
         px = self.px
         pad, bar = px(14), px(58)
         right_w = self.right_width(width)
         left_w = width - right_w - 3 * pad
         share = MAP_SHARE
+        drafts = self.table.shows_drafts
+        least = DRAFTS_MAP_SHARE_MIN if drafts else MAP_SHARE_MIN
         while True:
             map_h = int((height - bar - 3 * pad) * share)
             lower_h = height - bar - 3 * pad - map_h
@@ -130,10 +135,10 @@ class BoardPainter:
                     2 * pad + left_w, bar + pad, right_w, height - bar - 3 * pad - px(52)
                 ),
             }
-            fits = self.details_fit(regions["log"]) and self.drafts_fit(regions["log"])
-            if share <= MAP_SHARE_MIN or fits:
+            fits = self.drafts_fit if drafts else self.details_fit
+            if share <= least or fits(regions["log"]):
                 return regions
-            share = max(MAP_SHARE_MIN, share - 0.03)
+            share = max(least, share - 0.03)
 
     def right_width(self, width: int) -> int:
         return max(self.px(400), int(width * 0.36))
@@ -1091,20 +1096,26 @@ class BoardPainter:
         cell_w = (area.width - label_w) // most
         for offset, issue in enumerate(accord.issues):
             row = first + offset
-            name = self.fit(issue.name, size, label_w - px(10), True)
-            lines.append(
-                Line(name, size, True, "text", pygame.Rect(area.left, y + px(2), 0, line_h))
-            )
             texts = []
             for option in issue.options:
                 value_w = style.width(option.mine, size, True) + px(8) if option.mine else 0
                 room = cell_w - px(18) - value_w
                 pieces = style.wrap(option.text, size, room, True)
-                if len(pieces) > 2:
+                if len(pieces) > 3:
                     fits = False
-                    pieces = [pieces[0], self.fit(" ".join(pieces[1:]), size, room, True)]
+                    pieces = [*pieces[:2], self.fit(" ".join(pieces[2:]), size, room, True)]
                 texts.append(pieces)
-            cell_h = max(len(pieces) for pieces in texts) * line_h + px(4)
+            label = style.wrap(issue.name, size, label_w - px(10), True)
+            if len(label) > 2:
+                fits = False
+                label = [label[0], self.fit(" ".join(label[1:]), size, label_w - px(10), True)]
+            for number, piece in enumerate(label):
+                top = y + px(2) + number * line_h
+                lines.append(
+                    Line(piece, size, True, "text", pygame.Rect(area.left, top, 0, line_h))
+                )
+            lines_in_row = max(len(label), *(len(pieces) for pieces in texts))
+            cell_h = lines_in_row * line_h + px(4)
             for index, option in enumerate(issue.options):
                 box = pygame.Rect(area.left + label_w + index * cell_w, y, cell_w - px(6), cell_h)
                 here = cursor is not None and row == table.draft_row

@@ -559,6 +559,13 @@ class BoardScene(Scene):
     def toggle_drafts(self) -> None:
         """D: the panel below the map shows the drafts, or goes back to what it showed."""
         self.table.toggle_drafts()
+        self._lay_out()
+
+    def _lay_out(self) -> None:
+        """The regions again: the drafts may take more of the map's room than a move's
+        details do, and give it back."""
+        if self.root is not None:
+            self.regions = self.painter.lay_out(self.app.size)
         self.dirty = True
 
     def amend_highlighted(self) -> None:
@@ -593,6 +600,7 @@ class BoardScene(Scene):
         if self.table.shows_drafts:  # L from the drafts goes to the log
             self.table.drafts_asked = False
             self.table.log_asked = True
+            self._lay_out()
             return
         self.table.log_asked = not self.table.log_asked
 
