@@ -115,7 +115,7 @@ def test_amending_uses_the_offered_action_and_a_second_is_refused_in_words(borde
     assert option.in_draft and option.refusal.startswith("The draft already says")
     table.move_draft_option(1)
     row, option = table.draft_cursor()
-    assert option.amend in match.legal("un_envoy")
+    assert any(option.amend is offered for offered in match.legal("un_envoy"))
     acted = table.amend_highlighted()
     assert not acted.problem
     assert match.actions[-1] == option.amend

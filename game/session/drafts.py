@@ -97,7 +97,9 @@ def accord_drafts(
     scenario = view.scenario
     seat = scenario.envoy_index(envoy) if envoy is not None else -1
     own_party = scenario.envoys[seat].party if seat >= 0 else -1
-    offered = {a for a in legal if isinstance(a, Amend)}
+    # The engine's own offered actions, looked up by what they amend: the panel only
+    # ever acts with one of them, never with an action of its own making.
+    offered = {a: a for a in legal if isinstance(a, Amend)}
     drafts = []
     for index, spec in enumerate(scenario.accords):
         if not spec.issues or index >= len(view.drafts):
@@ -109,18 +111,17 @@ def accord_drafts(
         for issue_index, issue in enumerate(spec.issues):
             options = []
             for option_index, option in enumerate(issue.options):
-                amend = Amend(envoy, spec.id, issue.id, option.id) if envoy is not None else None
-                refusal = ""
-                if amend is None:
+                asked = Amend(envoy, spec.id, issue.id, option.id) if envoy is not None else None
+                amend, refusal = offered.get(asked), ""
+                if asked is None:
                     refusal = "Between teams: the next team amends once it sits down."
-                elif amend not in offered:
-                    found = problem(view, amend)
+                elif amend is None:  # the engine's reason, in words
+                    found = problem(view, asked)
                     refusal = (
                         narrate.problem(scenario, found, lang)
                         if found is not None
                         else "Not possible now."
                     )
-                    amend = None
                 others = tuple(
                     f"{narrate.party(scenario, scenario.parties[p].id, lang)} "
                     + known_value(
