@@ -180,12 +180,24 @@ def test_a_proposed_draft_is_locked_and_says_so(border):
 def test_the_sponsors_line_names_the_card_and_the_seated_signers(border, seat):
     table = Table(border_match(seat))
     ceasefire, commission = table.drafts()
-    assert "Propose an accord" in ceasefire.sponsors and "locks the draft" in ceasefire.sponsors
+    assert ceasefire.sponsors.startswith(
+        "Propose it with the card Propose an accord; proposing locks the draft for the turn."
+    )
     if seat == "norland_fm":
         assert ceasefire.sponsors.endswith("only if you propose it.")
         assert commission.sponsors.endswith("if you and Vellmark's envoy both propose it.")
     else:
-        assert ceasefire.sponsors.endswith("only if Norland's envoy proposes it.")
+        assert ceasefire.sponsors.endswith("only if Norland's envoy proposes it too.")
+
+
+def test_a_draft_no_seated_party_signs_needs_only_the_seats_proposal():
+    result = load_scenario(SCENARIO_DIR / "tutorial.yaml")
+    seats = [Seat(e.id, HUMAN) for e in result.unwrap().envoys]
+    table = Table(Match.start(result.unwrap(), Source.of(result), 1, seats))
+    (accord,) = table.drafts()
+    assert accord.sponsors == (
+        "Propose it with the card Propose an accord; proposing locks the draft for the turn."
+    )
 
 
 def test_between_teams_no_values_are_shown_and_nothing_can_be_amended(border):

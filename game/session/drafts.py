@@ -202,12 +202,13 @@ def _sponsors(view: GameState, envoy: str | None, index: int, lang: str) -> str:
             )
     move = proposal_move(view)
     card = narrate.move(scenario, move.id, lang) if move is not None else ""
-    how = f"Co-sponsor it with the card {card}; proposing locks the draft for the turn."
+    how = f"Propose it with the card {card}; proposing locks the draft for the turn."
     if not names:
         return how
     if len(names) == 1:
-        verb = "propose" if names[0] == "you" else "proposes"
-        return f"{how} It signs only if {names[0]} {verb} it."
+        if names[0] == "you":
+            return f"{how} It signs only if you propose it."
+        return f"{how} It signs only if {names[0]} proposes it too."
     every = "both" if len(names) == 2 else "all"
     return f"{how} It signs only if {', '.join(names[:-1])} and {names[-1]} {every} propose it."
 
