@@ -21,6 +21,7 @@ from game.ai.simulate import (
     simulate,
     spread,
     warnings,
+    wilson,
 )
 from game.cli import _scenario_at, main
 from game.content.loader import load_scenario
@@ -359,3 +360,55 @@ def test_replace_between_markers_keeps_the_rest():
     assert replace_between_markers(document, "new\n") == f"a\n{BEGIN}\nnew\n{END}\nc\n"
     with pytest.raises(ValueError):
         replace_between_markers(f"{END}\n{BEGIN}\n", "x")
+
+
+def _peace_reports(scenario, rates: dict[str, float], games: int = 300) -> dict:
+    return {
+        policy: {
+            "games": games,
+            "dominant_moves": [],
+            "events": {event.id: 0.5 for event in scenario.events},
+            "outcomes": {"peace": rate},
+        }
+        for policy, rate in rates.items()
+    }
+
+
+def test_a_routine_that_wins_is_a_warning_judged_at_the_top_of_its_interval(border):
+    def judged(routine, games=300, greedy=None):
+        rates = {"routine": routine} if greedy is None else {"routine": routine, "greedy": greedy}
+        return [w for w in warnings(border, _peace_reports(border, rates, games)) if "rote" in w]
+
+    low, high = wilson(0.15, 300)
+    assert low < 0.15 < high < 0.2  # 45 wins in 300: the target holds at the top
+    assert judged(0.15) == []
+    # The same share over 30 games could be over 20%: not judged met.
+    assert judged(0.15, games=30) == [
+        "a board-blind routine reaches peace in 15.0% of games (95% interval up to "
+        f"{wilson(0.15, 30)[1]:.1%}; target: at most 20%): the crisis can be won by rote"
+    ]
+    assert len(judged(0.893)) == 1
+
+
+def test_a_routine_over_half_of_greedys_peace_is_a_warning(border):
+    def judged(routine, greedy):
+        rates = {"routine": routine, "greedy": greedy}
+        return [w for w in warnings(border, _peace_reports(border, rates, 3000)) if "routine" in w]
+
+    assert judged(0.1, 0.18) == [
+        "a board-blind routine reaches peace in 10.0% of games, over 50% of greedy's 18.0%"
+    ]
+    assert judged(0.1, 0.2) == []
+
+
+def test_a_tutorial_is_exempt_from_the_routine_targets(tutorial):
+    assert "tutorial" in tutorial.tags
+    assert warnings(tutorial, _peace_reports(tutorial, {"routine": 0.9, "greedy": 0.9})) == []
+
+
+def test_the_wilson_interval_holds_its_share_and_stays_in_zero_to_one():
+    for games in (1, 10, 300):
+        for wins in range(games + 1):
+            low, high = wilson(wins / games, games)
+            assert 0.0 <= low <= wins / games <= high <= 1.0
+    assert wilson(0.0, 300)[1] == pytest.approx(0.0126, abs=1e-3)  # the rule of three, nearly

@@ -470,7 +470,34 @@ def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str
             f"search reaches peace less often than greedy "
             f"({peace['search']:.1%} against {peace['greedy']:.1%})"
         )
+    if "routine" in peace and "tutorial" not in scenario.tags:
+        games = reports["routine"]["games"]
+        top = wilson(peace["routine"], games)[1]
+        if top > targets["routine_peace_max"]:
+            found.append(
+                f"a board-blind routine reaches peace in {peace['routine']:.1%} of games "
+                f"(95% interval up to {top:.1%}; target: at most "
+                f"{targets['routine_peace_max']:.0%}): the crisis can be won by rote"
+            )
+        share = targets["routine_of_greedy_max"]
+        if "greedy" in peace and peace["routine"] > share * peace["greedy"]:
+            found.append(
+                f"a board-blind routine reaches peace in {peace['routine']:.1%} of games, "
+                f"over {share:.0%} of greedy's {peace['greedy']:.1%}"
+            )
     return found
+
+
+def wilson(share: float, games: int) -> tuple[float, float]:
+    """The 95% (Wilson score) interval of a share of ``games`` games."""
+    if games <= 0:
+        return 0.0, 1.0
+    z2 = Z95 * Z95
+    middle = (share + z2 / (2 * games)) / (1 + z2 / games)
+    half = Z95 * math.sqrt(share * (1 - share) / games + z2 / (4 * games * games))
+    half /= 1 + z2 / games
+    # Rounding must not put the share itself outside (at 0 or 1 it is an end).
+    return max(0.0, min(share, middle - half)), min(1.0, max(share, middle + half))
 
 
 def seat_line(report: dict[str, Any]) -> str:
