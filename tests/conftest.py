@@ -11,6 +11,7 @@ import os
 
 import pytest
 import yaml
+from hypothesis import settings
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
 os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
@@ -20,6 +21,12 @@ os.environ["ENVOY_MODS_DIR"] = os.path.join(os.path.dirname(__file__), "no-user-
 
 from game.content.loader import SCENARIO_DIR, load_scenario, load_scenario_bytes
 from game.engine.model import Scenario
+
+# No example has a deadline: speed is the benchmarks' to measure (bench/), and a
+# test that fails because the machine is busy proves nothing. A test may still set
+# its own settings; these are the defaults under them.
+settings.register_profile("envoy", deadline=None)
+settings.load_profile("envoy")
 
 TEACHER = {
     "learning_goals": ["Rules work."],
