@@ -28,7 +28,7 @@ import attrs
 
 from game.ai.search import DEFAULT_TUNING
 from game.ai.thinking import Thinking
-from game.engine import meters
+from game.engine import bargain, meters
 from game.engine.actions import Action, Amend, Decide, End, FacilitatorAction, Play, Withdraw
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
@@ -858,10 +858,6 @@ class Table:
     def _start(self, agent, envoy: str, purpose: str) -> None:
         match = self.match
         legal = match.legal(envoy)
-        if purpose == "advice":
-            # The advisor weighs the moves on the cards, as its advice names a card
-            # to select; amending is the player's own work in the drafts panel.
-            legal = [a for a in legal if type(a) is not Amend] or legal
         self.thinking = agent.think(match.view(envoy), envoy, legal, lang=self.lang)
         self.thinking_for = (purpose, envoy)
 
@@ -901,8 +897,45 @@ class Table:
             if self.advised_card() is not None:
                 advice += " Press A again to select it."
             self.advice = advice
+        elif isinstance(result, Amend):
+            self.advice = self._amend_advice(result)
         elif isinstance(result, End):
             self.advice = reason or "Nothing more is worth its cost this turn: end your turn."
+
+    def _amend_advice(self, amend: Amend) -> str:
+        """The advice to amend a draft, in words: the accord, the issue, the option, and
+        what the change is worth to the seat by its own view."""
+        scenario = self.match.scenario
+        accord = scenario.tables.accords.index(amend.accord)
+        spec = scenario.accords[accord]
+        issue = [i.id for i in spec.issues].index(amend.issue)
+        option = [o.id for o in spec.issues[issue].options].index(amend.option)
+        view = self.view()
+        name = spec.issues[issue].name.get(self.lang)
+        text = spec.issues[issue].options[option].text.get(self.lang)
+        said = f"Amend the draft of {spec.name.get(self.lang)}: {name}, {text}"
+        interest = bargain.envoy_interest(view.scenario, scenario.envoy_index(self.hand), accord)
+        if interest is not None:
+            values = bargain.expected(interest)
+            draft = view.drafts[accord]
+            changed = (*draft[:issue], option, *draft[issue + 1 :])
+            gain = values.utility(changed) - values.utility(draft)
+            said += f" ({gain:+.1f} to you)"
+        return (
+            f"{said}: towards the best deal you can expect every signing party to accept."
+            " Press A again to pick it in the drafts."
+        )
+
+    def advised_draft(self) -> tuple[int, int] | None:
+        """The drafts panel's (row, option) the advice is about, if it is an amendment."""
+        result = self.advice_action
+        if not isinstance(result, Amend):
+            return None
+        for row, issue in enumerate(self.draft_rows()):
+            for index, option in enumerate(issue.options):
+                if option.amend == result:
+                    return row, index
+        return None
 
     def advised_card(self) -> int | None:
         """The index of the card the advice is about, if it is one of the cards."""
@@ -914,7 +947,15 @@ class Table:
         return None
 
     def accept_advice(self) -> bool:
-        """Select the advised card and target; False when there is no such advice."""
+        """Select the advised card and target, or show the drafts with the advised
+        amendment highlighted; False when there is no such advice."""
+        spot = self.advised_draft()
+        if spot is not None:
+            self.drafts_asked = True
+            self.log_asked = False
+            self.draft_note = ""
+            self.draft_row, self.draft_option = spot
+            return True
         index = self.advised_card()
         if index is None:
             return False

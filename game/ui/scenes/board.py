@@ -592,9 +592,15 @@ class BoardScene(Scene):
             self._changed()
 
     def _advisor_key(self) -> None:
-        # A asks the advisor; once it has answered, A takes its advice.
+        # A asks the advisor; once it has answered, A takes its advice (an amendment's
+        # in the drafts, which then show, with the option to amend to highlighted).
+        shown = self.table.shows_drafts
         if not self.table.accept_advice():
             self.ask_advisor()
+        elif self.table.shows_drafts != shown:
+            self._lay_out()
+        else:
+            self._changed()
 
     def _toggle_log(self) -> None:
         if self.table.shows_drafts:  # L from the drafts goes to the log
