@@ -15,7 +15,7 @@ from hypothesis import settings as examples
 from hypothesis import strategies as st
 from uidrive import ARTIFACTS, make_app, press, pump
 
-from game.ai.agents import RandomAgent
+from game.ai.agents import GreedyAgent, RandomAgent
 from game.content.loader import SCENARIO_DIR, builtin_scenarios, load_scenario
 from game.engine import bargain
 from game.engine.rules import new_game
@@ -190,3 +190,108 @@ def test_a_format_1_report_has_no_deals_chart(tmp_path):
     paths = write_report(match, tmp_path / "pack", "en")
     page = next(p for p in paths if p.name == "report.html").read_text("utf-8")
     assert 'class="frontier"' not in page and "Every possible deal" not in page
+
+
+@functools.cache
+def negotiated(name: str, seed: int) -> Match:
+    """A match of a built-in crisis played to its end by greedy envoys, who sign."""
+    scenario, source = crisis(name)
+    match = Match.start(scenario, source, seed, [Seat(e.id, HUMAN) for e in scenario.envoys])
+    agent = GreedyAgent(seed)
+    while not match.over:
+        envoy = match.acting_id
+        match.apply(agent.choose(match.view(envoy), envoy, match.legal(envoy)))
+    return match
+
+
+@examples(max_examples=10, deadline=None)
+@given(st.sampled_from(FORMAT2), st.integers(0, 2**31), st.booleans())
+def test_the_chart_holds_the_package_signed_and_nothing_while_unsigned(name, seed, greedy):
+    match = negotiated(name, seed % 50) if greedy else played(name, seed)
+    state = match.state
+    for frontier in charts(match.scenario, state):
+        if state.signed[frontier.accord]:
+            assert frontier.signed == tuple(state.drafts[frontier.accord])
+            assert frontier.signed in {p.package for p in frontier.points}
+        else:
+            assert frontier.signed is None
+
+
+def test_greedy_envoys_sign_so_the_chart_has_a_deal_to_show():
+    found = charts(
+        negotiated("border_incident", 0).scenario, negotiated("border_incident", 0).state
+    )
+    assert found and all(f.signed is not None for f in found)
+
+
+def test_the_sentence_compares_the_deal_signed_with_the_balanced_deal():
+    import attrs
+
+    match = played("border_incident", 3, 0)
+    scenario = match.scenario
+    ceasefire = charts(scenario, match.state)[0]
+    other = next(p for p in ceasefire.points if p.package != ceasefire.nash)
+    said = narrate.frontier_sentence(scenario, attrs.evolve(ceasefire, signed=other.package), "en")
+    nash = ceasefire.point(ceasefire.nash)
+    assert said == (
+        f"The deal signed gives Norland {other.gains[0]:+.1f} and Sudmark {other.gains[1]:+.1f}; "
+        f"the balanced deal would have given {nash.gains[0]:+.1f} and {nash.gains[1]:+.1f}."
+    )
+    same = narrate.frontier_sentence(scenario, attrs.evolve(ceasefire, signed=ceasefire.nash), "en")
+    assert same.startswith("The deal signed gives Norland") and "balanced deal." in same
+    assert "would have" not in same
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)], ids=["720p", "1080p"])
+def test_the_debrief_marks_and_names_the_deal_signed(tmp_path, size):
+    match = negotiated("border_incident", 2)
+    app = make_app(tmp_path / "saves", size=size)
+    app.push("debrief", match)
+    pump(app, 2)
+    scene = app.scene
+    for _ in scene.frontiers:
+        press(app, pygame.K_f)
+        frontier = scene.frontier
+        assert frontier.signed == tuple(match.state.drafts[frontier.accord])
+        pump(app)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"signed-{frontier.accord}-{size[0]}x{size[1]}.png"
+        pygame.image.save(app.screen, str(shot))
+        layout = scene.frontier_layout()
+        named = [label for label in layout.labels if label.text == "the deal signed"]
+        assert [label.kind for label in named] == ["legend", "mark"]
+        assert "signed" in [kind for kind, _ in layout.legend]
+        for label in layout.labels:
+            assert scene.chart_rect.contains(label.rect), f"'{label.text}' leaves the chart"
+        # no name covers another, nor the diamond round the deal signed
+        marks = [label.rect for label in layout.labels if label.kind == "mark"]
+        assert all(a.collidelist([b for b in marks if b is not a]) < 0 for a in marks)
+        centre = layout.dots[[p.package for p in frontier.points].index(frontier.signed)]
+        reach = scene.style.px(15)
+        diamond = pygame.Rect(0, 0, 2 * reach, 2 * reach)
+        diamond.center = centre
+        assert diamond.collidelist(marks) < 0
+        # the diamond is drawn in the signed colour on the screen
+        x, y = centre
+        assert tuple(app.screen.get_at((x, y - reach + 1)))[:3] == tuple(scene.style["signed"])[:3]
+        said = narrate.frontier_sentence(match.scenario, frontier, "en")
+        assert said.startswith("The deal signed gives")
+        lines = [label for label in layout.labels if label.kind == "sentence"]
+        lines.sort(key=lambda label: label.rect.top)
+        sentence = " ".join(line.text for line in lines)
+        assert sentence == said
+
+
+def test_the_exported_report_marks_the_deal_signed(tmp_path):
+    from game.session.report import write_report
+
+    match = negotiated("border_incident", 2)
+    page = next(
+        p for p in write_report(match, tmp_path / "pack", "en") if p.name == "report.html"
+    ).read_text("utf-8")
+    found = charts(match.scenario, match.state)
+    assert page.count('<polygon class="signed"') == sum(f.signed is not None for f in found) > 0
+    assert page.count("the deal signed") == 1 + len(found), "in the key and beside each mark"
+    unsigned = write_report(played("border_incident", 5), tmp_path / "other", "en")
+    other = next(p for p in unsigned if p.name == "report.html").read_text("utf-8")
+    assert 'class="signed"' not in other and "the deal signed" not in other

@@ -2,7 +2,8 @@
 
 For each accord with issues: every package as a point of the first two signatories'
 gains over no deal, the outer edge ("best possible deals"), the Nash package
-("balanced deal"), the starting draft and the zone of agreement. No deal is each
+("balanced deal"), the starting draft, the package signed (if any) and the zone of
+agreement. No deal is each
 signatory's reservation as the game's state stands, with expected values (the middle
 of each declared range): the hidden drawn values are never shown here.
 
@@ -39,6 +40,8 @@ class Frontier:
     edge: tuple[Package, ...]
     nash: Package | None
     draft: Package | None
+    #: The package the accord was signed at, as the game ended; None while unsigned.
+    signed: Package | None
     #: Each signatory's gain when every issue splits the difference.
     split: tuple[float, ...]
     sides: tuple[Values, ...]
@@ -75,6 +78,7 @@ def chart(scenario: Scenario, world: Any, index: int) -> Frontier | None:
         key=lambda p: (p.gains[0], -p.gains[1]),
     )
     draft = tuple(accord.draft) if len(accord.draft) == len(accord.issues) else None
+    signed = _signed(world, index)
     return Frontier(
         index,
         tuple(accord.signatories),
@@ -82,9 +86,18 @@ def chart(scenario: Scenario, world: Any, index: int) -> Frontier | None:
         tuple(p.package for p in edge),
         bargain.nash(accord, sides, floors),
         draft,
+        signed,
         tuple(s.split() - f for s, f in zip(sides, floors, strict=True)),
         sides,
     )
+
+
+def _signed(world: Any, index: int) -> Package | None:
+    """The package accord ``index`` was signed at in ``world``: its draft, frozen once signed."""
+    signed, drafts = world.signed, world.drafts
+    if index >= len(signed) or not signed[index] or index >= len(drafts) or not drafts[index]:
+        return None
+    return tuple(drafts[index])
 
 
 def charts(scenario: Scenario, world: Any) -> list[Frontier]:

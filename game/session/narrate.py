@@ -889,6 +889,7 @@ FRONTIER_WORDS = {
     "edge": "best possible deals",
     "nash": "balanced deal",
     "draft": "starting draft",
+    "signed": "the deal signed",
     "origin": "no deal",
     "outside": "worse than no deal for a side",
 }
@@ -936,8 +937,24 @@ def package_label(scenario: Scenario, accord_index: int, package, lang: str = "e
     )
 
 
+def _signed_sentence(frontier, names: Sequence[str]) -> str:
+    """The deal signed against the balanced deal, in expected gains over no deal."""
+    got = frontier.point(frontier.signed).gains
+    signed = f"The deal signed gives {names[0]} {_gain(got[0])} and {names[1]} {_gain(got[1])}"
+    if frontier.nash is None:
+        return (
+            f"{signed}; as each side is expected to value them, no package beat no deal for both."
+        )
+    if frontier.signed == frontier.nash:
+        return f"{signed}: it is the balanced deal."
+    best = frontier.point(frontier.nash).gains
+    return f"{signed}; the balanced deal would have given {_gain(best[0])} and {_gain(best[1])}."
+
+
 def frontier_sentence(scenario: Scenario, frontier, lang: str = "en") -> str:
-    """One plain sentence on what the balanced deal trades, against the starting draft
+    """One plain sentence under the chart. Once the accord is signed: what the deal
+    signed gives each shown side over no deal, against what the balanced deal would
+    have given. Before that: what the balanced deal trades against the starting draft
     (or against splitting every difference, when there is no draft or it is the
     balanced deal already): who gives way on which issue, and what each side gains."""
     from game.session.frontier import changed, issue_gains
@@ -945,6 +962,8 @@ def frontier_sentence(scenario: Scenario, frontier, lang: str = "en") -> str:
     accord = scenario.accords[frontier.accord]
     names = [scenario.parties[p].name.get(lang) for p in frontier.signatories[:2]]
     both = " and ".join(names)
+    if frontier.signed is not None:
+        return _signed_sentence(frontier, names)
     if frontier.nash is None:
         return f"No deal is better than no deal for both {both} yet: there is nothing to agree."
     nash = frontier.point(frontier.nash)

@@ -50,6 +50,7 @@ DEAL_COLOUR = "#0072b2"
 OUTSIDE_COLOUR = "#a7adb5"
 EDGE_COLOUR = "#009e73"
 NASH_COLOUR = "#e69f00"
+SIGNED_COLOUR = "#cc79a7"
 
 
 def e(text: str) -> str:
@@ -143,7 +144,8 @@ def svg_chart(
 
 def svg_frontier(match: Match, frontier: Frontier, lang: str = "en") -> str:
     """One accord's every package as an inline SVG chart of the first two signatories'
-    gains over no deal: the best possible deals, the balanced deal, the starting draft."""
+    gains over no deal: the best possible deals, the balanced deal, the starting draft
+    and the deal signed."""
     scenario = match.scenario
     words = narrate.FRONTIER_WORDS
     width, height, left, right, top, bottom = 640, 400, 16, 16, 28, 36
@@ -196,7 +198,7 @@ def svg_frontier(match: Match, frontier: Frontier, lang: str = "en") -> str:
         parts.append(
             f'<circle class="draft" cx="{x:.1f}" cy="{y:.1f}" r="9" fill="none" '
             f'stroke="#1c232c" stroke-width="2"/>'
-            f'<text x="{x + 13:.1f}" y="{y + 4:.1f}" class="axis">{e(words["draft"])}</text>'
+            f'<text x="{x + 18:.1f}" y="{y + 4:.1f}" class="axis">{e(words["draft"])}</text>'
         )
     if frontier.nash is not None:
         x, y = at(frontier.point(frontier.nash).gains)
@@ -209,6 +211,19 @@ def svg_frontier(match: Match, frontier: Frontier, lang: str = "en") -> str:
             f'<polygon class="nash" points="{star}" fill="{NASH_COLOUR}" stroke="#1c232c"/>'
             f'<text x="{x}" y="{y - 15:.1f}" text-anchor="middle" class="axis">'
             f"{e(words['nash'])}</text>"
+        )
+    if frontier.signed is not None:
+        # a diamond round the package, under its name, so it shows over the star or ring
+        x, y = at(frontier.point(frontier.signed).gains)
+        corners = (
+            f"{x:.1f},{y - 15:.1f} {x + 15:.1f},{y:.1f} {x:.1f},{y + 15:.1f} {x - 15:.1f},{y:.1f}"
+        )
+        named = y + 30 if y + 30 <= height - 20 else y - 30
+        parts.append(
+            f'<polygon class="signed" points="{corners}" fill="none" '
+            f'stroke="{SIGNED_COLOUR}" stroke-width="3"/>'
+            f'<text x="{x:.1f}" y="{named:.1f}" text-anchor="middle" class="axis">'
+            f"{e(words['signed'])}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -225,7 +240,12 @@ def frontier_section(match: Match, lang: str = "en") -> str:
         f'<span style="color:{EDGE_COLOUR}">&#9472;&#9472; {e(words["edge"])}</span>'
         f'<span style="color:{NASH_COLOUR}">&#9733; {e(words["nash"])}</span>'
         f"<span>&#9711; {e(words['draft'])}</span>"
-        f'<span style="color:{OUTSIDE_COLOUR}">&#9679; {e(words["outside"])}</span></p>'
+        + (
+            f'<span style="color:{SIGNED_COLOUR}">&#9671; {e(words["signed"])}</span>'
+            if any(f.signed is not None for f in found)
+            else ""
+        )
+        + f'<span style="color:{OUTSIDE_COLOUR}">&#9679; {e(words["outside"])}</span></p>'
     ]
     for frontier in found:
         caption = narrate.frontier_caption(match.scenario, frontier, lang)

@@ -1,6 +1,7 @@
 """The frontier chart of a format-2 accord: every package as a dot of the first two
 signatories' gains over no deal (at the origin), the outer edge ("best possible
-deals"), the balanced deal's star and the starting draft's ring.
+deals"), the balanced deal's star, the starting draft's ring and the diamond round
+the deal signed.
 
 :func:`frontier_layout` places the plot and every label from the sizes its text is
 drawn at; :func:`draw_frontier` draws them. The words come from the caller (phrased
@@ -33,6 +34,7 @@ class Words:
     edge: str
     nash: str
     draft: str
+    signed: str  # the deal signed's name, shown once the accord is signed
     origin: str
     outside: str
     sentence: str  # what the balanced deal trades, under the chart
@@ -102,8 +104,10 @@ def frontier_layout(
     selected.rect.bottomleft = (inner.left, bottom)
     bottom = selected.rect.top - gap
     legend_marks = []
-    kinds = (("nash", words.nash), ("draft", words.draft), ("edge", words.edge))
-    kinds += (("outside", words.outside),)
+    kinds = (("nash", words.nash), ("draft", words.draft))
+    if frontier.signed is not None:
+        kinds += (("signed", words.signed),)
+    kinds += (("edge", words.edge), ("outside", words.outside))
     row_y = bottom - line_h // 2
     x = inner.left
     rows = 1
@@ -138,17 +142,20 @@ def frontier_layout(
 
     index = {p.package: i for i, p in enumerate(frontier.points)}
     radius = px(SIZES["star_radius"])
+    around = px(SIZES["signed_radius"])
     # the marks themselves, which no name may cover
+    marks = ((frontier.nash, radius), (frontier.draft, radius), (frontier.signed, around))
     marked = [
-        pygame.Rect(0, 0, 2 * radius, 2 * radius).move(x - radius, y - radius)
-        for x, y in (dots[index[p]] for p in (frontier.nash, frontier.draft) if p is not None)
+        pygame.Rect(0, 0, 2 * r, 2 * r).move(dots[index[p]][0] - r, dots[index[p]][1] - r)
+        for p, r in marks
+        if p is not None
     ]
 
     # the marks' names, each beside its mark where it covers no other name nor mark
     def beside(text: str, centre: tuple[int, int], colour: str) -> None:
         surface = style.text(text, size, colour, True)
         spots = []
-        for off in (radius + gap, 2 * radius + gap, 4 * radius):
+        for off in (radius + gap, around + gap, 2 * radius + gap, 4 * radius):
             x, y = centre
             spots += [
                 surface.get_rect(midleft=(x + off, y)),
@@ -168,6 +175,8 @@ def frontier_layout(
             spot = spots[0].clamp(plot)
         labels.append(Label(text, surface, spot, "mark"))
 
+    if frontier.signed is not None:
+        beside(words.signed, dots[index[frontier.signed]], "signed")
     if frontier.nash is not None:
         beside(words.nash, dots[index[frontier.nash]], "warn")
     if frontier.draft is not None:
@@ -187,6 +196,11 @@ def star(centre: tuple[int, int], radius: int) -> list[tuple[float, float]]:
         angle = -math.pi / 2 + i * math.pi / 5
         points.append((centre[0] + r * math.cos(angle), centre[1] + r * math.sin(angle)))
     return points
+
+
+def diamond(centre: tuple[int, int], radius: int) -> list[tuple[int, int]]:
+    x, y = centre
+    return [(x, y - radius), (x + radius, y), (x, y + radius), (x - radius, y)]
 
 
 def hit(layout: FrontierLayout, style: Style, pos: tuple[int, int]) -> int | None:
@@ -231,6 +245,11 @@ def draw_frontier(
     if frontier.nash is not None:
         centre = layout.dots[index[frontier.nash]]
         pygame.draw.polygon(surface, style["warn"], star(centre, px(SIZES["star_radius"])))
+    if frontier.signed is not None:
+        # round whatever else marks the package, so a signed balanced deal shows both
+        centre = layout.dots[index[frontier.signed]]
+        around = diamond(centre, px(SIZES["signed_radius"]))
+        pygame.draw.polygon(surface, style["signed"], around, width)
     if selected is not None:
         centre = layout.dots[selected]
         pygame.draw.circle(surface, style["focus"], centre, dot + px(4), max(1, px(2)))
@@ -239,6 +258,9 @@ def draw_frontier(
             pygame.draw.polygon(surface, style["warn"], star(centre, px(SIZES["star_radius"])))
         elif kind == "draft":
             pygame.draw.circle(surface, style["text"], centre, px(SIZES["draft_radius"]), width)
+        elif kind == "signed":
+            around = diamond(centre, px(SIZES["draft_radius"]))
+            pygame.draw.polygon(surface, style["signed"], around, width)
         elif kind == "edge":
             x, y = centre
             pygame.draw.line(surface, style["good"], (x - px(10), y), (x + px(10), y), width)

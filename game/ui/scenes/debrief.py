@@ -217,6 +217,7 @@ class DebriefScene(Scene):
             said["edge"],
             said["nash"],
             said["draft"],
+            said["signed"],
             said["origin"],
             said["outside"],
             narrate.frontier_sentence(scenario, frontier, lang),
