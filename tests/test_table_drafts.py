@@ -37,7 +37,7 @@ def words(table: Table) -> list[str]:
     for accord in table.drafts():
         found += [accord.name, accord.status, accord.sponsors]
         for issue in accord.issues:
-            found.append(issue.name)
+            found += [issue.name, issue.mine_weight, *issue.others_weights]
             for option in issue.options:
                 found += [option.text, str(option.in_draft), option.mine, *option.others]
                 found.append(option.refusal)
@@ -104,6 +104,39 @@ def test_the_panel_says_the_same_whatever_the_hidden_types(seed, other, human):
                 assert attrs.evolve(p, mine="") == attrs.evolve(q, mine="")
     if human == "un_envoy":  # a mediator speaks for no party: nothing of it is drawn
         assert words(Table(one)) == words(Table(two))
+
+
+@pytest.mark.parametrize("seat", ["norland_fm", "un_envoy", "vellmark_fm"])
+def test_each_issue_says_how_much_it_matters_to_every_side_as_declared(border, seat):
+    table = Table(border_match(seat))
+    envoy = border.envoy_index(seat)
+    own = border.envoys[envoy].party
+    for accord in table.drafts():
+        mine = bargain.envoy_interest(border, envoy, accord.index)
+        spec = border.accords[accord.index]
+        others = [p for p in spec.signatories if p != own]
+        for i, issue in enumerate(accord.issues):
+            # a seat whose agenda has no stake in the accord has no weight of its own
+            want = f"{round(100 * mine.weights[i])}%" if mine is not None else ""
+            assert issue.mine_weight == want
+            assert issue.others_weights == tuple(
+                f"{border.parties[p].name} "
+                f"{round(100 * border.parties[p].interests[accord.index].weights[i])}%"
+                for p in others
+            )
+            line = drafts.weight_line(issue)
+            yours = [f"you {issue.mine_weight}"] if mine is not None else []
+            assert line == "How much it matters: " + " · ".join([*yours, *issue.others_weights])
+        if mine is not None:  # the shares are of each side's whole deal
+            total = sum(float(i.mine_weight[:-1]) for i in accord.issues)
+            assert total == pytest.approx(100, abs=2)
+
+
+def test_the_ceasefire_matters_most_to_norland_in_its_pull_back(border):
+    ceasefire = Table(border_match("norland_fm")).drafts()[0]
+    pullback = next(issue for issue in ceasefire.issues if issue.name == "Pull-back")
+    assert pullback.mine_weight == "60%" and pullback.others_weights == ("Sudmark 20%",)
+    assert drafts.weight_line(pullback) == "How much it matters: you 60% · Sudmark 20%"
 
 
 def test_amending_uses_the_offered_action_and_a_second_is_refused_in_words(border):
@@ -209,6 +242,10 @@ def test_between_teams_no_values_are_shown_and_nothing_can_be_amended(border):
             for option in issue.options:
                 assert option.mine == "" and option.amend is None
                 assert option.refusal.startswith("Between teams")
+            # weights are public: every signing party's, and no seat's own
+            signers = border.accords[accord.index].signatories
+            assert issue.mine_weight == "" and len(issue.others_weights) == len(signers)
+            assert not drafts.weight_line(issue).count("you ")
 
 
 def test_a_crisis_without_drafts_offers_no_panel():

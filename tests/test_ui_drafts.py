@@ -97,6 +97,29 @@ def test_d_opens_the_drafts_and_enter_amends_the_highlighted_option(tmp_path, dr
     assert not table.shows_drafts and scene_name(app) == "board"
 
 
+def test_the_panel_says_how_much_each_issue_matters(tmp_path, drawn):
+    match = border_match(humans=("norland_fm",))
+    app, board = board_of(tmp_path, match)
+    press(app, pygame.K_d)
+    lines, _ = board.painter.drafts_layout()
+    texts = [line.text for line in lines]
+    # the seat's own weight beside each issue's name, on the name's line
+    for name, weight in (("Pull-back", "60%"), ("Monitors", "30%"), ("The dam's water", "10%")):
+        label = next(line for line in lines if line.text == name)
+        share = next(line for line in lines if line.text == weight)
+        assert share.rect.top == label.rect.top and share.rect.left > label.rect.right
+    assert "How much it matters: you 60% · Sudmark 20%" in texts
+    press(app, pygame.K_DOWN)
+    press(app, pygame.K_DOWN)
+    texts = [line.text for line in board.painter.drafts_layout()[0]]
+    assert "How much it matters: you 10% · Sudmark 70%" in texts
+    drawn.clear()
+    repaint(app, board)
+    assert "How much it matters: you 10% · Sudmark 70%" in drawn
+    shoot(app, SHOTS, "weights-water-1280x720")
+    whole(board)
+
+
 def test_the_mouse_opens_the_drafts_and_amends_with_a_second_click(tmp_path):
     match = border_match()
     app, board = board_of(tmp_path, match)

@@ -5,7 +5,9 @@ hot-seat play), never from the whole state: the values shown are the seat's own
 agenda and, for the other signing parties, what the view holds of them — the
 exact values once learned, else the declared ranges. The amendments offered are
 the engine's own ``Amend`` actions from the seat's legal actions; where an
-option cannot be chosen, the engine's reason says why, in words.
+option cannot be chosen, the engine's reason says why, in words. How much each
+issue matters to each side (its weight) is declared exactly and public, so it is
+shown for every side, as a share of that side's whole deal.
 """
 
 from __future__ import annotations
@@ -41,6 +43,8 @@ class DraftIssue:
     accord: int  # the accord's index in the crisis
     name: str
     options: tuple[DraftOption, ...]
+    mine_weight: str = ""  # how much it matters to the seat ("60%"), "" without an agenda
+    others_weights: tuple[str, ...] = ()  # each other signing party's ("Sudmark 20%")
 
     @property
     def draft(self) -> int:
@@ -67,6 +71,11 @@ def number(value: float) -> str:
         return "0"
     text = f"{abs(shown):.1f}".removesuffix(".0")
     return ("+" if shown > 0 else "−") + text
+
+
+def share(weight: float) -> str:
+    """An issue's weight, out of a side's whole deal: "60%"."""
+    return f"{round(100 * weight)}%"
 
 
 def known_value(low: float, high: float) -> str:
@@ -106,6 +115,11 @@ def accord_drafts(
             continue
         mine = bargain.envoy_interest(scenario, seat, index) if seat >= 0 else None
         mine_values = bargain.expected(mine).values if mine is not None else None
+        others = [
+            (p, scenario.parties[p].interests[index])
+            for p in spec.signatories
+            if p != own_party and scenario.parties[p].interests[index] is not None
+        ]
         draft = view.drafts[index]
         issues = []
         for issue_index, issue in enumerate(spec.issues):
@@ -122,13 +136,10 @@ def accord_drafts(
                         if found is not None
                         else "Not possible now."
                     )
-                others = tuple(
+                known = tuple(
                     f"{narrate.party(scenario, scenario.parties[p].id, lang)} "
-                    + known_value(
-                        *scenario.parties[p].interests[index].values[issue_index][option_index]
-                    )
-                    for p in spec.signatories
-                    if p != own_party and scenario.parties[p].interests[index] is not None
+                    + known_value(*interest.values[issue_index][option_index])
+                    for p, interest in others
                 )
                 options.append(
                     DraftOption(
@@ -137,12 +148,24 @@ def accord_drafts(
                         number(mine_values[issue_index][option_index])
                         if mine_values is not None
                         else "",
-                        others,
+                        known,
                         amend,
                         refusal,
                     )
                 )
-            issues.append(DraftIssue(index, issue.name.get(lang), tuple(options)))
+            issues.append(
+                DraftIssue(
+                    index,
+                    issue.name.get(lang),
+                    tuple(options),
+                    share(mine.weights[issue_index]) if mine is not None else "",
+                    tuple(
+                        f"{narrate.party(scenario, scenario.parties[p].id, lang)} "
+                        + share(interest.weights[issue_index])
+                        for p, interest in others
+                    ),
+                )
+            )
         status, chance = _status(view, envoy, index, lang, odds)
         drafts.append(
             AccordDraft(
@@ -220,6 +243,16 @@ def option_line(option: DraftOption, issue: DraftIssue) -> str:
     return f"{said}: {' · '.join(values)}" if values else said
 
 
+def weight_line(issue: DraftIssue) -> str:
+    """What the panel's foot says of the highlighted issue, under the line that names
+    it: how much it matters to each side, so a seat sees where it can give way
+    cheaply and where the others will."""
+    shares = ([f"you {issue.mine_weight}"] if issue.mine_weight else []) + list(
+        issue.others_weights
+    )
+    return f"How much it matters: {' · '.join(shares)}" if shares else ""
+
+
 __all__ = [
     "AccordDraft",
     "DraftIssue",
@@ -229,4 +262,6 @@ __all__ = [
     "number",
     "option_line",
     "proposal_move",
+    "share",
+    "weight_line",
 ]

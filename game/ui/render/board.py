@@ -1088,10 +1088,13 @@ class BoardPainter:
             tone = odds_tone(accord.chance)
         put(f"{accord.name}: {accord.status}", True, tone)
         cursor = table.draft_cursor()
-        label_w = min(
-            max(style.width(issue.name, size, True) for issue in accord.issues) + px(10),
-            area.width // 4,
-        )
+        gap = px(6)
+
+        def labelled(issue) -> int:  # an issue's name and the seat's weight beside it
+            weight = style.width(issue.mine_weight, size) + gap if issue.mine_weight else 0
+            return style.width(issue.name, size, True) + weight
+
+        label_w = min(max(labelled(issue) for issue in accord.issues) + px(10), area.width // 4)
         most = max(len(issue.options) for issue in accord.issues)
         cell_w = (area.width - label_w) // most
         for offset, issue in enumerate(accord.issues):
@@ -1114,6 +1117,18 @@ class BoardPainter:
                 lines.append(
                     Line(piece, size, True, "text", pygame.Rect(area.left, top, 0, line_h))
                 )
+            if issue.mine_weight:
+                # how much the issue matters to the seat: after its name, or under it
+                last = style.width(label[-1], size, True) + gap
+                weight_w = style.width(issue.mine_weight, size)
+                left, number = area.left + last, len(label) - 1
+                if last + weight_w > label_w - px(10):
+                    left, number = area.left, len(label)
+                top = y + px(2) + number * line_h
+                lines.append(
+                    Line(issue.mine_weight, size, False, "muted", pygame.Rect(left, top, 0, line_h))
+                )
+                label = [*label, ""] if number == len(label) else label
             lines_in_row = max(len(label), *(len(pieces) for pieces in texts))
             cell_h = lines_in_row * line_h + px(4)
             for index, option in enumerate(issue.options):
@@ -1158,6 +1173,9 @@ class BoardPainter:
         if cursor is not None:
             issue, option = cursor
             put(drafts.option_line(option, issue), False, "accent", 1)
+            weights = drafts.weight_line(issue)
+            if weights:
+                put(weights, False, "muted", 1)
             note = table.draft_note
             if note:
                 put(note, True, "good" if note.startswith("Amended") else "warn")
