@@ -1007,3 +1007,43 @@ def frontier_sentence(scenario: Scenario, frontier, lang: str = "en") -> str:
     if not parts:
         return f"From the starting draft, the balanced deal gives {result}."
     return f"{', '.join(parts)}: from the starting draft, the balanced deal gives {result}."
+
+
+# --- a format-2 seat's brief: what it wants in each deal (NEGOTIATION.md, section 2) ---
+
+
+def deal_wants(view: GameState, envoy_id: str, lang: str = "en") -> list[str]:
+    """What the seat ``envoy_id`` wants in the deals, read from its own view: per accord
+    its agenda has a stake in, the issues from the one that matters most, each with the
+    option best for it; then what no deal is worth to it. Empty in a format-1 crisis.
+
+    The seat's own party's values are exact in its view (its envoy knows what its
+    government wants); a mediator's are its own declared ones."""
+    scenario = view.scenario
+    if not any(accord.issues for accord in scenario.accords):
+        return []
+    seat = scenario.envoy_index(envoy_id)
+    lines = []
+    for index, accord in enumerate(scenario.accords):
+        interest = bargain.envoy_interest(scenario, seat, index) if accord.issues else None
+        if interest is None:
+            continue
+        values = bargain.expected(interest)
+        ranked = sorted(
+            (i for i, weight in enumerate(values.weights) if weight > 0),
+            key=lambda i: -values.weights[i],
+        )
+        said = []
+        for place, i in enumerate(ranked):
+            issue, options = accord.issues[i], values.values[i]
+            best = issue.options[max(range(len(options)), key=options.__getitem__)]
+            what = (
+                f"{issue.name.get(lang)} ({best.text.get(lang)}, {round(100 * values.weights[i])}%)"
+            )
+            said.append(f"most of all {what}" if place == 0 else what)
+        if said:
+            lines.append(f"{accord.name.get(lang)}: {', then '.join(said)}.")
+    batna = round(scenario.envoys[seat].batna, 1)
+    points = f"{batna:g} point" if abs(batna) == 1 else f"{batna:g} points"
+    lines.append(f"No deal (a stalemate) is worth {points.replace('-', '−')} to you.")
+    return lines

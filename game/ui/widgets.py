@@ -358,3 +358,12 @@ class Picker:
             self.on_pick()
             return True
         return False
+
+
+def deal_wants(lines: list[str], team: bool = False) -> str:
+    """A format-2 seat's wants in the deals, as its brief's markup ("" for format 1)."""
+    if not lines:
+        return ""
+    who = "only your team sees this" if team else "only you see this"
+    said = "".join(f"<br>• {escape(line)}" for line in lines)
+    return f"<br><br><b>What you want in the deals</b> ({who}){said}"

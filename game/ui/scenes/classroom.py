@@ -18,7 +18,7 @@ from game.engine.actions import Adjust, Extend, Inject
 from game.session import narrate
 from game.session.settings import LIMITS
 from game.ui.app import Scene
-from game.ui.widgets import Menu, button, escape, heading, label, text_box
+from game.ui.widgets import Menu, button, deal_wants, escape, heading, label, text_box
 
 CLASS = LIMITS["classroom"]
 ENTER = (pygame.K_RETURN, pygame.K_KP_ENTER)
@@ -75,6 +75,7 @@ class HandoffScene(Scene):
             f"<b>You play: {escape(spec.name)}</b><br>"
             + (f"{escape(spec.text)}<br>" if spec.text else "")
             + f"<br><b>Your private agenda</b> (only your team sees this){agenda}"
+            + deal_wants(narrate.deal_wants(match.view(self.envoy), self.envoy, self.lang), True)
             + f"<br><br>Capital each turn: {spec.capital}"
         )
         w = min(width - px(96), px(900))

@@ -11,13 +11,26 @@ from pygame_gui.elements import UISelectionList, UITextEntryLine
 
 from game.content import loader, mods
 from game.engine import rng
+from game.session import narrate
 from game.session.codes import LIMIT, CodeError, crisis_code, read_code, scenario_tag
 from game.session.lineup import Choices, check_setup, tidy
 from game.session.match import AI, HUMAN, Classroom, Match, Seat, Source
 from game.session.settings import LIMITS, choices
 from game.ui.app import Scene
 from game.ui.style import Style
-from game.ui.widgets import Menu, Picker, button, escape, heading, label, plain, scaled, text_box
+from game.ui.widgets import (
+    Menu,
+    Picker,
+    button,
+    deal_wants,
+    escape,
+    heading,
+    label,
+    plain,
+    scaled,
+    scroll_by_key,
+    text_box,
+)
 
 CLASS = LIMITS["classroom"]
 BROWSER_HINT = "Up/Down browse · Enter choose · C code · F5 read again · Esc back"
@@ -679,6 +692,7 @@ class BriefingScene(Scene):
         if s.inspired_by:
             markup += f"<br><br><i>Inspired by: {escape(s.inspired_by)}</i>"
         body_h = height - 2 * margin - self.px(70)
+        self.brief = None  # the seat's own brief, which Up/Down scroll
         if self.envoy is not None:
             spec = s.envoys[s.envoy_index(self.envoy)]
             agenda = "".join(
@@ -688,11 +702,14 @@ class BriefingScene(Scene):
                 f"{heading('Your brief', 5)}<br><b>{escape(spec.name)}</b><br>"
                 + (f"{escape(spec.text)}<br>" if spec.text else "")
                 + f"<br><b>Your private agenda</b> (only you see this){agenda}"
+                + deal_wants(narrate.deal_wants(self.match.view(self.envoy), self.envoy, self.lang))
                 + f"<br><br>Capital each turn: {spec.capital}"
             )
             split = int(inner * 0.6)
             text_box(self, pygame.Rect(left, margin, split - self.px(12), body_h), markup)
-            text_box(self, pygame.Rect(left + split, margin, inner - split, body_h), private)
+            self.brief = text_box(
+                self, pygame.Rect(left + split, margin, inner - split, body_h), private
+            )
         else:
             text_box(self, pygame.Rect(left, margin, inner, body_h), markup)
         y = height - margin - self.px(48)
@@ -706,7 +723,9 @@ class BriefingScene(Scene):
         label(
             self,
             pygame.Rect(left + self.px(260), y, inner - self.px(260), self.px(48)),
-            "Enter begins · Esc back to setup",
+            "Enter begins · Up/Down scroll your brief · Esc back to setup"
+            if self.brief is not None
+            else "Enter begins · Esc back to setup",
             "subtle",
         )
 
@@ -716,6 +735,8 @@ class BriefingScene(Scene):
     def handle(self, event: pygame.event.Event) -> bool:
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             self.app.pop()
+            return True
+        if self.brief is not None and scroll_by_key(self.brief, event, self.style.line_height(17)):
             return True
         return self.menu.handle(event)
 
