@@ -267,7 +267,8 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="ENVOY=P",
-        help="play this envoy with policy P instead, against the others (may be repeated)",
+        help="play this envoy with policy P instead, against the others, or leave an "
+        "optional envoy's seat empty with P = absent (may be repeated)",
     )
     simulate.add_argument(
         "--jobs",

@@ -134,6 +134,9 @@ def test_a_difficulty_plays_as_the_policy_behind_it(capsys):
         (["--seat", "un_envoy"], "--seat un_envoy: write ENVOY=POLICY"),
         (["--seat", "=greedy"], "write ENVOY=POLICY"),
         (["--policy", "random", "--agent", f"{EXAMPLE}:CautiousAgent"], "not both"),
+        (["--seat", "un_envoy=absent"], "un_envoy is required in border_incident"),
+        (["--policy", "absent"], "--policy absent: a game needs someone to play"),
+        (["--seat", "un_envoy=absnt"], "(did you mean 'absent'?)"),
     ],
 )
 def test_a_bad_seat_or_policy_is_one_line_with_what_was_meant(capsys, argv, expected):
@@ -459,3 +462,43 @@ def test_the_real_routine_search_beats_the_issues_routine_on_its_own_games(monke
     issue = routine.Script(tuple(m for m in routine.ISSUE_ROUTINE if m in moves))
     peace, mean = routine.trial(tutorial, issue, real.final_games, real.seed)
     assert (found.peace, found.mean_score) >= (round(peace, 4), round(mean, 3))
+
+
+# ------------------------------------------------------------ absent seats (solo)
+
+
+def test_an_absent_seat_is_left_empty_and_the_others_play():
+    border = scenario()
+    lineup = Lineup.of("greedy", [("norland_fm", "absent"), ("vellmark_fm", "absent")])
+    lineup.check(border)
+    assert lineup.playing(border) == ("un_envoy",)
+    assert Lineup("greedy").playing(border) is None
+    assert sim.is_solo(border, lineup)
+    assert not sim.is_solo(border, Lineup.of("greedy", [("norland_fm", "absent")]))
+    mixed = Lineup.of("greedy", [("norland_fm", "absent"), ("vellmark_fm", "random")])
+    assert not sim.is_solo(border, mixed)
+    summary = sim.play_summary(border, 1, 0, lineup)
+    assert [envoy for envoy, _ in summary.scores] == [border.envoy_index("un_envoy")]
+
+
+def test_solo_peace_is_judged_at_both_ends_of_its_interval(capsys):
+    found = report(
+        capsys,
+        "border_incident",
+        "--policy",
+        "greedy",
+        "--seat",
+        "norland_fm=absent",
+        "--seat",
+        "vellmark_fm=absent",
+        "--games",
+        "20",
+    )
+    (name,) = found["policies"]
+    solo = found["policies"][name]
+    assert solo["solo"] is True and set(solo["seats"]) == {"un_envoy"}
+    low, high = sim.wilson(solo["outcomes"]["peace"], 20)
+    targets = sim.THRESHOLDS["targets"]
+    missed = low < targets["solo_peace_min"] or high > targets["solo_peace_max"]
+    said = [w for w in found["warnings"] if w.startswith("solo play")]
+    assert len(said) == int(missed)

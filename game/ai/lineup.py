@@ -20,6 +20,8 @@ from game.ai.policies import DIFFICULTIES, POLICIES, make_agent, make_agent_for
 from game.engine.model import Scenario
 
 ROUTINE = "routine"
+#: Not a policy: the seat is left empty (an optional envoy only), as setup's "Empty seat".
+ABSENT = "absent"
 
 
 class LineupError(ValueError):
@@ -41,15 +43,19 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 
 def check_policy(name: str) -> None:
-    """Raise LineupError (or PluginError) unless ``name`` names a policy that can play."""
+    """Raise LineupError (or PluginError) unless ``name`` names a policy that can play
+    (or ``absent``, which a seat may be)."""
+    if name == ABSENT:
+        return
     if plugins.is_plugin(name):
         plugins.load(name)
         return
     known = policy_names()
     if name not in known:
         raise LineupError(
-            f"unknown policy '{name}'{did_you_mean(name, known)}: choose from "
-            f"{', '.join(known)}, or a plug-in agent as FILE.py:ClassName"
+            f"unknown policy '{name}'{did_you_mean(name, (*known, ABSENT))}: choose from "
+            f"{', '.join(known)}, or a plug-in agent as FILE.py:ClassName (or, for a "
+            f"seat, {ABSENT})"
         )
 
 
@@ -101,7 +107,8 @@ class Lineup:
 
     def agent_policies(self) -> set[str]:
         """The policies its seats play, a difficulty read as the policy behind it."""
-        return {DIFFICULTIES[p].policy if p in DIFFICULTIES else p for p in self.policies()}
+        found = {DIFFICULTIES[p].policy if p in DIFFICULTIES else p for p in self.policies()}
+        return found - {ABSENT}
 
     def check(self, scenario: Scenario) -> None:
         """Raise LineupError for an envoy the crisis lacks, or an unknown policy."""
@@ -112,8 +119,26 @@ class Lineup:
                     f"--seat {envoy}: no envoy '{envoy}' in {scenario.id}"
                     f"{did_you_mean(envoy, envoys)}: its envoys are {', '.join(envoys)}"
                 )
+        if self.policy == ABSENT:
+            raise LineupError(
+                f"--policy {ABSENT}: a game needs someone to play; leave seats empty "
+                f"with --seat ENVOY={ABSENT}"
+            )
+        for envoy, policy in self.seats:
+            if policy == ABSENT and scenario.envoys[scenario.envoy_index(envoy)].required:
+                raise LineupError(
+                    f"--seat {envoy}={ABSENT}: {envoy} is required in {scenario.id}, so its seat "
+                    "cannot be left empty"
+                )
         for policy in sorted(self.policies()):
             check_policy(policy)
+
+    def playing(self, scenario: Scenario) -> tuple[str, ...] | None:
+        """The envoys that play, when some seats are left empty; None when all play."""
+        absent = {envoy for envoy, policy in self.seats if policy == ABSENT}
+        if not absent:
+            return None
+        return tuple(e.id for e in scenario.envoys if e.id not in absent)
 
     def plays_routine(self) -> bool:
         return ROUTINE in self.policies()

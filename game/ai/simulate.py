@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, NamedTuple
 
-from game.ai.lineup import Lineup
+from game.ai.lineup import ABSENT, Lineup
 from game.ai.play import play_game
 from game.engine import rng
 from game.engine.actions import Play
@@ -87,7 +87,10 @@ def lineup_of(policy: str | Lineup) -> Lineup:
 
 def play_summary(scenario: Scenario, seed: int, game: int, policy: str | Lineup) -> GameSummary:
     """Play game number ``game`` of a run and keep its summary."""
-    record = play_game(scenario, game_seed(seed, game), lineup_of(policy).factory(game))
+    lineup = lineup_of(policy)
+    record = play_game(
+        scenario, game_seed(seed, game), lineup.factory(game), playing=lineup.playing(scenario)
+    )
     state = record.state
     return GameSummary(
         state.outcome,
@@ -357,6 +360,8 @@ def summarise(
         "rare_on_purpose": [e.id for e in scenario.events if e.rare],
         "meters": meters,
         "seats": seat_scores(scenario, summaries, lineup),
+        # Greedy in the one seat or the required ones, every optional envoy absent.
+        "solo": lineup.policy == "greedy" and is_solo(scenario, lineup),
         "timing": {
             "seconds": round(seconds, 3),
             "games_per_second": round(games / seconds, 1) if seconds else None,
@@ -470,6 +475,16 @@ def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str
             f"search reaches peace less often than greedy "
             f"({peace['search']:.1%} against {peace['greedy']:.1%})"
         )
+    low_solo, high_solo = targets["solo_peace_min"], targets["solo_peace_max"]
+    for policy, report in reports.items():
+        if not report.get("solo"):
+            continue
+        low, high = wilson(peace[policy], report["games"])
+        if low < low_solo or high > high_solo:
+            found.append(
+                f"solo play ({policy}) reaches peace in {peace[policy]:.1%} of games "
+                f"(95% interval {low:.1%}–{high:.1%}; target: {low_solo:.0%}–{high_solo:.0%})"
+            )
     if "routine" in peace and "tutorial" not in scenario.tags:
         games = reports["routine"]["games"]
         top = wilson(peace["routine"], games)[1]
@@ -486,6 +501,14 @@ def warnings(scenario: Scenario, reports: dict[str, dict[str, Any]]) -> list[str
                 f"over {share:.0%} of greedy's {peace['greedy']:.1%}"
             )
     return found
+
+
+def is_solo(scenario: Scenario, lineup: Lineup) -> bool:
+    """Whether a lineup leaves every optional envoy's seat empty, and some are optional."""
+    optional = {e.id for e in scenario.envoys if not e.required}
+    absent = {envoy for envoy, policy in lineup.seats if policy == ABSENT}
+    played = {envoy for envoy, policy in lineup.seats if policy != ABSENT}
+    return bool(optional) and absent == optional and not played
 
 
 def wilson(share: float, games: int) -> tuple[float, float]:
