@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pygame
 import pytest
+from test_ui_drafts import board_of
 from uidrive import ARTIFACTS, make_app, press, pump, run_until, scene_name, shoot
 
 from game.content import loader
@@ -412,3 +413,21 @@ def test_while_an_ai_plays_the_cards_wait_dimmed_under_one_whole_heading(
     assert all(c.action is None and not table.unavailable(c) for c in table.cards)
     assert "Backspace" not in table.chosen_text()
     shoot(app, ARTIFACTS / "screens" / "cards", f"{name}-waiting")
+
+
+def test_after_a_card_is_chosen_the_selected_card_is_in_view(tmp_path):
+    # The details below the map describe the selected card, so a choice that moves
+    # the selection on (the chosen card is used up) must bring that card into view.
+    app, board = board_of(tmp_path, border_match())
+    area = board.cards_area
+    # Down to the last card wholly in view, back up to one that can be chosen, choose it.
+    while board.selected < max(i for i, r in board.card_rects if area.contains(r)):
+        press(app, pygame.K_DOWN)
+    while board.current_card().action is None:
+        press(app, pygame.K_UP)
+    before = board.selected
+    press(app, pygame.K_RETURN)
+    pump(app)
+    assert board.selected != before
+    shown = dict(board.card_rects).get(board.selected)
+    assert shown is not None and area.contains(shown), (board.selected, shown, area)

@@ -173,6 +173,10 @@ class BoardScene(Scene):
             self.app.push("resolution", self, acted.resolved)
         else:
             self.sync_meters()
+            # A chosen card moves the selection on, perhaps below the list's edge:
+            # the card the details describe must be one the player can see.
+            if self.root is not None and "cards" in self.regions:
+                self._scroll_to_selected()
 
     def sync_meters(self) -> None:
         state = self.table.view()
