@@ -69,51 +69,52 @@ class PartyType:
 
 def packages(accord: Accord) -> tuple[Package, ...]:
     """Every package of an accord, in a stable order (the first option first)."""
-    found = _PACKAGES.get(id(accord))
-    if found is not None and found[0] is accord:
-        return found[1]
-    every = tuple(itertools.product(*(range(len(issue.options)) for issue in accord.issues)))
-    if len(_PACKAGES) >= _KEPT:
-        _PACKAGES.clear()
-    _PACKAGES[id(accord)] = (accord, every)
-    return every
+    return _kept(
+        _PACKAGES,
+        (accord,),
+        lambda: tuple(itertools.product(*(range(len(i.options)) for i in accord.issues))),
+    )
 
 
-#: id of an interest: (the interest, its expected values). Each entry keeps its
-#: interest alive, so no other interest can take its id while it is kept.
-_EXPECTED: dict[int, tuple[Interest, Values]] = {}
-#: id of some values: (the values, the accord, their utility per package of it).
-_TABLES: dict[int, tuple[Values, Accord, tuple[float, ...]]] = {}
-#: id of an accord: (the accord, its packages).
-_PACKAGES: dict[int, tuple[Accord, tuple[Package, ...]]] = {}
+#: Work kept per object: the key is the ids of the objects it was worked out from,
+#: and each entry holds those objects, so no other object can take their ids while
+#: it is kept. Each table is bounded, and forgets everything when full.
+_EXPECTED: dict[tuple[int, ...], tuple[tuple, Values]] = {}
+_TABLES: dict[tuple[int, ...], tuple[tuple, tuple[float, ...]]] = {}
+_PACKAGES: dict[tuple[int, ...], tuple[tuple, tuple[Package, ...]]] = {}
 _KEPT = 4096
+
+
+def _kept(table: dict, objects: tuple, make: Any) -> Any:
+    """``make()``, worked out once per ``objects`` (by identity) and kept in ``table``."""
+    key = tuple(map(id, objects))
+    found = table.get(key)
+    if found is not None:
+        return found[1]
+    value = make()
+    if len(table) >= _KEPT:
+        table.clear()
+    table[key] = (objects, value)
+    return value
 
 
 def expected(interest: Interest) -> Values:
     """The values a side is expected to have: the middle of each declared range."""
-    found = _EXPECTED.get(id(interest))
-    if found is not None and found[0] is interest:
-        return found[1]
-    values = Values(
-        interest.weights,
-        tuple(tuple((low + high) / 2 for low, high in issue) for issue in interest.values),
+    return _kept(
+        _EXPECTED,
+        (interest,),
+        lambda: Values(
+            interest.weights,
+            tuple(tuple((low + high) / 2 for low, high in issue) for issue in interest.values),
+        ),
     )
-    if len(_EXPECTED) >= _KEPT:
-        _EXPECTED.clear()
-    _EXPECTED[id(interest)] = (interest, values)
-    return values
 
 
 def utilities(values: Values, accord: Accord) -> tuple[float, ...]:
     """``values``' utility of every package of the accord, in :func:`packages`' order."""
-    found = _TABLES.get(id(values))
-    if found is not None and found[0] is values and found[1] is accord:
-        return found[2]
-    table = tuple(values.utility(p) for p in packages(accord))
-    if len(_TABLES) >= _KEPT:
-        _TABLES.clear()
-    _TABLES[id(values)] = (values, accord, table)
-    return table
+    return _kept(
+        _TABLES, (values, accord), lambda: tuple(values.utility(p) for p in packages(accord))
+    )
 
 
 def expected_offset(interest: Interest) -> float:
