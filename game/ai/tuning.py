@@ -135,13 +135,15 @@ def read_selfish(
     if not isinstance(changed, dict) or not changed:
         problems.append(f"selfish.evaluate: expected some of {', '.join(names)}")
         changed = {}
-    numbers = _numbers(changed, "selfish.evaluate", tuple(n for n in names if n in changed), [])
+    floats = {}
     for name, value in changed.items():
         if name not in names:
             known = ", ".join(names)
             problems.append(f"selfish.evaluate.{name}: not a known entry (known: {known})")
-        elif name not in numbers:
+        elif isinstance(value, bool) or not isinstance(value, int | float):
             problems.append(f"selfish.evaluate.{name}: expected a number, got {value!r}")
+        else:
+            floats[name] = float(value)
     strategy = table.get("strategy")
     if strategy not in strategies:
         problems.append(
@@ -152,7 +154,6 @@ def read_selfish(
             problems.append(f"selfish.{name}: not a known entry (known: evaluate, strategy)")
     if problems:
         raise TuningError(f"{source}: " + "; ".join(problems))
-    floats = {name: float(value) for name, value in numbers.items()}
     return attrs.evolve(weights, **floats), str(strategy)
 
 
