@@ -304,7 +304,7 @@ def _delayed(scenario: Scenario, move_id: str, index: int, lang: str) -> str:
     return _text(spec.delayed[index].text, lang)
 
 
-def _issue_and_option(scenario: Scenario, accord_id: str, issue_id: str, option_id: str, lang: str):
+def issue_and_option(scenario: Scenario, accord_id: str, issue_id: str, option_id: str, lang: str):
     """An issue's name and one of its options' text, by ids (the ids where unknown)."""
     spec = _find(scenario.accords, accord_id)
     issue = None if spec is None else _find(spec.issues, issue_id)
@@ -315,7 +315,7 @@ def _issue_and_option(scenario: Scenario, accord_id: str, issue_id: str, option_
 
 def _amended(scenario: Scenario, entry: Entry, lang: str) -> str:
     envoy_id, accord_id, issue_id, option_id = entry.args
-    issue, option = _issue_and_option(scenario, accord_id, issue_id, option_id, lang)
+    issue, option = issue_and_option(scenario, accord_id, issue_id, option_id, lang)
     return (
         f"{envoy(scenario, envoy_id, lang)} amended the draft of "
         f"{accord(scenario, accord_id, lang)}: {issue}, {option}."
@@ -422,12 +422,11 @@ _PROBLEMS: dict[Reason, Callable[[Scenario, dict[str, Any], str], str]] = {
         f"{accord(s, d['accord'], lang)} has no issue '{d['issue']}'"
     ),
     Reason.UNKNOWN_OPTION: lambda s, d, lang: (
-        f"{_issue_and_option(s, d['accord'], d['issue'], '', lang)[0]} has no option "
-        f"'{d['option']}'"
+        f"{issue_and_option(s, d['accord'], d['issue'], '', lang)[0]} has no option '{d['option']}'"
     ),
     Reason.SAME_OPTION: lambda s, d, lang: (
         "the draft already says "
-        + _issue_and_option(s, d["accord"], d["issue"], d["option"], lang)[1]
+        + issue_and_option(s, d["accord"], d["issue"], d["option"], lang)[1]
     ),
     Reason.UNKNOWN_EVENT: lambda s, d, lang: f"this crisis has no event '{d['event']}'",
     Reason.NEEDS_REASON: lambda s, d, lang: "an adjustment needs a reason",

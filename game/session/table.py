@@ -911,9 +911,11 @@ class Table:
         issue = [i.id for i in spec.issues].index(amend.issue)
         option = [o.id for o in spec.issues[issue].options].index(amend.option)
         view = self.view()
-        name = spec.issues[issue].name.get(self.lang)
-        text = spec.issues[issue].options[option].text.get(self.lang)
-        said = f"Amend the draft of {spec.name.get(self.lang)}: {name}, {text}"
+        name, text = narrate.issue_and_option(
+            scenario, amend.accord, amend.issue, amend.option, self.lang
+        )
+        title = narrate.accord(scenario, amend.accord, self.lang)
+        said = f"Amend the draft of {title}: {name}, {text}"
         interest = bargain.envoy_interest(view.scenario, scenario.envoy_index(self.hand), accord)
         if interest is not None:
             values = bargain.expected(interest)
