@@ -13,10 +13,13 @@ from hypothesis import strategies as st
 from game.ai import routine
 from game.ai import simulate as sim
 from game.ai.lineup import Lineup, LineupError, check_policy, did_you_mean, make, policy_names
+from game.ai.play import play_game
 from game.ai.plugins import PluginError
 from game.cli import main
 from game.content.loader import load_scenario
-from game.engine.actions import Decide, End, Play
+from game.engine import bargain
+from game.engine.actions import Amend, Decide, End, Play
+from game.engine.rules import new_game
 from game.paths import PROJECT_DIR, SCENARIO_DIR
 
 EXAMPLE = PROJECT_DIR / "examples" / "cautious_agent.py"
@@ -335,12 +338,60 @@ def test_a_script_plays_its_moves_in_order_once_a_turn_then_ends():
     assert routine.pick(script, [decide, Decide("un", "fold")]) == decide
 
 
+def test_a_script_amends_towards_its_package_first_issue_first_before_it_plays():
+    terms = (("cf", "pullback", "km10"), ("cf", "water", "shared"), ("bc", "chair", "un"))
+    script = routine.Script(("hotline",), terms)
+    hotline, end = Play("un", "hotline", ("a", "b")), End("un")
+    towards = [Amend("un", "cf", "water", "shared"), Amend("un", "bc", "chair", "un")]
+    away = [Amend("un", "cf", "pullback", "m500"), Amend("un", "cf", "water", "norland")]
+    # The pull-back is already at 10 km (no Amend to it is legal): the water comes next.
+    assert routine.pick(script, [hotline, *away, *towards, end]) == towards[0]
+    assert routine.pick(script, [hotline, *away, towards[1], end]) == towards[1]
+    # Every draft is at the package, or the envoy has amended this turn: it plays.
+    assert routine.pick(script, [hotline, *away, end]) == hotline
+
+
+def test_the_balanced_terms_are_each_accords_nash_package_by_the_declared_ranges():
+    border = scenario()
+    terms = routine.balanced_terms(border)
+    world = new_game(border, 0)[0]
+    for index, accord in enumerate(border.accords):
+        sides = [bargain.expected(border.parties[p].interests[index]) for p in accord.signatories]
+        floors = [bargain.reservation(border, world, p, index) for p in accord.signatories]
+        nash = bargain.nash(accord, sides, floors)
+        fixed = [(i, o) for a, i, o in terms if a == accord.id]
+        assert fixed == [(i.id, i.options[c].id) for i, c in zip(accord.issues, nash, strict=True)]
+
+
+def test_a_routine_reaches_its_package_in_play_and_proposes_it():
+    border = scenario()
+    script = routine.Script(routine.ISSUE_ROUTINE, routine.balanced_terms(border))
+    agent = routine.ScriptAgent(script)
+    record = play_game(border, 7, lambda envoy, seed: agent)
+    state = record.state
+    amends = [a for a in record.actions if isinstance(a, Amend)]
+    assert amends and all((a.accord, a.issue, a.option) in script.terms for a in amends)
+    ceasefire = next(i for i, a in enumerate(border.accords) if a.id == "ceasefire")
+    wanted = tuple(
+        [o.id for o in issue.options].index(option)
+        for accord, issue_id, option in script.terms
+        if accord == "ceasefire"
+        for issue in border.accords[ceasefire].issues
+        if issue.id == issue_id
+    )
+    assert state.drafts[ceasefire] == wanted
+
+
 def test_the_routine_search_tries_at_least_200_distinct_scripts_the_same_each_time():
     border = scenario()
     found = routine.candidates(border, 200, 1)
-    assert len(found) == 200 == len({s.order for s in found})
+    assert len(found) == 200 == len(set(found))
     assert found == routine.candidates(border, 200, 1)
     assert found[0].order[0] == "propose_accord"  # the issue's routine comes first
+    assert found[0].terms == () and found[1].terms == routine.balanced_terms(border)
+    # Most scripts fix a package of their own for each accord: the search tries deals too.
+    fixed = [s for s in found if {t[0] for t in s.terms} == {"ceasefire", "border_commission"}]
+    assert len(fixed) > 100 and len({s.terms for s in fixed}) > 50
     assert routine.SETTINGS is SMALL and routine._settings().scripts >= 200
 
 
@@ -394,6 +445,11 @@ def test_a_routine_is_cached_by_content_hash_and_read_back(monkeypatch):
         lambda entry: json.dumps({**entry, "peace": "all"}),
         lambda entry: json.dumps({**entry, "peace": 7}),
         lambda entry: json.dumps({k: v for k, v in entry.items() if k != "order"}),
+        lambda entry: json.dumps({k: v for k, v in entry.items() if k != "terms"}),
+        lambda entry: json.dumps({**entry, "terms": [["ceasefire", "pullback", "km99"]]}),
+        lambda entry: json.dumps({**entry, "terms": [["ceasefire", "pullback", "km10"]]}),
+        lambda entry: json.dumps({**entry, "terms": [["no_accord", "pullback", "km10"]]}),
+        lambda entry: json.dumps({**entry, "terms": "all"}),
     ],
 )
 def test_a_stale_or_corrupt_cache_is_searched_again_and_rewritten(spoil):

@@ -2,10 +2,13 @@
 
 A designer's question (NEGOTIATION.md §7) is whether a crisis can be won by
 rote: cycle the same moves and win, as critics say of PeaceMaker. A
-:class:`Script` is a priority order of moves. Every turn, a seat playing it
-takes the first legal target of each move in that order, while its capital
-lasts, then ends its turn; at a decision it takes the first option. It reads
-nothing of the board but what is legal.
+:class:`Script` is a priority order of moves plus a fixed package for each
+accord that has issues. Every turn, a seat playing it first amends a draft
+towards its package (the first issue, in the crisis's order, still apart from
+it), then takes the first legal target of each move in its order, while its
+capital lasts, then ends its turn; at a decision it takes the first option. It
+reads nothing of the board but what is legal, so it cannot learn what a party
+wants, nor bargain.
 
 :func:`search` tries many scripts (``balance.yaml``: ``routine``) in every seat
 over the games of one run seed and keeps the one that reaches peace most
@@ -22,17 +25,18 @@ import contextlib
 import json
 import os
 import pathlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
 import attrs
 
 from game.ai.play import play_game
-from game.engine import rng
-from game.engine.actions import Action, Decide, End, Play
+from game.engine import bargain, rng
+from game.engine.actions import Action, Amend, Decide, End, Play
 from game.engine.model import Scenario
 from game.engine.outcome import score
+from game.engine.rules import new_game
 from game.engine.state import GameState
 from game.tunables import read_tunables
 
@@ -40,7 +44,7 @@ from game.tunables import read_tunables
 CACHE_ENV = "ENVOY_CACHE_DIR"
 #: Bumped whenever a script plays differently or the search judges differently,
 #: so a routine cached by an older version is searched again.
-SEARCH_VERSION = 1
+SEARCH_VERSION = 2
 #: The largest cache file read back (a few hundred bytes are expected).
 CACHE_MAX_BYTES = 64 * 1024
 #: Moves of the fixed routine the balance issue measured (99.3% peace in Border
@@ -80,15 +84,16 @@ SETTINGS = _settings()
 
 @attrs.frozen
 class Script:
-    """A board-blind plan: the moves to play each turn, in priority order.
+    """A board-blind plan: the moves to play each turn, in priority order, and the
+    fixed package it steers each draft to.
 
-    ``packages`` is the seam for format 2's drafts: the fixed package a script
-    would propose for each accord. Until the engine plays drafts it stays empty
-    and accords are proposed as they stand.
+    ``terms`` holds the package as ``(accord, issue, option)`` ids, one for every
+    issue of every accord it fixes; an accord it leaves out is proposed as its
+    draft stands.
     """
 
     order: tuple[str, ...]
-    packages: Mapping[str, Any] = attrs.field(factory=dict)
+    terms: tuple[tuple[str, str, str], ...] = ()
 
 
 class ScriptAgent:
@@ -106,16 +111,25 @@ class ScriptAgent:
 def pick(script: Script, legal: Sequence[Action]) -> Action:
     """The script's choice among the legal actions.
 
-    The engine lets an envoy choose each move once a turn, so the first move
-    of the order with a legal Play is the next one the script has not played
-    this turn; when none is left (or capital has run out), the turn ends.
+    A decision takes its first option. Then, while the envoy may amend, the
+    first of the script's terms that an Amend can still bring about (the draft
+    differs there, and is neither signed nor locked). Then the plays: the
+    engine lets an envoy choose each move once a turn, so the first move of
+    the order with a legal Play is the next one the script has not played this
+    turn; when none is left (or capital has run out), the turn ends.
     """
     first: dict[str, Play] = {}
+    amends: dict[tuple[str, str, str], Amend] = {}
     for action in legal:
         if isinstance(action, Decide):
             return action
         if isinstance(action, Play) and action.move not in first:
             first[action.move] = action
+        elif isinstance(action, Amend):
+            amends[action.accord, action.issue, action.option] = action
+    for term in script.terms:
+        if term in amends:
+            return amends[term]
     for move in script.order:
         if move in first:
             return first[move]
@@ -153,39 +167,81 @@ class Found:
     candidates: int  # how many scripts were tried
 
 
+def balanced_terms(scenario: Scenario) -> tuple[tuple[str, str, str], ...]:
+    """The terms a reader of the crisis file would fix: for each accord with issues,
+    its balanced deal (the Nash package) by the declared ranges' middles and the
+    reservations at the start, where one exists; else the accord is left as drafted."""
+    world = new_game(scenario, 0)[0]
+    terms: list[tuple[str, str, str]] = []
+    for index, accord in enumerate(scenario.accords):
+        interests = [scenario.parties[p].interests for p in accord.signatories]
+        if not accord.issues or any(index >= len(i) or i[index] is None for i in interests):
+            continue
+        sides = [bargain.expected(i[index]) for i in interests]
+        floors = [bargain.reservation(scenario, world, p, index) for p in accord.signatories]
+        package = bargain.nash(accord, sides, floors)
+        if package is not None:
+            terms.extend(_terms(accord, package))
+    return tuple(terms)
+
+
+def _terms(accord: Any, package: Sequence[int]) -> list[tuple[str, str, str]]:
+    return [
+        (accord.id, issue.id, issue.options[choice].id)
+        for issue, choice in zip(accord.issues, package, strict=True)
+    ]
+
+
 def candidates(scenario: Scenario, count: int, seed: int) -> list[Script]:
     """``count`` distinct scripts to try, always the same for a crisis and seed.
 
-    A few plans a player would think of come first (the issue's routine, every
-    move in the library's order, the cheapest first); the rest are random
-    subsets of the moves in random orders.
+    A few plans a player would think of come first: the issue's routine with the
+    drafts as they stand, then it, every move in the library's order and the
+    cheapest first, each steering every draft to its balanced deal. The rest are
+    random subsets of the moves in random orders, each with a random package for
+    every accord with issues (or none, to propose it as drafted).
     """
     moves = [m.id for m in scenario.moves]
     by_cost = [m.id for m in sorted(scenario.moves, key=lambda m: (m.cost, m.id))]
-    plans = [tuple(m for m in ISSUE_ROUTINE if m in moves), tuple(moves), tuple(by_cost)]
-    seen: set[tuple[str, ...]] = set()
+    issue_routine = tuple(m for m in ISSUE_ROUTINE if m in moves)
+    balanced = balanced_terms(scenario)
+    plans = [
+        Script(issue_routine),
+        Script(issue_routine, balanced),
+        Script(tuple(moves), balanced),
+        Script(tuple(by_cost), balanced),
+    ]
+    drafted = [a for a in scenario.accords if a.issues]
+    seen: set[Script] = set()
     found: list[Script] = []
 
-    def add(order: tuple[str, ...]) -> None:
-        if order and order not in seen:
-            seen.add(order)
-            found.append(Script(order))
+    def add(script: Script) -> None:
+        if script.order and script not in seen:
+            seen.add(script)
+            found.append(script)
 
     for plan in plans:
         add(plan)
     state = rng.seed_state(seed)
-    # The number of distinct orders of a few moves is finite: stop rather than spin.
+
+    def pick_index(size: int) -> int:
+        nonlocal state
+        value, state = rng.random(state)
+        return min(int(value * size), size - 1)
+
+    # The number of distinct scripts of a few moves is finite: stop rather than spin.
     for _ in range(count * 50):
         if len(found) >= count:
             break
         pool = list(moves)
-        order = []
-        value, state = rng.random(state)
-        size = 1 + min(int(value * len(pool)), len(pool) - 1)
-        for _ in range(size):
-            value, state = rng.random(state)
-            order.append(pool.pop(min(int(value * len(pool)), len(pool) - 1)))
-        add(tuple(order))
+        order = [pool.pop(pick_index(len(pool))) for _ in range(1 + pick_index(len(pool)))]
+        terms: list[tuple[str, str, str]] = []
+        for accord in drafted:
+            choices = bargain.packages(accord)
+            number = pick_index(len(choices) + 1)  # the last: leave it as drafted
+            if number < len(choices):
+                terms.extend(_terms(accord, choices[number]))
+        add(Script(tuple(order), tuple(terms)))
     return found[:count]
 
 
@@ -262,6 +318,7 @@ def encode(scenario: Scenario, settings: Settings, found: Found) -> bytes:
         **_key(scenario, settings),
         "scenario": scenario.id,
         "order": list(found.script.order),
+        "terms": [list(term) for term in found.script.terms],
         "peace": found.peace,
         "mean_score": found.mean_score,
         "candidates": found.candidates,
@@ -280,20 +337,45 @@ def decode(scenario: Scenario, settings: Settings, data: bytes) -> Found | None:
         return None
     if any(entry.get(k) != v for k, v in _key(scenario, settings).items()):
         return None
-    order, peace, mean, tried = (
-        entry.get(k) for k in ("order", "peace", "mean_score", "candidates")
+    order, terms, peace, mean, tried = (
+        entry.get(k) for k in ("order", "terms", "peace", "mean_score", "candidates")
     )
     moves = {m.id for m in scenario.moves}
     if not isinstance(order, list) or not order or not all(m in moves for m in order):
         return None
     if len(set(order)) != len(order):
         return None
+    terms = _read_terms(scenario, terms)
+    if terms is None:
+        return None
     numbers = (peace, mean, tried)
     if not all(isinstance(n, int | float) and not isinstance(n, bool) for n in numbers):
         return None
     if not 0 <= peace <= 1 or not isinstance(tried, int):
         return None
-    return Found(Script(tuple(order)), float(peace), float(mean), tried)
+    return Found(Script(tuple(order), terms), float(peace), float(mean), tried)
+
+
+def _read_terms(scenario: Scenario, terms: Any) -> tuple[tuple[str, str, str], ...] | None:
+    """A cache file's terms, if they are whole packages of this crisis's accords
+    (every issue of an accord once, each an option it has), else None."""
+    if not isinstance(terms, list):
+        return None
+    if not all(
+        isinstance(t, list) and len(t) == 3 and all(isinstance(x, str) for x in t) for t in terms
+    ):
+        return None
+    read = tuple((a, i, o) for a, i, o in terms)
+    accords = {accord.id: accord for accord in scenario.accords if accord.issues}
+    fixed: dict[str, list[str]] = {}
+    for accord_id, issue_id, option_id in read:
+        accord = accords.get(accord_id)
+        issue = next((i for i in accord.issues if i.id == issue_id), None) if accord else None
+        if issue is None or option_id not in {o.id for o in issue.options}:
+            return None
+        fixed.setdefault(accord_id, []).append(issue_id)
+    whole = all(issues == [i.id for i in accords[a].issues] for a, issues in fixed.items())
+    return read if whole else None
 
 
 #: Routines found or read in this process, by (content hash, settings). Filled
