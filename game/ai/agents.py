@@ -28,7 +28,7 @@ from game.engine import rng
 from game.engine.actions import Action, Amend, Decide, End, Play, Withdraw
 from game.engine.drift import drifts
 from game.engine.rules import apply, offered_plays, preview_value
-from game.engine.state import GameState
+from game.engine.state import EVERYONE, GameState
 
 
 class Agent(Protocol):
@@ -160,7 +160,23 @@ def evaluate(state: GameState, envoy: int, weights: Weights = WEIGHTS) -> float:
     value += w.agenda * sum(o.points for o in spec.agenda if o.when(state, (envoy,)))
     parties = len(scenario.parties)
     value += w.standing * sum(state.standing[envoy * parties : (envoy + 1) * parties]) / parties
+    if state.learned and state.drafts:
+        value += w.learned * len(_known_signatories(state, envoy))
     return value
+
+
+def _known_signatories(state: GameState, envoy: int) -> set[int]:
+    """The parties the envoy has learned (its own aside) that sign an unsigned accord
+    with issues."""
+    scenario = state.scenario
+    own = scenario.envoys[envoy].party
+    return {
+        party
+        for index, accord in enumerate(scenario.accords)
+        if accord.issues and not state.signed[index]
+        for party in accord.signatories
+        if party != own and ((party, envoy) in state.learned or (party, EVERYONE) in state.learned)
+    }
 
 
 def forget_positions() -> None:

@@ -59,6 +59,8 @@ def demand(view: GameState, envoy: int, accord: int, exponent: float) -> float:
 #: The least expected chance of acceptance at which an envoy expects an unseated party
 #: to accept a package.
 EXPECTED_ACCEPTANCE = 0.5
+#: The least expected odds at which an envoy proposes a draft before the last turn.
+PROPOSE_MIN_ODDS = 0.5
 
 
 #: (the view's scenario, envoy, accord, the seated parties, the signing parties'
@@ -79,6 +81,7 @@ def target(view: GameState, envoy: int, accord: int, exponent: float = 1.0) -> P
     most above their reservations, then the likeliest, then the best for it. When
     none is worth its aspiration, it aims at the best for it. So a Conceder gives
     way early and a Boulware late. An indifferent envoy aims at the most generous.
+    A text the parties refused is never aimed at: it cannot be proposed again.
     None when it expects no package to be accepted."""
     scenario = view.scenario
     spec = scenario.accords[accord]
@@ -86,7 +89,8 @@ def target(view: GameState, envoy: int, accord: int, exponent: float = 1.0) -> P
     floors = tuple(bargain.reservation(scenario, view, p, accord) for p in spec.signatories)
     levels = tuple(bargain.trust(scenario, view, p, accord) for p in spec.signatories)
     aspiration = demand(view, envoy, accord, exponent)
-    key = (scenario, envoy, accord, seated, floors, levels, aspiration)
+    refused = frozenset(package for a, package in view.refused if a == accord)
+    key = (scenario, envoy, accord, seated, floors, levels, aspiration, refused)
     if key in _TARGETS:
         return _TARGETS[key]
     numbers = scenario.rules.bargaining
@@ -106,6 +110,8 @@ def target(view: GameState, envoy: int, accord: int, exponent: float = 1.0) -> P
     generous, generous_key = None, None  # the most generous worth the aspiration
     selfish, selfish_key = None, None  # the best for the envoy
     for index, package in enumerate(bargain.packages(spec)):
+        if package in refused:
+            continue  # the parties said no to it: it cannot be proposed again
         odds, others = 1.0, 0.0
         for is_seated, is_other, table, floor, level in sides:
             margin = table[index] - floor
@@ -190,6 +196,10 @@ def allowed(
         if values is not None and values.utility(view.drafts[accord]) < demand(
             view, envoy, accord, exponent
         ):
+            refused.add(spec.id)
+        elif view.turn < view.last_turn and scenario.accord_odds(view, accord) < PROPOSE_MIN_ODDS:
+            # A text the parties refuse cannot be tabled again: it waits for better odds,
+            # unless time is up.
             refused.add(spec.id)
     if not refused:
         return legal

@@ -44,7 +44,7 @@ from game.tunables import read_tunables
 CACHE_ENV = "ENVOY_CACHE_DIR"
 #: Bumped whenever a script plays differently or the search judges differently,
 #: so a routine cached by an older version is searched again.
-SEARCH_VERSION = 2
+SEARCH_VERSION = 3
 #: The largest cache file read back (a few hundred bytes are expected).
 CACHE_MAX_BYTES = 64 * 1024
 #: Moves of the fixed routine the balance issue measured (99.3% peace in Border

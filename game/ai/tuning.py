@@ -63,6 +63,7 @@ class Weights:
     peace_reached: float
     agenda: float
     standing: float
+    learned: float
     threshold: float  # the greedy envoy's smallest gain worth a move
 
 

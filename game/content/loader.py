@@ -845,12 +845,13 @@ class _Compiler:
                 if value is not None:
                     merged[field.name] = value
         needed = any(accord.issues for accord in self.d.accords)
-        # Scoring is optional: a crisis (or a save's copy of one, made before it
-        # existed) without it scores as format 1 does, by `rules.scoring`.
+        # Scoring and compliance are optional: a crisis (or a save's copy of one,
+        # made before they existed) without them scores as format 1 does, by
+        # `rules.scoring`, and keeps every deal it signs.
         missing = [
             f.name
             for f in attrs.fields(schema.BargainingDef)
-            if f.name not in merged and f.name != "scoring"
+            if f.name not in merged and f.name not in ("scoring", "compliance")
         ]
         if missing:
             if needed and self.complete:
@@ -877,6 +878,9 @@ class _Compiler:
                 peace_bonus=merged["scoring"].peace_bonus,
                 conflict=merged["scoring"].conflict,
             ),
+            compliance=None
+            if "compliance" not in merged
+            else model.Compliance(**attrs.asdict(merged["compliance"])),
         )
 
     def merge_moves(self) -> list[tuple[MoveDef, _Library | None, Path]]:
@@ -1294,7 +1298,7 @@ class _Compiler:
                     else "an issue of one option is no choice: fold it into the accord's text",
                 )
             _unique(report, (*where, "options"), [o.id for o in issue.options], "option")
-            options = tuple(model.IssueOption(o.id, o.text) for o in issue.options)
+            options = tuple(model.IssueOption(o.id, o.text, o.verifies) for o in issue.options)
             issues.append(model.Issue(issue.id, issue.name, options))
         ids = [issue.id for issue in accord.issues]
         for name, option in accord.draft.items():

@@ -222,6 +222,11 @@ class EnvoyDef:
 class IssueOptionDef:
     id: Id = doc("The option's id, unique within its issue.")
     text: Text = doc("The option as the draft shows it, for example '2 km'.")
+    verifies: Fraction = doc(
+        "How surely this option, once signed, would catch a party breaking the deal, "
+        "0..1 (monitors on the ground): a party weighs it before it breaks the deal.",
+        default=0,
+    )
 
 
 @attrs.frozen
@@ -377,6 +382,29 @@ class DealScoringDef:
 
 
 @attrs.frozen
+class ComplianceDef:
+    """How signed deals are kept (NEGOTIATION.md §5). Each turn after an accord with
+    issues is signed, a signing party whose deal has fallen short of its reservation
+    (the deal is worth less to it than no deal) breaks it with the chance ceiling *
+    (1 - watched) / (1 + e^-((shortfall - midpoint) / spread)); watched is how surely
+    the signed options' monitors would catch it. A deal worth at least no deal to every
+    party is always kept."""
+
+    midpoint: Number = doc(
+        "The shortfall at which an unwatched party breaks the deal half the time."
+    )
+    spread: Number = doc("Shortfall points over which the chance climbs (larger: gentler).")
+    ceiling: Fraction = doc("The chance however far the deal falls short, unwatched.")
+    tension: Count = doc(
+        "Tension the breach adds between the breaking party and each fellow signatory."
+    )
+    trust: Count = doc(
+        "Trust the breach costs between the breaking party and each fellow signatory."
+    )
+    standing: Count = doc("Standing the breaking party's envoys lose with each fellow signatory.")
+
+
+@attrs.frozen
 class BargainingDef:
     """The numbers of format 2's bargaining. All optional in a scenario."""
 
@@ -394,6 +422,10 @@ class BargainingDef:
     scoring: DealScoringDef | None = doc(
         "How a format-2 crisis scores, in place of `rules.scoring`'s shared points and "
         "multipliers; without it, it scores as format 1.",
+        default=None,
+    )
+    compliance: ComplianceDef | None = doc(
+        "How signed deals are kept or broken; without it, a signed deal always holds.",
         default=None,
     )
 

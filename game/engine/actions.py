@@ -65,6 +65,7 @@ class Reason(enum.Enum):
     UNKNOWN_ISSUE = "unknown_issue"  # accord, issue
     UNKNOWN_OPTION = "unknown_option"  # accord, issue, option
     SAME_OPTION = "same_option"  # accord, issue, option: the draft has it already
+    DRAFT_REFUSED = "draft_refused"  # accord: its draft, as it stands, was refused
     # The facilitator's:
     UNKNOWN_EVENT = "unknown_event"  # event
     NEEDS_REASON = "needs_reason"
@@ -88,6 +89,7 @@ _ABOUT_TARGET = frozenset(
         Reason.ACCORD_SIGNED,
         Reason.SAME_PARTY,
         Reason.REQUIREMENTS,
+        Reason.DRAFT_REFUSED,
     }
 )
 
@@ -130,6 +132,7 @@ _ENGLISH: dict[Reason, Callable[[dict[str, Any]], str]] = {
     Reason.UNKNOWN_ISSUE: lambda d: f"'{d['accord']}' has no issue '{d['issue']}'",
     Reason.UNKNOWN_OPTION: lambda d: f"'{d['issue']}' has no option '{d['option']}'",
     Reason.SAME_OPTION: lambda d: f"the draft already says '{d['option']}'",
+    Reason.DRAFT_REFUSED: lambda d: f"the draft of '{d['accord']}' was refused as it stands",
     Reason.UNKNOWN_EVENT: lambda d: f"unknown event '{d['event']}'",
     Reason.NEEDS_REASON: lambda d: "an adjustment needs a reason",
     Reason.UNKNOWN_METER: lambda d: (

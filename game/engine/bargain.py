@@ -19,7 +19,14 @@ from typing import Any
 import attrs
 
 from game.engine import rng
-from game.engine.model import Accord, Bargaining, Interest, Scenario, register_draft_odds
+from game.engine.model import (
+    Accord,
+    Bargaining,
+    Compliance,
+    Interest,
+    Scenario,
+    register_draft_odds,
+)
 from game.engine.state import ALL_SEEING
 
 #: A package: the chosen option's index, per issue of its accord.
@@ -225,10 +232,53 @@ def acceptance(numbers: Bargaining, margin: float, trust_level: float) -> float:
     lowers the margin it demands. Rises with both, from ``floor`` to ``ceiling``.
     """
     demanded = numbers.midpoint - numbers.trust_discount * trust_level / 100
-    x = (margin - demanded) / numbers.spread
-    # The logistic, written so that neither tail overflows.
-    share = 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+    share = _logistic((margin - demanded) / numbers.spread)
     return numbers.floor + (numbers.ceiling - numbers.floor) * share
+
+
+def _logistic(x: float) -> float:
+    # Written so that neither tail overflows.
+    return 1 / (1 + math.exp(-x)) if x >= 0 else math.exp(x) / (1 + math.exp(x))
+
+
+def watched(accord: Accord, package: Package) -> float:
+    """How surely a breach of this package would be caught: one less the chance that
+    every signed option's monitors miss it."""
+    missed = 1.0
+    for issue, choice in zip(accord.issues, package, strict=True):
+        missed *= 1 - issue.options[choice].verifies
+    return 1 - missed
+
+
+def breach_chance(numbers: Compliance, shortfall: float, watched_share: float) -> float:
+    """The published chance a signing party breaks a signed deal in a turn: none while
+    the deal is worth at least no deal to it (``shortfall`` <= 0), else rising with
+    the shortfall, and lower the more surely monitors would catch it."""
+    if shortfall <= 0:
+        return 0.0
+    share = _logistic((shortfall - numbers.midpoint) / numbers.spread)
+    return numbers.ceiling * (1 - watched_share) * share
+
+
+def shortfall(
+    scenario: Scenario,
+    world: Any,
+    accord: int,
+    party: int,
+    types: Sequence[Sequence[PartyType | None]] | None = None,
+) -> float:
+    """How far the accord's signed package falls short of the party's reservation in
+    this world (positive: the deal is worth less to it than no deal). ``types``: the
+    parties' true types; None, the expected ones (all a view may use)."""
+    interest = scenario.parties[party].interests[accord]
+    assert interest is not None
+    package = world.drafts[accord]
+    if types is None:
+        utility, offset = expected(interest).utility(package), None
+    else:
+        kind = types[party][accord]
+        utility, offset = kind.values.utility(package), kind.offset
+    return reservation(scenario, world, party, accord, offset) - utility
 
 
 def dominates(a: Sequence[float], b: Sequence[float]) -> bool:

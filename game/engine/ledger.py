@@ -24,6 +24,7 @@ DELAYED = "delayed"
 ACCORD = "accord"
 TURN = "turn"
 AMEND = "amend"  # an envoy amended a draft (format 2)
+BREACH = "breach"  # a party broke a signed deal (format 2); id: "party.accord"
 FACILITATOR = "facilitator"  # the teacher: an inject, an adjustment, added turns
 
 # The kinds of note, each with what its ``args`` hold, in order. A slot is an
@@ -50,6 +51,8 @@ ADJUSTED = "adjusted"
 EXTENDED = "extended"
 AMENDED = "amended"
 NOT_COSPONSORED = "not_cosponsored"
+BREACHED = "breached"
+DRAFT_REFUSED = "draft_refused"
 
 NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     TURN_BEGINS: (("turn", "int"), ("last_turn", "int")),
@@ -73,6 +76,8 @@ NOTES: dict[str, tuple[tuple[str, str], ...]] = {
     EXTENDED: (("turns", "int"), ("last_turn", "int")),
     AMENDED: (("envoy", "id"), ("accord", "id"), ("issue", "id"), ("option", "id")),
     NOT_COSPONSORED: (("move", "id"), ("targets", "ids"), ("envoys", "ids"), ("missing", "ids")),
+    BREACHED: (("party", "id"), ("accord", "id"), ("ratifying", "int")),
+    DRAFT_REFUSED: (("accord", "id"),),
 }
 
 

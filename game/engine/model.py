@@ -72,6 +72,8 @@ class Bargaining:
     concession: dict[str, float]
     #: How the crisis scores its deals; None: as format 1, by ``Rules``' shared points.
     scoring: DealScoring | None = None
+    #: How signed deals are kept or broken; None: once signed, a deal holds.
+    compliance: Compliance | None = None
 
 
 @attrs.frozen
@@ -86,9 +88,28 @@ class DealScoring:
 
 
 @attrs.frozen
+class Compliance:
+    """Keeping a signed deal (NEGOTIATION.md §5). A signing party whose deal is worth
+    ``shortfall`` less than no deal breaks it in a turn with the chance
+    ``ceiling * (1 - watched) / (1 + e^-((shortfall - midpoint) / spread))``, where
+    ``watched`` is how surely the deal's monitors would catch it. A breach unsigns the
+    accord and costs the breaking party ``tension`` and ``trust`` with each fellow
+    signatory, and its envoys ``standing`` with each of them."""
+
+    midpoint: float
+    spread: float
+    ceiling: float
+    tension: int
+    trust: int
+    standing: int
+
+
+@attrs.frozen
 class IssueOption:
     id: str
     text: Text
+    #: How surely this option, once signed, lets a breach of the deal be caught (0..1).
+    verifies: float = 0.0
 
 
 @attrs.frozen
@@ -329,6 +350,9 @@ class Scenario:
         """The chance a proposal of this accord succeeds in this world."""
         spec = self.accords[accord]
         if world.signed[accord] or not spec.requires(world, ()):
+            return 0.0
+        if world.refused and (accord, world.drafts[accord]) in world.refused:
+            # The parties refused this text: it has no chance until it is amended.
             return 0.0
         if spec.issues:
             # Format 2: the unseated signing parties' expected acceptance of the

@@ -23,7 +23,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
@@ -45,7 +45,7 @@ from game.engine.actions import (
 from game.engine.drift import drifts
 from game.engine.expr import Effect
 from game.engine.ledger import Cause, Entry
-from game.engine.model import Move, Scenario, clamp01
+from game.engine.model import Compliance, Move, Scenario, clamp01
 from game.engine.state import (
     ALL_SEEING,
     CONFLICT,
@@ -109,6 +109,7 @@ class World:
         self.signed = list(state.signed)
         self.counters = list(state.counters)
         self.drafts = state.drafts
+        self.refused = state.refused
         self.revealed = set(state.revealed)
         self.learned = set(state.learned)
         self.rng = state.rng
@@ -126,6 +127,7 @@ class World:
         self.last_turn = state.last_turn
         self.turn_order = state.turn_order
         self.drafts = state.drafts
+        self.refused = state.refused
         self.cause = _TURN
         self.source = ""
 
@@ -240,6 +242,7 @@ class World:
             hotline=tuple(self.hotline),
             signed=tuple(self.signed),
             counters=tuple(self.counters),
+            refused=self.refused,
             revealed=known if len(revealed) == len(known) else frozenset(revealed),
             learned=kept if len(learned) == len(kept) else frozenset(learned),
             **changes,
@@ -432,12 +435,20 @@ def _move_problem(
     if move.target == "accord" and state.signed[targets[0]]:
         accord = state.scenario.accords[targets[0]].id
         return IllegalAction(Reason.ACCORD_SIGNED, accord=accord)
+    if move.target == "accord" and state.refused and _refused(state, targets[0]):
+        accord = state.scenario.accords[targets[0]].id
+        return IllegalAction(Reason.DRAFT_REFUSED, accord=accord)
     if move.target == "relation" and targets[0] == targets[1]:
         party = state.scenario.parties[targets[0]].id
         return IllegalAction(Reason.SAME_PARTY, party=party)
     if not move.requires(state, move_context(envoy, targets)):
         return IllegalAction(Reason.REQUIREMENTS, move=move.id)
     return None
+
+
+def _refused(state: Any, accord: int) -> bool:
+    """Whether the accord's draft, as it stands, is a text the parties refused."""
+    return (accord, state.drafts[accord]) in state.refused
 
 
 def problem(state: GameState, action: Action) -> IllegalAction | None:
@@ -746,7 +757,12 @@ class _Turn:
             self.probe = replace(state, **_UNCHOSEN)
         asked = row[3]
         if row[4].target == "accord":
-            asked = [c for c in asked if not state.signed[c[0][1]]]
+            refused = state.refused
+            asked = [
+                c
+                for c in asked
+                if not state.signed[c[0][1]] and not (refused and _refused(state, c[0][1]))
+            ]
         try:
             plays = row[5](self.probe, asked)
         except Exception:  # one read a choice field (or fails on it): ask them each time
@@ -1138,6 +1154,12 @@ def _resolve(world: World) -> None:
             world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, chance, private)
             verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
             world.note(verdict, move.id, targets, envoy_ids)
+        if not success and world.drafts and _proposal(scenario, lead.move, lead.targets):
+            # The parties said no to this text: it is not proposed again unchanged.
+            accord = lead.targets[0]
+            world.refused = (*world.refused, (accord, world.drafts[accord]))
+            if record:
+                world.note(ledger.DRAFT_REFUSED, scenario.accords[accord].id)
         effects = move.success if success else move.failure
         for number, chosen in enumerate(group):
             if number:
@@ -1235,6 +1257,7 @@ def _world_step(world: World) -> None:
                 world.cause = Cause(ledger.BEHAVIOUR, f"{party.id}.{behaviour.id}")
                 world.note(ledger.BEHAVED, party.id, behaviour.id)
             world.run(behaviour.effects, ctx)
+    _comply(world)
     # Pressure drifts tension up, damped by hotlines and signed accords.
     gains = drifts(rules, world.pressure, world.hotline, world.signed)
     for index, (relation, drift) in enumerate(zip(scenario.relations, gains, strict=True)):
@@ -1246,6 +1269,65 @@ def _world_step(world: World) -> None:
             world.set("tension", index, world.tension[index] + drift)
         if world.hotline[index]:
             world.hotline[index] -= 1
+
+
+def _comply(world: World) -> None:
+    """Signed deals are kept or broken (NEGOTIATION.md §5), from the turn of signing.
+
+    A signing party whose deal falls short of its reservation may break it, by the
+    library's breach chance; monitors in the deal deter it. In the turn it is signed
+    that is its government refusing to ratify a deal worse than no deal (so an envoy
+    who co-sponsors one against its own party's interest is overruled at home); later,
+    the situation may have moved (tension rose, or its resolve recovered). Parties
+    break by their true types; in a seat's view (an AI's
+    playout), by the expected ones it may know. A deal worth at least no deal to every
+    party rolls no dice, so crises without compliance numbers play as before.
+    """
+    scenario = world.scenario
+    numbers = scenario.rules.bargaining
+    if numbers is None or numbers.compliance is None or not world.drafts:
+        return
+    types = None
+    for index, accord in enumerate(scenario.accords):
+        if not accord.issues or not world.signed[index]:
+            continue
+        if types is None and world.viewer == ALL_SEEING:
+            types = bargain.true_types(world.state)
+        watched = bargain.watched(accord, world.drafts[index])
+        for party in accord.signatories:
+            short = bargain.shortfall(scenario, world, index, party, types)
+            chance = bargain.breach_chance(numbers.compliance, short, watched)
+            if chance > 0 and world.roll() < chance:
+                _breach(world, index, party, numbers.compliance, world.signed[index] == world.turn)
+                break
+
+
+def _breach(world: World, accord: int, party: int, numbers: Compliance, ratifying: bool) -> None:
+    """``party`` breaks the accord: it is no longer signed (its draft stays the package
+    it was, open to amending again, but refused as it stands), and the breach costs
+    the breaking party tension and trust with each fellow signatory, and its envoys
+    standing with each of them."""
+    scenario = world.scenario
+    spec = scenario.accords[accord]
+    world.signed[accord] = 0
+    # A text that was broken is not signed again unchanged: it is refused.
+    world.refused = (*world.refused, (accord, world.drafts[accord]))
+    if world.record:
+        world.cause = Cause(ledger.BREACH, f"{scenario.parties[party].id}.{spec.id}")
+        world.source = ""
+        world.note(ledger.BREACHED, scenario.parties[party].id, spec.id, int(ratifying))
+    parties = len(scenario.parties)
+    others = [p for p in spec.signatories if p != party]
+    for other in others:
+        relation = scenario.relation_index(party, other)
+        if relation >= 0:
+            world.set("tension", relation, world.tension[relation] + numbers.tension)
+            world.set("trust", relation, world.trust[relation] - numbers.trust)
+    for envoy, spec_envoy in enumerate(scenario.envoys):
+        if spec_envoy.party == party:
+            for other in others:
+                key = envoy * parties + other
+                world.set("standing", key, world.standing[key] - numbers.standing)
 
 
 def _end_check(state: GameState) -> str:
@@ -1605,6 +1687,9 @@ def _run_outcome(world: W, move: Move, envoy: str, ctx: tuple[int, ...], success
     world.cause = _cause(scenario, ledger.MOVE, move.id, envoy)
     if not success:
         world.run(move.failure, ctx)
+        if move.target == "accord" and world.drafts and scenario.accords[ctx[1]].issues:
+            # As in play: a refused draft is not proposed again unchanged.
+            world.refused = (*world.refused, (ctx[1], world.drafts[ctx[1]]))
         return world
     world.run(move.success, ctx)
     for item in move.delayed:

@@ -105,6 +105,9 @@ class GameState:
     drafts: tuple[tuple[int, ...], ...] = ()
     amended: tuple[int, ...] = ()  # the envoys who amended a draft this turn
     locked: tuple[int, ...] = ()  # the accords proposed this turn: their drafts are locked
+    #: The drafts the parties refused, as (accord, package): a text refused is not
+    #: proposed again unchanged.
+    refused: tuple[tuple[int, tuple[int, ...]], ...] = ()
 
     # Reading helpers used by expressions and the UI -------------------------
     def knows(self, fact: int, envoy: int) -> bool:
@@ -204,10 +207,11 @@ def to_dict(state: GameState) -> dict[str, Any]:
     else:
         del data["learned"]
     # A crisis without format-2 accords hashes as it did before drafts existed, and
-    # an empty list of who amended or what is locked is not written either.
+    # an empty list of who amended, what is locked or what was refused is not
+    # written either.
     if not any(state.drafts):
         data.pop("drafts")
-    for field in ("amended", "locked"):
+    for field in ("amended", "locked", "refused"):
         if not data[field]:
             data.pop(field)
     data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}

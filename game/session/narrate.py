@@ -139,6 +139,9 @@ def cause(scenario: Scenario, entry: Entry, lang: str = "en") -> str:
         return "an accord"
     if c.kind == ledger.AMEND:
         return f"an amendment{by}"
+    if c.kind == ledger.BREACH:
+        breaker, _, deal = c.id.partition(".")
+        return f"{party(scenario, breaker, lang)} breaking {accord(scenario, deal, lang)}"
     if c.kind == ledger.FACILITATOR:
         if c.id.startswith("inject."):
             return f"the facilitator: crisis update, {event_title(scenario, c.id[7:], lang)}"
@@ -364,6 +367,21 @@ _NOTES: dict[str, Callable[[Scenario, Entry, str], str]] = {
         f"The facilitator adds {e.args[0]} turn(s): the crisis now ends after turn {e.args[1]}."
     ),
     ledger.AMENDED: _amended,
+    ledger.DRAFT_REFUSED: lambda s, e, lang: (
+        f"The parties refused {accord(s, e.args[0], lang)} as it was drafted. The same text "
+        "cannot be proposed again: amend the draft first."
+    ),
+    ledger.BREACHED: lambda s, e, lang: (
+        (
+            f"{party(s, e.args[0], lang)}'s government refuses to ratify "
+            f"{accord(s, e.args[1], lang)}: its terms are worth less to it than no deal."
+            if e.args[2]
+            else f"{party(s, e.args[0], lang)} breaks {accord(s, e.args[1], lang)}: its terms "
+            "are now worth less to it than no deal."
+        )
+        + " The accord is no longer signed. Its draft is open to amending again, and "
+        "must be amended before it is proposed again."
+    ),
     ledger.NOT_COSPONSORED: lambda s, e, lang: (
         f"{_who(s, e.args[2], lang)}: {_aimed(s, e.args[0], e.args[1], lang)} failed: "
         f"{_who(s, e.args[3], lang)} did not co-sponsor it; the capital is returned."
@@ -423,6 +441,10 @@ _PROBLEMS: dict[Reason, Callable[[Scenario, dict[str, Any], str], str]] = {
     ),
     Reason.UNKNOWN_OPTION: lambda s, d, lang: (
         f"{issue_and_option(s, d['accord'], d['issue'], '', lang)[0]} has no option '{d['option']}'"
+    ),
+    Reason.DRAFT_REFUSED: lambda s, d, lang: (
+        f"the parties refused {accord(s, d['accord'], lang)} as it is drafted: amend the "
+        "draft before proposing it again"
     ),
     Reason.SAME_OPTION: lambda s, d, lang: (
         "the draft already says "
