@@ -182,3 +182,66 @@ def test_a_conceder_gives_way_over_the_monitors_before_a_linear_negotiator_does(
     assert options[easy[monitors]] == "regional"
     assert options[normal[monitors]] == options[hard[monitors]] == "none"
     assert generosity(view, envoy, 0, easy) > generosity(view, envoy, 0, normal)
+
+
+# ------------------------------------------------ refused texts, odds, learning
+
+
+def test_a_refused_text_is_never_the_target(border):
+    from test_drafts import ceasefire_ready
+
+    from game.engine.state import replace
+
+    state = ceasefire_ready(border)
+    index = border.tables.accords.index("ceasefire")
+    envoy = border.tables.envoys.index("un_envoy")
+    aim = negotiate.target(player_view(state, "un_envoy"), envoy, index)
+    assert aim is not None
+    refused = replace(state, refused=((index, aim),))
+    again = negotiate.target(player_view(refused, "un_envoy"), envoy, index)
+    assert again != aim
+
+
+def test_an_envoy_waits_for_even_odds_before_the_last_turn(border, monkeypatch):
+    from test_drafts import ceasefire_ready
+
+    from game.engine.actions import Play
+    from game.engine.state import replace
+
+    index = border.tables.accords.index("ceasefire")
+    state = ceasefire_ready(border)
+    # Norland's minister, whose party signs it, is choosing.
+    norland = border.tables.envoys.index("norland_fm")
+    state = replace(state, turn_index=state.turn_order.index(norland))
+    envoy_id = border.envoys[state.acting].id
+    envoy = state.acting
+    view = player_view(state, envoy_id)
+    legal = legal_actions(view, envoy_id)
+    proposal = Play(envoy_id, "propose_accord", ("ceasefire",))
+    odds = border.accord_odds(view, index)
+    # Whatever its demand, the odds alone decide here: a demand it always meets.
+    monkeypatch.setattr(negotiate, "demand", lambda *args: float("-inf"))
+    monkeypatch.setattr(negotiate, "PROPOSE_MIN_ODDS", odds + 0.01)
+    assert proposal in legal and proposal not in negotiate.allowed(view, envoy, legal, 1.0)
+    monkeypatch.setattr(negotiate, "PROPOSE_MIN_ODDS", odds - 0.01)
+    assert proposal in negotiate.allowed(view, envoy, legal, 1.0)
+    last = player_view(replace(state, last_turn=state.turn), envoy_id)
+    monkeypatch.setattr(negotiate, "PROPOSE_MIN_ODDS", 1.01)
+    assert proposal in negotiate.allowed(last, envoy, legal_actions(last, envoy_id), 1.0)
+
+
+def test_knowing_what_an_unseated_signatory_wants_is_worth_the_learned_weight(border):
+    from test_drafts import ceasefire_ready
+
+    from game.ai.agents import WEIGHTS, evaluate
+    from game.engine.state import replace
+
+    state = ceasefire_ready(border)
+    envoy = border.tables.envoys.index("un_envoy")
+    sudmark = border.party_index("sudmark")
+    learned = replace(state, learned=frozenset({(sudmark, envoy)}))
+    assert evaluate(learned, envoy) - evaluate(state, envoy) == pytest.approx(WEIGHTS.learned)
+    # Learned by someone else, it is not this envoy's knowledge.
+    other = border.tables.envoys.index("vellmark_fm")
+    by_other = replace(state, learned=frozenset({(sudmark, other)}))
+    assert evaluate(by_other, envoy) == pytest.approx(evaluate(state, envoy))
