@@ -26,9 +26,11 @@ import attrs
 from game.engine import bargain, rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import EVERYONE, HIDDEN_SEED, ROOM, GameState, from_fields, replace
+from game.engine.state import EVERYONE, HIDDEN_SEED, ROOM, GameState, replace
 
 SECRET = "secret"
+_new = object.__new__
+_set = object.__setattr__
 _VIEW_SALT = 0x5EC2E7
 
 
@@ -43,19 +45,24 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     if seen is state and asked == envoy_id:
         return view
     envoy = state.scenario.tables.envoys.index(envoy_id)
-    parts = _parts(state, envoy)
-    pending = state.pending
+    parts = _PARTS.get(envoy)
+    if (
+        parts is None
+        or parts.scenario is not state.scenario
+        or parts.revealed is not state.revealed
+        or parts.learned is not state.learned
+        or parts.rng is not state.rng
+        or parts.from_cooldowns is not state.cooldowns
+        or parts.from_delayed is not state.delayed
+    ):
+        parts = _parts(state, envoy)
     fields = state.__dict__.copy()
-    fields["scenario"] = parts.public
-    fields["seed"] = HIDDEN_SEED
-    fields["rng"] = parts.dice
-    fields["revealed"] = parts.known
-    fields["learned"] = parts.learns
-    fields["pending"] = tuple([c for c in pending if c.envoy == envoy]) if pending else ()
-    fields["cooldowns"] = parts.cooldowns
-    fields["delayed"] = parts.delayed
-    fields["viewer"] = envoy
-    view = from_fields(fields)
+    fields.update(parts.fields)
+    pending = state.pending
+    if pending:
+        fields["pending"] = tuple([c for c in pending if c.envoy == envoy])
+    view = _new(GameState)
+    _set(view, "__dict__", fields)  # from_fields, written out
     last_view = (state, envoy_id, view)
     return view
 
@@ -71,13 +78,16 @@ class _Parts:
     Each is kept with the state's field it is made from (the scenario, the
     revealed facts and learned interests, the dice, the cooldowns, the delayed effects), and made
     again only when that field is another object: between two of a seat's
-    choices, none of them changes, so the view is one dict copy.
+    choices, none of them changes, so the view is one dict copy, updated from
+    ``fields``: every field a view replaces, but its chosen moves (``pending``
+    is the seat's own, filtered per view, or empty).
     """
 
     __slots__ = (
         "cooldowns",
         "delayed",
         "dice",
+        "fields",
         "from_cooldowns",
         "from_delayed",
         "known",
@@ -124,6 +134,17 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         if secret:
             delayed = tuple(d for d in delayed if d.envoy == envoy or d.move not in secret)
         parts.from_delayed, parts.delayed = state.delayed, delayed
+    parts.fields = {
+        "scenario": parts.public,
+        "seed": HIDDEN_SEED,
+        "rng": parts.dice,
+        "revealed": parts.known,
+        "learned": parts.learns,
+        "pending": (),
+        "cooldowns": parts.cooldowns,
+        "delayed": parts.delayed,
+        "viewer": envoy,
+    }
     return parts
 
 
