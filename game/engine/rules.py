@@ -58,7 +58,6 @@ from game.engine.state import (
     Chosen,
     GameState,
     Scheduled,
-    from_fields,
     make_chosen,
     replace,
 )
@@ -78,6 +77,8 @@ __all__ = [
 ]
 
 METER_FIELD = {m.name: m.field for m in meters.METERS}
+_new_state = object.__new__
+_set_fields = object.__setattr__
 _TURN = Cause(ledger.TURN)  # causes are frozen, so every world can start from this one
 
 
@@ -118,16 +119,6 @@ class World:
         self.viewer = state.viewer
         self.meters = _meter_table(self.scenario)
         self.ranges = self.meters.ranges
-
-    def carry_on(self, state: GameState) -> None:
-        """Go on from ``state``, frozen from this world, without copying its meters again."""
-        self.state = state
-        self.turn = state.turn
-        self.last_turn = state.last_turn
-        self.turn_order = state.turn_order
-        self.drafts = state.drafts
-        self.cause = _TURN
-        self.source = ""
 
     # dice -----------------------------------------------------------------
     def roll(self) -> float:
@@ -568,7 +559,11 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     seen, asked, actions, _ = _offered
     if seen is state and asked == envoy_id:
         return list(actions)
-    envoy = _playing_index(state, envoy_id)
+    # _playing_index, written out
+    envoys = state.scenario.tables.envoys
+    envoy = envoys.index(envoy_id) if envoy_id in envoys else -1
+    if envoy >= 0 and envoy not in state.turn_order:
+        envoy = -1
     phase = state.phase
     if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
         # GameState.acting, written out: asked for every action of every game
@@ -592,8 +587,10 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
 _offered: tuple = (None, "", (), {})
 
 
-def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, ...]] | None:
-    """(envoy, move, targets) of a Play that legal_actions just offered for this state
+def _offered_play(
+    state: GameState, action: Play
+) -> tuple[int, int, tuple[int, ...], tuple[int, ...]] | None:
+    """(envoy, move, targets, context) of a Play that legal_actions just offered for this state
     or for the player_view of it, and that is legal in this state; else None.
 
     In a view, everything a Play's legality reads but its requirements is the
@@ -611,7 +608,7 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
             return None
         if requires is not None and not requires(state, ctx):
             return None
-    return envoy, index, targets
+    return envoy, index, targets, ctx
 
 
 def _offered_end(state: GameState, action: End) -> bool:
@@ -668,7 +665,7 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
             actions.extend(plays)
             continue
         actions.extend(row[5](state, turn.asked[row[0]]))
-    if state.drafts:
+    if turn.drafting and state.drafts:
         actions.extend(_amends(state, envoy))
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
@@ -726,7 +723,7 @@ class _Turn:
     but the choice fields; any change to those makes a new one.
     """
 
-    __slots__ = ("asked", "end", "facts", "plays", "probe", "rows", "withdraws")
+    __slots__ = ("asked", "drafting", "end", "facts", "plays", "probe", "rows", "withdraws")
 
     def __init__(self, state: GameState, envoy: int):
         self.rows, plays, self.facts = _requirements(state, envoy)
@@ -737,6 +734,7 @@ class _Turn:
                 if who == envoy and free > turn:
                     self.plays[move] = ()  # a row's place is its move's index
         self.withdraws, self.end = _withdraws_and_end(state.scenario, envoy)
+        self.drafting = _drafting(state.scenario)  # whether Amends may be on offer
         self.probe = None
         self.asked: dict[int, list] = {}
 
@@ -878,7 +876,8 @@ def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameSt
     if isinstance(action, Play):
         offered = _offered_play(state, action)
         if offered is not None:
-            return _choose(state, *offered, record)
+            envoy, index, targets, ctx = offered
+            return _choose(state, envoy, index, targets, record, ctx)
         found, envoy, index, targets = _play_problem(state, action)
         if found:
             raise found.about(action)
@@ -933,15 +932,32 @@ def _proposal(scenario: Scenario, move: int, targets: tuple[int, ...]) -> bool:
     )
 
 
+def _drafting(scenario: Scenario) -> bool:
+    """Whether any accord has a draft (format 2): else no move ever proposes one, and
+    no seat may amend, so a format-1 game skips asking (``_proposal`` is never true)."""
+    return scenario.memo("drafting", lambda: any(accord.issues for accord in scenario.accords))
+
+
 def _aims_at_accord(scenario: Scenario) -> tuple[bool, ...]:
     return scenario.memo(
         "aims at accord", lambda: tuple(m.target == "accord" for m in scenario.moves)
     )
 
 
-def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], record: bool):
+def _choose(
+    state: GameState,
+    envoy: int,
+    index: int,
+    targets: tuple[int, ...],
+    record: bool,
+    ctx: tuple[int, ...] | None = None,
+):
+    """The move chosen: paid for, and pending with the odds shown. ``ctx`` is its
+    ``move_context``, when the caller has it already."""
     move = state.scenario.moves[index]
-    chance = move_chance(state, envoy, move, targets)
+    # move_chance, written out: every Play of every game comes through here.
+    chance = move.chance(state, ctx or move_context(envoy, targets))
+    chance = 0.0 if chance < 0 else 1.0 if chance > 1 else float(chance)
     capital = list(state.capital)
     capital[envoy] -= move.cost
     fields = state.__dict__.copy()
@@ -949,12 +965,14 @@ def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], 
     fields["capital"] = tuple(capital)
     fields["pending"] = (*state.pending, make_chosen(envoy, index, targets, chance, move.cost))
     if (
-        state.drafts
-        and _proposal(state.scenario, index, targets)
+        move.target == "accord"  # _proposal, written out
+        and state.drafts
+        and state.scenario.accords[targets[0]].issues
         and targets[0] not in state.locked
     ):
         fields["locked"] = tuple(sorted((*state.locked, targets[0])))
-    new = from_fields(fields)
+    new = _new_state(GameState)
+    _set_fields(new, "__dict__", fields)  # from_fields, written out
     if not record:
         return new, []
     envoy_id = state.scenario.envoys[envoy].id
@@ -1017,24 +1035,28 @@ def _end_turn(state: GameState, envoy: int, record: bool):
         fields = state.__dict__.copy()
         fields["step"] = state.step + 1
         fields["turn_index"] = state.turn_index + 1
-        return from_fields(fields), []
+        new = _new_state(GameState)
+        _set_fields(new, "__dict__", fields)  # from_fields, written out
+        return new, []
     world = World(state, record)
     _resolve(world)
     _world_step(world)
-    new = world.freeze(
-        step=state.step + 1,
-        pending=(),
-        turn_index=0,
-        cooldowns=_cooldowns_after(state),
-        delayed=world.delayed,
-        amended=(),
-        locked=(),
-    )
-    outcome = _end_check(new)
+    turned = {
+        "step": state.step + 1,
+        "pending": (),
+        "cooldowns": _cooldowns_after(state),
+        "delayed": world.delayed,
+        "amended": (),
+        "locked": (),
+    }
+    # The end check reads the world in place (it stands for the state it would
+    # freeze into), so a turn that goes on freezes once, after the next News.
+    outcome = _end_check(world)
     if outcome:
-        return _finish(world, new, outcome)
-    world.carry_on(new)
-    return _start_turn(world, new, new.turn + 1, world.entries)
+        return _finish(world, world.freeze(**turned, turn_index=0), outcome)
+    world.cause = _TURN
+    world.source = ""
+    return _start_turn(world, state, state.turn + 1, world.entries, turned)
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
@@ -1067,10 +1089,9 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
     groups: list[list[Chosen]] = []
     joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
     scenario = state.scenario
+    drafting = state.drafts and _drafting(scenario)
     for chosen in ranked:
-        if joints[chosen.move] or (
-            state.drafts and _proposal(scenario, chosen.move, chosen.targets)
-        ):
+        if joints[chosen.move] or (drafting and _proposal(scenario, chosen.move, chosen.targets)):
             key = (chosen.move, chosen.targets)
             if key in joint:
                 joint[key].append(chosen)
@@ -1095,6 +1116,7 @@ def _move_ranks(scenario: Scenario) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def _resolve(world: World) -> None:
     state, scenario, record = world.state, world.scenario, world.record
     world.delayed = list(state.delayed)
+    drafting = world.drafts and _drafting(scenario)
     for group in _resolution_order(state):
         lead = group[0] if len(group) == 1 else max(group, key=_chance_of)
         move = scenario.moves[lead.move]
@@ -1119,7 +1141,7 @@ def _resolve(world: World) -> None:
                 world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, envoy_ids)
             continue
         chance = lead.chance
-        if world.drafts and _proposal(scenario, lead.move, lead.targets):
+        if drafting and _proposal(scenario, lead.move, lead.targets):
             accord = lead.targets[0]
             missing = _not_cosponsoring(world, accord, group)
             if missing:
@@ -1268,8 +1290,16 @@ def _finish(world: World, state: GameState, outcome: str):
 # --------------------------------------------------------------------- news
 
 
-def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] | None = None):
-    """Income, then News for ``turn``; returns (state, entries)."""
+def _start_turn(
+    world: World,
+    state: GameState,
+    turn: int,
+    entries: list[Entry] | None = None,
+    turned: dict | None = None,
+):
+    """Income, then News for ``turn``; returns (state, entries). ``turned`` holds the
+    fields the end of the last turn changed in ``state`` (none of those News reads),
+    frozen with the new turn's."""
     scenario, rules = state.scenario, state.scenario.rules
     world.entries = list(entries or [])
     world.turn = turn
@@ -1313,6 +1343,7 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
         if 0 <= pick < len(pool):
             fire(pool[pick])
     new = world.freeze(
+        **(turned or {}),
         turn=turn,
         phase=DECISION if decisions else DIPLOMACY,
         turn_index=0,
