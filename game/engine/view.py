@@ -97,6 +97,7 @@ class _Parts:
         "revealed",
         "rng",
         "scenario",
+        "secret",
     )
 
     def __init__(self):
@@ -122,17 +123,19 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         )
         parts.from_cooldowns = parts.from_delayed = None  # the secret moves are the scenario's
         parts.scenario, parts.revealed, parts.learned = scenario, state.revealed, state.learned
+        parts.secret = _secret_moves(scenario)
     if parts.rng is not state.rng:
         parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
+    secret = parts.secret
     if parts.from_cooldowns is not state.cooldowns:
-        cooldowns, secret = state.cooldowns, _secret_moves(scenario)
-        if secret:
-            cooldowns = tuple(c for c in cooldowns if c[0] == envoy or c[1] not in secret)
+        cooldowns = state.cooldowns
+        if secret and _holds_secret(cooldowns, secret):
+            cooldowns = tuple([c for c in cooldowns if c[0] == envoy or c[1] not in secret])
         parts.from_cooldowns, parts.cooldowns = state.cooldowns, cooldowns
     if parts.from_delayed is not state.delayed:
-        delayed, secret = state.delayed, _secret_moves(scenario)
-        if secret:
-            delayed = tuple(d for d in delayed if d.envoy == envoy or d.move not in secret)
+        delayed = state.delayed
+        if secret and _holds_secret(delayed, secret):
+            delayed = tuple([d for d in delayed if d.envoy == envoy or d.move not in secret])
         parts.from_delayed, parts.delayed = state.delayed, delayed
     parts.fields = {
         "scenario": parts.public,
@@ -146,6 +149,32 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         "viewer": envoy,
     }
     return parts
+
+
+def _holds_secret(items: tuple, secret: frozenset[int]) -> bool:
+    """Whether any of a state's cooldowns or delayed effects is of a secret move (else
+    no seat's view filters them: each keeps the state's own tuple).
+
+    The last answer is kept with the tuple it is about (one tuple, held, so it
+    cannot be another object with the same id): every seat's view of a turn
+    asks about the same tuple, and most turns have no secret move in it.
+    """
+    global _last_secret
+    kept, known, answer = _last_secret
+    if kept is items and known is secret:
+        return answer
+    if not items:
+        answer = False
+    elif type(items[0]) is tuple:  # cooldowns: (envoy, move, free turn)
+        answer = any([c[1] in secret for c in items])
+    else:  # delayed effects: Scheduled
+        answer = any([d.move in secret for d in items])
+    _last_secret = (items, secret, answer)
+    return answer
+
+
+#: (tuple, secret moves, _holds_secret's answer) of its last question.
+_last_secret: tuple = ((), frozenset(), False)
 
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
