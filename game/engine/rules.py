@@ -58,7 +58,6 @@ from game.engine.state import (
     Chosen,
     GameState,
     Scheduled,
-    make_chosen,
     replace,
 )
 
@@ -131,7 +130,9 @@ class World:
 
     def set(self, meter: str, key: int, value: float) -> None:
         field, low, high, subjects = self.meters.by_name[meter]
-        new = math.floor(value + 0.5)
+        # Rounded half up; an int (most amounts) is its own rounding, and a
+        # huge one rounds past the same end of the range either way.
+        new = value if type(value) is int else math.floor(value + 0.5)
         new = high if new > high else low if new < low else new
         values = getattr(self, field)
         old = values[key]
@@ -556,7 +557,7 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     and :func:`apply` takes a Play or the End from it without checking it again.
     """
     global _offered
-    seen, asked, actions, _ = _offered
+    seen, asked, actions, _, _ = _offered
     if seen is state and asked == envoy_id:
         return list(actions)
     # _playing_index, written out
@@ -571,20 +572,24 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     else:
         on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
     if not on_turn:
-        found, facts = [], {}
+        found, facts, place = [], {}, None
     elif phase == DECISION:
         event, _ = state.decisions[0]
         options = state.scenario.events[event].decision.options
-        found, facts = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))], {}
+        found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
+        facts, place = {}, None
     else:
-        found, facts = _diplomacy_actions(state, envoy)
-    _offered = (state, envoy_id, tuple(found), facts)
+        found, place = _diplomacy_actions(state, envoy)
+        facts = place[0].facts
+    _offered = (state, envoy_id, tuple(found), facts, place)
     return found
 
 
-#: (state, envoy_id, legal_actions(state, envoy_id), its Play facts) of the last
-#: answer: a copy, so no caller's list can slip an action into what apply trusts.
-_offered: tuple = (None, "", (), {})
+#: (state, envoy_id, legal_actions(state, envoy_id), its Play facts, its place) of
+#: the last answer: a copy, so no caller's list can slip an action into what apply
+#: trusts. The place of a Diplomacy answer is (the _Turn, the capital, the chosen
+#: moves) it was made from (see ``_offered_play``), else None.
+_offered: tuple = (None, "", (), {}, None)
 
 
 def _offered_play(
@@ -598,10 +603,24 @@ def _offered_play(
     the accords signed), so only requirements that read the state are asked
     again, of the state.
     """
-    seen, _, actions, facts = _offered
-    if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
+    seen, _, actions, facts, place = _offered
+    # facts holds every Play the envoy could ever choose, kept alive by the
+    # scenario's memo, so a live action with one's id is that very Play.
+    fact = facts.get(id(action))
+    if fact is None:
         return None
-    envoy, index, targets, ctx, requires = facts[id(action)]
+    envoy, index, targets, ctx, requires = fact
+    # Was it in the answer? Its move's row was when affordable and not chosen,
+    # and then its Plays were the turn's own for the row (or, for a row asked
+    # of every state, found by looking through the answer).
+    turn, capital, chosen = place
+    plays = turn.plays[index]
+    if turn.rows[index][1] > capital or index in chosen or plays is None:
+        return None
+    if plays is _ASK:
+        plays = actions
+    if not any(map(operator.is_, plays, itertools.repeat(action))):
+        return None
     if seen is not state:
         source, _, made = view.last_view
         if made is not seen or source is not state:
@@ -615,7 +634,7 @@ def _offered_end(state: GameState, action: End) -> bool:
     """Whether legal_actions just offered this End for this state or for the
     player_view of it: an End is legal on exactly what a view shares with its
     state (the phase and whose turn it is), so it is not checked again."""
-    seen, _, actions, _ = _offered
+    seen, _, actions, _, _ = _offered
     if not actions or actions[-1] is not action:
         return False
     if seen is state:
@@ -649,9 +668,10 @@ def offered_plays(legal: Sequence[Action]) -> int:
 _AFTER_PLAYS = (Withdraw, Amend)
 
 
-def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
+def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tuple]:
     """The envoy's Plays in move order, then its Amends, then a Withdraw per chosen
-    move, then End; and the facts of its Plays (see ``_requirements``)."""
+    move, then End; and the answer's place: (the turn, whose ``facts`` are its
+    Plays' (see ``_requirements``), the envoy's capital, its chosen moves)."""
     turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
@@ -670,7 +690,7 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
     actions.append(turn.end)
-    return actions, turn.facts
+    return actions, (turn, capital, chosen)
 
 
 class _Unread:
@@ -726,15 +746,15 @@ class _Turn:
     __slots__ = ("asked", "drafting", "end", "facts", "plays", "probe", "rows", "withdraws")
 
     def __init__(self, state: GameState, envoy: int):
-        self.rows, plays, self.facts = _requirements(state, envoy)
+        self.rows, plays, self.facts, self.withdraws, self.end, self.drafting = _requirements(
+            state, envoy
+        )
         self.plays = plays.copy()
         if state.cooldowns:
             turn = state.turn
             for who, move, free in state.cooldowns:
                 if who == envoy and free > turn:
                     self.plays[move] = ()  # a row's place is its move's index
-        self.withdraws, self.end = _withdraws_and_end(state.scenario, envoy)
-        self.drafting = _drafting(state.scenario)  # whether Amends may be on offer
         self.probe = None
         self.asked: dict[int, list] = {}
 
@@ -779,13 +799,15 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
 _turns: dict[int, tuple] = {}
 
 
-def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict]:
+def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
     """The envoy's rows, found once per scenario: per move, in move order, (index,
     cost, allowed, asked, move, the selector of its requirements for ``asked``);
     the Plays a turn starts from, per row (``allowed``, or None for a row whose
     requirements read the state); and by the id of each candidate Play (kept for
     good by _candidates): (envoy, move index, targets, context, the requirements
-    if they read the state, else None).
+    if they read the state, else None). Then, so that a turn's first look asks
+    one table: the envoy's Withdraws by move index and its End, and whether any
+    accord has a draft to amend.
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -821,7 +843,8 @@ def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict]:
                     if holds is not False
                 ]
                 rows.append((index, move.cost, None, asked, move, expr.selector(move.requires)))
-        return tuple(rows), [row[2] for row in rows], facts
+        withdraws, end = _withdraws_and_end(scenario, envoy)
+        return tuple(rows), [row[2] for row in rows], facts, withdraws, end, _drafting(scenario)
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
@@ -963,7 +986,13 @@ def _choose(
     fields = state.__dict__.copy()
     fields["step"] = state.step + 1
     fields["capital"] = tuple(capital)
-    fields["pending"] = (*state.pending, make_chosen(envoy, index, targets, chance, move.cost))
+    chosen = _new_state(Chosen)  # make_chosen, written out
+    _set_fields(
+        chosen,
+        "__dict__",
+        {"envoy": envoy, "move": index, "targets": targets, "chance": chance, "cost": move.cost},
+    )
+    fields["pending"] = (*state.pending, chosen)
     if (
         move.target == "accord"  # _proposal, written out
         and state.drafts
@@ -1120,7 +1149,7 @@ def _resolve(world: World) -> None:
     for group in _resolution_order(state):
         lead = group[0] if len(group) == 1 else max(group, key=_chance_of)
         move = scenario.moves[lead.move]
-        ctx = move_context(lead.envoy, lead.targets)
+        ctx = (lead.envoy, *lead.targets)  # move_context, written out
         # Who and what the ledger names: a game that keeps no ledger makes none of it.
         if record:
             envoy_ids = tuple(scenario.envoys[c.envoy].id for c in group)
@@ -1132,9 +1161,9 @@ def _resolve(world: World) -> None:
                 world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
                 world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
             continue
-        if not _still_possible(world, move, ctx):
+        if (move.target == "accord" and world.signed[ctx[1]]) or not move.requires(world, ctx):
             # An earlier move this turn changed the world (say, the accord is signed
-            # already): this one cannot happen.
+            # already, or a requirement no longer holds): this one cannot happen.
             _return_capital(world, group)
             if record:
                 world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
@@ -1210,12 +1239,6 @@ def _return_capital(world: World, group: list[Chosen]) -> None:
     """A chosen move that cannot happen: its envoys get their capital back."""
     for chosen in group:
         world.capital[chosen.envoy] += chosen.cost
-
-
-def _still_possible(world: World, move: Move, ctx: tuple[int, ...]) -> bool:
-    if move.target == "accord" and world.signed[ctx[1]]:
-        return False
-    return bool(move.requires(world, ctx))
 
 
 def _world_step(world: World) -> None:
@@ -1303,7 +1326,8 @@ def _start_turn(
     scenario, rules = state.scenario, state.scenario.rules
     world.entries = list(entries or [])
     world.turn = turn
-    world.cause = Cause(ledger.TURN, str(turn))
+    # A cause names what the ledger's entries come from: a world keeping none needs none.
+    world.cause = Cause(ledger.TURN, str(turn)) if world.record else _TURN
     world.note(ledger.TURN_BEGINS, turn, state.last_turn)
     for envoy in state.turn_order:
         carried = min(world.capital[envoy], rules.capital_carry_max)
@@ -1314,7 +1338,7 @@ def _start_turn(
     decisions: list[tuple[int, int]] = []
 
     def fire(index: int) -> None:
-        cause = Cause(ledger.EVENT, scenario.events[index].id)
+        cause = Cause(ledger.EVENT, scenario.events[index].id) if world.record else _TURN
         _fire(world, index, cause, ledger.NEWS, last_fired, fire_count, decisions)
 
     def eligible(index: int) -> bool:
@@ -1575,7 +1599,7 @@ def _offered_here(state: GameState, action: Play) -> tuple[int, tuple[int, ...]]
     phase, the turn, the accords signed), and the requirements are asked of
     ``state``, which may know less. Anything else: None, and the full check.
     """
-    seen, _, actions, facts = _offered
+    seen, _, actions, facts, _ = _offered
     if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
         return None
     _, index, _, ctx, _ = facts[id(action)]
