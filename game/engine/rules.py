@@ -588,7 +588,8 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
 #: (state, envoy_id, legal_actions(state, envoy_id), its Play facts, its place) of
 #: the last answer: a copy, so no caller's list can slip an action into what apply
 #: trusts. The place of a Diplomacy answer is (the _Turn, the capital, the chosen
-#: moves) it was made from (see ``_offered_play``), else None.
+#: moves) it was made from (see ``_offered_play``) and how many Plays lead it,
+#: else None.
 _offered: tuple = (None, "", (), {}, None)
 
 
@@ -613,13 +614,16 @@ def _offered_play(
     # Was it in the answer? Its move's row was when affordable and not chosen,
     # and then its Plays were the turn's own for the row (or, for a row asked
     # of every state, found by looking through the answer).
-    turn, capital, chosen = place
+    turn, capital, chosen, _ = place
     plays = turn.plays[index]
     if turn.rows[index][1] > capital or index in chosen or plays is None:
         return None
     if plays is _ASK:
         plays = actions
-    if not any(map(operator.is_, plays, itertools.repeat(action))):
+    for play in plays:  # a row's few Plays: a loop is cheaper than any(map(...))
+        if play is action:
+            break
+    else:
         return None
     if seen is not state:
         source, _, made = view.last_view
@@ -651,27 +655,20 @@ def offered_plays(legal: Sequence[Action]) -> int:
     An agent picking among the Plays and End can then skip looking at the type of
     every action. The list must hold the very actions of that answer, in order
     (equal actions are of the same type too), which costs one comparison per
-    action in C, far less than a type look-up each; only the Withdraws at its
-    end are looked at one by one.
+    action in C, far less than a type look-up each. How many Plays lead it was
+    counted when the answer was made (its place holds it).
     """
-    actions = _offered[2]
-    if not actions or len(legal) != len(actions) or type(actions[-1]) is not End:
+    _, _, actions, _, place = _offered
+    if place is None or len(legal) != len(actions) or tuple(legal) != actions:
         return -1
-    if tuple(legal) != actions:
-        return -1
-    plays = len(actions) - 1
-    while plays and type(actions[plays - 1]) in _AFTER_PLAYS:
-        plays -= 1
-    return plays
-
-
-_AFTER_PLAYS = (Withdraw, Amend)
+    return place[3]
 
 
 def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tuple]:
     """The envoy's Plays in move order, then its Amends, then a Withdraw per chosen
     move, then End; and the answer's place: (the turn, whose ``facts`` are its
-    Plays' (see ``_requirements``), the envoy's capital, its chosen moves)."""
+    Plays' (see ``_requirements``), the envoy's capital, its chosen moves, how
+    many Plays lead the answer)."""
     turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
@@ -685,12 +682,13 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tupl
             actions.extend(plays)
             continue
         actions.extend(row[5](state, turn.asked[row[0]]))
+    plays = len(actions)
     if turn.drafting and state.drafts:
         actions.extend(_amends(state, envoy))
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
     actions.append(turn.end)
-    return actions, (turn, capital, chosen)
+    return actions, (turn, capital, chosen, plays)
 
 
 class _Unread:
@@ -776,12 +774,33 @@ class _Turn:
 
 def _turn(state: GameState, envoy: int) -> _Turn:
     """The envoy's _Turn for this state: kept from its last look if only choices came between."""
-    key = _turn_key(state.__dict__)
     kept = _turns.get(envoy)
+    if kept is not None and kept[0] is state.scenario:
+        scenario, key, turn, last, source = kept
+        # The state after a Play chosen in the state last looked at (or a view of
+        # that, made from the state after a Play chosen in the one it was made
+        # from): a move chosen changes only choice fields, and a seat's view of
+        # a state is the same function of its other fields every time. So the
+        # turn holds, without comparing every field.
+        before, after = _chose
+        if before is not None and (
+            (before is last and after is state)
+            or (
+                before is source
+                and view.last_view[2] is state
+                and view.last_view[0] is after
+                and state.viewer == last.viewer
+            )
+        ):
+            _turns[envoy] = (scenario, key, turn, state, after if after is not state else None)
+            return turn
+    key = _turn_key(state.__dict__)
     if kept is not None and kept[0] is state.scenario and kept[1] == key:
-        return kept[2]
-    turn = _Turn(state, envoy)
-    _turns[envoy] = (state.scenario, key, turn)
+        turn = kept[2]
+    else:
+        turn = _Turn(state, envoy)
+    made = view.last_view
+    _turns[envoy] = (state.scenario, key, turn, state, made[0] if made[2] is state else None)
     return turn
 
 
@@ -795,8 +814,13 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     return scenario.memo(("withdraws and end", envoy), build)
 
 
-#: envoy: (scenario, _turn_key of the state, _Turn) of its last look at its turn.
+#: envoy: (scenario, _turn_key of the state, _Turn, the state looked at, the state it
+#: is a player_view of or None) of its last look at its turn.
 _turns: dict[int, tuple] = {}
+
+#: (state, the state after a Play chosen in it) of the last move chosen that
+#: changed only choice fields (see ``_CHOICE_FIELDS``); (None, None) before any.
+_chose: tuple = (None, None)
 
 
 def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
@@ -1002,6 +1026,9 @@ def _choose(
         fields["locked"] = tuple(sorted((*state.locked, targets[0])))
     new = _new_state(GameState)
     _set_fields(new, "__dict__", fields)  # from_fields, written out
+    global _chose
+    # (A proposal that locks its draft changes a field legal_actions' turn reads.)
+    _chose = (state, new) if fields["locked"] is state.locked else (None, None)
     if not record:
         return new, []
     envoy_id = state.scenario.envoys[envoy].id
