@@ -23,7 +23,7 @@ from game.ai.agents import evaluate
 from game.ai.play import play_game
 from game.content.loader import SCENARIO_DIR, load_scenario
 from game.engine import bargain, rng, view
-from game.engine.actions import Action, Play
+from game.engine.actions import Action, IllegalAction, Play, Reason
 from game.engine.rules import apply, legal_actions, new_game, preview, preview_value, why_illegal
 from game.engine.state import (
     ALL_SEEING,
@@ -156,6 +156,44 @@ def test_legal_actions_are_exactly_the_plays_the_rules_allow(scenario, data, see
                 a for a in allowed if isinstance(a, Play)
             }
             assert len(set(legal)) == len(legal)
+
+
+def outcome_of(state, action):
+    """What apply makes of an action: the new state's hash, or the rule that refused it."""
+    try:
+        new, _ = apply(state, action)
+    except IllegalAction as refused:
+        return refused.reason
+    return state_hash(new)
+
+
+@PROFILE
+@given(data=st.data(), seed=seeds, picks=choices)
+def test_a_play_legal_actions_offered_is_applied_as_a_fresh_copy_of_it_is(
+    scenario, data, seed, picks
+):
+    """apply trusts a Play it finds in legal_actions' last answer (by its row of the
+    turn, the capital and the chosen moves that answer was made from); any other
+    Play object, even one offered before or an equal copy, takes the full check.
+    Both ways give the same game, or the same refusal."""
+    playing = data.draw(seatings(scenario))
+    state, _ = new_game(scenario, seed, playing)
+    offered: list[Play] = []  # the very Play objects of every answer so far
+    for pick in picks:
+        if state.is_over:
+            break
+        envoy_id = scenario.envoys[state.acting].id
+        seen = data.draw(st.sampled_from((state, player_view(state, envoy_id))))
+        legal = legal_actions(seen, envoy_id)
+        offered.extend(a for a in legal if isinstance(a, Play))
+        for play in data.draw(st.lists(st.sampled_from(offered), max_size=4)) if offered else ():
+            legal_actions(seen, envoy_id)  # the answer apply may trust, again
+            trusted = outcome_of(state, play)
+            fresh = Play(play.envoy, play.move, play.targets)
+            assert trusted == outcome_of(state, fresh)
+            assert isinstance(trusted, Reason) == bool(why_illegal(state, fresh))
+        legal_actions(seen, envoy_id)
+        state, _ = apply(state, legal[pick % len(legal)])
 
 
 @PROFILE

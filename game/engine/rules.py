@@ -58,8 +58,6 @@ from game.engine.state import (
     Chosen,
     GameState,
     Scheduled,
-    from_fields,
-    make_chosen,
     replace,
 )
 
@@ -78,6 +76,8 @@ __all__ = [
 ]
 
 METER_FIELD = {m.name: m.field for m in meters.METERS}
+_new_state = object.__new__
+_set_fields = object.__setattr__
 _TURN = Cause(ledger.TURN)  # causes are frozen, so every world can start from this one
 
 
@@ -120,17 +120,6 @@ class World:
         self.meters = _meter_table(self.scenario)
         self.ranges = self.meters.ranges
 
-    def carry_on(self, state: GameState) -> None:
-        """Go on from ``state``, frozen from this world, without copying its meters again."""
-        self.state = state
-        self.turn = state.turn
-        self.last_turn = state.last_turn
-        self.turn_order = state.turn_order
-        self.drafts = state.drafts
-        self.refused = state.refused
-        self.cause = _TURN
-        self.source = ""
-
     # dice -----------------------------------------------------------------
     def roll(self) -> float:
         value, self.rng = rng.random(self.rng)
@@ -142,7 +131,9 @@ class World:
 
     def set(self, meter: str, key: int, value: float) -> None:
         field, low, high, subjects = self.meters.by_name[meter]
-        new = math.floor(value + 0.5)
+        # Rounded half up; an int (most amounts) is its own rounding, and a
+        # huge one rounds past the same end of the range either way.
+        new = value if type(value) is int else math.floor(value + 0.5)
         new = high if new > high else low if new < low else new
         values = getattr(self, field)
         old = values[key]
@@ -576,10 +567,14 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     and :func:`apply` takes a Play or the End from it without checking it again.
     """
     global _offered
-    seen, asked, actions, _ = _offered
+    seen, asked, actions, _, _ = _offered
     if seen is state and asked == envoy_id:
         return list(actions)
-    envoy = _playing_index(state, envoy_id)
+    # _playing_index, written out
+    envoys = state.scenario.tables.envoys
+    envoy = envoys.index(envoy_id) if envoy_id in envoys else -1
+    if envoy >= 0 and envoy not in state.turn_order:
+        envoy = -1
     phase = state.phase
     if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
         # GameState.acting, written out: asked for every action of every game
@@ -587,24 +582,31 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     else:
         on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
     if not on_turn:
-        found, facts = [], {}
+        found, facts, place = [], {}, None
     elif phase == DECISION:
         event, _ = state.decisions[0]
         options = state.scenario.events[event].decision.options
-        found, facts = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))], {}
+        found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
+        facts, place = {}, None
     else:
-        found, facts = _diplomacy_actions(state, envoy)
-    _offered = (state, envoy_id, tuple(found), facts)
+        found, place = _diplomacy_actions(state, envoy)
+        facts = place[0].facts
+    _offered = (state, envoy_id, tuple(found), facts, place)
     return found
 
 
-#: (state, envoy_id, legal_actions(state, envoy_id), its Play facts) of the last
-#: answer: a copy, so no caller's list can slip an action into what apply trusts.
-_offered: tuple = (None, "", (), {})
+#: (state, envoy_id, legal_actions(state, envoy_id), its Play facts, its place) of
+#: the last answer: a copy, so no caller's list can slip an action into what apply
+#: trusts. The place of a Diplomacy answer is (the _Turn, the capital, the chosen
+#: moves) it was made from (see ``_offered_play``) and how many Plays lead it,
+#: else None.
+_offered: tuple = (None, "", (), {}, None)
 
 
-def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, ...]] | None:
-    """(envoy, move, targets) of a Play that legal_actions just offered for this state
+def _offered_play(
+    state: GameState, action: Play
+) -> tuple[int, int, tuple[int, ...], tuple[int, ...]] | None:
+    """(envoy, move, targets, context) of a Play that legal_actions just offered for this state
     or for the player_view of it, and that is legal in this state; else None.
 
     In a view, everything a Play's legality reads but its requirements is the
@@ -612,24 +614,41 @@ def _offered_play(state: GameState, action: Play) -> tuple[int, int, tuple[int, 
     the accords signed), so only requirements that read the state are asked
     again, of the state.
     """
-    seen, _, actions, facts = _offered
-    if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
+    seen, _, actions, facts, place = _offered
+    # facts holds every Play the envoy could ever choose, kept alive by the
+    # scenario's memo, so a live action with one's id is that very Play.
+    fact = facts.get(id(action))
+    if fact is None:
         return None
-    envoy, index, targets, ctx, requires = facts[id(action)]
+    envoy, index, targets, ctx, requires = fact
+    # Was it in the answer? Its move's row was when affordable and not chosen,
+    # and then its Plays were the turn's own for the row (or, for a row asked
+    # of every state, found by looking through the answer).
+    turn, capital, chosen, _ = place
+    plays = turn.plays[index]
+    if turn.rows[index][1] > capital or index in chosen or plays is None:
+        return None
+    if plays is _ASK:
+        plays = actions
+    for play in plays:  # a row's few Plays: a loop is cheaper than any(map(...))
+        if play is action:
+            break
+    else:
+        return None
     if seen is not state:
         source, _, made = view.last_view
         if made is not seen or source is not state:
             return None
         if requires is not None and not requires(state, ctx):
             return None
-    return envoy, index, targets
+    return envoy, index, targets, ctx
 
 
 def _offered_end(state: GameState, action: End) -> bool:
     """Whether legal_actions just offered this End for this state or for the
     player_view of it: an End is legal on exactly what a view shares with its
     state (the phase and whose turn it is), so it is not checked again."""
-    seen, _, actions, _ = _offered
+    seen, _, actions, _, _ = _offered
     if not actions or actions[-1] is not action:
         return False
     if seen is state:
@@ -646,26 +665,20 @@ def offered_plays(legal: Sequence[Action]) -> int:
     An agent picking among the Plays and End can then skip looking at the type of
     every action. The list must hold the very actions of that answer, in order
     (equal actions are of the same type too), which costs one comparison per
-    action in C, far less than a type look-up each; only the Withdraws at its
-    end are looked at one by one.
+    action in C, far less than a type look-up each. How many Plays lead it was
+    counted when the answer was made (its place holds it).
     """
-    actions = _offered[2]
-    if not actions or len(legal) != len(actions) or type(actions[-1]) is not End:
+    _, _, actions, _, place = _offered
+    if place is None or len(legal) != len(actions) or tuple(legal) != actions:
         return -1
-    if tuple(legal) != actions:
-        return -1
-    plays = len(actions) - 1
-    while plays and type(actions[plays - 1]) in _AFTER_PLAYS:
-        plays -= 1
-    return plays
+    return place[3]
 
 
-_AFTER_PLAYS = (Withdraw, Amend)
-
-
-def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict]:
+def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tuple]:
     """The envoy's Plays in move order, then its Amends, then a Withdraw per chosen
-    move, then End; and the facts of its Plays (see ``_requirements``)."""
+    move, then End; and the answer's place: (the turn, whose ``facts`` are its
+    Plays' (see ``_requirements``), the envoy's capital, its chosen moves, how
+    many Plays lead the answer)."""
     turn = _turn(state, envoy)
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
@@ -679,12 +692,13 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], dict
             actions.extend(plays)
             continue
         actions.extend(row[5](state, turn.asked[row[0]]))
-    if state.drafts:
+    plays = len(actions)
+    if turn.drafting and state.drafts:
         actions.extend(_amends(state, envoy))
     if chosen:
         actions.extend([turn.withdraws[index] for index in chosen])
     actions.append(turn.end)
-    return actions, turn.facts
+    return actions, (turn, capital, chosen, plays)
 
 
 class _Unread:
@@ -737,17 +751,18 @@ class _Turn:
     but the choice fields; any change to those makes a new one.
     """
 
-    __slots__ = ("asked", "end", "facts", "plays", "probe", "rows", "withdraws")
+    __slots__ = ("asked", "drafting", "end", "facts", "plays", "probe", "rows", "withdraws")
 
     def __init__(self, state: GameState, envoy: int):
-        self.rows, plays, self.facts = _requirements(state, envoy)
+        self.rows, plays, self.facts, self.withdraws, self.end, self.drafting = _requirements(
+            state, envoy
+        )
         self.plays = plays.copy()
         if state.cooldowns:
             turn = state.turn
             for who, move, free in state.cooldowns:
                 if who == envoy and free > turn:
                     self.plays[move] = ()  # a row's place is its move's index
-        self.withdraws, self.end = _withdraws_and_end(state.scenario, envoy)
         self.probe = None
         self.asked: dict[int, list] = {}
 
@@ -774,12 +789,33 @@ class _Turn:
 
 def _turn(state: GameState, envoy: int) -> _Turn:
     """The envoy's _Turn for this state: kept from its last look if only choices came between."""
-    key = _turn_key(state.__dict__)
     kept = _turns.get(envoy)
+    if kept is not None and kept[0] is state.scenario:
+        scenario, key, turn, last, source = kept
+        # The state after a Play chosen in the state last looked at (or a view of
+        # that, made from the state after a Play chosen in the one it was made
+        # from): a move chosen changes only choice fields, and a seat's view of
+        # a state is the same function of its other fields every time. So the
+        # turn holds, without comparing every field.
+        before, after = _chose
+        if before is not None and (
+            (before is last and after is state)
+            or (
+                before is source
+                and view.last_view[2] is state
+                and view.last_view[0] is after
+                and state.viewer == last.viewer
+            )
+        ):
+            _turns[envoy] = (scenario, key, turn, state, after if after is not state else None)
+            return turn
+    key = _turn_key(state.__dict__)
     if kept is not None and kept[0] is state.scenario and kept[1] == key:
-        return kept[2]
-    turn = _Turn(state, envoy)
-    _turns[envoy] = (state.scenario, key, turn)
+        turn = kept[2]
+    else:
+        turn = _Turn(state, envoy)
+    made = view.last_view
+    _turns[envoy] = (state.scenario, key, turn, state, made[0] if made[2] is state else None)
     return turn
 
 
@@ -793,17 +829,24 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     return scenario.memo(("withdraws and end", envoy), build)
 
 
-#: envoy: (scenario, _turn_key of the state, _Turn) of its last look at its turn.
+#: envoy: (scenario, _turn_key of the state, _Turn, the state looked at, the state it
+#: is a player_view of or None) of its last look at its turn.
 _turns: dict[int, tuple] = {}
 
+#: (state, the state after a Play chosen in it) of the last move chosen that
+#: changed only choice fields (see ``_CHOICE_FIELDS``); (None, None) before any.
+_chose: tuple = (None, None)
 
-def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict]:
+
+def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
     """The envoy's rows, found once per scenario: per move, in move order, (index,
     cost, allowed, asked, move, the selector of its requirements for ``asked``);
     the Plays a turn starts from, per row (``allowed``, or None for a row whose
     requirements read the state); and by the id of each candidate Play (kept for
     good by _candidates): (envoy, move index, targets, context, the requirements
-    if they read the state, else None).
+    if they read the state, else None). Then, so that a turn's first look asks
+    one table: the envoy's Withdraws by move index and its End, and whether any
+    accord has a draft to amend.
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -839,7 +882,8 @@ def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict]:
                     if holds is not False
                 ]
                 rows.append((index, move.cost, None, asked, move, expr.selector(move.requires)))
-        return tuple(rows), [row[2] for row in rows], facts
+        withdraws, end = _withdraws_and_end(scenario, envoy)
+        return tuple(rows), [row[2] for row in rows], facts, withdraws, end, _drafting(scenario)
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
@@ -894,7 +938,8 @@ def apply(state: GameState, action: Action, record: bool = True) -> tuple[GameSt
     if isinstance(action, Play):
         offered = _offered_play(state, action)
         if offered is not None:
-            return _choose(state, *offered, record)
+            envoy, index, targets, ctx = offered
+            return _choose(state, envoy, index, targets, record, ctx)
         found, envoy, index, targets = _play_problem(state, action)
         if found:
             raise found.about(action)
@@ -949,28 +994,56 @@ def _proposal(scenario: Scenario, move: int, targets: tuple[int, ...]) -> bool:
     )
 
 
+def _drafting(scenario: Scenario) -> bool:
+    """Whether any accord has a draft (format 2): else no move ever proposes one, and
+    no seat may amend, so a format-1 game skips asking (``_proposal`` is never true)."""
+    return scenario.memo("drafting", lambda: any(accord.issues for accord in scenario.accords))
+
+
 def _aims_at_accord(scenario: Scenario) -> tuple[bool, ...]:
     return scenario.memo(
         "aims at accord", lambda: tuple(m.target == "accord" for m in scenario.moves)
     )
 
 
-def _choose(state: GameState, envoy: int, index: int, targets: tuple[int, ...], record: bool):
+def _choose(
+    state: GameState,
+    envoy: int,
+    index: int,
+    targets: tuple[int, ...],
+    record: bool,
+    ctx: tuple[int, ...] | None = None,
+):
+    """The move chosen: paid for, and pending with the odds shown. ``ctx`` is its
+    ``move_context``, when the caller has it already."""
     move = state.scenario.moves[index]
-    chance = move_chance(state, envoy, move, targets)
+    # move_chance, written out: every Play of every game comes through here.
+    chance = move.chance(state, ctx or move_context(envoy, targets))
+    chance = 0.0 if chance < 0 else 1.0 if chance > 1 else float(chance)
     capital = list(state.capital)
     capital[envoy] -= move.cost
     fields = state.__dict__.copy()
     fields["step"] = state.step + 1
     fields["capital"] = tuple(capital)
-    fields["pending"] = (*state.pending, make_chosen(envoy, index, targets, chance, move.cost))
+    chosen = _new_state(Chosen)  # make_chosen, written out
+    _set_fields(
+        chosen,
+        "__dict__",
+        {"envoy": envoy, "move": index, "targets": targets, "chance": chance, "cost": move.cost},
+    )
+    fields["pending"] = (*state.pending, chosen)
     if (
-        state.drafts
-        and _proposal(state.scenario, index, targets)
+        move.target == "accord"  # _proposal, written out
+        and state.drafts
+        and state.scenario.accords[targets[0]].issues
         and targets[0] not in state.locked
     ):
         fields["locked"] = tuple(sorted((*state.locked, targets[0])))
-    new = from_fields(fields)
+    new = _new_state(GameState)
+    _set_fields(new, "__dict__", fields)  # from_fields, written out
+    global _chose
+    # (A proposal that locks its draft changes a field legal_actions' turn reads.)
+    _chose = (state, new) if fields["locked"] is state.locked else (None, None)
     if not record:
         return new, []
     envoy_id = state.scenario.envoys[envoy].id
@@ -1033,24 +1106,28 @@ def _end_turn(state: GameState, envoy: int, record: bool):
         fields = state.__dict__.copy()
         fields["step"] = state.step + 1
         fields["turn_index"] = state.turn_index + 1
-        return from_fields(fields), []
+        new = _new_state(GameState)
+        _set_fields(new, "__dict__", fields)  # from_fields, written out
+        return new, []
     world = World(state, record)
     _resolve(world)
     _world_step(world)
-    new = world.freeze(
-        step=state.step + 1,
-        pending=(),
-        turn_index=0,
-        cooldowns=_cooldowns_after(state),
-        delayed=world.delayed,
-        amended=(),
-        locked=(),
-    )
-    outcome = _end_check(new)
+    turned = {
+        "step": state.step + 1,
+        "pending": (),
+        "cooldowns": _cooldowns_after(state),
+        "delayed": world.delayed,
+        "amended": (),
+        "locked": (),
+    }
+    # The end check reads the world in place (it stands for the state it would
+    # freeze into), so a turn that goes on freezes once, after the next News.
+    outcome = _end_check(world)
     if outcome:
-        return _finish(world, new, outcome)
-    world.carry_on(new)
-    return _start_turn(world, new, new.turn + 1, world.entries)
+        return _finish(world, world.freeze(**turned, turn_index=0), outcome)
+    world.cause = _TURN
+    world.source = ""
+    return _start_turn(world, state, state.turn + 1, world.entries, turned)
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:
@@ -1083,10 +1160,9 @@ def _resolution_order(state: GameState) -> list[list[Chosen]]:
     groups: list[list[Chosen]] = []
     joint: dict[tuple[int, tuple[int, ...]], list[Chosen]] = {}
     scenario = state.scenario
+    drafting = state.drafts and _drafting(scenario)
     for chosen in ranked:
-        if joints[chosen.move] or (
-            state.drafts and _proposal(scenario, chosen.move, chosen.targets)
-        ):
+        if joints[chosen.move] or (drafting and _proposal(scenario, chosen.move, chosen.targets)):
             key = (chosen.move, chosen.targets)
             if key in joint:
                 joint[key].append(chosen)
@@ -1111,10 +1187,11 @@ def _move_ranks(scenario: Scenario) -> tuple[tuple[int, ...], tuple[int, ...]]:
 def _resolve(world: World) -> None:
     state, scenario, record = world.state, world.scenario, world.record
     world.delayed = list(state.delayed)
+    drafting = world.drafts and _drafting(scenario)
     for group in _resolution_order(state):
         lead = group[0] if len(group) == 1 else max(group, key=_chance_of)
         move = scenario.moves[lead.move]
-        ctx = move_context(lead.envoy, lead.targets)
+        ctx = (lead.envoy, *lead.targets)  # move_context, written out
         # Who and what the ledger names: a game that keeps no ledger makes none of it.
         if record:
             envoy_ids = tuple(scenario.envoys[c.envoy].id for c in group)
@@ -1126,16 +1203,16 @@ def _resolve(world: World) -> None:
                 world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
                 world.note(ledger.TOO_FEW_ENVOYS, move.id, targets, move.joint_min, len(group))
             continue
-        if not _still_possible(world, move, ctx):
+        if (move.target == "accord" and world.signed[ctx[1]]) or not move.requires(world, ctx):
             # An earlier move this turn changed the world (say, the accord is signed
-            # already): this one cannot happen.
+            # already, or a requirement no longer holds): this one cannot happen.
             _return_capital(world, group)
             if record:
                 world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], private_to=private)
                 world.note(ledger.NO_LONGER_POSSIBLE, move.id, targets, envoy_ids)
             continue
         chance = lead.chance
-        if world.drafts and _proposal(scenario, lead.move, lead.targets):
+        if drafting and _proposal(scenario, lead.move, lead.targets):
             accord = lead.targets[0]
             missing = _not_cosponsoring(world, accord, group)
             if missing:
@@ -1210,12 +1287,6 @@ def _return_capital(world: World, group: list[Chosen]) -> None:
     """A chosen move that cannot happen: its envoys get their capital back."""
     for chosen in group:
         world.capital[chosen.envoy] += chosen.cost
-
-
-def _still_possible(world: World, move: Move, ctx: tuple[int, ...]) -> bool:
-    if move.target == "accord" and world.signed[ctx[1]]:
-        return False
-    return bool(move.requires(world, ctx))
 
 
 def _world_step(world: World) -> None:
@@ -1350,12 +1421,21 @@ def _finish(world: World, state: GameState, outcome: str):
 # --------------------------------------------------------------------- news
 
 
-def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] | None = None):
-    """Income, then News for ``turn``; returns (state, entries)."""
+def _start_turn(
+    world: World,
+    state: GameState,
+    turn: int,
+    entries: list[Entry] | None = None,
+    turned: dict | None = None,
+):
+    """Income, then News for ``turn``; returns (state, entries). ``turned`` holds the
+    fields the end of the last turn changed in ``state`` (none of those News reads),
+    frozen with the new turn's."""
     scenario, rules = state.scenario, state.scenario.rules
     world.entries = list(entries or [])
     world.turn = turn
-    world.cause = Cause(ledger.TURN, str(turn))
+    # A cause names what the ledger's entries come from: a world keeping none needs none.
+    world.cause = Cause(ledger.TURN, str(turn)) if world.record else _TURN
     world.note(ledger.TURN_BEGINS, turn, state.last_turn)
     for envoy in state.turn_order:
         carried = min(world.capital[envoy], rules.capital_carry_max)
@@ -1366,7 +1446,7 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
     decisions: list[tuple[int, int]] = []
 
     def fire(index: int) -> None:
-        cause = Cause(ledger.EVENT, scenario.events[index].id)
+        cause = Cause(ledger.EVENT, scenario.events[index].id) if world.record else _TURN
         _fire(world, index, cause, ledger.NEWS, last_fired, fire_count, decisions)
 
     def eligible(index: int) -> bool:
@@ -1395,6 +1475,7 @@ def _start_turn(world: World, state: GameState, turn: int, entries: list[Entry] 
         if 0 <= pick < len(pool):
             fire(pool[pick])
     new = world.freeze(
+        **(turned or {}),
         turn=turn,
         phase=DECISION if decisions else DIPLOMACY,
         turn_index=0,
@@ -1626,7 +1707,7 @@ def _offered_here(state: GameState, action: Play) -> tuple[int, tuple[int, ...]]
     phase, the turn, the accords signed), and the requirements are asked of
     ``state``, which may know less. Anything else: None, and the full check.
     """
-    seen, _, actions, facts = _offered
+    seen, _, actions, facts, _ = _offered
     if seen is None or not any(map(operator.is_, actions, itertools.repeat(action))):
         return None
     _, index, _, ctx, _ = facts[id(action)]

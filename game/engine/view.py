@@ -26,9 +26,11 @@ import attrs
 from game.engine import bargain, rng
 from game.engine.ledger import Cause, Entry
 from game.engine.model import Scenario
-from game.engine.state import EVERYONE, HIDDEN_SEED, ROOM, GameState, from_fields, replace
+from game.engine.state import EVERYONE, HIDDEN_SEED, ROOM, GameState, replace
 
 SECRET = "secret"
+_new = object.__new__
+_set = object.__setattr__
 _VIEW_SALT = 0x5EC2E7
 
 
@@ -43,19 +45,24 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     if seen is state and asked == envoy_id:
         return view
     envoy = state.scenario.tables.envoys.index(envoy_id)
-    parts = _parts(state, envoy)
-    pending = state.pending
+    parts = _PARTS.get(envoy)
+    if (
+        parts is None
+        or parts.scenario is not state.scenario
+        or parts.revealed is not state.revealed
+        or parts.learned is not state.learned
+        or parts.rng is not state.rng
+        or parts.from_cooldowns is not state.cooldowns
+        or parts.from_delayed is not state.delayed
+    ):
+        parts = _parts(state, envoy)
     fields = state.__dict__.copy()
-    fields["scenario"] = parts.public
-    fields["seed"] = HIDDEN_SEED
-    fields["rng"] = parts.dice
-    fields["revealed"] = parts.known
-    fields["learned"] = parts.learns
-    fields["pending"] = tuple([c for c in pending if c.envoy == envoy]) if pending else ()
-    fields["cooldowns"] = parts.cooldowns
-    fields["delayed"] = parts.delayed
-    fields["viewer"] = envoy
-    view = from_fields(fields)
+    fields.update(parts.fields)
+    pending = state.pending
+    if pending:
+        fields["pending"] = tuple([c for c in pending if c.envoy == envoy])
+    view = _new(GameState)
+    _set(view, "__dict__", fields)  # from_fields, written out
     last_view = (state, envoy_id, view)
     return view
 
@@ -71,13 +78,16 @@ class _Parts:
     Each is kept with the state's field it is made from (the scenario, the
     revealed facts and learned interests, the dice, the cooldowns, the delayed effects), and made
     again only when that field is another object: between two of a seat's
-    choices, none of them changes, so the view is one dict copy.
+    choices, none of them changes, so the view is one dict copy, updated from
+    ``fields``: every field a view replaces, but its chosen moves (``pending``
+    is the seat's own, filtered per view, or empty).
     """
 
     __slots__ = (
         "cooldowns",
         "delayed",
         "dice",
+        "fields",
         "from_cooldowns",
         "from_delayed",
         "known",
@@ -87,6 +97,7 @@ class _Parts:
         "revealed",
         "rng",
         "scenario",
+        "secret",
     )
 
     def __init__(self):
@@ -112,19 +123,58 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         )
         parts.from_cooldowns = parts.from_delayed = None  # the secret moves are the scenario's
         parts.scenario, parts.revealed, parts.learned = scenario, state.revealed, state.learned
+        parts.secret = _secret_moves(scenario)
     if parts.rng is not state.rng:
         parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
+    secret = parts.secret
     if parts.from_cooldowns is not state.cooldowns:
-        cooldowns, secret = state.cooldowns, _secret_moves(scenario)
-        if secret:
-            cooldowns = tuple(c for c in cooldowns if c[0] == envoy or c[1] not in secret)
+        cooldowns = state.cooldowns
+        if secret and _holds_secret(cooldowns, secret):
+            cooldowns = tuple([c for c in cooldowns if c[0] == envoy or c[1] not in secret])
         parts.from_cooldowns, parts.cooldowns = state.cooldowns, cooldowns
     if parts.from_delayed is not state.delayed:
-        delayed, secret = state.delayed, _secret_moves(scenario)
-        if secret:
-            delayed = tuple(d for d in delayed if d.envoy == envoy or d.move not in secret)
+        delayed = state.delayed
+        if secret and _holds_secret(delayed, secret):
+            delayed = tuple([d for d in delayed if d.envoy == envoy or d.move not in secret])
         parts.from_delayed, parts.delayed = state.delayed, delayed
+    parts.fields = {
+        "scenario": parts.public,
+        "seed": HIDDEN_SEED,
+        "rng": parts.dice,
+        "revealed": parts.known,
+        "learned": parts.learns,
+        "pending": (),
+        "cooldowns": parts.cooldowns,
+        "delayed": parts.delayed,
+        "viewer": envoy,
+    }
     return parts
+
+
+def _holds_secret(items: tuple, secret: frozenset[int]) -> bool:
+    """Whether any of a state's cooldowns or delayed effects is of a secret move (else
+    no seat's view filters them: each keeps the state's own tuple).
+
+    The last answer is kept with the tuple it is about (one tuple, held, so it
+    cannot be another object with the same id): every seat's view of a turn
+    asks about the same tuple, and most turns have no secret move in it.
+    """
+    global _last_secret
+    kept, known, answer = _last_secret
+    if kept is items and known is secret:
+        return answer
+    if not items:
+        answer = False
+    elif type(items[0]) is tuple:  # cooldowns: (envoy, move, free turn)
+        answer = any([c[1] in secret for c in items])
+    else:  # delayed effects: Scheduled
+        answer = any([d.move in secret for d in items])
+    _last_secret = (items, secret, answer)
+    return answer
+
+
+#: (tuple, secret moves, _holds_secret's answer) of its last question.
+_last_secret: tuple = ((), frozenset(), False)
 
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
