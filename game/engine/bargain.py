@@ -272,13 +272,24 @@ def shortfall(
     parties' true types; None, the expected ones (all a view may use)."""
     interest = scenario.parties[party].interests[accord]
     assert interest is not None
-    package = world.drafts[accord]
-    if types is None:
-        utility, offset = expected(interest).utility(package), None
-    else:
-        kind = types[party][accord]
-        utility, offset = kind.values.utility(package), kind.offset
+    utility, offset = _value_and_offset(interest, types, party, accord, world.drafts[accord])
     return reservation(scenario, world, party, accord, offset) - utility
+
+
+def _value_and_offset(
+    interest: Interest,
+    types: Sequence[Sequence[PartyType | None]] | None,
+    party: int,
+    accord: int,
+    package: Package,
+) -> tuple[float, float | None]:
+    """A party's value of a package and its reservation offset: by its true type, or
+    (``types`` None) the expected value and offset (None: :func:`reservation`'s own)."""
+    if types is None:
+        return expected(interest).utility(package), None
+    kind = types[party][accord]
+    assert kind is not None
+    return kind.values.utility(package), kind.offset
 
 
 def dominates(a: Sequence[float], b: Sequence[float]) -> bool:
@@ -399,11 +410,7 @@ def draft_odds(
     odds = 1.0
     for party in unseated_signatories(scenario, world, accord):
         interest = scenario.parties[party].interests[accord]
-        if types is None:
-            utility, offset = expected(interest).utility(draft), None
-        else:
-            kind = types[party][accord]
-            utility, offset = kind.values.utility(draft), kind.offset
+        utility, offset = _value_and_offset(interest, types, party, accord, draft)
         margin = utility - reservation(scenario, world, party, accord, offset)
         odds *= acceptance(numbers, margin, trust(scenario, world, party, accord))
     return odds

@@ -87,6 +87,12 @@ class DealScoring:
     conflict: float
 
 
+def draft_refused(state: Any, accord: int) -> bool:
+    """Whether the accord's draft, as it stands, is a text the parties refused (of a
+    state, a seat's view, or a world the rules are running on)."""
+    return bool(state.refused) and (accord, state.drafts[accord]) in state.refused
+
+
 @attrs.frozen
 class Compliance:
     """Keeping a signed deal (NEGOTIATION.md §5). A signing party whose deal is worth
@@ -351,9 +357,8 @@ class Scenario:
         spec = self.accords[accord]
         if world.signed[accord] or not spec.requires(world, ()):
             return 0.0
-        if world.refused and (accord, world.drafts[accord]) in world.refused:
-            # The parties refused this text: it has no chance until it is amended.
-            return 0.0
+        if draft_refused(world, accord):
+            return 0.0  # the parties refused this text: no chance until it is amended
         if spec.issues:
             # Format 2: the unseated signing parties' expected acceptance of the
             # draft (bargain.draft_odds); the seated ones' envoys accept by

@@ -23,7 +23,7 @@ import itertools
 import math
 import operator
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import attrs
 
@@ -45,7 +45,7 @@ from game.engine.actions import (
 from game.engine.drift import drifts
 from game.engine.expr import Effect
 from game.engine.ledger import Cause, Entry
-from game.engine.model import Compliance, Move, Scenario, clamp01
+from game.engine.model import Compliance, Move, Scenario, clamp01, draft_refused
 from game.engine.state import (
     ALL_SEEING,
     CONFLICT,
@@ -173,6 +173,10 @@ class World:
         self.note(ledger.ACCORD_SIGNED, spec.id)
         self.run(spec.effects, ())
         self.cause = outer
+
+    def refuse(self, accord: int) -> None:
+        """The parties refused the accord's draft as it stands: not proposed again unchanged."""
+        self.refused = (*self.refused, (accord, self.drafts[accord]))
 
     def reveal(self, fact: int, envoy: int) -> None:
         if fact < 0 or (fact, envoy) in self.revealed or (fact, EVERYONE) in self.revealed:
@@ -426,7 +430,7 @@ def _move_problem(
     if move.target == "accord" and state.signed[targets[0]]:
         accord = state.scenario.accords[targets[0]].id
         return IllegalAction(Reason.ACCORD_SIGNED, accord=accord)
-    if move.target == "accord" and state.refused and _refused(state, targets[0]):
+    if move.target == "accord" and draft_refused(state, targets[0]):
         accord = state.scenario.accords[targets[0]].id
         return IllegalAction(Reason.DRAFT_REFUSED, accord=accord)
     if move.target == "relation" and targets[0] == targets[1]:
@@ -435,11 +439,6 @@ def _move_problem(
     if not move.requires(state, move_context(envoy, targets)):
         return IllegalAction(Reason.REQUIREMENTS, move=move.id)
     return None
-
-
-def _refused(state: Any, accord: int) -> bool:
-    """Whether the accord's draft, as it stands, is a text the parties refused."""
-    return (accord, state.drafts[accord]) in state.refused
 
 
 def problem(state: GameState, action: Action) -> IllegalAction | None:
@@ -772,11 +771,8 @@ class _Turn:
             self.probe = replace(state, **_UNCHOSEN)
         asked = row[3]
         if row[4].target == "accord":
-            refused = state.refused
             asked = [
-                c
-                for c in asked
-                if not state.signed[c[0][1]] and not (refused and _refused(state, c[0][1]))
+                c for c in asked if not state.signed[c[0][1]] and not draft_refused(state, c[0][1])
             ]
         try:
             plays = row[5](self.probe, asked)
@@ -1234,7 +1230,7 @@ def _resolve(world: World) -> None:
         if not success and world.drafts and _proposal(scenario, lead.move, lead.targets):
             # The parties said no to this text: it is not proposed again unchanged.
             accord = lead.targets[0]
-            world.refused = (*world.refused, (accord, world.drafts[accord]))
+            world.refuse(accord)
             if record:
                 world.note(ledger.DRAFT_REFUSED, scenario.accords[accord].id)
         effects = move.success if success else move.failure
@@ -1382,7 +1378,7 @@ def _breach(world: World, accord: int, party: int, numbers: Compliance, ratifyin
     spec = scenario.accords[accord]
     world.signed[accord] = 0
     # A text that was broken is not signed again unchanged: it is refused.
-    world.refused = (*world.refused, (accord, world.drafts[accord]))
+    world.refuse(accord)
     if world.record:
         world.cause = Cause(ledger.BREACH, f"{scenario.parties[party].id}.{spec.id}")
         world.source = ""
@@ -1770,7 +1766,7 @@ def _run_outcome(world: W, move: Move, envoy: str, ctx: tuple[int, ...], success
         world.run(move.failure, ctx)
         if move.target == "accord" and world.drafts and scenario.accords[ctx[1]].issues:
             # As in play: a refused draft is not proposed again unchanged.
-            world.refused = (*world.refused, (ctx[1], world.drafts[ctx[1]]))
+            world.refuse(ctx[1])
         return world
     world.run(move.success, ctx)
     for item in move.delayed:
