@@ -45,6 +45,7 @@ def test_the_weights_are_the_yaml_files_numbers():
         evaluated["trust"],
     )
     assert weights.threshold == WEIGHTS_DATA["greedy"]["threshold"]
+    assert weights.propose_min_odds == WEIGHTS_DATA["greedy"]["propose_min_odds"]
     assert explain.signs == WEIGHTS_DATA["explain"]["signs"]
 
 
@@ -66,7 +67,7 @@ def test_a_bad_weights_file_names_every_problem_at_once():
         "evaluate.horizon: expected whole turns, 1 or more, got 0",
         "evaluate.outcome.peace: expected a number, got True",
         "explain.sings: not a known entry",
-        "greedy: expected a table of threshold",
+        "greedy: expected a table of threshold, propose_min_odds",
     ):
         assert problem in message
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from game.ai.tuning import WEIGHTS
 from game.engine import bargain
 from game.engine.actions import Action, Amend, Play
 from game.engine.bargain import Package, Values
@@ -59,8 +60,9 @@ def demand(view: GameState, envoy: int, accord: int, exponent: float) -> float:
 #: The least expected chance of acceptance at which an envoy expects an unseated party
 #: to accept a package.
 EXPECTED_ACCEPTANCE = 0.5
-#: The least expected odds at which an envoy proposes a draft before the last turn.
-PROPOSE_MIN_ODDS = 0.5
+#: The least expected odds at which an envoy proposes a draft before the last turn
+#: (``weights.yaml: greedy.propose_min_odds``).
+PROPOSE_MIN_ODDS = WEIGHTS.propose_min_odds
 
 
 #: (the view's scenario, envoy, accord, the seated parties, the signing parties'

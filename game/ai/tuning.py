@@ -65,6 +65,7 @@ class Weights:
     standing: float
     learned: float
     threshold: float  # the greedy envoy's smallest gain worth a move
+    propose_min_odds: float  # the least expected odds an AI envoy proposes at, before the last turn
 
 
 @attrs.frozen
@@ -86,7 +87,10 @@ class ExplainWeights:
     cost_share: float
 
 
-_EVALUATE = tuple(f.name for f in attrs.fields(Weights) if f.name not in ("outcome", "threshold"))
+_GREEDY = ("threshold", "propose_min_odds")
+_EVALUATE = tuple(
+    f.name for f in attrs.fields(Weights) if f.name != "outcome" and f.name not in _GREEDY
+)
 _EXPLAIN = tuple(f.name for f in attrs.fields(ExplainWeights))
 _OUTCOMES = ("peace", "stalemate", "conflict")
 
@@ -99,7 +103,7 @@ def read_weights(data: Any, source: str = "weights.yaml") -> tuple[Weights, Expl
     evaluate = dict(data.get("evaluate") or {})
     outcome = _numbers(evaluate.pop("outcome", None), "evaluate.outcome", _OUTCOMES, problems)
     numbers = _numbers(evaluate, "evaluate", _EVALUATE, problems)
-    greedy = _numbers(data.get("greedy"), "greedy", ("threshold",), problems)
+    greedy = _numbers(data.get("greedy"), "greedy", _GREEDY, problems)
     explain = _numbers(data.get("explain"), "explain", _EXPLAIN, problems)
     horizon = numbers.get("horizon", 1)
     if horizon != int(horizon) or horizon < 1:
@@ -116,6 +120,7 @@ def read_weights(data: Any, source: str = "weights.yaml") -> tuple[Weights, Expl
     weights = Weights(
         outcome={name: float(value) for name, value in outcome.items()},
         threshold=float(greedy["threshold"]),
+        propose_min_odds=float(greedy["propose_min_odds"]),
         **floats,
     )
     return weights, ExplainWeights(**{name: float(value) for name, value in explain.items()})
