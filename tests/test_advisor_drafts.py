@@ -38,11 +38,12 @@ def test_the_advisor_names_the_amendment_the_negotiator_would_make_and_its_worth
     view = match.view("un_envoy")
     wanted, _ = negotiate(view, envoy, match.legal("un_envoy"), "hard")
     assert isinstance(wanted, Amend) and table.advice_action == wanted
-    spec = match.scenario.accords[0]
+    accord = [a.id for a in match.scenario.accords].index(wanted.accord)
+    spec = match.scenario.accords[accord]
     issue = [i.id for i in spec.issues].index(wanted.issue)
     option = [o.id for o in spec.issues[issue].options].index(wanted.option)
-    values = bargain.expected(bargain.envoy_interest(view.scenario, envoy, 0))
-    draft = view.drafts[0]
+    values = bargain.expected(bargain.envoy_interest(view.scenario, envoy, accord))
+    draft = view.drafts[accord]
     gain = values.utility((*draft[:issue], option, *draft[issue + 1 :])) - values.utility(draft)
     assert table.advice.startswith(
         f"Amend the draft of {spec.name}: {spec.issues[issue].name}, "

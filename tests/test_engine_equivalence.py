@@ -52,7 +52,7 @@ RECORDED = {
     ("border_incident", "random", 1): ("13ef71ea5424e3044b1c", "conflict", 53),
     ("border_incident", "random", 2): ("a3e1e28763966c643e8b", "conflict", 35),
     ("border_incident", "random", 3): ("c83913d5e606f1fdd3e7", "stalemate", 69),
-    ("border_incident", "greedy", 4): ("5c8667a788f873d62adf", "peace", 51),
+    ("border_incident", "greedy", 4): ("0e94868c69fd4bd9243c", "peace", 52),
     ("long_peace", "random", 1): ("d75aea39e4526b4ef817", "stalemate", 126),
     ("long_peace", "random", 2): ("ab20e68326e691670600", "conflict", 62),
     ("long_peace", "random", 3): ("12631e55f5ae8b9978aa", "conflict", 39),
@@ -72,7 +72,7 @@ RECORDED = {
     ("tutorial", "random", 1): ("247e158dec3c94d6d777", "stalemate", 23),
     ("tutorial", "random", 2): ("b4a21383ae161e00ce5b", "stalemate", 25),
     ("tutorial", "random", 3): ("862d5da8617157855b94", "stalemate", 16),
-    ("tutorial", "greedy", 4): ("4f413b3e1603d0ab68d0", "peace", 15),
+    ("tutorial", "greedy", 4): ("b417e9a2cf6c56d83c5d", "peace", 15),
 }
 
 _crises: dict[str, object] = {}

@@ -155,6 +155,27 @@ def test_an_amendment_is_offered_and_brings_its_draft_one_issue_nearer_the_targe
     option = [o.id for o in spec.issues[issue].options].index(amend.option)
     assert view.drafts[accord][issue] != aim[issue] == option
 
+    # Of every such step, it takes a draft that could be tabled now first, then the
+    # likeliest draft, then its own gain.
+    def rank(accord, issue, option):
+        spec = scenario.accords[accord]
+        draft = view.drafts[accord]
+        changed = (*draft[:issue], option, *draft[issue + 1 :])
+        values = negotiate.own_values(view, state.acting, accord)
+        gain = 0.0 if values is None else values.utility(changed) - values.utility(draft)
+        odds = bargain.draft_odds(view.scenario, view, accord, package=changed)
+        return (bool(spec.requires(view, ())), odds, gain)
+
+    chosen = rank(accord, issue, option)
+    for other in (a for a in legal if type(a) is Amend):
+        index = scenario.tables.accords.index(other.accord)
+        spec = scenario.accords[index]
+        goal = negotiate.target(view, state.acting, index, power)
+        at = [i.id for i in spec.issues].index(other.issue)
+        to = [o.id for o in spec.issues[at].options].index(other.option)
+        if goal is not None and view.drafts[index][at] != goal[at] == to:
+            assert rank(index, at, to) <= chosen
+
 
 def test_each_difficulty_bargains_by_its_own_exponent(border):
     concession = border.rules.bargaining.concession

@@ -145,13 +145,17 @@ def amendment(
     view: GameState, envoy: int, legal: Sequence[Action], exponent: float = 1.0
 ) -> Amend | None:
     """The Amend the envoy makes now, or None: of the changes of one issue that bring a
-    draft nearer its :func:`target`, the one worth the most to it (indifferent: the
-    first). It may cost the envoy something: that is how it concedes."""
+    draft nearer its :func:`target`, first those of a draft whose conditions hold now
+    (it could be proposed this turn), then the one that raises the draft's expected
+    odds the most, then the one worth the most to it. So it concedes first where a
+    concession makes the deal likelier, and one amendment a turn is not spent on a
+    draft that cannot be tabled yet while another waits. It may cost the envoy
+    something: that is how it concedes."""
     offered = {a: a for a in legal if type(a) is Amend}
     if not offered or view.phase != DIPLOMACY:
         return None
     scenario, envoy_id = view.scenario, scenario_envoy_id(view, envoy)
-    best, best_gain = None, float("-inf")
+    best, best_key = None, None
     for accord, spec in enumerate(scenario.accords):
         if not spec.issues or view.signed[accord]:
             continue
@@ -159,17 +163,22 @@ def amendment(
         draft = view.drafts[accord]
         if aim is None or aim == draft:
             continue
+        ready = bool(spec.requires(view, ()))
         values = own_values(view, envoy, accord)
         for issue, (now, wanted) in enumerate(zip(draft, aim, strict=True)):
             if now == wanted:
                 continue
             changed = (*draft[:issue], wanted, *draft[issue + 1 :])
-            gain = 0.0 if values is None else values.utility(changed) - values.utility(draft)
             action = Amend(
                 envoy_id, spec.id, spec.issues[issue].id, spec.issues[issue].options[wanted].id
             )
-            if action in offered and gain > best_gain:
-                best, best_gain = offered[action], gain
+            if action not in offered:
+                continue
+            odds = bargain.draft_odds(scenario, view, accord, package=changed)
+            gain = 0.0 if values is None else values.utility(changed) - values.utility(draft)
+            key = (ready, odds, gain)
+            if best_key is None or key > best_key:
+                best, best_key = offered[action], key
     return best
 
 

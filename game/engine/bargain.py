@@ -401,12 +401,14 @@ def draft_odds(
     world: Any,
     accord: int,
     types: Sequence[Sequence[PartyType | None]] | None = None,
+    package: Package | None = None,
 ) -> float:
-    """The chance every unseated signing party accepts the accord's draft now: the
-    product of their acceptances. ``types`` are the parties' types (None: the expected
-    ones, from the declared ranges, which is all a view may use)."""
+    """The chance every unseated signing party accepts the accord's draft now (or
+    ``package``, were it the draft): the product of their acceptances. ``types`` are
+    the parties' types (None: the expected ones, from the declared ranges, which is
+    all a view may use)."""
     numbers = scenario.rules.bargaining
-    draft = world.drafts[accord]
+    draft = world.drafts[accord] if package is None else package
     odds = 1.0
     for party in unseated_signatories(scenario, world, accord):
         interest = scenario.parties[party].interests[accord]
