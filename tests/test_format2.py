@@ -464,8 +464,20 @@ def test_no_zone_of_agreement(workdir):
     (warning,) = _warnings(workdir, text)
     assert warning == (
         "no zone of agreement: no package of 'truce' beats the reservation of every "
-        "signatory (norland and sudmark) as the first turn opens"
+        "signatory (norland and sudmark), as the first turn opens or with the meters "
+        "anywhere on their scale"
     )
+
+
+def test_a_deal_that_only_ripens_later_is_no_warning(workdir):
+    # No deal as the first turn opens (tension 60 makes Sudmark ask for 8), but one
+    # once tension falls: the zone of agreement is reachable, so validate is quiet.
+    ripening = 'reservation: "(tension(norland, sudmark) - 20) / 5"'
+    text = edit(BASE, 'reservation: "0"', ripening)
+    assert not any("zone of agreement" in w for w in _warnings(workdir, text))
+    # The same demand, fixed at its first-turn level, is warned about.
+    text = edit(BASE, 'reservation: "0"', 'reservation: "9"')
+    assert any("zone of agreement" in w for w in _warnings(workdir, text))
 
 
 def test_no_conflict_of_interest(workdir):

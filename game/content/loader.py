@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import pathlib
 import posixpath
 import re
@@ -1618,7 +1619,14 @@ def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
     """The bargaining warnings for each accord with issues, with the signing
     parties' expected values (the middle of each range) and their reservations as
     the first turn opens (after its news, on seed 0 where news is drawn): no zone
-    of agreement, no conflict of interest, too little to gain from log-rolling."""
+    of agreement, now or reachable; no conflict of interest; too little to gain
+    from log-rolling.
+
+    "Reachable" is judged at the corners of the meters a reservation may read:
+    every relation's tension and trust, and every party's resolve and posture,
+    each at the bottom or the top of the scale. A crisis whose deals only ripen
+    (a reservation that falls with tension, say) is not warned about; one with no
+    deal in any of those worlds is."""
     scenario = result.scenario
     if scenario is None or not any(accord.issues for accord in scenario.accords):
         return []
@@ -1628,6 +1636,7 @@ def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
     _, marks, _ = read_yaml_partial(result.source_bytes, scenario.source)
     report = _Report(scenario.source, marks)
     start, _ = new_game(scenario, 0)
+    corners = _meter_corners(start)
     numbers = scenario.rules.bargaining
     for index, accord in enumerate(scenario.accords):
         if not accord.issues:
@@ -1635,13 +1644,19 @@ def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
         path = ("accords", index, "issues")
         parties = [scenario.parties[p] for p in accord.signatories]
         sides = [bargain.expected(p.interests[index]) for p in parties]
-        floors = [bargain.reservation(scenario, start, p, index) for p in accord.signatories]
-        if not bargain.zone(accord, sides, floors):
+        floors = None
+        for world in (start, *corners):
+            found = [bargain.reservation(scenario, world, p, index) for p in accord.signatories]
+            if bargain.zone(accord, sides, found):
+                floors = found
+                break
+        if floors is None:
             names = " and ".join(p.id for p in parties)
             report.warn(
                 path,
                 f"no zone of agreement: no package of '{accord.id}' beats the reservation "
-                f"of every signatory ({names}) as the first turn opens",
+                f"of every signatory ({names}), as the first turn opens or with the "
+                "meters anywhere on their scale",
                 "raise what a party gains somewhere, or lower a reservation",
                 key=True,
             )
@@ -1672,6 +1687,23 @@ def bargaining_warnings(result: LoadResult) -> list[Diagnostic]:
                     key=True,
                 )
     return report.items
+
+
+def _meter_corners(start: Any) -> list[Any]:
+    """The worlds of :func:`bargaining_warnings`' "reachable": ``start`` with its
+    tension, trust, resolve and posture each set wholly to the bottom or the top of
+    the meters' scale (16 worlds)."""
+    from game.engine.meters import SCALE
+
+    names = ("tension", "trust", "resolve", "posture")
+    worlds = []
+    for ends in itertools.product(SCALE, repeat=len(names)):
+        fields = {
+            name: tuple(end for _ in getattr(start, name))
+            for name, end in zip(names, ends, strict=True)
+        }
+        worlds.append(attrs.evolve(start, **fields))
+    return worlds
 
 
 def format2_note(result: LoadResult) -> Diagnostic | None:
