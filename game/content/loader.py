@@ -789,7 +789,7 @@ class _Compiler:
         missing = [
             f.name
             for f in attrs.fields(RulesDef)
-            if f.name not in merged and f.name != "bargaining"
+            if f.name not in merged and f.name not in ("bargaining", "repetition")
         ]
         if missing and not self.complete:
             return None  # the unreadable library would have set them
@@ -803,6 +803,7 @@ class _Compiler:
             return None
         bargaining = self.merge_bargaining()
         merged.pop("bargaining", None)
+        repetition: schema.RepetitionDef | None = merged.pop("repetition", None)
         scoring: schema.ScoringDef = merged.pop("scoring")
         for name in ("shared", "multiplier"):
             table = getattr(scoring, name)
@@ -829,6 +830,9 @@ class _Compiler:
             multiplier=dict(scoring.multiplier),
             standing_weight=scoring.standing_weight,
             bargaining=bargaining,
+            repetition=None
+            if repetition is None
+            else model.Repetition(repetition.window, repetition.factor),
         )
 
     def merge_bargaining(self) -> model.Bargaining | None:

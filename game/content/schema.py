@@ -431,6 +431,17 @@ class BargainingDef:
 
 
 @attrs.frozen
+class RepetitionDef:
+    """Repeated moves lose their force (the PeaceMaker flaw: cycle the same moves and
+    win). Each time in the last ``window`` turns that an envoy made the same move on
+    the same targets, its odds now are multiplied by ``factor``: the parties tire of
+    the same gesture, and a move that fails has its failure effects (its backlash)."""
+
+    window: Count = doc("How many past turns a move is remembered for.", minimum=1)
+    factor: Fraction = doc("What each remembered use multiplies the move's odds by.")
+
+
+@attrs.frozen
 class RulesDef:
     """Every tunable number of the turn sequence. All optional in a scenario."""
 
@@ -452,6 +463,10 @@ class RulesDef:
     resolution_order: tuple[Id, ...] | None = doc("The order families resolve in.", default=None)
     scoring: ScoringDef | None = doc("How seats score.", default=None)
     bargaining: BargainingDef | None = doc("Format 2: how drafts are bargained.", default=None)
+    repetition: RepetitionDef | None = doc(
+        "How repeated moves lose their force (none: a move is as good every time).",
+        default=None,
+    )
 
 
 @attrs.frozen

@@ -53,6 +53,17 @@ class Rules:
     standing_weight: float
     #: Format 2's bargaining numbers; None where no library or scenario gives them.
     bargaining: Bargaining | None = None
+    #: How repeated moves lose their force; None: a move is as good every time.
+    repetition: Repetition | None = None
+
+
+@attrs.frozen
+class Repetition:
+    """Each time in the last ``window`` turns that an envoy made the same move on the
+    same targets multiplies the move's odds now by ``factor``."""
+
+    window: int
+    factor: float
 
 
 @attrs.frozen

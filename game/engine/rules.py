@@ -65,13 +65,16 @@ __all__ = [
     "IllegalAction",
     "Preview",
     "apply",
+    "fading",
     "legal_actions",
     "move_chance",
     "new_game",
     "offered_plays",
+    "play_repeats",
     "preview",
     "preview_value",
     "problem",
+    "repeats",
     "why_illegal",
 ]
 
@@ -555,8 +558,41 @@ def _option_index(state: GameState, option_id: str) -> int:
 
 
 def move_chance(state: GameState, envoy: int, move: Move, targets: tuple[int, ...]) -> float:
-    """The odds shown before committing, 0..1; the roll at resolution uses these."""
-    return clamp01(move.chance(state, move_context(envoy, targets)))
+    """The odds shown before committing, 0..1; the roll at resolution uses these. A
+    move the envoy made lately on the same targets has them faded (``repeats``)."""
+    chance = clamp01(move.chance(state, move_context(envoy, targets)))
+    if state.recent:
+        chance *= fading(state, envoy, state.scenario.moves.index(move), targets)
+    return chance
+
+
+def repeats(state: GameState, envoy: int, move: int, targets: tuple[int, ...]) -> int:
+    """How often, in the turns ``rules.repetition`` remembers, the envoy made this move
+    on these targets (0 where the rule is off)."""
+    return sum(1 for r in state.recent if r[1] == envoy and r[2] == move and r[3] == targets)
+
+
+def play_repeats(state: GameState, action: Play) -> int:
+    """:func:`repeats` of a Play, by its ids (0 for a Play that names no real move or
+    target)."""
+    if not state.recent:
+        return 0
+    scenario = state.scenario
+    index = scenario.move_index(action.move)
+    if index < 0:
+        return 0
+    targets = _targets(state, scenario.moves[index], action.targets)
+    if isinstance(targets, IllegalAction):
+        return 0
+    return repeats(state, scenario.tables.envoys.index(action.envoy), index, targets)
+
+
+def fading(state: GameState, envoy: int, move: int, targets: tuple[int, ...]) -> float:
+    """What the move's odds are multiplied by now: ``factor`` per remembered repeat."""
+    rule = state.scenario.rules.repetition
+    if rule is None or not state.recent:
+        return 1.0
+    return rule.factor ** repeats(state, envoy, move, targets)
 
 
 def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
@@ -1016,6 +1052,8 @@ def _choose(
     # move_chance, written out: every Play of every game comes through here.
     chance = move.chance(state, ctx or move_context(envoy, targets))
     chance = 0.0 if chance < 0 else 1.0 if chance > 1 else float(chance)
+    if state.recent:
+        chance *= fading(state, envoy, index, targets)
     capital = list(state.capital)
     capital[envoy] -= move.cost
     fields = state.__dict__.copy()
@@ -1112,6 +1150,7 @@ def _end_turn(state: GameState, envoy: int, record: bool):
         "step": state.step + 1,
         "pending": (),
         "cooldowns": _cooldowns_after(state),
+        "recent": _recent_after(state),
         "delayed": world.delayed,
         "amended": (),
         "locked": (),
@@ -1124,6 +1163,19 @@ def _end_turn(state: GameState, envoy: int, record: bool):
     world.cause = _TURN
     world.source = ""
     return _start_turn(world, state, state.turn + 1, world.entries, turned)
+
+
+def _recent_after(state: GameState) -> tuple[tuple[int, int, int, tuple[int, ...]], ...]:
+    """The moves remembered in the next turn (``rules.repetition``): those of the last
+    ``window`` turns, this one's included; the state's own (empty) tuple where the
+    rule is off."""
+    rule = state.scenario.rules.repetition
+    if rule is None:
+        return state.recent
+    turn = state.turn + 1
+    kept = [r for r in state.recent if r[0] >= turn - rule.window]
+    kept += [(state.turn, c.envoy, c.move, c.targets) for c in state.pending]
+    return tuple(kept)
 
 
 def _cooldowns_after(state: GameState) -> tuple[tuple[int, int, int], ...]:

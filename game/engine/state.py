@@ -108,6 +108,9 @@ class GameState:
     #: The drafts the parties refused, as (accord, package): a text refused is not
     #: proposed again unchanged.
     refused: tuple[tuple[int, tuple[int, ...]], ...] = ()
+    #: The moves made in the last turns, as (turn, envoy, move, targets), while
+    #: ``rules.repetition`` remembers them: a move made again has fading odds.
+    recent: tuple[tuple[int, int, int, tuple[int, ...]], ...] = ()
 
     # Reading helpers used by expressions and the UI -------------------------
     def knows(self, fact: int, envoy: int) -> bool:
@@ -207,11 +210,11 @@ def to_dict(state: GameState) -> dict[str, Any]:
     else:
         del data["learned"]
     # A crisis without format-2 accords hashes as it did before drafts existed, and
-    # an empty list of who amended, what is locked or what was refused is not
-    # written either.
+    # an empty list of who amended, what is locked, what was refused or which moves
+    # are remembered is not written either.
     if not any(state.drafts):
         data.pop("drafts")
-    for field in ("amended", "locked", "refused"):
+    for field in ("amended", "locked", "refused", "recent"):
         if not data[field]:
             data.pop(field)
     data["scenario"] = {"id": state.scenario.id, "hash": state.scenario.content_hash}

@@ -58,6 +58,9 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
         parts = _parts(state, envoy)
     fields = state.__dict__.copy()
     fields.update(parts.fields)
+    recent, secret = state.recent, parts.secret
+    if recent and secret:  # another seat's secret move is not remembered in this view
+        fields["recent"] = tuple([r for r in recent if r[1] == envoy or r[2] not in secret])
     pending = state.pending
     if pending:
         fields["pending"] = tuple([c for c in pending if c.envoy == envoy])
@@ -256,6 +259,7 @@ def public_view(state: GameState) -> GameState:
         pending=(),
         cooldowns=tuple(c for c in state.cooldowns if c[1] not in secret),
         delayed=tuple(d for d in state.delayed if d.move not in secret),
+        recent=tuple(r for r in state.recent if r[2] not in secret),
         viewer=ROOM,
     )
 

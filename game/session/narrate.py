@@ -847,12 +847,14 @@ def card_details(
     reason: str = "",
     lang: str = "en",
     odds_shown: str = "",
+    repeated: int = 0,
 ) -> list[Detail]:
     """Everything about a move's card, whole, for the seat whose view ``before`` is:
     what it does, where it is aimed, its odds, what it changes if it works and if it
     fails (from ``preview``, None when it cannot be played now), what it costs now
     and later, its delayed effects, its cooldown, who sees it and, when it cannot be
-    played (``reason``), why not."""
+    played (``reason``), why not. ``repeated``: how often the seat made this move on
+    the same target in the turns the crisis remembers, which fades its odds."""
     spec = _find(scenario.moves, move_id)
     if spec is None:
         return [Detail("unavailable", f"This crisis has no move '{move_id}'.")]
@@ -866,7 +868,16 @@ def card_details(
         more = f" · {targets} targets: Left and Right change it" if targets > 1 else ""
         details.append(Detail("target", f"On {target}{more}"))
     if preview is not None:
-        details.append(Detail("odds", f"Odds {odds_shown or _percent(preview.chance)}"))
+        odds = f"Odds {odds_shown or _percent(preview.chance)}"
+        rule = scenario.rules.repetition
+        if repeated and rule is not None:
+            times = "once" if repeated == 1 else f"{repeated} times"
+            odds += (
+                f", lower because you made it on the same target {times} in the last "
+                f"{rule.window} turns: the parties tire of the same gesture "
+                f"(each time: odds x{rule.factor:g})"
+            )
+        details.append(Detail("odds", odds))
         win = differences(scenario, before, preview.success, lang)
         lose = differences(scenario, before, preview.failure, lang)
         if preview.chance > 0:

@@ -32,7 +32,7 @@ from game.engine import bargain, meters
 from game.engine.actions import Action, Amend, Decide, End, FacilitatorAction, Play, Withdraw
 from game.engine.ledger import Entry
 from game.engine.model import Scenario
-from game.engine.rules import IllegalAction, Preview, preview, problem
+from game.engine.rules import IllegalAction, Preview, play_repeats, preview, problem
 from game.engine.state import DECISION, DIPLOMACY, GameState
 from game.engine.view import ledger_view, public_view
 from game.session import drafts, narrate
@@ -508,6 +508,7 @@ class Table:
                 card.reason_whole,
                 self.lang,
                 self.odds_text(card),
+                0 if action is None else play_repeats(self._view_now(), action),
             )
         return found
 
