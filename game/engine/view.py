@@ -96,11 +96,13 @@ class _Parts:
         "public",
         "revealed",
         "rng",
+        "salt",
         "scenario",
         "secret",
     )
 
-    def __init__(self):
+    def __init__(self, envoy: int):
+        self.salt = rng.mixed_salt(_VIEW_SALT + envoy)  # the envoy's dice: derived with it
         self.scenario = self.revealed = self.learned = self.rng = None
         self.from_cooldowns = self.from_delayed = None
 
@@ -111,7 +113,7 @@ _PARTS: dict[int, _Parts] = {}  # by envoy: the parts of its last view
 def _parts(state: GameState, envoy: int) -> _Parts:
     parts = _PARTS.get(envoy)
     if parts is None:
-        parts = _PARTS[envoy] = _Parts()
+        parts = _PARTS[envoy] = _Parts(envoy)
     scenario = state.scenario
     if (
         parts.scenario is not scenario
@@ -125,7 +127,7 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         parts.scenario, parts.revealed, parts.learned = scenario, state.revealed, state.learned
         parts.secret = _secret_moves(scenario)
     if parts.rng is not state.rng:
-        parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
+        parts.rng, parts.dice = state.rng, rng.derive_mixed(state.rng, parts.salt)
     secret = parts.secret
     if parts.from_cooldowns is not state.cooldowns:
         cooldowns = state.cooldowns
@@ -155,26 +157,28 @@ def _holds_secret(items: tuple, secret: frozenset[int]) -> bool:
     """Whether any of a state's cooldowns or delayed effects is of a secret move (else
     no seat's view filters them: each keeps the state's own tuple).
 
-    The last answer is kept with the tuple it is about (one tuple, held, so it
-    cannot be another object with the same id): every seat's view of a turn
-    asks about the same tuple, and most turns have no secret move in it.
+    The last answer about cooldowns and the last about delayed effects are kept,
+    each with the tuple it is about (one tuple, held, so it cannot be another
+    object with the same id): every seat's view of a turn asks about the same
+    two tuples, and most turns have no secret move in them.
     """
-    global _last_secret
-    kept, known, answer = _last_secret
+    if not items:
+        return False
+    cooldowns = type(items[0]) is tuple  # (envoy, move, free turn); else Scheduled
+    kept, known, answer = _last_secret[cooldowns]
     if kept is items and known is secret:
         return answer
-    if not items:
-        answer = False
-    elif type(items[0]) is tuple:  # cooldowns: (envoy, move, free turn)
+    if cooldowns:
         answer = any([c[1] in secret for c in items])
-    else:  # delayed effects: Scheduled
+    else:
         answer = any([d.move in secret for d in items])
-    _last_secret = (items, secret, answer)
+    _last_secret[cooldowns] = (items, secret, answer)
     return answer
 
 
-#: (tuple, secret moves, _holds_secret's answer) of its last question.
-_last_secret: tuple = ((), frozenset(), False)
+#: (tuple, secret moves, _holds_secret's answer) of its last question about delayed
+#: effects, then about cooldowns: each seat's view asks about both, one after the other.
+_last_secret: list[tuple] = [((), frozenset(), False), ((), frozenset(), False)]
 
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
