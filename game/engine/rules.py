@@ -768,7 +768,10 @@ class _Turn:
     def settle(self, row: tuple, state: GameState) -> list[Action] | object:
         """The Plays of a row for the rest of the turn, or ``_ASK``; the turn keeps them."""
         if self.probe is None:
-            self.probe = replace(state, **_UNCHOSEN)
+            fields = state.__dict__.copy()  # replace(state, **_UNCHOSEN), written out
+            fields.update(_UNCHOSEN)
+            self.probe = probe = _new_state(GameState)
+            _set_fields(probe, "__dict__", fields)
         asked = row[3]
         if row[4].target == "accord":
             asked = [
@@ -787,7 +790,7 @@ def _turn(state: GameState, envoy: int) -> _Turn:
     """The envoy's _Turn for this state: kept from its last look if only choices came between."""
     kept = _turns.get(envoy)
     if kept is not None and kept[0] is state.scenario:
-        scenario, key, turn, last, source = kept
+        scenario, turn, last, source = kept
         # The state after a Play chosen in the state last looked at (or a view of
         # that, made from the state after a Play chosen in the one it was made
         # from): a move chosen changes only choice fields, and a seat's view of
@@ -803,15 +806,20 @@ def _turn(state: GameState, envoy: int) -> _Turn:
                 and state.viewer == last.viewer
             )
         ):
-            _turns[envoy] = (scenario, key, turn, state, after if after is not state else None)
+            _turns[envoy] = (scenario, turn, state, after if after is not state else None)
             return turn
-    key = _turn_key(state.__dict__)
-    if kept is not None and kept[0] is state.scenario and kept[1] == key:
-        turn = kept[2]
+        # Else every field but the choice fields is compared, unless the dice or
+        # the turn (two of them) tell a new turn at once, as at every seat's first look.
+        if not (
+            last.rng == state.rng
+            and last.turn == state.turn
+            and _turn_key(last.__dict__) == _turn_key(state.__dict__)
+        ):
+            turn = _Turn(state, envoy)
     else:
         turn = _Turn(state, envoy)
     made = view.last_view
-    _turns[envoy] = (state.scenario, key, turn, state, made[0] if made[2] is state else None)
+    _turns[envoy] = (state.scenario, turn, state, made[0] if made[2] is state else None)
     return turn
 
 
@@ -825,8 +833,8 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     return scenario.memo(("withdraws and end", envoy), build)
 
 
-#: envoy: (scenario, _turn_key of the state, _Turn, the state looked at, the state it
-#: is a player_view of or None) of its last look at its turn.
+#: envoy: (scenario, _Turn, the state looked at, the state it is a player_view of or
+#: None) of its last look at its turn.
 _turns: dict[int, tuple] = {}
 
 #: (state, the state after a Play chosen in it) of the last move chosen that
