@@ -3,8 +3,10 @@
 ``player_view`` keeps each seat's known facts, scenario, dice, cooldowns and
 delayed effects while the state's own fields stay the same objects, and a turn
 that reveals nothing or starts and ends no cooldown keeps those fields as they
-were. These check every view of played games, choice by choice and turn by
-turn, against a view built from the state alone, whoever else looks in between.
+were; and a seat's view of the state after a move is chosen in the state it last
+viewed is that view with the choice made. These check every view of played games,
+choice by choice and turn by turn, against a view built from the state alone,
+whoever else looks in between.
 """
 
 from __future__ import annotations

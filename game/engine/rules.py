@@ -590,16 +590,16 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     else:
         found, place = _diplomacy_actions(state, envoy)
         facts = place[0].facts
-    _offered = (state, envoy_id, tuple(found), facts, place)
+    _offered = (state, envoy_id, found.copy(), facts, place)
     return found
 
 
 #: (state, envoy_id, legal_actions(state, envoy_id), its Play facts, its place) of
-#: the last answer: a copy, so no caller's list can slip an action into what apply
-#: trusts. The place of a Diplomacy answer is (the _Turn, the capital, the chosen
-#: moves) it was made from (see ``_offered_play``) and how many Plays lead it,
-#: else None.
-_offered: tuple = (None, "", (), {}, None)
+#: the last answer: a copy, which no code here changes, so no caller's list can
+#: slip an action into what apply trusts. The place of a Diplomacy answer is (the
+#: _Turn, the capital, the chosen moves) it was made from (see ``_offered_play``)
+#: and how many Plays lead it, else None.
+_offered: tuple = (None, "", [], {}, None)
 
 
 def _offered_play(
@@ -668,7 +668,7 @@ def offered_plays(legal: Sequence[Action]) -> int:
     counted when the answer was made (its place holds it).
     """
     _, _, actions, _, place = _offered
-    if place is None or len(legal) != len(actions) or tuple(legal) != actions:
+    if place is None or legal != actions:  # a list's items, in C (a tuple is never equal)
         return -1
     return place[3]
 
@@ -796,7 +796,7 @@ def _turn(state: GameState, envoy: int) -> _Turn:
         # from): a move chosen changes only choice fields, and a seat's view of
         # a state is the same function of its other fields every time. So the
         # turn holds, without comparing every field.
-        before, after = _chose
+        before, after = view.last_choice
         if before is not None and (
             (before is last and after is state)
             or (
@@ -836,10 +836,6 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
 #: envoy: (scenario, _Turn, the state looked at, the state it is a player_view of or
 #: None) of its last look at its turn.
 _turns: dict[int, tuple] = {}
-
-#: (state, the state after a Play chosen in it) of the last move chosen that
-#: changed only choice fields (see ``_CHOICE_FIELDS``); (None, None) before any.
-_chose: tuple = (None, None)
 
 
 def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
@@ -1045,9 +1041,8 @@ def _choose(
         fields["locked"] = tuple(sorted((*state.locked, targets[0])))
     new = _new_state(GameState)
     _set_fields(new, "__dict__", fields)  # from_fields, written out
-    global _chose
     # (A proposal that locks its draft changes a field legal_actions' turn reads.)
-    _chose = (state, new) if fields["locked"] is state.locked else (None, None)
+    view.last_choice = (state, new) if fields["locked"] is state.locked else (None, None)
     if not record:
         return new, []
     envoy_id = state.scenario.envoys[envoy].id

@@ -44,6 +44,21 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     seen, asked, view = last_view
     if seen is state and asked == envoy_id:
         return view
+    before, after = last_choice
+    if after is state and before is seen and asked == envoy_id:
+        # The state is the last one viewed with a move chosen: the view is the last
+        # one with the same three fields changed (and the move among its chosen
+        # moves if it is the seat's own).
+        fields = view.__dict__.copy()
+        fields["step"] = state.step
+        fields["capital"] = state.capital
+        chosen = state.pending[-1]
+        if chosen.envoy == fields["viewer"]:
+            fields["pending"] = (*fields["pending"], chosen)
+        view = _new(GameState)
+        _set(view, "__dict__", fields)
+        last_view = (state, envoy_id, view)
+        return view
     envoy = state.scenario.tables.envoys.index(envoy_id)
     parts = _PARTS.get(envoy)
     if (
@@ -70,6 +85,11 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
 #: (state, envoy_id, player_view(state, envoy_id)) of the last view made. The rules
 #: read it to know that a view they were asked about is a view of a given state.
 last_view: tuple = (None, "", None)
+
+#: (state, the state after a Play chosen in it) of the last move chosen that changed
+#: only a seat's choices (its capital and chosen moves, and the step count), as the
+#: rules record it; (None, None) before any, or after a choice that changed more.
+last_choice: tuple = (None, None)
 
 
 class _Parts:
