@@ -682,15 +682,21 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tupl
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
     actions: list[Action] = []
-    for row, plays in zip(turn.rows, turn.plays):  # noqa: B905 (the two are one length)
-        if row[1] > capital or row[0] in chosen:
+    rows, plays_of, affordable = turn.rows, turn.plays, turn.affordable
+    if capital < 0:
+        places = [row[0] for row in rows if row[1] <= capital]
+    else:
+        places = affordable[capital] if capital < len(affordable) else affordable[-1]
+    for place in places:  # a row's place is its move's index
+        if place in chosen:
             continue
+        plays = plays_of[place]
         if plays is None:
-            plays = turn.settle(row, state)
+            plays = turn.settle(rows[place], state)
         if plays is not _ASK:
             actions.extend(plays)
             continue
-        actions.extend(row[5](state, turn.asked[row[0]]))
+        actions.extend(rows[place][5](state, turn.asked[place]))
     plays = len(actions)
     if turn.drafting and state.drafts:
         actions.extend(_amends(state, envoy))
@@ -750,12 +756,28 @@ class _Turn:
     but the choice fields; any change to those makes a new one.
     """
 
-    __slots__ = ("asked", "drafting", "end", "facts", "plays", "probe", "rows", "withdraws")
+    __slots__ = (
+        "affordable",
+        "asked",
+        "drafting",
+        "end",
+        "facts",
+        "plays",
+        "probe",
+        "rows",
+        "withdraws",
+    )
 
     def __init__(self, state: GameState, envoy: int):
-        self.rows, plays, self.facts, self.withdraws, self.end, self.drafting = _requirements(
-            state, envoy
-        )
+        (
+            self.rows,
+            plays,
+            self.facts,
+            self.withdraws,
+            self.end,
+            self.drafting,
+            self.affordable,
+        ) = _requirements(state, envoy)
         self.plays = plays.copy()
         if state.cooldowns:
             turn = state.turn
@@ -838,15 +860,18 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
 _turns: dict[int, tuple] = {}
 
 
-def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
+def _requirements(
+    state: GameState, envoy: int
+) -> tuple[tuple, list, dict, tuple, End, bool, tuple]:
     """The envoy's rows, found once per scenario: per move, in move order, (index,
     cost, allowed, asked, move, the selector of its requirements for ``asked``);
     the Plays a turn starts from, per row (``allowed``, or None for a row whose
     requirements read the state); and by the id of each candidate Play (kept for
     good by _candidates): (envoy, move index, targets, context, the requirements
     if they read the state, else None). Then, so that a turn's first look asks
-    one table: the envoy's Withdraws by move index and its End, and whether any
-    accord has a draft to amend.
+    one table: the envoy's Withdraws by move index and its End, whether any
+    accord has a draft to amend, and by capital from none to the dearest move's
+    cost, the places of the rows it affords (all of them at that cost or more).
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -883,7 +908,12 @@ def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tupl
                 ]
                 rows.append((index, move.cost, None, asked, move, expr.selector(move.requires)))
         withdraws, end = _withdraws_and_end(scenario, envoy)
-        return tuple(rows), [row[2] for row in rows], facts, withdraws, end, _drafting(scenario)
+        dearest = max((row[1] for row in rows), default=0)
+        affordable = tuple(
+            tuple(row[0] for row in rows if row[1] <= capital) for capital in range(dearest + 1)
+        )
+        plays = [row[2] for row in rows]
+        return tuple(rows), plays, facts, withdraws, end, _drafting(scenario), affordable
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
