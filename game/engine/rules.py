@@ -569,27 +569,24 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     seen, asked, actions, _, _ = _offered
     if seen is state and asked == envoy_id:
         return list(actions)
-    # _playing_index, written out
-    envoys = state.scenario.tables.envoys
-    envoy = envoys.index(envoy_id) if envoy_id in envoys else -1
-    if envoy >= 0 and envoy not in state.turn_order:
-        envoy = -1
     phase = state.phase
-    if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
-        # GameState.acting, written out: asked for every action of every game
-        on_turn = state.turn_order[state.turn_index] == envoy >= 0
+    order, index = state.turn_order, state.turn_index
+    if phase == DIPLOMACY and 0 <= index < len(order):
+        # GameState.acting, written out: asked for every action of every game. The
+        # seat on turn is the one asking when its id is the asker's (ids are unique).
+        acting = order[index]
+        if state.scenario.tables.envoys[acting] == envoy_id:
+            found, place = _diplomacy_actions(state, acting)
+            facts = place[0].facts
+        else:
+            found, facts, place = [], {}, None
     else:
-        on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
-    if not on_turn:
+        envoy = _playing_index(state, envoy_id)
         found, facts, place = [], {}, None
-    elif phase == DECISION:
-        event, _ = state.decisions[0]
-        options = state.scenario.events[event].decision.options
-        found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
-        facts, place = {}, None
-    else:
-        found, place = _diplomacy_actions(state, envoy)
-        facts = place[0].facts
+        if phase == DECISION and envoy >= 0 and state.acting == envoy:
+            event, _ = state.decisions[0]
+            options = state.scenario.events[event].decision.options
+            found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
     _offered = (state, envoy_id, found.copy(), facts, place)
     return found
 
