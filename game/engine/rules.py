@@ -224,24 +224,28 @@ class World:
         is the same set): a seat's view keeps what it knows while they stay."""
         revealed, learned = self.revealed, self.learned
         known, kept = self.state.revealed, self.state.learned
-        return replace(
-            self.state,
-            rng=self.rng,
-            capital=tuple(self.capital),
-            standing=tuple(self.standing),
-            posture=tuple(self.posture),
-            resolve=tuple(self.resolve),
-            tension=tuple(self.tension),
-            trust=tuple(self.trust),
-            pressure=tuple(self.pressure),
-            hotline=tuple(self.hotline),
-            signed=tuple(self.signed),
-            counters=tuple(self.counters),
-            refused=self.refused,
-            revealed=known if len(revealed) == len(known) else frozenset(revealed),
-            learned=kept if len(learned) == len(kept) else frozenset(learned),
-            **changes,
-        )
+        fields = self.state.__dict__.copy()  # replace(self.state, ...), written out
+        fields["rng"] = self.rng
+        fields["capital"] = tuple(self.capital)
+        fields["standing"] = tuple(self.standing)
+        fields["posture"] = tuple(self.posture)
+        fields["resolve"] = tuple(self.resolve)
+        fields["tension"] = tuple(self.tension)
+        fields["trust"] = tuple(self.trust)
+        fields["pressure"] = tuple(self.pressure)
+        fields["hotline"] = tuple(self.hotline)
+        fields["signed"] = tuple(self.signed)
+        fields["counters"] = tuple(self.counters)
+        fields["refused"] = self.refused
+        fields["revealed"] = known if len(revealed) == len(known) else frozenset(revealed)
+        fields["learned"] = kept if len(learned) == len(kept) else frozenset(learned)
+        if changes:
+            if not changes.keys() <= fields.keys():
+                return replace(self.state, **changes)  # which names the field it has not
+            fields.update(changes)
+        new = _new_state(GameState)
+        _set_fields(new, "__dict__", fields)
+        return new
 
 
 @attrs.frozen
@@ -1249,7 +1253,7 @@ def _resolve(world: World) -> None:
                 continue
             chance = _true_odds(world, accord)
         if 0 < chance < 1:
-            roll = world.roll()
+            roll, world.rng = rng.random(world.rng)  # World.roll, written out
             success = roll < chance
         else:  # a sure thing (or a hopeless one) rolls no dice
             roll, success = None, chance >= 1
@@ -1257,7 +1261,7 @@ def _resolve(world: World) -> None:
             world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, chance, private)
             verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
             world.note(verdict, move.id, targets, envoy_ids)
-        if not success and world.drafts and _proposal(scenario, lead.move, lead.targets):
+        if not success and drafting and _proposal(scenario, lead.move, lead.targets):
             # The parties said no to this text: it is not proposed again unchanged.
             accord = lead.targets[0]
             world.refuse(accord)
@@ -1273,7 +1277,11 @@ def _resolve(world: World) -> None:
                 effects = tuple(e for e in effects if e.uses_self)
             elif chosen is not lead:
                 ctx = move_context(chosen.envoy, chosen.targets)
-            world.run(effects, ctx)
+            if record:
+                world.run(effects, ctx)
+            else:  # World.run without a ledger, written out
+                for effect in effects:
+                    effect.run(world, ctx)
             if success:
                 for d_index, delayed in enumerate(move.delayed):
                     due = world.turn + (delayed.after or 1)
