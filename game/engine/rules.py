@@ -326,29 +326,42 @@ def new_game(
         phase=DIPLOMACY,
         turn_index=0,
         turn_order=order,
-        capital=tuple(0 for _ in scenario.envoys),
-        standing=tuple(s for e in scenario.envoys for s in e.standing),
-        posture=tuple(p.posture for p in scenario.parties),
-        resolve=tuple(p.resolve for p in scenario.parties),
-        tension=tuple(r.tension for r in scenario.relations),
-        trust=tuple(r.trust for r in scenario.relations),
-        pressure=tuple(r.pressure for r in scenario.relations),
-        hotline=tuple(0 for _ in scenario.relations),
-        signed=tuple(0 for _ in scenario.accords),
-        counters=scenario.counter_start,
         revealed=frozenset(),
         pending=(),
         cooldowns=(),
         delayed=(),
-        last_fired=tuple(0 for _ in scenario.events),
-        fire_count=tuple(0 for _ in scenario.events),
         decisions=(),
         outcome="",
-        drafts=tuple(accord.draft for accord in scenario.accords),
+        **_start_meters(scenario),
     )
     assert len(state.standing) == len(scenario.envoys) * party_count
     world = World(state)
     return _start_turn(world, state, 1)
+
+
+def _start_meters(scenario: Scenario) -> dict[str, tuple]:
+    """The fields every game of the crisis starts with, before its first News (the
+    scenario's starting meters, no capital yet, nothing fired or signed); made once,
+    as every field is a tuple, which no game changes."""
+
+    def build() -> dict[str, tuple]:
+        return {
+            "capital": tuple(0 for _ in scenario.envoys),
+            "standing": tuple(s for e in scenario.envoys for s in e.standing),
+            "posture": tuple(p.posture for p in scenario.parties),
+            "resolve": tuple(p.resolve for p in scenario.parties),
+            "tension": tuple(r.tension for r in scenario.relations),
+            "trust": tuple(r.trust for r in scenario.relations),
+            "pressure": tuple(r.pressure for r in scenario.relations),
+            "hotline": tuple(0 for _ in scenario.relations),
+            "signed": tuple(0 for _ in scenario.accords),
+            "counters": scenario.counter_start,
+            "last_fired": tuple(0 for _ in scenario.events),
+            "fire_count": tuple(0 for _ in scenario.events),
+            "drafts": tuple(accord.draft for accord in scenario.accords),
+        }
+
+    return scenario.memo("start meters", build)
 
 
 # ---------------------------------------------------------------- legality
