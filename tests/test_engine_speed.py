@@ -115,7 +115,7 @@ def scenario(request):
 
 def plainly(state, action):
     """apply with nothing offered: every action checked in full, as before the shortcut."""
-    rules._offered = (None, "", (), {}, None)
+    rules._offered = (None, "", [], {}, None)
     view.last_view = (None, "", None)
     try:
         return apply(state, action)
@@ -173,7 +173,7 @@ def test_asking_again_about_the_same_state_gives_an_equal_list_and_the_same_view
 
 
 def plainly_legal(state, envoy_id):
-    rules._offered = (None, "", (), {}, None)
+    rules._offered = (None, "", [], {}, None)
     return legal_actions(state, envoy_id)
 
 

@@ -30,6 +30,17 @@ def derive(state: int, salt: int) -> int:
     return _mix((state ^ _mix(salt + GOLDEN)) & MASK)
 
 
+def mixed_salt(salt: int) -> int:
+    """The part of :func:`derive` that depends on the salt alone, for a caller that
+    derives with one salt again and again (see :func:`derive_mixed`)."""
+    return _mix(salt + GOLDEN)
+
+
+def derive_mixed(state: int, mixed: int) -> int:
+    """``derive(state, salt)``, given ``mixed_salt(salt)``."""
+    return _mix((state ^ mixed) & MASK)
+
+
 def random(state: int) -> tuple[float, int]:
     """A float in [0, 1) and the next state."""
     state = (state + GOLDEN) & MASK

@@ -227,24 +227,28 @@ class World:
         is the same set): a seat's view keeps what it knows while they stay."""
         revealed, learned = self.revealed, self.learned
         known, kept = self.state.revealed, self.state.learned
-        return replace(
-            self.state,
-            rng=self.rng,
-            capital=tuple(self.capital),
-            standing=tuple(self.standing),
-            posture=tuple(self.posture),
-            resolve=tuple(self.resolve),
-            tension=tuple(self.tension),
-            trust=tuple(self.trust),
-            pressure=tuple(self.pressure),
-            hotline=tuple(self.hotline),
-            signed=tuple(self.signed),
-            counters=tuple(self.counters),
-            refused=self.refused,
-            revealed=known if len(revealed) == len(known) else frozenset(revealed),
-            learned=kept if len(learned) == len(kept) else frozenset(learned),
-            **changes,
-        )
+        fields = self.state.__dict__.copy()  # replace(self.state, ...), written out
+        fields["rng"] = self.rng
+        fields["capital"] = tuple(self.capital)
+        fields["standing"] = tuple(self.standing)
+        fields["posture"] = tuple(self.posture)
+        fields["resolve"] = tuple(self.resolve)
+        fields["tension"] = tuple(self.tension)
+        fields["trust"] = tuple(self.trust)
+        fields["pressure"] = tuple(self.pressure)
+        fields["hotline"] = tuple(self.hotline)
+        fields["signed"] = tuple(self.signed)
+        fields["counters"] = tuple(self.counters)
+        fields["refused"] = self.refused
+        fields["revealed"] = known if len(revealed) == len(known) else frozenset(revealed)
+        fields["learned"] = kept if len(learned) == len(kept) else frozenset(learned)
+        if changes:
+            if not changes.keys() <= fields.keys():
+                return replace(self.state, **changes)  # which names the field it has not
+            fields.update(changes)
+        new = _new_state(GameState)
+        _set_fields(new, "__dict__", fields)
+        return new
 
 
 @attrs.frozen
@@ -325,29 +329,42 @@ def new_game(
         phase=DIPLOMACY,
         turn_index=0,
         turn_order=order,
-        capital=tuple(0 for _ in scenario.envoys),
-        standing=tuple(s for e in scenario.envoys for s in e.standing),
-        posture=tuple(p.posture for p in scenario.parties),
-        resolve=tuple(p.resolve for p in scenario.parties),
-        tension=tuple(r.tension for r in scenario.relations),
-        trust=tuple(r.trust for r in scenario.relations),
-        pressure=tuple(r.pressure for r in scenario.relations),
-        hotline=tuple(0 for _ in scenario.relations),
-        signed=tuple(0 for _ in scenario.accords),
-        counters=scenario.counter_start,
         revealed=frozenset(),
         pending=(),
         cooldowns=(),
         delayed=(),
-        last_fired=tuple(0 for _ in scenario.events),
-        fire_count=tuple(0 for _ in scenario.events),
         decisions=(),
         outcome="",
-        drafts=tuple(accord.draft for accord in scenario.accords),
+        **_start_meters(scenario),
     )
     assert len(state.standing) == len(scenario.envoys) * party_count
     world = World(state)
     return _start_turn(world, state, 1)
+
+
+def _start_meters(scenario: Scenario) -> dict[str, tuple]:
+    """The fields every game of the crisis starts with, before its first News (the
+    scenario's starting meters, no capital yet, nothing fired or signed); made once,
+    as every field is a tuple, which no game changes."""
+
+    def build() -> dict[str, tuple]:
+        return {
+            "capital": tuple(0 for _ in scenario.envoys),
+            "standing": tuple(s for e in scenario.envoys for s in e.standing),
+            "posture": tuple(p.posture for p in scenario.parties),
+            "resolve": tuple(p.resolve for p in scenario.parties),
+            "tension": tuple(r.tension for r in scenario.relations),
+            "trust": tuple(r.trust for r in scenario.relations),
+            "pressure": tuple(r.pressure for r in scenario.relations),
+            "hotline": tuple(0 for _ in scenario.relations),
+            "signed": tuple(0 for _ in scenario.accords),
+            "counters": scenario.counter_start,
+            "last_fired": tuple(0 for _ in scenario.events),
+            "fire_count": tuple(0 for _ in scenario.events),
+            "drafts": tuple(accord.draft for accord in scenario.accords),
+        }
+
+    return scenario.memo("start meters", build)
 
 
 # ---------------------------------------------------------------- legality
@@ -605,37 +622,34 @@ def legal_actions(state: GameState, envoy_id: str) -> list[Action]:
     seen, asked, actions, _, _ = _offered
     if seen is state and asked == envoy_id:
         return list(actions)
-    # _playing_index, written out
-    envoys = state.scenario.tables.envoys
-    envoy = envoys.index(envoy_id) if envoy_id in envoys else -1
-    if envoy >= 0 and envoy not in state.turn_order:
-        envoy = -1
     phase = state.phase
-    if phase == DIPLOMACY and 0 <= state.turn_index < len(state.turn_order):
-        # GameState.acting, written out: asked for every action of every game
-        on_turn = state.turn_order[state.turn_index] == envoy >= 0
+    order, index = state.turn_order, state.turn_index
+    if phase == DIPLOMACY and 0 <= index < len(order):
+        # GameState.acting, written out: asked for every action of every game. The
+        # seat on turn is the one asking when its id is the asker's (ids are unique).
+        acting = order[index]
+        if state.scenario.tables.envoys[acting] == envoy_id:
+            found, place = _diplomacy_actions(state, acting)
+            facts = place[0].facts
+        else:
+            found, facts, place = [], {}, None
     else:
-        on_turn = phase == DECISION and envoy >= 0 and state.acting == envoy
-    if not on_turn:
+        envoy = _playing_index(state, envoy_id)
         found, facts, place = [], {}, None
-    elif phase == DECISION:
-        event, _ = state.decisions[0]
-        options = state.scenario.events[event].decision.options
-        found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
-        facts, place = {}, None
-    else:
-        found, place = _diplomacy_actions(state, envoy)
-        facts = place[0].facts
-    _offered = (state, envoy_id, tuple(found), facts, place)
+        if phase == DECISION and envoy >= 0 and state.acting == envoy:
+            event, _ = state.decisions[0]
+            options = state.scenario.events[event].decision.options
+            found = [Decide(envoy_id, o.id) for o in options if o.when(state, (envoy,))]
+    _offered = (state, envoy_id, found.copy(), facts, place)
     return found
 
 
 #: (state, envoy_id, legal_actions(state, envoy_id), its Play facts, its place) of
-#: the last answer: a copy, so no caller's list can slip an action into what apply
-#: trusts. The place of a Diplomacy answer is (the _Turn, the capital, the chosen
-#: moves) it was made from (see ``_offered_play``) and how many Plays lead it,
-#: else None.
-_offered: tuple = (None, "", (), {}, None)
+#: the last answer: a copy, which no code here changes, so no caller's list can
+#: slip an action into what apply trusts. The place of a Diplomacy answer is (the
+#: _Turn, the capital, the chosen moves) it was made from (see ``_offered_play``)
+#: and how many Plays lead it, else None.
+_offered: tuple = (None, "", [], {}, None)
 
 
 def _offered_play(
@@ -704,7 +718,7 @@ def offered_plays(legal: Sequence[Action]) -> int:
     counted when the answer was made (its place holds it).
     """
     _, _, actions, _, place = _offered
-    if place is None or len(legal) != len(actions) or tuple(legal) != actions:
+    if place is None or legal != actions:  # a list's items, in C (a tuple is never equal)
         return -1
     return place[3]
 
@@ -718,15 +732,21 @@ def _diplomacy_actions(state: GameState, envoy: int) -> tuple[list[Action], tupl
     capital, pending = state.capital[envoy], state.pending
     chosen = [c.move for c in pending if c.envoy == envoy] if pending else ()
     actions: list[Action] = []
-    for row, plays in zip(turn.rows, turn.plays):  # noqa: B905 (the two are one length)
-        if row[1] > capital or row[0] in chosen:
+    rows, plays_of, affordable = turn.rows, turn.plays, turn.affordable
+    if capital < 0:
+        places = [row[0] for row in rows if row[1] <= capital]
+    else:
+        places = affordable[capital] if capital < len(affordable) else affordable[-1]
+    for place in places:  # a row's place is its move's index
+        if place in chosen:
             continue
+        plays = plays_of[place]
         if plays is None:
-            plays = turn.settle(row, state)
+            plays = turn.settle(rows[place], state)
         if plays is not _ASK:
             actions.extend(plays)
             continue
-        actions.extend(row[5](state, turn.asked[row[0]]))
+        actions.extend(rows[place][5](state, turn.asked[place]))
     plays = len(actions)
     if turn.drafting and state.drafts:
         actions.extend(_amends(state, envoy))
@@ -786,12 +806,28 @@ class _Turn:
     but the choice fields; any change to those makes a new one.
     """
 
-    __slots__ = ("asked", "drafting", "end", "facts", "plays", "probe", "rows", "withdraws")
+    __slots__ = (
+        "affordable",
+        "asked",
+        "drafting",
+        "end",
+        "facts",
+        "plays",
+        "probe",
+        "rows",
+        "withdraws",
+    )
 
     def __init__(self, state: GameState, envoy: int):
-        self.rows, plays, self.facts, self.withdraws, self.end, self.drafting = _requirements(
-            state, envoy
-        )
+        (
+            self.rows,
+            plays,
+            self.facts,
+            self.withdraws,
+            self.end,
+            self.drafting,
+            self.affordable,
+        ) = _requirements(state, envoy)
         self.plays = plays.copy()
         if state.cooldowns:
             turn = state.turn
@@ -804,7 +840,10 @@ class _Turn:
     def settle(self, row: tuple, state: GameState) -> list[Action] | object:
         """The Plays of a row for the rest of the turn, or ``_ASK``; the turn keeps them."""
         if self.probe is None:
-            self.probe = replace(state, **_UNCHOSEN)
+            fields = state.__dict__.copy()  # replace(state, **_UNCHOSEN), written out
+            fields.update(_UNCHOSEN)
+            self.probe = probe = _new_state(GameState)
+            _set_fields(probe, "__dict__", fields)
         asked = row[3]
         if row[4].target == "accord":
             asked = [
@@ -823,13 +862,13 @@ def _turn(state: GameState, envoy: int) -> _Turn:
     """The envoy's _Turn for this state: kept from its last look if only choices came between."""
     kept = _turns.get(envoy)
     if kept is not None and kept[0] is state.scenario:
-        scenario, key, turn, last, source = kept
+        scenario, turn, last, source = kept
         # The state after a Play chosen in the state last looked at (or a view of
         # that, made from the state after a Play chosen in the one it was made
         # from): a move chosen changes only choice fields, and a seat's view of
         # a state is the same function of its other fields every time. So the
         # turn holds, without comparing every field.
-        before, after = _chose
+        before, after = view.last_choice
         if before is not None and (
             (before is last and after is state)
             or (
@@ -839,15 +878,20 @@ def _turn(state: GameState, envoy: int) -> _Turn:
                 and state.viewer == last.viewer
             )
         ):
-            _turns[envoy] = (scenario, key, turn, state, after if after is not state else None)
+            _turns[envoy] = (scenario, turn, state, after if after is not state else None)
             return turn
-    key = _turn_key(state.__dict__)
-    if kept is not None and kept[0] is state.scenario and kept[1] == key:
-        turn = kept[2]
+        # Else every field but the choice fields is compared, unless the dice or
+        # the turn (two of them) tell a new turn at once, as at every seat's first look.
+        if not (
+            last.rng == state.rng
+            and last.turn == state.turn
+            and _turn_key(last.__dict__) == _turn_key(state.__dict__)
+        ):
+            turn = _Turn(state, envoy)
     else:
         turn = _Turn(state, envoy)
     made = view.last_view
-    _turns[envoy] = (state.scenario, key, turn, state, made[0] if made[2] is state else None)
+    _turns[envoy] = (state.scenario, turn, state, made[0] if made[2] is state else None)
     return turn
 
 
@@ -861,24 +905,23 @@ def _withdraws_and_end(scenario: Scenario, envoy: int) -> tuple[tuple[Withdraw, 
     return scenario.memo(("withdraws and end", envoy), build)
 
 
-#: envoy: (scenario, _turn_key of the state, _Turn, the state looked at, the state it
-#: is a player_view of or None) of its last look at its turn.
+#: envoy: (scenario, _Turn, the state looked at, the state it is a player_view of or
+#: None) of its last look at its turn.
 _turns: dict[int, tuple] = {}
 
-#: (state, the state after a Play chosen in it) of the last move chosen that
-#: changed only choice fields (see ``_CHOICE_FIELDS``); (None, None) before any.
-_chose: tuple = (None, None)
 
-
-def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tuple, End, bool]:
+def _requirements(
+    state: GameState, envoy: int
+) -> tuple[tuple, list, dict, tuple, End, bool, tuple]:
     """The envoy's rows, found once per scenario: per move, in move order, (index,
     cost, allowed, asked, move, the selector of its requirements for ``asked``);
     the Plays a turn starts from, per row (``allowed``, or None for a row whose
     requirements read the state); and by the id of each candidate Play (kept for
     good by _candidates): (envoy, move index, targets, context, the requirements
     if they read the state, else None). Then, so that a turn's first look asks
-    one table: the envoy's Withdraws by move index and its End, and whether any
-    accord has a draft to amend.
+    one table: the envoy's Withdraws by move index and its End, whether any
+    accord has a draft to amend, and by capital from none to the dearest move's
+    cost, the places of the rows it affords (all of them at that cost or more).
 
     Asking requirements is most of what legal_actions costs, and many never look
     at the state: ``not represents(self, target)``, or none at all. Each is asked
@@ -915,7 +958,12 @@ def _requirements(state: GameState, envoy: int) -> tuple[tuple, list, dict, tupl
                 ]
                 rows.append((index, move.cost, None, asked, move, expr.selector(move.requires)))
         withdraws, end = _withdraws_and_end(scenario, envoy)
-        return tuple(rows), [row[2] for row in rows], facts, withdraws, end, _drafting(scenario)
+        dearest = max((row[1] for row in rows), default=0)
+        affordable = tuple(
+            tuple(row[0] for row in rows if row[1] <= capital) for capital in range(dearest + 1)
+        )
+        plays = [row[2] for row in rows]
+        return tuple(rows), plays, facts, withdraws, end, _drafting(scenario), affordable
 
     # Per scenario object: a seat's view has its own, and what a requirement may
     # read of it is the view's to say.
@@ -1075,9 +1123,8 @@ def _choose(
         fields["locked"] = tuple(sorted((*state.locked, targets[0])))
     new = _new_state(GameState)
     _set_fields(new, "__dict__", fields)  # from_fields, written out
-    global _chose
     # (A proposal that locks its draft changes a field legal_actions' turn reads.)
-    _chose = (state, new) if fields["locked"] is state.locked else (None, None)
+    view.last_choice = (state, new) if fields["locked"] is state.locked else (None, None)
     if not record:
         return new, []
     envoy_id = state.scenario.envoys[envoy].id
@@ -1271,7 +1318,7 @@ def _resolve(world: World) -> None:
                 continue
             chance = _true_odds(world, accord)
         if 0 < chance < 1:
-            roll = world.roll()
+            roll, world.rng = rng.random(world.rng)  # World.roll, written out
             success = roll < chance
         else:  # a sure thing (or a hopeless one) rolls no dice
             roll, success = None, chance >= 1
@@ -1279,7 +1326,7 @@ def _resolve(world: World) -> None:
             world.cause = Cause(ledger.MOVE, move.id, envoy_ids[0], roll, chance, private)
             verdict = ledger.MOVE_SUCCEEDED if success else ledger.MOVE_FAILED
             world.note(verdict, move.id, targets, envoy_ids)
-        if not success and world.drafts and _proposal(scenario, lead.move, lead.targets):
+        if not success and drafting and _proposal(scenario, lead.move, lead.targets):
             # The parties said no to this text: it is not proposed again unchanged.
             accord = lead.targets[0]
             world.refuse(accord)
@@ -1295,7 +1342,11 @@ def _resolve(world: World) -> None:
                 effects = tuple(e for e in effects if e.uses_self)
             elif chosen is not lead:
                 ctx = move_context(chosen.envoy, chosen.targets)
-            world.run(effects, ctx)
+            if record:
+                world.run(effects, ctx)
+            else:  # World.run without a ledger, written out
+                for effect in effects:
+                    effect.run(world, ctx)
             if success:
                 for d_index, delayed in enumerate(move.delayed):
                     due = world.turn + (delayed.after or 1)

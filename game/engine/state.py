@@ -153,8 +153,10 @@ def replace(state: GameState, **changes: Any) -> GameState:
     if not _FIELDS.issuperset(changes):
         unknown = sorted(set(changes) - _FIELDS)[0]
         raise TypeError(f"GameState has no field {unknown}")
+    fields = state.__dict__.copy()
+    fields.update(changes)
     new = _new(GameState)
-    _set(new, "__dict__", {**state.__dict__, **changes})
+    _set(new, "__dict__", fields)
     return new
 
 

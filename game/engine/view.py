@@ -44,6 +44,21 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
     seen, asked, view = last_view
     if seen is state and asked == envoy_id:
         return view
+    before, after = last_choice
+    if after is state and before is seen and asked == envoy_id:
+        # The state is the last one viewed with a move chosen: the view is the last
+        # one with the same three fields changed (and the move among its chosen
+        # moves if it is the seat's own).
+        fields = view.__dict__.copy()
+        fields["step"] = state.step
+        fields["capital"] = state.capital
+        chosen = state.pending[-1]
+        if chosen.envoy == fields["viewer"]:
+            fields["pending"] = (*fields["pending"], chosen)
+        view = _new(GameState)
+        _set(view, "__dict__", fields)
+        last_view = (state, envoy_id, view)
+        return view
     envoy = state.scenario.tables.envoys.index(envoy_id)
     parts = _PARTS.get(envoy)
     if (
@@ -74,6 +89,11 @@ def player_view(state: GameState, envoy_id: str) -> GameState:
 #: read it to know that a view they were asked about is a view of a given state.
 last_view: tuple = (None, "", None)
 
+#: (state, the state after a Play chosen in it) of the last move chosen that changed
+#: only a seat's choices (its capital and chosen moves, and the step count), as the
+#: rules record it; (None, None) before any, or after a choice that changed more.
+last_choice: tuple = (None, None)
+
 
 class _Parts:
     """The parts of one envoy's view that change only at News and Resolution.
@@ -99,11 +119,13 @@ class _Parts:
         "public",
         "revealed",
         "rng",
+        "salt",
         "scenario",
         "secret",
     )
 
-    def __init__(self):
+    def __init__(self, envoy: int):
+        self.salt = rng.mixed_salt(_VIEW_SALT + envoy)  # the envoy's dice: derived with it
         self.scenario = self.revealed = self.learned = self.rng = None
         self.from_cooldowns = self.from_delayed = None
 
@@ -114,7 +136,7 @@ _PARTS: dict[int, _Parts] = {}  # by envoy: the parts of its last view
 def _parts(state: GameState, envoy: int) -> _Parts:
     parts = _PARTS.get(envoy)
     if parts is None:
-        parts = _PARTS[envoy] = _Parts()
+        parts = _PARTS[envoy] = _Parts(envoy)
     scenario = state.scenario
     if (
         parts.scenario is not scenario
@@ -128,7 +150,7 @@ def _parts(state: GameState, envoy: int) -> _Parts:
         parts.scenario, parts.revealed, parts.learned = scenario, state.revealed, state.learned
         parts.secret = _secret_moves(scenario)
     if parts.rng is not state.rng:
-        parts.rng, parts.dice = state.rng, rng.derive(state.rng, _VIEW_SALT + envoy)
+        parts.rng, parts.dice = state.rng, rng.derive_mixed(state.rng, parts.salt)
     secret = parts.secret
     if parts.from_cooldowns is not state.cooldowns:
         cooldowns = state.cooldowns
@@ -158,26 +180,28 @@ def _holds_secret(items: tuple, secret: frozenset[int]) -> bool:
     """Whether any of a state's cooldowns or delayed effects is of a secret move (else
     no seat's view filters them: each keeps the state's own tuple).
 
-    The last answer is kept with the tuple it is about (one tuple, held, so it
-    cannot be another object with the same id): every seat's view of a turn
-    asks about the same tuple, and most turns have no secret move in it.
+    The last answer about cooldowns and the last about delayed effects are kept,
+    each with the tuple it is about (one tuple, held, so it cannot be another
+    object with the same id): every seat's view of a turn asks about the same
+    two tuples, and most turns have no secret move in them.
     """
-    global _last_secret
-    kept, known, answer = _last_secret
+    if not items:
+        return False
+    cooldowns = type(items[0]) is tuple  # (envoy, move, free turn); else Scheduled
+    kept, known, answer = _last_secret[cooldowns]
     if kept is items and known is secret:
         return answer
-    if not items:
-        answer = False
-    elif type(items[0]) is tuple:  # cooldowns: (envoy, move, free turn)
+    if cooldowns:
         answer = any([c[1] in secret for c in items])
-    else:  # delayed effects: Scheduled
+    else:
         answer = any([d.move in secret for d in items])
-    _last_secret = (items, secret, answer)
+    _last_secret[cooldowns] = (items, secret, answer)
     return answer
 
 
-#: (tuple, secret moves, _holds_secret's answer) of its last question.
-_last_secret: tuple = ((), frozenset(), False)
+#: (tuple, secret moves, _holds_secret's answer) of its last question about delayed
+#: effects, then about cooldowns: each seat's view asks about both, one after the other.
+_last_secret: list[tuple] = [((), frozenset(), False), ((), frozenset(), False)]
 
 
 _KNOWN_KEPT = 256  # revealed sets remembered per scenario; a game meets a few dozen
